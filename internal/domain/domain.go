@@ -1,0 +1,116 @@
+// Package domain holds civicgraph's core types in the words its users use —
+// initiatives, cities, countries, themes, award years — and the error type
+// every layer shares. It imports nothing but the standard library, so the
+// importer, the Neo4j adapter and the GraphQL layer can all depend on it
+// without depending on each other.
+package domain
+
+// Provenance methods. Every fact in the graph carries the method that
+// produced it, so a reader can judge how far to trust it.
+const (
+	// MethodListing: the initiative was listed on a showroom page.
+	MethodListing = "listing"
+	// MethodURLCategory: the theme came from the page URL's project_cat or
+	// a finalists-page category.
+	MethodURLCategory = "url-category"
+	// MethodURLCountry: the country came from a country= page filter.
+	MethodURLCountry = "url-country"
+	// MethodURLYear: the award year came from a project_year= page filter.
+	MethodURLYear = "url-year"
+	// MethodPageStructure: a fact stated by the page layout itself, such as
+	// a "Title, Country" bullet or a "Projektland:" line.
+	MethodPageStructure = "page-structure"
+	// MethodWinnersFooter: the site-wide "The Winners of the Innovation in
+	// Politics Awards YYYY" footer.
+	MethodWinnersFooter = "winners-footer"
+	// MethodText: extracted from title or summary text (gazetteer, theme
+	// keywords).
+	MethodText = "text"
+	// MethodUserFile: supplied by a user's JSON Lines or CSV file.
+	MethodUserFile = "user-file"
+	// MethodCuration: set through a curation mutation.
+	MethodCuration = "curation"
+)
+
+// Theme assignment sources, as the import contract names them.
+const (
+	ThemeSourceCategory = "category"
+	ThemeSourceText     = "text"
+	ThemeSourceUser     = "user"
+)
+
+// Award statuses.
+const (
+	AwardWinner   = "winner"
+	AwardFinalist = "finalist"
+	// AwardEntry: listed under an award year without a known finalist or
+	// winner status.
+	AwardEntry = "entry"
+)
+
+// Source is where a fact came from: a page URL (or file path for pages
+// without a URL line) and the method that read it.
+type Source struct {
+	URL    string `json:"url"`
+	Method string `json:"method"`
+}
+
+// CityRef is an initiative's city as resolved against the gazetteer.
+type CityRef struct {
+	// ID is the stable key: the GeoNames id as a string, "gn:<id>".
+	ID          string  `json:"id"`
+	Name        string  `json:"name"`
+	CountryCode string  `json:"countryCode"`
+	Lat         float64 `json:"lat"`
+	Lon         float64 `json:"lon"`
+	Population  int     `json:"population,omitempty"`
+	// Confidence is in [0,1]; Method and Evidence say how it was found.
+	Confidence float64  `json:"confidence,omitempty"`
+	Evidence   string   `json:"evidence,omitempty"`
+	Sources    []Source `json:"sources,omitempty"`
+}
+
+// CountryRef is an ISO 3166-1 alpha-2 country.
+type CountryRef struct {
+	Code       string   `json:"code"`
+	Name       string   `json:"name"`
+	Confidence float64  `json:"confidence,omitempty"`
+	Evidence   string   `json:"evidence,omitempty"`
+	Sources    []Source `json:"sources,omitempty"`
+}
+
+// ThemeAssignment links an initiative to a theme of the taxonomy.
+type ThemeAssignment struct {
+	Slug       string   `json:"slug"`
+	Source     string   `json:"source"` // ThemeSourceCategory | ThemeSourceText | ThemeSourceUser
+	Confidence float64  `json:"confidence"`
+	Terms      []string `json:"terms,omitempty"` // keywords that matched, for text assignments
+	Sources    []Source `json:"sources,omitempty"`
+}
+
+// Award is an initiative's entry in one award year.
+type Award struct {
+	Year     int      `json:"year"`
+	Status   string   `json:"status"`             // AwardWinner | AwardFinalist | AwardEntry
+	Category string   `json:"category,omitempty"` // award category slug when known
+	Sources  []Source `json:"sources,omitempty"`
+}
+
+// Initiative is one political-innovation case, the graph's central node.
+type Initiative struct {
+	// ID is the stable key (a slug of the normalised title, or of the
+	// summary for untitled descriptions); imports MERGE on it.
+	ID           string            `json:"id"`
+	Title        string            `json:"title"`
+	TitleDerived bool              `json:"titleDerived"`
+	AltTitles    []string          `json:"altTitles,omitempty"`
+	Summary      string            `json:"summary"`
+	City         *CityRef          `json:"city"`
+	Country      *CountryRef       `json:"country"`
+	Themes       []ThemeAssignment `json:"themes"`
+	Awards       []Award           `json:"awards"`
+	Sources      []Source          `json:"sources"`
+	// Covid marks COVID-19 measures from the showroom's coronavirus pages;
+	// they are not award entries.
+	Covid bool `json:"covid,omitempty"`
+}
