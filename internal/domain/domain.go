@@ -57,7 +57,7 @@ type Source struct {
 
 // CityRef is an initiative's city as resolved against the gazetteer.
 type CityRef struct {
-	// ID is the stable key: the GeoNames id as a string, "gn:<id>".
+	// ID is the stable key: the GeoNames id as a decimal string.
 	ID          string  `json:"id"`
 	Name        string  `json:"name"`
 	CountryCode string  `json:"countryCode"`

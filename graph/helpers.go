@@ -1,0 +1,229 @@
+package graph
+
+import (
+	"context"
+	"encoding/base64"
+	"strconv"
+	"strings"
+
+	"github.com/civicgraph/civicgraph/graph/model"
+	"github.com/civicgraph/civicgraph/internal/domain"
+	"github.com/civicgraph/civicgraph/internal/loader"
+)
+
+// MaxPage is the largest page size any list field accepts.
+const MaxPage = 100
+
+// pageSize checks a `first` argument against [1, limit].
+func pageSize(first *int, def, limit int) (int, error) {
+	if first == nil {
+		return def, nil
+	}
+	if *first < 1 || *first > limit {
+		return 0, domain.Errorf(domain.EINVALID, "first must be between 1 and %d, got %d", limit, *first)
+	}
+	return *first, nil
+}
+
+// Cursors are opaque offsets: base64("o:<index>"). Offsets keep cursors
+// stable for a fixed order and need no server state.
+func encodeCursor(i int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(i)))
+}
+
+// offsetAfter returns the offset of the item following the cursor.
+func offsetAfter(after *string) (int, error) {
+	if after == nil || *after == "" {
+		return 0, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(*after)
+	if err != nil || !strings.HasPrefix(string(raw), "o:") {
+		return 0, domain.Errorf(domain.EINVALID, "malformed cursor %q", *after)
+	}
+	n, err := strconv.Atoi(string(raw[2:]))
+	if err != nil || n < 0 || n > 10_000_000 {
+		return 0, domain.Errorf(domain.EINVALID, "malformed cursor %q", *after)
+	}
+	return n + 1, nil
+}
+
+func pageInfo(offset, n int, hasNext bool) *model.PageInfo {
+	pi := &model.PageInfo{HasNextPage: hasNext, HasPreviousPage: offset > 0}
+	if n > 0 {
+		s, e := encodeCursor(offset), encodeCursor(offset+n-1)
+		pi.StartCursor, pi.EndCursor = &s, &e
+	}
+	return pi
+}
+
+// initiativeConnection builds a connection from a page fetched with
+// first+1 items (the extra one tells whether a next page exists).
+func initiativeConnection(items []*domain.Initiative, first, offset int,
+	count func(context.Context) (int, error), facets func(context.Context) (*domain.Facets, error)) *model.InitiativeConnection {
+	hasNext := len(items) > first
+	if hasNext {
+		items = items[:first]
+	}
+	edges := make([]*model.InitiativeEdge, len(items))
+	for i, it := range items {
+		edges[i] = &model.InitiativeEdge{Cursor: encodeCursor(offset + i), Node: it}
+	}
+	return &model.InitiativeConnection{Edges: edges, PageInfo: pageInfo(offset, len(items), hasNext), Count: count, FacetsFn: facets}
+}
+
+// ownerConnection is the connection of a city's, country's, theme's or
+// year's initiatives, through the request's loaders.
+func ownerConnection(ctx context.Context, kind, key string, first *int, after *string) (*model.InitiativeConnection, error) {
+	n, err := pageSize(first, 20, MaxPage)
+	if err != nil {
+		return nil, err
+	}
+	off, err := offsetAfter(after)
+	if err != nil {
+		return nil, err
+	}
+	l := loader.For(ctx)
+	items, err := loader.Load(ctx, l.InitiativesOf, loader.PageKey{OwnerKey: loader.OwnerKey{Kind: kind, Key: key}, First: n + 1, Offset: off})
+	if err != nil {
+		return nil, err
+	}
+	count := func(ctx context.Context) (int, error) {
+		return loader.Load(ctx, loader.For(ctx).Count, loader.OwnerKey{Kind: kind, Key: key})
+	}
+	return initiativeConnection(items, n, off, count, nil), nil
+}
+
+func sourcePtrs(ss []domain.Source) []*domain.Source {
+	out := make([]*domain.Source, len(ss))
+	for i := range ss {
+		out[i] = &ss[i]
+	}
+	return out
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// themes loads theme slugs, keeping order and dropping unknown ones.
+func themes(ctx context.Context, slugs []string) ([]*domain.Theme, error) {
+	return loader.LoadAll(ctx, loader.For(ctx).Theme, slugs)
+}
+
+// initiativeKey accepts a global ID or a bare key.
+func initiativeKey(id string) (string, error) {
+	kind, key := domain.ParseGlobalID(id)
+	if kind != "" && kind != domain.KindInitiative {
+		return "", domain.Errorf(domain.EINVALID, "id %q is not an initiative", id)
+	}
+	if key == "" {
+		return "", domain.Errorf(domain.EINVALID, "empty id")
+	}
+	return key, nil
+}
+
+// cityKey accepts a global ID or a bare GeoNames id.
+func cityKey(id string) (string, error) {
+	kind, key := domain.ParseGlobalID(id)
+	if kind != "" && kind != domain.KindCity {
+		return "", domain.Errorf(domain.EINVALID, "id %q is not a city", id)
+	}
+	if _, err := strconv.ParseInt(key, 10, 64); err != nil {
+		return "", domain.Errorf(domain.EINVALID, "city id %q is not a GeoNames id", id)
+	}
+	return key, nil
+}
+
+// toFilter validates and converts the GraphQL filter.
+func toFilter(f *model.InitiativeFilter) (domain.InitiativeFilter, error) {
+	var out domain.InitiativeFilter
+	if f == nil {
+		return out, nil
+	}
+	if f.Text != nil {
+		if len(*f.Text) > 200 {
+			return out, domain.Errorf(domain.EINVALID, "filter.text is longer than 200 characters")
+		}
+		out.Text = *f.Text
+	}
+	if len(f.Themes)+len(f.Cities)+len(f.Countries)+len(f.Years)+len(f.Status) > 200 {
+		return out, domain.Errorf(domain.EINVALID, "filter has more than 200 values")
+	}
+	out.Themes = f.Themes
+	for _, c := range f.Cities {
+		k, err := cityKey(c)
+		if err != nil {
+			return out, err
+		}
+		out.Cities = append(out.Cities, k)
+	}
+	for _, c := range f.Countries {
+		if len(c) != 2 {
+			return out, domain.Errorf(domain.EINVALID, "country %q is not an ISO 3166-1 alpha-2 code", c)
+		}
+		out.Countries = append(out.Countries, strings.ToUpper(c))
+	}
+	out.Years = f.Years
+	for _, s := range f.Status {
+		out.Status = append(out.Status, strings.ToLower(string(s)))
+	}
+	out.Covid = f.Covid
+	return out, nil
+}
+
+func ptrSlice[T any](s []T) []*T {
+	out := make([]*T, len(s))
+	for i := range s {
+		out[i] = &s[i]
+	}
+	return out
+}
+
+// mustInitiative loads an initiative that a link points at; a dangling
+// link (deleted concurrently) is reported as not found.
+func mustInitiative(ctx context.Context, key string) (*domain.Initiative, error) {
+	in, err := loader.Load(ctx, loader.For(ctx).Initiative, key)
+	if err == nil && in == nil {
+		return nil, domain.Errorf(domain.ENOTFOUND, "initiative %q not found", key)
+	}
+	return in, err
+}
+
+// mustTheme loads a theme by slug; an unknown slug is shown by its slug.
+func mustTheme(ctx context.Context, slug string) (*domain.Theme, error) {
+	t, err := loader.Load(ctx, loader.For(ctx).Theme, slug)
+	if err == nil && t == nil {
+		t = &domain.Theme{Slug: slug, Name: slug}
+	}
+	return t, err
+}
+
+// similar loads an initiative's precomputed similar links.
+func similar(ctx context.Context, key string, first *int, def int, differentCity *bool) ([]*domain.SimilarLink, error) {
+	n, err := pageSize(first, def, 50)
+	if err != nil {
+		return nil, err
+	}
+	dc := differentCity == nil || *differentCity
+	links, err := loader.Load(ctx, loader.For(ctx).Similar, loader.SimilarKey{Key: key, First: n, DifferentCity: dc})
+	if err != nil {
+		return nil, err
+	}
+	return ptrSlice(links), nil
+}
+
+// reload reads an initiative after a mutation, bypassing the request's
+// loader cache.
+func (r *mutationResolver) reload(ctx context.Context, key string) (*domain.Initiative, error) {
+	m, err := r.Store.InitiativesByKeys(ctx, []string{key})
+	if err != nil {
+		return nil, err
+	}
+	if m[key] == nil {
+		return nil, domain.Errorf(domain.ENOTFOUND, "initiative %q not found", key)
+	}
+	return m[key], nil
+}

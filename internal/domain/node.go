@@ -1,0 +1,33 @@
+package domain
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Node is anything with a global ID (the GraphQL Node interface).
+type Node interface {
+	// GlobalID is "kind/key", stable across imports.
+	GlobalID() string
+}
+
+// GlobalID implementations: "kind/key".
+func (i *Initiative) GlobalID() string { return KindInitiative + "/" + i.ID }
+func (c *City) GlobalID() string       { return KindCity + "/" + c.ID }
+func (c *Country) GlobalID() string    { return KindCountry + "/" + c.Code }
+func (t *Theme) GlobalID() string      { return KindTheme + "/" + t.Slug }
+func (y *AwardYear) GlobalID() string  { return KindYear + "/" + strconv.Itoa(y.Year) }
+
+// ParseGlobalID splits "kind/key". A bare key (no slash, or an unknown
+// kind) is returned with kind "" so callers can accept plain keys too.
+func ParseGlobalID(id string) (kind, key string) {
+	k, rest, ok := strings.Cut(id, "/")
+	if !ok {
+		return "", id
+	}
+	switch k {
+	case KindInitiative, KindCity, KindCountry, KindTheme, KindYear:
+		return k, rest
+	}
+	return "", id
+}

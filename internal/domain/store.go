@@ -1,0 +1,226 @@
+package domain
+
+import "context"
+
+// City is a gazetteer city that has (or may have) initiatives.
+type City struct {
+	ID          string // GeoNames id
+	Name        string
+	CountryCode string
+	Lat, Lon    float64
+	Population  int
+}
+
+// Country is an ISO 3166-1 country.
+type Country struct {
+	Code string
+	Name string
+}
+
+// Theme is a taxonomy theme.
+type Theme struct {
+	Slug        string
+	Name        string
+	Description string
+}
+
+// AwardYear is one year of the Innovation in Politics Awards.
+type AwardYear struct {
+	Year int
+}
+
+// InitiativeFilter selects initiatives; see schema.graphql.
+type InitiativeFilter struct {
+	Text      string
+	Themes    []string
+	Cities    []string // GeoNames ids
+	Countries []string // ISO codes, upper case
+	Years     []int
+	Status    []string // AwardWinner, AwardFinalist, AwardEntry
+	Covid     *bool
+}
+
+// Order fields for initiatives.
+const (
+	OrderTitle = "TITLE"
+	OrderYear  = "YEAR"
+	OrderCity  = "CITY"
+)
+
+// InitiativeOrder sorts initiatives.
+type InitiativeOrder struct {
+	Field string
+	Desc  bool
+}
+
+// FacetCount is one facet bucket.
+type FacetCount struct {
+	Value string
+	Label string
+	Count int
+}
+
+// Facets are counts of a filtered set.
+type Facets struct {
+	Themes, Countries, Years, Status []FacetCount
+}
+
+// Owner kinds for batched edge lookups.
+const (
+	KindInitiative = "initiative"
+	KindCity       = "city"
+	KindCountry    = "country"
+	KindTheme      = "theme"
+	KindYear       = "year"
+)
+
+// SimilarLink is a precomputed similarity link.
+type SimilarLink struct {
+	To           string // initiative key
+	Score        float64
+	TextScore    float64
+	ThemeScore   float64
+	SharedThemes []string
+	SharedTerms  []string
+	Reason       string
+}
+
+// SearchHit is a full-text hit.
+type SearchHit struct {
+	Key          string
+	Score        float64
+	MatchedTerms []string
+}
+
+// SimilarCity is a city with a theme-profile similarity.
+type SimilarCity struct {
+	CityID       string
+	Score        float64
+	SharedThemes []string
+}
+
+// GraphNode and GraphEdge form a drawable graph.
+type GraphNode struct {
+	ID         string // global id
+	Kind       string // Kind* constant
+	Label      string
+	Properties map[string]string
+}
+
+// GraphEdge connects two GraphNode ids.
+type GraphEdge struct {
+	Source, Target, Type string
+	Weight               float64
+}
+
+// Graph is a set of nodes and edges.
+type Graph struct {
+	Nodes     []GraphNode
+	Edges     []GraphEdge
+	Truncated bool
+}
+
+// ThemeYearCount, ThemeCountryCount, CityRank and ThemePair are chart rows.
+type ThemeYearCount struct {
+	Theme string
+	Year  int
+	Count int
+}
+
+// ThemeCountryCount counts initiatives per theme and country.
+type ThemeCountryCount struct {
+	Theme   string
+	Country string
+	Count   int
+}
+
+// CityRank counts initiatives per city.
+type CityRank struct {
+	CityID string
+	Count  int
+}
+
+// ThemePair is a co-occurrence of two themes.
+type ThemePair struct {
+	A, B    string
+	Count   int
+	Jaccard float64
+	Lift    float64
+}
+
+// ReadStore is everything the API reads. Methods that take many keys are
+// batch methods for per-request dataloaders: results are aligned with or
+// keyed by the input, and a missing key is simply absent (never an error).
+// Every method may fail with EUNAVAILABLE when the database cannot be
+// reached and EINTERNAL otherwise; those that validate input say so.
+type ReadStore interface {
+	// Initiatives lists a filtered, ordered page. EINVALID for a bad filter.
+	Initiatives(ctx context.Context, f InitiativeFilter, o InitiativeOrder, first, offset int) ([]*Initiative, error)
+	// CountInitiatives counts the filtered set without collecting it.
+	CountInitiatives(ctx context.Context, f InitiativeFilter) (int, error)
+	// InitiativeFacets counts the filtered set per theme, country, year, status.
+	InitiativeFacets(ctx context.Context, f InitiativeFilter) (*Facets, error)
+	// InitiativesByKeys returns initiatives keyed by key.
+	InitiativesByKeys(ctx context.Context, keys []string) (map[string]*Initiative, error)
+	// InitiativesOf returns, per owner key of the given kind (city, country,
+	// theme, year), a page of its initiatives by title.
+	InitiativesOf(ctx context.Context, kind string, keys []string, first, offset int) (map[string][]*Initiative, error)
+	// CountOf returns, per owner key of the given kind, its initiative count.
+	CountOf(ctx context.Context, kind string, keys []string) (map[string]int, error)
+	// WinnersOf returns the winners per award year.
+	WinnersOf(ctx context.Context, years []int) (map[int][]*Initiative, error)
+	// SimilarOf returns the precomputed similar links per initiative key.
+	SimilarOf(ctx context.Context, keys []string, first int, differentCity bool) (map[string][]SimilarLink, error)
+	// CitiesByIDs, CountriesByCodes and ThemesBySlugs look up nodes.
+	CitiesByIDs(ctx context.Context, ids []string) (map[string]*City, error)
+	CountriesByCodes(ctx context.Context, codes []string) (map[string]*Country, error)
+	ThemesBySlugs(ctx context.Context, slugs []string) (map[string]*Theme, error)
+	// CitiesOfCountries returns per country its cities with initiatives, most first.
+	CitiesOfCountries(ctx context.Context, codes []string, first int) (map[string][]*City, error)
+	// Cities lists cities with initiatives, most initiatives first.
+	Cities(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]*City, int, error)
+	// Countries lists countries with initiatives, most first.
+	Countries(ctx context.Context, first, offset int) ([]*Country, int, error)
+	// Themes lists themes, most initiatives first.
+	Themes(ctx context.Context, first, offset int) ([]*Theme, int, error)
+	// AwardYears lists award years ascending.
+	AwardYears(ctx context.Context) ([]*AwardYear, error)
+	// Search runs a full-text query. EINVALID for an empty query.
+	Search(ctx context.Context, query string, first int) ([]SearchHit, error)
+	// SimilarCities ranks cities by shared themes. ENOTFOUND for an unknown city.
+	SimilarCities(ctx context.Context, cityID string, first int) ([]SimilarCity, error)
+	// Connection finds shortest paths between two nodes (global ids);
+	// nil graph when none. ENOTFOUND for an unknown node.
+	Connection(ctx context.Context, from, to string, maxHops int, structuralOnly bool) (*Graph, error)
+	// Neighbourhood returns the graph around a node. ENOTFOUND for an unknown node.
+	Neighbourhood(ctx context.Context, id string, depth, limit int) (*Graph, error)
+	// Aggregations for charts.
+	ThemeTrends(ctx context.Context, themes, countries []string) ([]ThemeYearCount, error)
+	ThemeByCountry(ctx context.Context, themes []string) ([]ThemeCountryCount, error)
+	CityRanking(ctx context.Context, theme, country string, first int) ([]CityRank, error)
+	ThemeCooccurrence(ctx context.Context, minCount int) ([]ThemePair, error)
+	// Ping checks the database and that migrations are applied.
+	Ready(ctx context.Context) error
+}
+
+// InitiativeInput is a curation upsert.
+type InitiativeInput struct {
+	Key         string
+	Title       string
+	Summary     string
+	CityID      string
+	CountryCode string
+	Themes      []string
+	URL         string
+}
+
+// WriteStore is the curation side. Every method may fail with
+// EUNAVAILABLE; EINVALID for bad input; ENOTFOUND for unknown nodes.
+type WriteStore interface {
+	UpsertInitiative(ctx context.Context, in InitiativeInput) (string, error)
+	DeleteInitiative(ctx context.Context, key string) (bool, error)
+	LinkTheme(ctx context.Context, key, theme string) error
+	UnlinkTheme(ctx context.Context, key, theme string) error
+	LinkCity(ctx context.Context, key, cityID string) error
+	UnlinkCity(ctx context.Context, key string) error
+}

@@ -1,0 +1,177 @@
+package neo4jdb
+
+import (
+	"context"
+	"regexp"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/civicgraph/civicgraph/internal/domain"
+)
+
+var _ domain.WriteStore = (*DB)(nil)
+
+// Curation edits are marked `curated: true` on their links (and
+// i.cityCurated / i.suppressedThemes on the initiative), and imports never
+// overwrite or re-add what a curator changed.
+
+var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
+
+// Slug turns a title into a key: folded, lower case, hyphen-separated.
+func Slug(s string) string {
+	s = strings.Trim(nonSlug.ReplaceAllString(Fold(s), "-"), "-")
+	if len(s) > 80 {
+		s = strings.TrimRight(s[:80], "-")
+	}
+	return s
+}
+
+// writeOne runs one statement in a write transaction and reports whether
+// it returned a row (used to detect unknown nodes).
+func (db *DB) writeOne(ctx context.Context, q string, p map[string]any) (bool, error) {
+	found := false
+	err := db.write(ctx, func(tx neo4j.ManagedTransaction) error {
+		recs, err := run(ctx, tx, q, p)
+		found = len(recs) > 0
+		return err
+	})
+	return found, err
+}
+
+// UpsertInitiative implements domain.WriteStore.
+func (db *DB) UpsertInitiative(ctx context.Context, in domain.InitiativeInput) (string, error) {
+	title, summary := strings.TrimSpace(in.Title), strings.TrimSpace(in.Summary)
+	if title == "" || summary == "" {
+		return "", domain.Errorf(domain.EINVALID, "title and summary are required")
+	}
+	if len(title) > 300 || len(summary) > 5000 {
+		return "", domain.Errorf(domain.EINVALID, "title (≤300) or summary (≤5000 characters) too long")
+	}
+	key := in.Key
+	if key == "" {
+		key = Slug(title)
+	}
+	if key == "" || key != Slug(key) {
+		return "", domain.Errorf(domain.EINVALID, "key %q must be lower-case letters, digits and hyphens", key)
+	}
+	if in.CountryCode != "" && len(in.CountryCode) != 2 {
+		return "", domain.Errorf(domain.EINVALID, "countryCode %q must be ISO 3166-1 alpha-2", in.CountryCode)
+	}
+	url := in.URL
+	if url == "" {
+		url = "curation:"
+	}
+	p := map[string]any{"key": key, "title": title, "sortTitle": Fold(title), "summary": summary, "url": url,
+		"city": in.CityID, "country": strings.ToUpper(in.CountryCode), "themes": nonNil(in.Themes)}
+	if in.CityID != "" {
+		ok, err := db.countSimple(ctx, `MATCH (c:City {id: $city}) RETURN count(c) AS n`, p)
+		if err != nil {
+			return "", err
+		}
+		if ok == 0 {
+			return "", domain.Errorf(domain.ENOTFOUND, "city %q not found", in.CityID)
+		}
+	}
+	if len(in.Themes) > 0 {
+		known, err := db.ThemesBySlugs(ctx, in.Themes)
+		if err != nil {
+			return "", err
+		}
+		for _, t := range in.Themes {
+			if known[t] == nil {
+				return "", domain.Errorf(domain.EINVALID, "unknown theme %q", t)
+			}
+		}
+	}
+	_, err := db.writeOne(ctx, `MERGE (i:Initiative {key: $key})
+SET i.title = $title, i.sortTitle = $sortTitle, i.summary = $summary, i.titleDerived = false,
+    i.covid = coalesce(i.covid, false), i.altTitles = coalesce(i.altTitles, []),
+    i.sourceUrls = CASE WHEN $url IN coalesce(i.sourceUrls, []) THEN i.sourceUrls ELSE coalesce(i.sourceUrls, []) + $url END,
+    i.sourceMethods = CASE WHEN $url IN coalesce(i.sourceUrls, []) THEN i.sourceMethods ELSE coalesce(i.sourceMethods, []) + 'curation' END,
+    i.importHash = 'curated'
+WITH i
+CALL { WITH i WITH i WHERE $city <> ''
+  OPTIONAL MATCH (i)-[old:IN_CITY|IN_COUNTRY]->() DELETE old
+  WITH DISTINCT i MATCH (c:City {id: $city})-[:LOCATED_IN]->(co:Country)
+  MERGE (i)-[r:IN_CITY]->(c) SET r.curated = true, r.confidence = 1.0, r.sourceUrls = [$url], r.sourceMethods = ['curation']
+  MERGE (i)-[r2:IN_COUNTRY]->(co) SET r2.curated = true, r2.confidence = 1.0, r2.sourceUrls = [$url], r2.sourceMethods = ['curation']
+  SET i.cityCurated = true }
+CALL { WITH i WITH i WHERE $city = '' AND $country <> ''
+  OPTIONAL MATCH (i)-[old:IN_COUNTRY]->() DELETE old
+  WITH DISTINCT i MERGE (co:Country {code: $country}) ON CREATE SET co.name = $country
+  MERGE (i)-[r:IN_COUNTRY]->(co) SET r.curated = true, r.confidence = 1.0, r.sourceUrls = [$url], r.sourceMethods = ['curation'] }
+CALL { WITH i UNWIND $themes AS slug MATCH (t:Theme {slug: slug})
+  MERGE (i)-[r:HAS_THEME]->(t) SET r.curated = true, r.source = 'user', r.confidence = 1.0, r.terms = [],
+    r.sourceUrls = [$url], r.sourceMethods = ['curation'] }
+RETURN i.key AS key`, p)
+	if err != nil {
+		return "", err
+	}
+	return key, nil
+}
+
+// DeleteInitiative implements domain.WriteStore.
+func (db *DB) DeleteInitiative(ctx context.Context, key string) (bool, error) {
+	return db.writeOne(ctx, `MATCH (i:Initiative {key: $key}) DETACH DELETE i RETURN 1 AS ok`, map[string]any{"key": key})
+}
+
+// LinkTheme implements domain.WriteStore.
+func (db *DB) LinkTheme(ctx context.Context, key, theme string) error {
+	ok, err := db.writeOne(ctx, `MATCH (i:Initiative {key: $key}), (t:Theme {slug: $theme})
+SET i.suppressedThemes = [s IN coalesce(i.suppressedThemes, []) WHERE s <> $theme]
+MERGE (i)-[r:HAS_THEME]->(t)
+SET r.curated = true, r.source = 'user', r.confidence = 1.0, r.terms = coalesce(r.terms, []),
+    r.sourceUrls = ['curation:'], r.sourceMethods = ['curation']
+RETURN 1 AS ok`, map[string]any{"key": key, "theme": theme})
+	if err == nil && !ok {
+		return domain.Errorf(domain.ENOTFOUND, "initiative %q or theme %q not found", key, theme)
+	}
+	return err
+}
+
+// UnlinkTheme implements domain.WriteStore; the theme stays suppressed
+// for later imports.
+func (db *DB) UnlinkTheme(ctx context.Context, key, theme string) error {
+	ok, err := db.writeOne(ctx, `MATCH (i:Initiative {key: $key})
+OPTIONAL MATCH (i)-[r:HAS_THEME]->(:Theme {slug: $theme}) DELETE r
+WITH DISTINCT i
+SET i.suppressedThemes = [s IN coalesce(i.suppressedThemes, []) WHERE s <> $theme] + $theme
+RETURN 1 AS ok`, map[string]any{"key": key, "theme": theme})
+	if err == nil && !ok {
+		return domain.Errorf(domain.ENOTFOUND, "initiative %q not found", key)
+	}
+	return err
+}
+
+// LinkCity implements domain.WriteStore.
+func (db *DB) LinkCity(ctx context.Context, key, cityID string) error {
+	_, err := db.UpsertLinkCity(ctx, key, cityID)
+	return err
+}
+
+// UpsertLinkCity sets the city (and its country) as curated links.
+func (db *DB) UpsertLinkCity(ctx context.Context, key, cityID string) (bool, error) {
+	ok, err := db.writeOne(ctx, `MATCH (i:Initiative {key: $key}), (c:City {id: $city})-[:LOCATED_IN]->(co:Country)
+CALL { WITH i OPTIONAL MATCH (i)-[old:IN_CITY|IN_COUNTRY]->() DELETE old }
+MERGE (i)-[r:IN_CITY]->(c) SET r.curated = true, r.confidence = 1.0, r.sourceUrls = ['curation:'], r.sourceMethods = ['curation']
+MERGE (i)-[r2:IN_COUNTRY]->(co) SET r2.curated = true, r2.confidence = 1.0, r2.sourceUrls = ['curation:'], r2.sourceMethods = ['curation']
+SET i.cityCurated = true
+RETURN 1 AS ok`, map[string]any{"key": key, "city": cityID})
+	if err == nil && !ok {
+		return false, domain.Errorf(domain.ENOTFOUND, "initiative %q or city %q not found", key, cityID)
+	}
+	return ok, err
+}
+
+// UnlinkCity implements domain.WriteStore; the country link stays.
+func (db *DB) UnlinkCity(ctx context.Context, key string) error {
+	ok, err := db.writeOne(ctx, `MATCH (i:Initiative {key: $key})
+CALL { WITH i OPTIONAL MATCH (i)-[r:IN_CITY]->() DELETE r }
+SET i.cityCurated = true
+RETURN 1 AS ok`, map[string]any{"key": key})
+	if err == nil && !ok {
+		return domain.Errorf(domain.ENOTFOUND, "initiative %q not found", key)
+	}
+	return err
+}

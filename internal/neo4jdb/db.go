@@ -1,0 +1,258 @@
+// Package neo4jdb is civicgraph's Neo4j adapter: it implements the domain
+// stores with Cypher over the official Go driver, applies the schema
+// (constraints and indexes) on open, writes imports in batched managed
+// transactions and translates driver errors into domain errors.
+//
+// Reads go through neo4j.ExecuteQuery routed to readers, so behind a
+// neo4j:// routing URI they reach secondaries; writes go through
+// ExecuteWrite (managed, retried, therefore idempotent: MERGE and UNWIND).
+// The process holds no state but the driver, so any number of API
+// instances can share one database or cluster.
+//
+// Every Cypher string in this package is a constant or assembled only from
+// constant fragments chosen by validated options; all values are
+// parameters.
+package neo4jdb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/notifications"
+
+	"github.com/civicgraph/civicgraph/internal/domain"
+)
+
+// Config says how to reach Neo4j.
+type Config struct {
+	URI      string // bolt://, neo4j:// (routing), +s/+ssc variants
+	User     string // empty: no authentication
+	Password string
+	Database string // default "neo4j"
+	// ConnectTimeout bounds the wait for the database at Open.
+	ConnectTimeout time.Duration
+	Logger         *slog.Logger
+}
+
+// DB is an open connection pool to Neo4j. It is safe for concurrent use.
+type DB struct {
+	driver   neo4j.DriverWithContext
+	database string
+	log      *slog.Logger
+	migrated atomic.Bool
+}
+
+// Open creates the driver, waits until the database answers (up to
+// ConnectTimeout) and applies the schema. The returned DB must be closed.
+func Open(ctx context.Context, c Config) (*DB, error) {
+	db, err := Connect(c)
+	if err != nil {
+		return nil, err
+	}
+	timeout := c.ConnectTimeout
+	if timeout == 0 {
+		timeout = 60 * time.Second
+	}
+	if err := db.WaitReady(ctx, timeout); err != nil {
+		db.Close(context.Background())
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close(context.Background())
+		return nil, err
+	}
+	return db, nil
+}
+
+// Connect creates the driver without contacting the database. The server
+// uses it so that it can start (and answer /healthz, and 503 on /readyz)
+// while Neo4j is still down.
+func Connect(c Config) (*DB, error) {
+	if c.URI == "" {
+		return nil, domain.Errorf(domain.EINVALID, "neo4j URI is empty")
+	}
+	auth := neo4j.NoAuth()
+	if c.User != "" {
+		auth = neo4j.BasicAuth(c.User, c.Password, "")
+	}
+	drv, err := neo4j.NewDriverWithContext(c.URI, auth, func(cfg *config.Config) {
+		cfg.SocketConnectTimeout = 5 * time.Second
+		cfg.ConnectionAcquisitionTimeout = 10 * time.Second
+		cfg.MaxTransactionRetryTime = 10 * time.Second
+		cfg.ConnectionLivenessCheckTimeout = 30 * time.Second
+		cfg.NotificationsMinSeverity = notifications.WarningLevel
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create neo4j driver for %s: %w", RedactURI(c.URI), err)
+	}
+	dbName := c.Database
+	if dbName == "" {
+		dbName = "neo4j"
+	}
+	log := c.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	return &DB{driver: drv, database: dbName, log: log}, nil
+}
+
+// RedactURI removes any user info from a URI before it is logged.
+func RedactURI(uri string) string {
+	scheme, rest, ok := strings.Cut(uri, "://")
+	if !ok {
+		return uri
+	}
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
+		rest = "***@" + rest[at+1:]
+	}
+	return scheme + "://" + rest
+}
+
+// Close closes the driver.
+func (db *DB) Close(ctx context.Context) error { return db.driver.Close(ctx) }
+
+// WaitReady polls the database until it answers or timeout passes.
+func (db *DB) WaitReady(ctx context.Context, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	var last error
+	for {
+		cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		last = db.driver.VerifyConnectivity(cctx)
+		cancel()
+		if last == nil {
+			return nil
+		}
+		if ctx.Err() != nil || time.Now().After(deadline) {
+			return domain.Errorf(domain.EUNAVAILABLE, "neo4j unreachable after %s: %v", timeout, last)
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
+// ServerVersion returns the server's agent string, e.g. "Neo4j/5.26.x".
+func (db *DB) ServerVersion(ctx context.Context) (string, error) {
+	info, err := db.driver.GetServerInfo(ctx)
+	if err != nil {
+		return "", translate(err)
+	}
+	return info.Agent(), nil
+}
+
+// counterKey carries a per-request query counter in a context.
+type counterKey struct{}
+
+// WithQueryCounter returns a context in which every Cypher round trip made
+// by this package increments the returned counter. The server uses it to
+// log queries per request and tests use it to prove there is no N+1.
+func WithQueryCounter(ctx context.Context) (context.Context, *atomic.Int64) {
+	n := new(atomic.Int64)
+	return context.WithValue(ctx, counterKey{}, n), n
+}
+
+func count(ctx context.Context) {
+	if n, ok := ctx.Value(counterKey{}).(*atomic.Int64); ok {
+		n.Add(1)
+	}
+}
+
+// read runs one read query routed to readers and returns its records.
+func (db *DB) read(ctx context.Context, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	count(ctx)
+	res, err := neo4j.ExecuteQuery(ctx, db.driver, cypher, params, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithDatabase(db.database), neo4j.ExecuteQueryWithReadersRouting())
+	if err != nil {
+		return nil, translate(err)
+	}
+	return res.Records, nil
+}
+
+// exec runs one auto-committed write statement routed to the writer.
+func (db *DB) exec(ctx context.Context, cypher string, params map[string]any) error {
+	count(ctx)
+	_, err := neo4j.ExecuteQuery(ctx, db.driver, cypher, params, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithDatabase(db.database), neo4j.ExecuteQueryWithWritersRouting())
+	return translate(err)
+}
+
+// write runs work in one managed write transaction (retried on transient
+// failures, so work must be idempotent).
+func (db *DB) write(ctx context.Context, work func(tx neo4j.ManagedTransaction) error) error {
+	sess := db.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.database})
+	defer sess.Close(ctx)
+	count(ctx)
+	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return nil, work(tx)
+	})
+	if err != nil {
+		return translate(err)
+	}
+	return nil
+}
+
+// run executes one statement inside a managed transaction and consumes it.
+func run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	res, err := tx.Run(ctx, cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	return res.Collect(ctx)
+}
+
+// translate maps driver errors to domain errors: unreachable database →
+// EUNAVAILABLE, constraint violation → ECONFLICT; the rest stays internal
+// (wrapped, so the presenter logs it and shows a generic message).
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &wrapped{code: domain.EUNAVAILABLE, msg: "database did not answer in time", err: err}
+	}
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	if neo4j.IsConnectivityError(err) || neo4j.IsTransactionExecutionLimit(err) {
+		return &wrapped{code: domain.EUNAVAILABLE, msg: "database unavailable", err: err}
+	}
+	var ne *neo4j.Neo4jError
+	if errors.As(err, &ne) {
+		switch {
+		case ne.Code == "Neo.ClientError.Schema.ConstraintValidationFailed":
+			return &wrapped{code: domain.ECONFLICT, msg: "conflicts with an existing node", err: err}
+		case strings.HasPrefix(ne.Code, "Neo.TransientError"),
+			ne.Code == "Neo.ClientError.Database.DatabaseNotFound",
+			strings.HasPrefix(ne.Code, "Neo.ClientError.Cluster"):
+			return &wrapped{code: domain.EUNAVAILABLE, msg: "database unavailable", err: err}
+		}
+	}
+	// Pool errors ("connection acquisition timeout") are connectivity too.
+	if strings.Contains(err.Error(), "ConnectivityError") || strings.Contains(err.Error(), "connection refused") {
+		return &wrapped{code: domain.EUNAVAILABLE, msg: "database unavailable", err: err}
+	}
+	return fmt.Errorf("neo4j: %w", err)
+}
+
+// wrapped is a domain error that keeps its cause for logs.
+type wrapped struct {
+	code, msg string
+	err       error
+}
+
+func (w *wrapped) Error() string { return w.code + ": " + w.msg + ": " + w.err.Error() }
+func (w *wrapped) Unwrap() []error {
+	return []error{&domain.Error{Code: w.code, Message: w.msg}, w.err}
+}

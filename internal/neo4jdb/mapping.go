@@ -1,0 +1,150 @@
+package neo4jdb
+
+import (
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/civicgraph/civicgraph/internal/domain"
+)
+
+// The driver has no struct mapping: Cypher returns map projections and
+// these helpers read them into domain structs with explicit types. A
+// missing or mistyped value reads as the zero value.
+
+func str(m map[string]any, k string) string {
+	s, _ := m[k].(string)
+	return s
+}
+
+func i64(m map[string]any, k string) int64 {
+	n, _ := m[k].(int64)
+	return n
+}
+
+func f64(m map[string]any, k string) float64 {
+	switch v := m[k].(type) {
+	case float64:
+		return v
+	case int64:
+		return float64(v)
+	}
+	return 0
+}
+
+func boolean(m map[string]any, k string) bool {
+	b, _ := m[k].(bool)
+	return b
+}
+
+func strs(m map[string]any, k string) []string {
+	raw, _ := m[k].([]any)
+	out := make([]string, 0, len(raw))
+	for _, v := range raw {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func maps(m map[string]any, k string) []map[string]any {
+	raw, _ := m[k].([]any)
+	out := make([]map[string]any, 0, len(raw))
+	for _, v := range raw {
+		if mm, ok := v.(map[string]any); ok {
+			out = append(out, mm)
+		}
+	}
+	return out
+}
+
+func sub(m map[string]any, k string) map[string]any {
+	mm, _ := m[k].(map[string]any)
+	return mm
+}
+
+// sources zips the parallel lists su (URLs) and sm (methods) that stand in
+// for a list of maps, which Neo4j properties cannot hold.
+func sources(m map[string]any) []domain.Source {
+	urls, methods := strs(m, "su"), strs(m, "sm")
+	out := make([]domain.Source, 0, len(urls))
+	for i, u := range urls {
+		s := domain.Source{URL: u}
+		if i < len(methods) {
+			s.Method = methods[i]
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func splitSources(ss []domain.Source) (urls, methods []string) {
+	urls = make([]string, len(ss))
+	methods = make([]string, len(ss))
+	for i, s := range ss {
+		urls[i], methods[i] = s.URL, s.Method
+	}
+	return urls, methods
+}
+
+// initiativeProjection returns an initiative `i` with its links as one map.
+const initiativeProjection = `i {
+  .key, .title, .titleDerived, .summary, .altTitles, .covid, su: i.sourceUrls, sm: i.sourceMethods,
+  city: head([(i)-[r:IN_CITY]->(c:City) | c {.id, .name, .countryCode, .lat, .lon, .population,
+        confidence: r.confidence, evidence: r.evidence, su: r.sourceUrls, sm: r.sourceMethods}]),
+  country: head([(i)-[r:IN_COUNTRY]->(c:Country) | c {.code, .name,
+        confidence: r.confidence, evidence: r.evidence, su: r.sourceUrls, sm: r.sourceMethods}]),
+  themes: [(i)-[r:HAS_THEME]->(t:Theme) | {slug: t.slug, source: r.source, confidence: r.confidence,
+        terms: r.terms, su: r.sourceUrls, sm: r.sourceMethods}],
+  awards: [(i)-[r:AWARDED]->(y:AwardYear) | {year: y.year, status: r.status, category: r.category,
+        su: r.sourceUrls, sm: r.sourceMethods}]
+}`
+
+func toInitiative(m map[string]any) *domain.Initiative {
+	in := &domain.Initiative{
+		ID:           str(m, "key"),
+		Title:        str(m, "title"),
+		TitleDerived: boolean(m, "titleDerived"),
+		Summary:      str(m, "summary"),
+		AltTitles:    strs(m, "altTitles"),
+		Covid:        boolean(m, "covid"),
+		Sources:      sources(m),
+	}
+	if c := sub(m, "city"); c != nil {
+		in.City = &domain.CityRef{
+			ID: str(c, "id"), Name: str(c, "name"), CountryCode: str(c, "countryCode"),
+			Lat: f64(c, "lat"), Lon: f64(c, "lon"), Population: int(i64(c, "population")),
+			Confidence: f64(c, "confidence"), Evidence: str(c, "evidence"), Sources: sources(c),
+		}
+	}
+	if c := sub(m, "country"); c != nil {
+		in.Country = &domain.CountryRef{
+			Code: str(c, "code"), Name: str(c, "name"),
+			Confidence: f64(c, "confidence"), Evidence: str(c, "evidence"), Sources: sources(c),
+		}
+	}
+	for _, t := range maps(m, "themes") {
+		in.Themes = append(in.Themes, domain.ThemeAssignment{
+			Slug: str(t, "slug"), Source: str(t, "source"), Confidence: f64(t, "confidence"),
+			Terms: strs(t, "terms"), Sources: sources(t),
+		})
+	}
+	for _, a := range maps(m, "awards") {
+		in.Awards = append(in.Awards, domain.Award{
+			Year: int(i64(a, "year")), Status: str(a, "status"), Category: str(a, "category"), Sources: sources(a),
+		})
+	}
+	sortInitiativeLinks(in)
+	return in
+}
+
+func recordMap(rec *neo4j.Record, key string) map[string]any {
+	m, _, _ := neo4j.GetRecordValue[map[string]any](rec, key)
+	return m
+}
+
+func toCity(m map[string]any) *domain.City {
+	return &domain.City{
+		ID: str(m, "id"), Name: str(m, "name"), CountryCode: str(m, "countryCode"),
+		Lat: f64(m, "lat"), Lon: f64(m, "lon"), Population: int(i64(m, "population")),
+	}
+}

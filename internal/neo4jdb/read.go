@@ -1,0 +1,713 @@
+package neo4jdb
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/civicgraph/civicgraph/internal/domain"
+)
+
+var _ domain.ReadStore = (*DB)(nil)
+
+func sortInitiativeLinks(in *domain.Initiative) {
+	sort.Slice(in.Themes, func(a, b int) bool {
+		if in.Themes[a].Confidence != in.Themes[b].Confidence {
+			return in.Themes[a].Confidence > in.Themes[b].Confidence
+		}
+		return in.Themes[a].Slug < in.Themes[b].Slug
+	})
+	sort.Slice(in.Awards, func(a, b int) bool { return in.Awards[a].Year < in.Awards[b].Year })
+}
+
+// filterQuery builds the MATCH/WHERE part for a filter from constant
+// fragments; values go to params. With a text condition the match starts
+// from the full-text index.
+func filterQuery(f domain.InitiativeFilter, params map[string]any) string {
+	var b strings.Builder
+	var where []string
+	if strings.TrimSpace(f.Text) != "" {
+		params["ftq"] = LuceneQuery(f.Text)
+		b.WriteString("CALL db.index.fulltext.queryNodes('" + FulltextIndex + "', $ftq) YIELD node AS i, score\n")
+	} else {
+		b.WriteString("MATCH (i:Initiative)\n")
+	}
+	if len(f.Themes) > 0 {
+		params["themes"] = f.Themes
+		where = append(where, "EXISTS { (i)-[:HAS_THEME]->(t:Theme) WHERE t.slug IN $themes }")
+	}
+	if len(f.Countries) > 0 {
+		params["countries"] = f.Countries
+		where = append(where, "EXISTS { (i)-[:IN_COUNTRY]->(c:Country) WHERE c.code IN $countries }")
+	}
+	if len(f.Cities) > 0 {
+		params["cities"] = f.Cities
+		where = append(where, "EXISTS { (i)-[:IN_CITY]->(c:City) WHERE c.id IN $cities }")
+	}
+	if len(f.Years) > 0 {
+		ys := make([]int64, len(f.Years))
+		for k, y := range f.Years {
+			ys[k] = int64(y)
+		}
+		params["years"] = ys
+		where = append(where, "EXISTS { (i)-[:AWARDED]->(y:AwardYear) WHERE y.year IN $years }")
+	}
+	if len(f.Status) > 0 {
+		params["status"] = f.Status
+		where = append(where, "EXISTS { (i)-[r:AWARDED]->(:AwardYear) WHERE r.status IN $status }")
+	}
+	if f.Covid != nil {
+		params["covid"] = *f.Covid
+		where = append(where, "i.covid = $covid")
+	}
+	if len(where) > 0 {
+		b.WriteString("WHERE " + strings.Join(where, "\n  AND ") + "\n")
+	}
+	return b.String()
+}
+
+// Initiatives implements domain.ReadStore.
+func (db *DB) Initiatives(ctx context.Context, f domain.InitiativeFilter, o domain.InitiativeOrder, first, offset int) ([]*domain.Initiative, error) {
+	params := map[string]any{"skip": int64(offset), "limit": int64(first)}
+	q := filterQuery(f, params)
+	dir := ""
+	if o.Desc {
+		dir = " DESC"
+	}
+	switch o.Field {
+	case domain.OrderYear:
+		q += "WITH i ORDER BY coalesce(i.bestYear, 0)" + dir + ", i.sortTitle, i.key\n"
+	case domain.OrderCity:
+		q += "OPTIONAL MATCH (i)-[:IN_CITY]->(c:City)\nWITH i, c ORDER BY c.foldedName IS NULL, c.foldedName" + dir + ", i.sortTitle, i.key\n"
+	default:
+		if f.Text != "" && o.Field == "" {
+			q += "WITH i ORDER BY score DESC, i.key\n"
+		} else {
+			q += "WITH i ORDER BY i.sortTitle" + dir + ", i.key\n"
+		}
+	}
+	q += "SKIP $skip LIMIT $limit\nRETURN " + initiativeProjection + " AS i"
+	recs, err := db.read(ctx, q, params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*domain.Initiative, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, toInitiative(recordMap(r, "i")))
+	}
+	return out, nil
+}
+
+// CountInitiatives implements domain.ReadStore with a count query.
+func (db *DB) CountInitiatives(ctx context.Context, f domain.InitiativeFilter) (int, error) {
+	params := map[string]any{}
+	q := filterQuery(f, params) + "RETURN count(i) AS n"
+	if isEmptyFilter(f) {
+		q = "MATCH (i:Initiative) RETURN count(i) AS n" // served from the count store
+	}
+	recs, err := db.read(ctx, q, params)
+	if err != nil || len(recs) == 0 {
+		return 0, err
+	}
+	n, _, _ := neo4j.GetRecordValue[int64](recs[0], "n")
+	return int(n), nil
+}
+
+func isEmptyFilter(f domain.InitiativeFilter) bool {
+	return strings.TrimSpace(f.Text) == "" && len(f.Themes) == 0 && len(f.Countries) == 0 && len(f.Cities) == 0 &&
+		len(f.Years) == 0 && len(f.Status) == 0 && f.Covid == nil
+}
+
+// InitiativeFacets implements domain.ReadStore in one query.
+func (db *DB) InitiativeFacets(ctx context.Context, f domain.InitiativeFilter) (*domain.Facets, error) {
+	params := map[string]any{}
+	q := filterQuery(f, params) + `WITH collect(i) AS set
+CALL { WITH set UNWIND set AS i MATCH (i)-[:HAS_THEME]->(t:Theme)
+       RETURN collect({v: t.slug, l: t.name, n: 0}) AS th0 }
+CALL { WITH set UNWIND set AS i OPTIONAL MATCH (i)-[:IN_COUNTRY]->(c:Country)
+       RETURN collect({v: coalesce(c.code, 'unknown'), l: coalesce(c.name, 'Unknown')}) AS co0 }
+CALL { WITH set UNWIND set AS i OPTIONAL MATCH (i)-[:AWARDED]->(y:AwardYear)
+       WITH i, collect(DISTINCT y.year) AS ys UNWIND (CASE WHEN size(ys) = 0 THEN [null] ELSE ys END) AS y
+       RETURN collect({v: coalesce(toString(y), 'none'), l: coalesce(toString(y), 'No award year')}) AS ye0 }
+CALL { WITH set UNWIND set AS i
+       WITH i, [(i)-[r:AWARDED]->() | r.status] AS st
+       RETURN collect(CASE WHEN 'winner' IN st THEN 'WINNER' WHEN 'finalist' IN st THEN 'FINALIST'
+                           WHEN size(st) > 0 THEN 'ENTRY' ELSE 'NONE' END) AS st0 }
+RETURN th0, co0, ye0, st0`
+	recs, err := db.read(ctx, q, params)
+	if err != nil {
+		return nil, err
+	}
+	fc := &domain.Facets{}
+	if len(recs) == 0 {
+		return fc, nil
+	}
+	bucket := func(key string) []domain.FacetCount {
+		raw, _, _ := neo4j.GetRecordValue[[]any](recs[0], key)
+		counts := map[string]*domain.FacetCount{}
+		for _, v := range raw {
+			var val, label string
+			switch x := v.(type) {
+			case map[string]any:
+				val, label = str(x, "v"), str(x, "l")
+			case string:
+				val, label = x, strings.ToLower(x)
+			}
+			c, ok := counts[val]
+			if !ok {
+				c = &domain.FacetCount{Value: val, Label: label}
+				counts[val] = c
+			}
+			c.Count++
+		}
+		out := make([]domain.FacetCount, 0, len(counts))
+		for _, c := range counts {
+			out = append(out, *c)
+		}
+		sort.Slice(out, func(a, b int) bool {
+			if out[a].Count != out[b].Count {
+				return out[a].Count > out[b].Count
+			}
+			return out[a].Value < out[b].Value
+		})
+		return out
+	}
+	fc.Themes, fc.Countries, fc.Years, fc.Status = bucket("th0"), bucket("co0"), bucket("ye0"), bucket("st0")
+	return fc, nil
+}
+
+// InitiativesByKeys implements domain.ReadStore.
+func (db *DB) InitiativesByKeys(ctx context.Context, keys []string) (map[string]*domain.Initiative, error) {
+	recs, err := db.read(ctx, "UNWIND $keys AS k MATCH (i:Initiative {key: k}) RETURN "+initiativeProjection+" AS i",
+		map[string]any{"keys": keys})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*domain.Initiative, len(recs))
+	for _, r := range recs {
+		in := toInitiative(recordMap(r, "i"))
+		out[in.ID] = in
+	}
+	return out, nil
+}
+
+// ownerMatch returns the pattern that binds owner `o` of a kind to its
+// initiatives `i`, and the owner's key expression.
+func ownerMatch(kind string) (match, keyExpr string, ok bool) {
+	switch kind {
+	case domain.KindCity:
+		return "MATCH (o:City {id: k})<-[:IN_CITY]-(i:Initiative)", "o.id", true
+	case domain.KindCountry:
+		return "MATCH (o:Country {code: k})<-[:IN_COUNTRY]-(i:Initiative)", "o.code", true
+	case domain.KindTheme:
+		return "MATCH (o:Theme {slug: k})<-[:HAS_THEME]-(i:Initiative)", "o.slug", true
+	case domain.KindYear:
+		return "MATCH (o:AwardYear {year: toInteger(k)})<-[:AWARDED]-(i:Initiative)", "toString(o.year)", true
+	}
+	return "", "", false
+}
+
+// InitiativesOf implements domain.ReadStore: one query for all owners.
+func (db *DB) InitiativesOf(ctx context.Context, kind string, keys []string, first, offset int) (map[string][]*domain.Initiative, error) {
+	match, keyExpr, ok := ownerMatch(kind)
+	if !ok {
+		return nil, domain.Errorf(domain.EINVALID, "unknown kind %q", kind)
+	}
+	q := "UNWIND $keys AS k\nCALL { WITH k " + match + "\n WITH DISTINCT o, i ORDER BY i.sortTitle, i.key SKIP $skip LIMIT $limit\n RETURN " +
+		keyExpr + " AS owner, collect(" + initiativeProjection + ") AS items }\nRETURN owner, items"
+	recs, err := db.read(ctx, q, map[string]any{"keys": keys, "skip": int64(offset), "limit": int64(first)})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]*domain.Initiative, len(keys))
+	for _, r := range recs {
+		owner, _, _ := neo4j.GetRecordValue[string](r, "owner")
+		items, _, _ := neo4j.GetRecordValue[[]any](r, "items")
+		for _, it := range items {
+			if m, ok := it.(map[string]any); ok {
+				out[owner] = append(out[owner], toInitiative(m))
+			}
+		}
+	}
+	return out, nil
+}
+
+// CountOf implements domain.ReadStore.
+func (db *DB) CountOf(ctx context.Context, kind string, keys []string) (map[string]int, error) {
+	match, keyExpr, ok := ownerMatch(kind)
+	if !ok {
+		return nil, domain.Errorf(domain.EINVALID, "unknown kind %q", kind)
+	}
+	q := "UNWIND $keys AS k\n" + match + "\nRETURN " + keyExpr + " AS owner, count(DISTINCT i) AS n"
+	recs, err := db.read(ctx, q, map[string]any{"keys": keys})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]int, len(keys))
+	for _, k := range keys {
+		out[k] = 0
+	}
+	for _, r := range recs {
+		owner, _, _ := neo4j.GetRecordValue[string](r, "owner")
+		n, _, _ := neo4j.GetRecordValue[int64](r, "n")
+		out[owner] = int(n)
+	}
+	return out, nil
+}
+
+// WinnersOf implements domain.ReadStore.
+func (db *DB) WinnersOf(ctx context.Context, years []int) (map[int][]*domain.Initiative, error) {
+	ys := make([]int64, len(years))
+	for k, y := range years {
+		ys[k] = int64(y)
+	}
+	q := "UNWIND $years AS yr MATCH (y:AwardYear {year: yr})<-[r:AWARDED {status: 'winner'}]-(i:Initiative)\n" +
+		"WITH y, i ORDER BY i.sortTitle RETURN y.year AS year, collect(" + initiativeProjection + ") AS items"
+	recs, err := db.read(ctx, q, map[string]any{"years": ys})
+	if err != nil {
+		return nil, err
+	}
+	out := map[int][]*domain.Initiative{}
+	for _, r := range recs {
+		y, _, _ := neo4j.GetRecordValue[int64](r, "year")
+		items, _, _ := neo4j.GetRecordValue[[]any](r, "items")
+		for _, it := range items {
+			if m, ok := it.(map[string]any); ok {
+				out[int(y)] = append(out[int(y)], toInitiative(m))
+			}
+		}
+	}
+	return out, nil
+}
+
+// SimilarOf implements domain.ReadStore: a lookup of precomputed links.
+func (db *DB) SimilarOf(ctx context.Context, keys []string, first int, differentCity bool) (map[string][]domain.SimilarLink, error) {
+	q := `UNWIND $keys AS k
+MATCH (a:Initiative {key: k})
+CALL { WITH a
+  MATCH (a)-[s:SIMILAR]->(b:Initiative)
+  WHERE NOT $differentCity OR NOT EXISTS { (a)-[:IN_CITY]->(:City)<-[:IN_CITY]-(b) }
+  WITH b, s ORDER BY s.score DESC, b.key LIMIT $limit
+  RETURN collect({to: b.key, score: s.score, text: s.textScore, theme: s.themeScore,
+    themes: s.sharedThemes, terms: s.sharedTerms, reason: s.reason}) AS links }
+RETURN a.key AS key, links`
+	recs, err := db.read(ctx, q, map[string]any{"keys": keys, "limit": int64(first), "differentCity": differentCity})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]domain.SimilarLink, len(keys))
+	for _, r := range recs {
+		k, _, _ := neo4j.GetRecordValue[string](r, "key")
+		links, _, _ := neo4j.GetRecordValue[[]any](r, "links")
+		for _, l := range links {
+			m, _ := l.(map[string]any)
+			out[k] = append(out[k], domain.SimilarLink{
+				To: str(m, "to"), Score: f64(m, "score"), TextScore: f64(m, "text"), ThemeScore: f64(m, "theme"),
+				SharedThemes: strs(m, "themes"), SharedTerms: strs(m, "terms"), Reason: str(m, "reason"),
+			})
+		}
+	}
+	return out, nil
+}
+
+// CitiesByIDs implements domain.ReadStore.
+func (db *DB) CitiesByIDs(ctx context.Context, ids []string) (map[string]*domain.City, error) {
+	recs, err := db.read(ctx, `UNWIND $ids AS id MATCH (c:City {id: id})
+RETURN c {.id, .name, .countryCode, .lat, .lon, .population} AS c`, map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*domain.City, len(recs))
+	for _, r := range recs {
+		c := toCity(recordMap(r, "c"))
+		out[c.ID] = c
+	}
+	return out, nil
+}
+
+// CountriesByCodes implements domain.ReadStore.
+func (db *DB) CountriesByCodes(ctx context.Context, codes []string) (map[string]*domain.Country, error) {
+	recs, err := db.read(ctx, `UNWIND $codes AS code MATCH (c:Country {code: code}) RETURN c.code AS code, c.name AS name`,
+		map[string]any{"codes": codes})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*domain.Country, len(recs))
+	for _, r := range recs {
+		code, _, _ := neo4j.GetRecordValue[string](r, "code")
+		name, _, _ := neo4j.GetRecordValue[string](r, "name")
+		out[code] = &domain.Country{Code: code, Name: name}
+	}
+	return out, nil
+}
+
+// ThemesBySlugs implements domain.ReadStore.
+func (db *DB) ThemesBySlugs(ctx context.Context, slugs []string) (map[string]*domain.Theme, error) {
+	recs, err := db.read(ctx, `UNWIND $slugs AS s MATCH (t:Theme {slug: s}) RETURN t {.slug, .name, .description} AS t`,
+		map[string]any{"slugs": slugs})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*domain.Theme, len(recs))
+	for _, r := range recs {
+		m := recordMap(r, "t")
+		out[str(m, "slug")] = &domain.Theme{Slug: str(m, "slug"), Name: str(m, "name"), Description: str(m, "description")}
+	}
+	return out, nil
+}
+
+// CitiesOfCountries implements domain.ReadStore.
+func (db *DB) CitiesOfCountries(ctx context.Context, codes []string, first int) (map[string][]*domain.City, error) {
+	q := `UNWIND $codes AS code
+CALL { WITH code
+  MATCH (co:Country {code: code})<-[:LOCATED_IN]-(c:City)
+  WITH c, COUNT { (c)<-[:IN_CITY]-(:Initiative) } AS n WHERE n > 0
+  WITH c, n ORDER BY n DESC, c.name LIMIT $limit
+  RETURN collect(c {.id, .name, .countryCode, .lat, .lon, .population}) AS cities }
+RETURN code, cities`
+	recs, err := db.read(ctx, q, map[string]any{"codes": codes, "limit": int64(first)})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]*domain.City{}
+	for _, r := range recs {
+		code, _, _ := neo4j.GetRecordValue[string](r, "code")
+		cs, _, _ := neo4j.GetRecordValue[[]any](r, "cities")
+		for _, c := range cs {
+			if m, ok := c.(map[string]any); ok {
+				out[code] = append(out[code], toCity(m))
+			}
+		}
+	}
+	return out, nil
+}
+
+// Cities implements domain.ReadStore.
+func (db *DB) Cities(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]*domain.City, int, error) {
+	params := map[string]any{"skip": int64(offset), "limit": int64(first)}
+	where := []string{"EXISTS { (c)<-[:IN_CITY]-(:Initiative) }"}
+	if len(countries) > 0 {
+		params["countries"] = countries
+		where = append(where, "c.countryCode IN $countries")
+	}
+	if p := Fold(namePrefix); p != "" {
+		params["prefix"] = p
+		where = append(where, "c.foldedName STARTS WITH $prefix")
+	}
+	base := "MATCH (c:City) WHERE " + strings.Join(where, " AND ") + "\n"
+	q := base + `WITH c, COUNT { (c)<-[:IN_CITY]-(:Initiative) } AS n
+WITH collect({c: c, n: n}) AS all
+UNWIND all AS x
+WITH all, x ORDER BY x.n DESC, x.c.name, x.c.id SKIP $skip LIMIT $limit
+RETURN size(all) AS total, collect(x.c {.id, .name, .countryCode, .lat, .lon, .population}) AS cities`
+	recs, err := db.read(ctx, q, params)
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(recs) == 0 {
+		// The UNWIND of an empty or fully skipped list yields no row; count separately.
+		n, err := db.countSimple(ctx, base+"RETURN count(c) AS n", params)
+		return nil, n, err
+	}
+	total, _, _ := neo4j.GetRecordValue[int64](recs[0], "total")
+	cs, _, _ := neo4j.GetRecordValue[[]any](recs[0], "cities")
+	out := make([]*domain.City, 0, len(cs))
+	for _, c := range cs {
+		if m, ok := c.(map[string]any); ok {
+			out = append(out, toCity(m))
+		}
+	}
+	return out, int(total), nil
+}
+
+func (db *DB) countSimple(ctx context.Context, q string, params map[string]any) (int, error) {
+	recs, err := db.read(ctx, q, params)
+	if err != nil || len(recs) == 0 {
+		return 0, err
+	}
+	n, _, _ := neo4j.GetRecordValue[int64](recs[0], "n")
+	return int(n), nil
+}
+
+// Countries implements domain.ReadStore.
+func (db *DB) Countries(ctx context.Context, first, offset int) ([]*domain.Country, int, error) {
+	q := `MATCH (c:Country) WITH c, COUNT { (c)<-[:IN_COUNTRY]-(:Initiative) } AS n WHERE n > 0
+WITH c, n ORDER BY n DESC, c.name
+WITH collect(c {.code, .name}) AS all
+RETURN size(all) AS total, all[$skip..($skip + $limit)] AS page`
+	recs, err := db.read(ctx, q, map[string]any{"skip": int64(offset), "limit": int64(first)})
+	if err != nil || len(recs) == 0 {
+		return nil, 0, err
+	}
+	total, _, _ := neo4j.GetRecordValue[int64](recs[0], "total")
+	page, _, _ := neo4j.GetRecordValue[[]any](recs[0], "page")
+	out := make([]*domain.Country, 0, len(page))
+	for _, p := range page {
+		m, _ := p.(map[string]any)
+		out = append(out, &domain.Country{Code: str(m, "code"), Name: str(m, "name")})
+	}
+	return out, int(total), nil
+}
+
+// Themes implements domain.ReadStore.
+func (db *DB) Themes(ctx context.Context, first, offset int) ([]*domain.Theme, int, error) {
+	q := `MATCH (t:Theme) WITH t, COUNT { (t)<-[:HAS_THEME]-(:Initiative) } AS n
+WITH t, n ORDER BY n DESC, t.slug
+WITH collect(t {.slug, .name, .description}) AS all
+RETURN size(all) AS total, all[$skip..($skip + $limit)] AS page`
+	recs, err := db.read(ctx, q, map[string]any{"skip": int64(offset), "limit": int64(first)})
+	if err != nil || len(recs) == 0 {
+		return nil, 0, err
+	}
+	total, _, _ := neo4j.GetRecordValue[int64](recs[0], "total")
+	page, _, _ := neo4j.GetRecordValue[[]any](recs[0], "page")
+	out := make([]*domain.Theme, 0, len(page))
+	for _, p := range page {
+		m, _ := p.(map[string]any)
+		out = append(out, &domain.Theme{Slug: str(m, "slug"), Name: str(m, "name"), Description: str(m, "description")})
+	}
+	return out, int(total), nil
+}
+
+// AwardYears implements domain.ReadStore.
+func (db *DB) AwardYears(ctx context.Context) ([]*domain.AwardYear, error) {
+	recs, err := db.read(ctx, `MATCH (y:AwardYear) RETURN y.year AS year ORDER BY year`, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*domain.AwardYear, 0, len(recs))
+	for _, r := range recs {
+		y, _, _ := neo4j.GetRecordValue[int64](r, "year")
+		out = append(out, &domain.AwardYear{Year: int(y)})
+	}
+	return out, nil
+}
+
+// Search implements domain.ReadStore over the full-text index.
+func (db *DB) Search(ctx context.Context, query string, first int) ([]domain.SearchHit, error) {
+	terms := queryTerms(query)
+	if len(terms) == 0 {
+		return nil, domain.Errorf(domain.EINVALID, "search query has no words")
+	}
+	recs, err := db.read(ctx, `CALL db.index.fulltext.queryNodes('`+FulltextIndex+`', $q, {limit: $limit}) YIELD node, score
+RETURN node.key AS key, score, node.title AS title, node.summary AS summary, node.places AS places
+ORDER BY score DESC, key`, map[string]any{"q": LuceneQuery(query), "limit": int64(first)})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.SearchHit, 0, len(recs))
+	for _, r := range recs {
+		k, _, _ := neo4j.GetRecordValue[string](r, "key")
+		s, _, _ := neo4j.GetRecordValue[float64](r, "score")
+		title, _, _ := neo4j.GetRecordValue[string](r, "title")
+		summary, _, _ := neo4j.GetRecordValue[string](r, "summary")
+		places, _, _ := neo4j.GetRecordValue[string](r, "places")
+		out = append(out, domain.SearchHit{Key: k, Score: s, MatchedTerms: matchedTerms(terms, title+" "+summary+" "+places)})
+	}
+	return out, nil
+}
+
+// SimilarCities implements domain.ReadStore: weighted Jaccard over the
+// cities' theme profiles (initiative counts per theme), computed in Go
+// from one query that returns the profiles of the city and of every city
+// sharing at least one theme.
+func (db *DB) SimilarCities(ctx context.Context, cityID string, first int) ([]domain.SimilarCity, error) {
+	q := `MATCH (c:City {id: $id})
+OPTIONAL MATCH (c)<-[:IN_CITY]-(:Initiative)-[:HAS_THEME]->(t:Theme)
+WITH c, collect(DISTINCT t) AS mine
+UNWIND mine AS t
+MATCH (t)<-[:HAS_THEME]-(:Initiative)-[:IN_CITY]->(o:City)
+WITH c, collect(DISTINCT o) + [c] AS cities
+UNWIND cities AS x
+MATCH (x)<-[:IN_CITY]-(:Initiative)-[:HAS_THEME]->(t:Theme)
+RETURN x.id AS city, t.slug AS theme, count(*) AS n`
+	recs, err := db.read(ctx, q, map[string]any{"id": cityID})
+	if err != nil {
+		return nil, err
+	}
+	profiles := map[string]map[string]float64{}
+	for _, r := range recs {
+		c, _, _ := neo4j.GetRecordValue[string](r, "city")
+		t, _, _ := neo4j.GetRecordValue[string](r, "theme")
+		n, _, _ := neo4j.GetRecordValue[int64](r, "n")
+		if profiles[c] == nil {
+			profiles[c] = map[string]float64{}
+		}
+		profiles[c][t] = float64(n)
+	}
+	mine, ok := profiles[cityID]
+	if !ok {
+		exists, err := db.countSimple(ctx, `MATCH (c:City {id: $id}) RETURN count(c) AS n`, map[string]any{"id": cityID})
+		if err != nil {
+			return nil, err
+		}
+		if exists == 0 {
+			return nil, domain.Errorf(domain.ENOTFOUND, "city %q not found", cityID)
+		}
+		return []domain.SimilarCity{}, nil
+	}
+	out := make([]domain.SimilarCity, 0, len(profiles))
+	for id, prof := range profiles {
+		if id == cityID {
+			continue
+		}
+		score, shared := WeightedJaccard(mine, prof)
+		if len(shared) == 0 {
+			continue
+		}
+		out = append(out, domain.SimilarCity{CityID: id, Score: score, SharedThemes: shared})
+	}
+	sort.Slice(out, func(a, b int) bool {
+		if out[a].Score != out[b].Score {
+			return out[a].Score > out[b].Score
+		}
+		return out[a].CityID < out[b].CityID
+	})
+	if len(out) > first {
+		out = out[:first]
+	}
+	return out, nil
+}
+
+// WeightedJaccard is Σ min(a,b) / Σ max(a,b) over the union of keys, with
+// the keys present in both (sorted).
+func WeightedJaccard(a, b map[string]float64) (float64, []string) {
+	var num, den float64
+	var shared []string
+	for k, va := range a {
+		vb := b[k]
+		num += min(va, vb)
+		den += max(va, vb)
+		if vb > 0 && va > 0 {
+			shared = append(shared, k)
+		}
+	}
+	for k, vb := range b {
+		if _, ok := a[k]; !ok {
+			den += vb
+		}
+	}
+	sort.Strings(shared)
+	if den == 0 {
+		return 0, shared
+	}
+	return num / den, shared
+}
+
+// ThemeTrends implements domain.ReadStore.
+func (db *DB) ThemeTrends(ctx context.Context, themes, countries []string) ([]domain.ThemeYearCount, error) {
+	params := map[string]any{}
+	q := "MATCH (t:Theme)<-[:HAS_THEME]-(i:Initiative)-[:AWARDED]->(y:AwardYear)\n"
+	var where []string
+	if len(themes) > 0 {
+		params["themes"] = themes
+		where = append(where, "t.slug IN $themes")
+	}
+	if len(countries) > 0 {
+		params["countries"] = countries
+		where = append(where, "EXISTS { (i)-[:IN_COUNTRY]->(c:Country) WHERE c.code IN $countries }")
+	}
+	if len(where) > 0 {
+		q += "WHERE " + strings.Join(where, " AND ") + "\n"
+	}
+	q += "RETURN t.slug AS theme, y.year AS year, count(DISTINCT i) AS n ORDER BY theme, year"
+	recs, err := db.read(ctx, q, params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.ThemeYearCount, 0, len(recs))
+	for _, r := range recs {
+		t, _, _ := neo4j.GetRecordValue[string](r, "theme")
+		y, _, _ := neo4j.GetRecordValue[int64](r, "year")
+		n, _, _ := neo4j.GetRecordValue[int64](r, "n")
+		out = append(out, domain.ThemeYearCount{Theme: t, Year: int(y), Count: int(n)})
+	}
+	return out, nil
+}
+
+// ThemeByCountry implements domain.ReadStore.
+func (db *DB) ThemeByCountry(ctx context.Context, themes []string) ([]domain.ThemeCountryCount, error) {
+	params := map[string]any{}
+	q := "MATCH (t:Theme)<-[:HAS_THEME]-(i:Initiative)-[:IN_COUNTRY]->(c:Country)\n"
+	if len(themes) > 0 {
+		params["themes"] = themes
+		q += "WHERE t.slug IN $themes\n"
+	}
+	q += "RETURN t.slug AS theme, c.code AS country, count(DISTINCT i) AS n ORDER BY theme, n DESC, country"
+	recs, err := db.read(ctx, q, params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.ThemeCountryCount, 0, len(recs))
+	for _, r := range recs {
+		t, _, _ := neo4j.GetRecordValue[string](r, "theme")
+		c, _, _ := neo4j.GetRecordValue[string](r, "country")
+		n, _, _ := neo4j.GetRecordValue[int64](r, "n")
+		out = append(out, domain.ThemeCountryCount{Theme: t, Country: c, Count: int(n)})
+	}
+	return out, nil
+}
+
+// CityRanking implements domain.ReadStore.
+func (db *DB) CityRanking(ctx context.Context, theme, country string, first int) ([]domain.CityRank, error) {
+	params := map[string]any{"limit": int64(first)}
+	q := "MATCH (c:City)<-[:IN_CITY]-(i:Initiative)\n"
+	var where []string
+	if theme != "" {
+		params["theme"] = theme
+		where = append(where, "EXISTS { (i)-[:HAS_THEME]->(:Theme {slug: $theme}) }")
+	}
+	if country != "" {
+		params["country"] = country
+		where = append(where, "c.countryCode = $country")
+	}
+	if len(where) > 0 {
+		q += "WHERE " + strings.Join(where, " AND ") + "\n"
+	}
+	q += "RETURN c.id AS city, count(DISTINCT i) AS n ORDER BY n DESC, c.name LIMIT $limit"
+	recs, err := db.read(ctx, q, params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.CityRank, 0, len(recs))
+	for _, r := range recs {
+		c, _, _ := neo4j.GetRecordValue[string](r, "city")
+		n, _, _ := neo4j.GetRecordValue[int64](r, "n")
+		out = append(out, domain.CityRank{CityID: c, Count: int(n)})
+	}
+	return out, nil
+}
+
+// ThemeCooccurrence implements domain.ReadStore. Lift is
+// P(a∧b)/(P(a)P(b)) over initiatives that have at least one theme.
+func (db *DB) ThemeCooccurrence(ctx context.Context, minCount int) ([]domain.ThemePair, error) {
+	q := `MATCH (i:Initiative) WHERE EXISTS { (i)-[:HAS_THEME]->() }
+WITH count(i) AS total
+MATCH (a:Theme)<-[:HAS_THEME]-(i:Initiative)-[:HAS_THEME]->(b:Theme)
+WHERE a.slug < b.slug
+WITH total, a, b, count(DISTINCT i) AS n WHERE n >= $min
+WITH total, a, b, n, COUNT { (a)<-[:HAS_THEME]-() } AS na, COUNT { (b)<-[:HAS_THEME]-() } AS nb
+RETURN a.slug AS a, b.slug AS b, n, toFloat(n) / (na + nb - n) AS jaccard,
+       (toFloat(n) / total) / ((toFloat(na) / total) * (toFloat(nb) / total)) AS lift
+ORDER BY n DESC, a, b`
+	recs, err := db.read(ctx, q, map[string]any{"min": int64(minCount)})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.ThemePair, 0, len(recs))
+	for _, r := range recs {
+		a, _, _ := neo4j.GetRecordValue[string](r, "a")
+		b, _, _ := neo4j.GetRecordValue[string](r, "b")
+		n, _, _ := neo4j.GetRecordValue[int64](r, "n")
+		j, _, _ := neo4j.GetRecordValue[float64](r, "jaccard")
+		l, _, _ := neo4j.GetRecordValue[float64](r, "lift")
+		out = append(out, domain.ThemePair{A: a, B: b, Count: int(n), Jaccard: j, Lift: l})
+	}
+	return out, nil
+}
+
+// yearKey formats a year as an owner key.
+func yearKey(y int) string { return strconv.Itoa(y) }

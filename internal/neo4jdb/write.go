@@ -1,0 +1,361 @@
+package neo4jdb
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/civicgraph/civicgraph/internal/domain"
+)
+
+// ImportStats counts what an import did to initiatives.
+type ImportStats struct {
+	Created, Updated, Unchanged int
+}
+
+// UpsertThemes writes the taxonomy's themes (MERGE on slug).
+func (db *DB) UpsertThemes(ctx context.Context, themes []domain.Theme) error {
+	rows := make([]map[string]any, len(themes))
+	for k, t := range themes {
+		rows[k] = map[string]any{"slug": t.Slug, "name": t.Name, "description": t.Description}
+	}
+	return db.write(ctx, func(tx neo4j.ManagedTransaction) error {
+		_, err := run(ctx, tx, `UNWIND $rows AS row MERGE (t:Theme {slug: row.slug})
+SET t.name = row.name, t.description = row.description`, map[string]any{"rows": rows})
+		return err
+	})
+}
+
+// ValidateInitiative enforces the fields Neo4j Community cannot require
+// (it has no existence constraints).
+func ValidateInitiative(in *domain.Initiative) error {
+	switch {
+	case strings.TrimSpace(in.ID) == "":
+		return domain.Errorf(domain.EINVALID, "initiative %q has no key", in.Title)
+	case strings.TrimSpace(in.Title) == "":
+		return domain.Errorf(domain.EINVALID, "initiative %q has no title", in.ID)
+	case in.City != nil && (in.City.ID == "" || in.City.CountryCode == ""):
+		return domain.Errorf(domain.EINVALID, "initiative %q has a city without id or country", in.ID)
+	case in.Country != nil && len(in.Country.Code) != 2:
+		return domain.Errorf(domain.EINVALID, "initiative %q has country code %q, want ISO alpha-2", in.ID, in.Country.Code)
+	}
+	for _, a := range in.Awards {
+		if a.Year < 1900 || a.Year > 2100 {
+			return domain.Errorf(domain.EINVALID, "initiative %q has award year %d", in.ID, a.Year)
+		}
+	}
+	return nil
+}
+
+// hashInitiative is a content hash: an initiative whose hash is unchanged
+// is skipped by the next import, which makes re-runs and resumed runs
+// cheap.
+func hashInitiative(in *domain.Initiative) string {
+	b, _ := json.Marshal(in)
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:12])
+}
+
+// ImportInitiatives writes initiatives in batches, one managed transaction
+// per batch (MERGE on key, UNWIND over rows). Links made by imports are
+// replaced, curated ones kept. It is idempotent and resumable: an
+// initiative whose content hash is already stored is skipped, so a run
+// killed half-way is completed by the next one. progress, if not nil, is
+// called after each batch with the number of initiatives handled so far.
+func (db *DB) ImportInitiatives(ctx context.Context, ins []*domain.Initiative, batchSize int, progress func(done int)) (ImportStats, error) {
+	var st ImportStats
+	if batchSize <= 0 {
+		batchSize = 500
+	}
+	for _, in := range ins {
+		if err := ValidateInitiative(in); err != nil {
+			return st, err
+		}
+	}
+	for start := 0; start < len(ins); start += batchSize {
+		if err := ctx.Err(); err != nil {
+			return st, err
+		}
+		end := min(start+batchSize, len(ins))
+		batch := ins[start:end]
+		hashes := make(map[string]string, len(batch))
+		keys := make([]string, len(batch))
+		for k, in := range batch {
+			keys[k] = in.ID
+			hashes[in.ID] = hashInitiative(in)
+		}
+		recs, err := db.read(ctx, `UNWIND $keys AS k MATCH (i:Initiative {key: k}) RETURN k, i.importHash AS h`, map[string]any{"keys": keys})
+		if err != nil {
+			return st, fmt.Errorf("read hashes of batch %d: %w", start/batchSize, err)
+		}
+		existing := map[string]string{}
+		for _, r := range recs {
+			k, _, _ := neo4j.GetRecordValue[string](r, "k")
+			h, _, _ := neo4j.GetRecordValue[string](r, "h")
+			existing[k] = h
+		}
+		var changed []*domain.Initiative
+		for _, in := range batch {
+			h, ok := existing[in.ID]
+			switch {
+			case !ok:
+				st.Created++
+				changed = append(changed, in)
+			case h != hashes[in.ID]:
+				st.Updated++
+				changed = append(changed, in)
+			default:
+				st.Unchanged++
+			}
+		}
+		if len(changed) > 0 {
+			if err := db.writeBatch(ctx, changed, hashes); err != nil {
+				return st, fmt.Errorf("write batch %d (%s…): %w", start/batchSize, batch[0].ID, err)
+			}
+		}
+		if progress != nil {
+			progress(end)
+		}
+	}
+	return st, nil
+}
+
+func (db *DB) writeBatch(ctx context.Context, ins []*domain.Initiative, hashes map[string]string) error {
+	countries := map[string]map[string]any{}
+	cities := map[string]map[string]any{}
+	years := map[int]bool{}
+	rows := make([]map[string]any, 0, len(ins))
+	for _, in := range ins {
+		su, sm := splitSources(in.Sources)
+		row := map[string]any{
+			"key": in.ID, "title": in.Title, "sortTitle": Fold(in.Title), "titleDerived": in.TitleDerived,
+			"summary": in.Summary, "altTitles": nonNil(in.AltTitles), "covid": in.Covid, "su": su, "sm": sm,
+			"hash": hashes[in.ID], "bestYear": nil, "places": "",
+		}
+		var places []string
+		if c := in.City; c != nil {
+			cities[c.ID] = map[string]any{"id": c.ID, "name": c.Name, "foldedName": Fold(c.Name), "countryCode": c.CountryCode,
+				"lat": c.Lat, "lon": c.Lon, "population": int64(c.Population)}
+			if _, ok := countries[c.CountryCode]; !ok {
+				countries[c.CountryCode] = map[string]any{"code": c.CountryCode, "name": nil}
+			}
+			csu, csm := splitSources(c.Sources)
+			row["city"] = map[string]any{"id": c.ID, "confidence": c.Confidence, "evidence": c.Evidence, "su": csu, "sm": csm}
+			places = append(places, c.Name)
+		}
+		if c := in.Country; c != nil {
+			countries[c.Code] = map[string]any{"code": c.Code, "name": c.Name}
+			csu, csm := splitSources(c.Sources)
+			row["country"] = map[string]any{"code": c.Code, "confidence": c.Confidence, "evidence": c.Evidence, "su": csu, "sm": csm}
+			places = append(places, c.Name)
+		}
+		row["places"] = strings.Join(places, " ")
+		themes := make([]map[string]any, 0, len(in.Themes))
+		for _, t := range in.Themes {
+			tsu, tsm := splitSources(t.Sources)
+			themes = append(themes, map[string]any{"slug": t.Slug, "source": t.Source, "confidence": t.Confidence,
+				"terms": nonNil(t.Terms), "su": tsu, "sm": tsm})
+		}
+		row["themes"] = themes
+		awards := make([]map[string]any, 0, len(in.Awards))
+		best := 0
+		for _, a := range in.Awards {
+			years[a.Year] = true
+			best = max(best, a.Year)
+			asu, asm := splitSources(a.Sources)
+			awards = append(awards, map[string]any{"year": int64(a.Year), "status": a.Status, "category": a.Category, "su": asu, "sm": asm})
+		}
+		if best > 0 {
+			row["bestYear"] = int64(best)
+		}
+		row["awards"] = awards
+		rows = append(rows, row)
+	}
+	countryRows := make([]map[string]any, 0, len(countries))
+	for _, c := range countries {
+		countryRows = append(countryRows, c)
+	}
+	cityRows := make([]map[string]any, 0, len(cities))
+	for _, c := range cities {
+		cityRows = append(cityRows, c)
+	}
+	yearRows := make([]int64, 0, len(years))
+	for y := range years {
+		yearRows = append(yearRows, int64(y))
+	}
+	sort.Slice(yearRows, func(a, b int) bool { return yearRows[a] < yearRows[b] })
+
+	return db.write(ctx, func(tx neo4j.ManagedTransaction) error {
+		steps := []struct {
+			q string
+			p map[string]any
+		}{
+			{`UNWIND $rows AS row MERGE (c:Country {code: row.code})
+SET c.name = coalesce(row.name, c.name, row.code)`, map[string]any{"rows": countryRows}},
+			{`UNWIND $rows AS row MERGE (c:City {id: row.id})
+SET c.name = row.name, c.foldedName = row.foldedName, c.countryCode = row.countryCode,
+    c.lat = row.lat, c.lon = row.lon, c.population = row.population,
+    c.location = point({latitude: row.lat, longitude: row.lon})
+WITH c, row MATCH (co:Country {code: row.countryCode}) MERGE (c)-[:LOCATED_IN]->(co)`, map[string]any{"rows": cityRows}},
+			{`UNWIND $years AS y MERGE (:AwardYear {year: y})`, map[string]any{"years": yearRows}},
+			{`UNWIND $rows AS row
+MERGE (i:Initiative {key: row.key})
+SET i.title = row.title, i.sortTitle = row.sortTitle, i.titleDerived = row.titleDerived, i.summary = row.summary,
+    i.altTitles = row.altTitles, i.covid = row.covid, i.sourceUrls = row.su, i.sourceMethods = row.sm,
+    i.places = row.places, i.bestYear = row.bestYear, i.importHash = row.hash
+WITH i, row
+CALL { WITH i
+  MATCH (i)-[r:IN_CITY|IN_COUNTRY|HAS_THEME|AWARDED]->()
+  WHERE NOT coalesce(r.curated, false) DELETE r }
+WITH i, row
+CALL { WITH i, row
+  WITH i, row WHERE row.city IS NOT NULL AND NOT coalesce(i.cityCurated, false)
+  MATCH (c:City {id: row.city.id})
+  MERGE (i)-[r:IN_CITY]->(c)
+  SET r.confidence = row.city.confidence, r.evidence = row.city.evidence,
+      r.sourceUrls = row.city.su, r.sourceMethods = row.city.sm }
+CALL { WITH i, row
+  WITH i, row WHERE row.country IS NOT NULL AND NOT coalesce(i.cityCurated, false)
+  MATCH (c:Country {code: row.country.code})
+  MERGE (i)-[r:IN_COUNTRY]->(c)
+  SET r.confidence = row.country.confidence, r.evidence = row.country.evidence,
+      r.sourceUrls = row.country.su, r.sourceMethods = row.country.sm }
+CALL { WITH i, row
+  UNWIND row.themes AS th
+  MATCH (t:Theme {slug: th.slug})
+  WHERE NOT t.slug IN coalesce(i.suppressedThemes, [])
+  MERGE (i)-[r:HAS_THEME]->(t)
+  SET r.source = CASE WHEN coalesce(r.curated, false) THEN r.source ELSE th.source END,
+      r.confidence = CASE WHEN coalesce(r.curated, false) THEN r.confidence ELSE th.confidence END,
+      r.terms = th.terms, r.sourceUrls = th.su, r.sourceMethods = th.sm }
+CALL { WITH i, row
+  UNWIND row.awards AS aw
+  MATCH (y:AwardYear {year: aw.year})
+  MERGE (i)-[r:AWARDED]->(y)
+  SET r.status = aw.status, r.category = aw.category, r.sourceUrls = aw.su, r.sourceMethods = aw.sm }`, map[string]any{"rows": rows}},
+		}
+		for _, s := range steps {
+			if _, err := run(ctx, tx, s.q, s.p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// SimDoc is what the similarity precompute needs of an initiative.
+type SimDoc struct {
+	Key, CityID, Title, Summary string
+	Themes                      []string
+}
+
+// SimilarityDocs reads every initiative's text, city and themes.
+func (db *DB) SimilarityDocs(ctx context.Context) ([]SimDoc, error) {
+	recs, err := db.read(ctx, `MATCH (i:Initiative)
+RETURN i.key AS key, i.title AS title, i.summary AS summary,
+       head([(i)-[:IN_CITY]->(c:City) | c.id]) AS city,
+       [(i)-[:HAS_THEME]->(t:Theme) | t.slug] AS themes
+ORDER BY key`, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SimDoc, 0, len(recs))
+	for _, r := range recs {
+		m := r.AsMap()
+		out = append(out, SimDoc{Key: str(m, "key"), Title: str(m, "title"), Summary: str(m, "summary"), CityID: str(m, "city"), Themes: strs(m, "themes")})
+	}
+	return out, nil
+}
+
+// WriteSimilar replaces the SIMILAR links of the given initiatives, in
+// batches of batchSize initiatives, one transaction each.
+func (db *DB) WriteSimilar(ctx context.Context, links map[string][]domain.SimilarLink, batchSize int) error {
+	keys := make([]string, 0, len(links))
+	for k := range links {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	if batchSize <= 0 {
+		batchSize = 500
+	}
+	for start := 0; start < len(keys); start += batchSize {
+		end := min(start+batchSize, len(keys))
+		rows := make([]map[string]any, 0, end-start)
+		for _, k := range keys[start:end] {
+			ls := make([]map[string]any, 0, len(links[k]))
+			for _, l := range links[k] {
+				ls = append(ls, map[string]any{"to": l.To, "score": l.Score, "text": l.TextScore, "theme": l.ThemeScore,
+					"themes": nonNil(l.SharedThemes), "terms": nonNil(l.SharedTerms), "reason": l.Reason})
+			}
+			rows = append(rows, map[string]any{"from": k, "links": ls})
+		}
+		err := db.write(ctx, func(tx neo4j.ManagedTransaction) error {
+			_, err := run(ctx, tx, `UNWIND $rows AS row
+MATCH (a:Initiative {key: row.from})
+CALL { WITH a MATCH (a)-[s:SIMILAR]->() DELETE s }
+WITH a, row
+UNWIND row.links AS l
+MATCH (b:Initiative {key: l.to})
+CREATE (a)-[:SIMILAR {score: l.score, textScore: l.text, themeScore: l.theme,
+  sharedThemes: l.themes, sharedTerms: l.terms, reason: l.reason}]->(b)`, map[string]any{"rows": rows})
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("write similarity batch %d: %w", start/batchSize, err)
+		}
+	}
+	return nil
+}
+
+// Counts returns node counts per label and relationship counts per type.
+func (db *DB) Counts(ctx context.Context) (map[string]int, error) {
+	out := map[string]int{}
+	recs, err := db.read(ctx, `MATCH (n) UNWIND labels(n) AS l RETURN l AS k, count(*) AS n
+UNION ALL MATCH ()-[r]->() RETURN type(r) AS k, count(*) AS n`, nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		k, _, _ := neo4j.GetRecordValue[string](r, "k")
+		n, _, _ := neo4j.GetRecordValue[int64](r, "n")
+		out[k] = int(n)
+	}
+	return out, nil
+}
+
+// DeleteAll removes every node and relationship in batches (tests, and
+// `civicgraph import --wipe`). Schema stays.
+func (db *DB) DeleteAll(ctx context.Context) error {
+	for {
+		var n int64
+		err := db.write(ctx, func(tx neo4j.ManagedTransaction) error {
+			recs, err := run(ctx, tx, `MATCH (x) WHERE NOT x:Meta WITH x LIMIT 5000 DETACH DELETE x RETURN count(*) AS n`, nil)
+			if err != nil {
+				return err
+			}
+			if len(recs) > 0 {
+				n, _, _ = neo4j.GetRecordValue[int64](recs[0], "n")
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return nil
+		}
+	}
+}
