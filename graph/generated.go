@@ -2008,7 +2008,7 @@ type SearchHit {
 type SimilarInitiative {
   "The similar initiative."
   initiative: Initiative!
-  "score = 0.6 × TF-IDF cosine of title+summary + 0.4 × Jaccard of theme sets; 0–1."
+  "score = 0.75 × TF-IDF cosine of title+summary + 0.25 × Jaccard of theme sets; 0–1."
   score: Float!
   "The text part of the score (TF-IDF cosine)."
   textScore: Float!
@@ -2185,7 +2185,7 @@ type Query {
   ): [SearchHit!]!
   """
   Initiatives similar to one, precomputed at import. Score =
-  0.6 × TF-IDF cosine over title+summary + 0.4 × Jaccard of theme sets;
+  0.75 × TF-IDF cosine over title+summary + 0.25 × Jaccard of theme sets;
   candidates come from shared rare terms and shared themes, top 10 per
   initiative are kept (plus up to 5 in the same city).
   """

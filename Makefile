@@ -1,0 +1,81 @@
+# civicgraph — the two commands a newcomer needs:
+#   make run    local Neo4j (unless NEO4J_URI is set), schema, import, server on :8080
+#   make test   every test: unit, integration against a real Neo4j it starts and stops
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+
+DATA ?= ../shared
+GO ?= go
+BIN := bin/civicgraph
+TEST_PORT ?= 7688
+TEST_DIR ?= .neo4j-test
+FUZZTIME ?= 10s
+
+.PHONY: run build test unit-test integration-test check-generated fuzz neo4j-start neo4j-stop neo4j-status \
+        neo4j-test-start neo4j-test-stop import gazetteer generate
+
+build:
+	$(GO) build -o $(BIN) ./cmd/civicgraph
+
+generate:
+	$(GO) generate ./...
+
+# Local Neo4j (Community 5.26 from Maven Central, loopback only, data in .neo4j/).
+neo4j-start:
+	@scripts/neo4j.sh start
+neo4j-stop:
+	@scripts/neo4j.sh stop
+neo4j-status:
+	@scripts/neo4j.sh status
+
+# A second, throw-away instance for tests (port 7688, data in .neo4j-test/).
+neo4j-test-start:
+	@env -u NEO4J_URI NEO4J_LOCAL_DIR=$(TEST_DIR) NEO4J_LOCAL_PORT=$(TEST_PORT) scripts/neo4j.sh start
+neo4j-test-stop:
+	@env -u NEO4J_URI NEO4J_LOCAL_DIR=$(TEST_DIR) NEO4J_LOCAL_PORT=$(TEST_PORT) scripts/neo4j.sh stop
+
+# Import the showroom pages under $(DATA) into the configured Neo4j.
+import: build
+	@if [ -d "$(DATA)" ]; then \
+	  paths=""; for d in "$(DATA)/seeds" "$(DATA)/corpus/showroom"; do [ -d "$$d" ] && paths="$$paths $$d"; done; \
+	  if [ -z "$$paths" ]; then echo "make: DATA=$(DATA) has no seeds/ or corpus/showroom/; importing nothing"; \
+	  else ./$(BIN) import $$paths; fi; \
+	else \
+	  echo "make: DATA=$(DATA) does not exist: nothing imported, the server starts with an empty graph."; \
+	  echo "      Set DATA=/path/to/shared (holding seeds/ and corpus/showroom/) to import the showroom pages."; \
+	fi
+
+run: build
+	@if [ -z "$${NEO4J_URI:-}" ]; then scripts/neo4j.sh start; else echo "make: using NEO4J_URI (nothing local started)"; fi
+	@$(MAKE) --no-print-directory import
+	@echo "make: serving GraphQL at http://localhost:8080/graphql (IDE at http://localhost:8080/graphiql); Ctrl-C stops"
+	./$(BIN) serve --addr $${CIVICGRAPH_ADDR:-127.0.0.1:8080}
+
+# Every test. Starts a test Neo4j (unless CIVICGRAPH_TEST_NEO4J_URI is set)
+# and stops it afterwards, also on failure.
+test:
+	@if [ -n "$${CIVICGRAPH_TEST_NEO4J_URI:-}" ]; then \
+	  $(MAKE) --no-print-directory check-generated integration-test fuzz; \
+	else \
+	  $(MAKE) --no-print-directory neo4j-test-start; \
+	  status=0; \
+	  CIVICGRAPH_TEST_NEO4J_URI=bolt://127.0.0.1:$(TEST_PORT) $(MAKE) --no-print-directory check-generated integration-test fuzz || status=$$?; \
+	  $(MAKE) --no-print-directory neo4j-test-stop; \
+	  exit $$status; \
+	fi
+
+# All Go tests (unit and integration; integration ones need CIVICGRAPH_TEST_NEO4J_URI).
+integration-test:
+	CIVICGRAPH_DATA=$(abspath $(DATA)) $(GO) test -count=1 -timeout 20m ./...
+
+unit-test:
+	$(GO) test -count=1 ./...
+
+check-generated:
+	@scripts/check-generated.sh
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParsePage -fuzztime $(FUZZTIME) ./internal/importer
+
+gazetteer:
+	cd scripts/gazetteer && npm ci && node build.mjs

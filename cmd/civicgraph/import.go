@@ -1,0 +1,287 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/civicgraph/civicgraph/internal/config"
+	"github.com/civicgraph/civicgraph/internal/domain"
+	"github.com/civicgraph/civicgraph/internal/enrich"
+	"github.com/civicgraph/civicgraph/internal/gazetteer"
+	"github.com/civicgraph/civicgraph/internal/importer"
+	"github.com/civicgraph/civicgraph/internal/neo4jdb"
+	"github.com/civicgraph/civicgraph/internal/similarity"
+	"github.com/civicgraph/civicgraph/internal/themes"
+)
+
+// importOptions are import's flags.
+type importOptions struct {
+	dryRun, asJSON, report, wipe, noSimilarity bool
+	batch                                      int
+	taxonomy                                   string
+}
+
+func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg := config.Defaults()
+	var o importOptions
+	fset := flag.NewFlagSet("civicgraph import", flag.ContinueOnError)
+	fset.Usage = func() {
+		fmt.Fprintln(fset.Output(), `Usage: civicgraph import [flags] PATH...
+
+Imports showroom pages (*.txt), JSON Lines (*.jsonl) and CSV (*.csv) files;
+a directory is read recursively. The import is idempotent and resumable:
+initiatives are merged on a stable key, written in batches of one
+transaction each, and unchanged initiatives are skipped, so a run that was
+killed is completed by the next. Similar-initiative links are recomputed
+for the whole graph at the end.
+Flags (each falls back to the environment variable shown):`)
+		fset.PrintDefaults()
+	}
+	fset.BoolVar(&o.dryRun, "dry-run", false, "parse and enrich without touching Neo4j")
+	fset.BoolVar(&o.asJSON, "json", false, "with --dry-run: print one JSON object per initiative to stdout")
+	fset.BoolVar(&o.report, "report", false, "print a report: initiatives without place or theme, suspected duplicates, conflicting facts")
+	fset.BoolVar(&o.wipe, "wipe", false, "delete every node before importing (schema stays)")
+	fset.BoolVar(&o.noSimilarity, "no-similarity", false, "skip the similarity precompute")
+	fset.IntVar(&o.batch, "batch", 500, "initiatives per transaction")
+	fset.StringVar(&o.taxonomy, "taxonomy", os.Getenv("CIVICGRAPH_TAXONOMY"), "theme taxonomy JSON file (default: the embedded one) [env CIVICGRAPH_TAXONOMY]")
+	cfg.RegisterNeo4j(fset)
+	cfg.RegisterLog(fset)
+	if err := parseFlags(fset, args, stderr); err != nil {
+		return err
+	}
+	if fset.NArg() == 0 {
+		fset.Usage()
+		return usageError{"import needs at least one PATH"}
+	}
+	if o.asJSON && !o.dryRun {
+		return usageError{"--json needs --dry-run"}
+	}
+	log := cfg.Log.Logger()
+	start := time.Now()
+
+	tax := themes.Default()
+	if o.taxonomy != "" {
+		t, err := themes.Load(o.taxonomy)
+		if err != nil {
+			return err
+		}
+		tax = t
+	}
+	recs, rs, err := readRecords(fset.Args())
+	if err != nil {
+		return err
+	}
+	en := &enrich.Enricher{Gaz: gazetteer.Default(), Tax: tax}
+	ins, rep := en.Build(recs)
+	sum := summarize(ins)
+	sum.Pages, sum.Files, sum.OrphanSummaries, sum.OrphansMerged = rs.stats.Pages, rs.files, rs.stats.OrphanSummaries, rs.stats.OrphansMerged
+	sum.UserRecords = rs.userRecords
+
+	if o.dryRun {
+		if o.asJSON {
+			enc := json.NewEncoder(stdout)
+			enc.SetEscapeHTML(false)
+			for _, in := range ins {
+				if err := enc.Encode(in); err != nil {
+					return err
+				}
+			}
+		}
+		out := stdout
+		if o.asJSON {
+			out = stderr
+		}
+		sum.print(out, nil)
+		if o.report {
+			printReport(out, ins, rep)
+		}
+		return rs.errs
+	}
+
+	log.Info("import starting", "config", cfg, "initiatives", len(ins))
+	db, err := neo4jdb.Open(ctx, neo4jdb.Config{URI: cfg.Neo4j.URI, User: cfg.Neo4j.User, Password: cfg.Neo4j.Password,
+		Database: cfg.Neo4j.Database, Logger: log, ConnectTimeout: 60 * time.Second})
+	if err != nil {
+		return fmt.Errorf("open neo4j at %s: %w (start a local one with `make neo4j-start`, or set NEO4J_URI)", neo4jdb.RedactURI(cfg.Neo4j.URI), err)
+	}
+	defer db.Close(context.Background())
+	if o.wipe {
+		if err := db.DeleteAll(ctx); err != nil {
+			return fmt.Errorf("wipe: %w", err)
+		}
+	}
+	if err := db.UpsertThemes(ctx, enrich.ThemeList(tax)); err != nil {
+		return fmt.Errorf("write themes: %w", err)
+	}
+	bar := newBar(len(ins), stderr)
+	wstart := time.Now()
+	st, err := db.ImportInitiatives(ctx, ins, o.batch, func(done int) { _ = bar.Set(done) })
+	_ = bar.Finish()
+	if err != nil {
+		return fmt.Errorf("import initiatives (done so far: %d created, %d updated; run again to resume): %w", st.Created, st.Updated, err)
+	}
+	sum.WriteTime = time.Since(wstart)
+	if !o.noSimilarity {
+		sstart := time.Now()
+		n, err := precomputeSimilarity(ctx, db, tax)
+		if err != nil {
+			return fmt.Errorf("similarity precompute: %w", err)
+		}
+		sum.SimilarityTime, sum.SimilarLinks = time.Since(sstart), n
+	}
+	counts, err := db.Counts(ctx)
+	if err != nil {
+		return err
+	}
+	sum.Total = time.Since(start)
+	sum.Stats = &st
+	sum.print(stdout, counts)
+	if o.report {
+		printReport(stdout, ins, rep)
+	}
+	return rs.errs
+}
+
+// precomputeSimilarity reads every initiative from Neo4j (so curated and
+// user-added ones count too), computes the top-k links and stores them.
+func precomputeSimilarity(ctx context.Context, db *neo4jdb.DB, tax *themes.Taxonomy) (int, error) {
+	sdocs, err := db.SimilarityDocs(ctx)
+	if err != nil {
+		return 0, err
+	}
+	docs := make([]similarity.Doc, len(sdocs))
+	for i, d := range sdocs {
+		docs[i] = similarity.Doc{ID: d.Key, CityID: d.CityID, Title: d.Title, Summary: d.Summary, Themes: d.Themes}
+	}
+	names := map[string]string{}
+	for _, t := range tax.Themes() {
+		names[t.Slug] = t.Name
+	}
+	links := similarity.Compute(docs, similarity.Options{ThemeNames: names})
+	byFrom := make(map[string][]domain.SimilarLink, len(docs))
+	for _, d := range docs {
+		byFrom[d.ID] = nil // every initiative's old links are replaced, even with none
+	}
+	for _, l := range links {
+		byFrom[l.From] = append(byFrom[l.From], domain.SimilarLink{To: l.To, Score: l.Score, TextScore: l.TextScore,
+			ThemeScore: l.ThemeScore, SharedThemes: l.SharedThemes, SharedTerms: l.SharedTerms, Reason: l.Reason})
+	}
+	return len(links), db.WriteSimilar(ctx, byFrom, 500)
+}
+
+func newBar(n int, w io.Writer) *progressbar.ProgressBar {
+	visible := false
+	if f, ok := w.(*os.File); ok {
+		visible = term.IsTerminal(int(f.Fd()))
+	}
+	return progressbar.NewOptions(n, progressbar.OptionSetWriter(w), progressbar.OptionSetVisibility(visible),
+		progressbar.OptionSetDescription("importing"), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+}
+
+// readState is what reading the inputs produced besides records.
+type readState struct {
+	files, userRecords int
+	stats              importer.MergeStats
+	errs               error // per-file or per-line problems; the rest was imported
+}
+
+// readRecords reads every path: pages are parsed and merged together;
+// user files are added as they are (a user record with the key of a page
+// record replaces it).
+func readRecords(paths []string) ([]*importer.Record, readState, error) {
+	var rs readState
+	var files []string
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, rs, fmt.Errorf("read %s: %w", p, err)
+		}
+		if !info.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			switch strings.ToLower(filepath.Ext(path)) {
+			case ".txt", ".jsonl", ".csv":
+				if !d.IsDir() && !strings.EqualFold(d.Name(), "README.txt") {
+					files = append(files, path)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, rs, fmt.Errorf("walk %s: %w", p, err)
+		}
+	}
+	sort.Strings(files)
+	var pages []*importer.Page
+	var user []*importer.Record
+	var errs []error
+	for _, f := range files {
+		rs.files++
+		switch strings.ToLower(filepath.Ext(f)) {
+		case ".jsonl", ".csv":
+			fh, err := os.Open(f)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			var recs []*importer.Record
+			if strings.HasSuffix(strings.ToLower(f), ".csv") {
+				recs, err = importer.ReadCSV(fh)
+			} else {
+				recs, err = importer.ReadJSONL(fh)
+			}
+			fh.Close()
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", f, err))
+			}
+			user = append(user, recs...)
+		default:
+			p, err := importer.ParseFile(f)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", f, err))
+				continue
+			}
+			pages = append(pages, p)
+		}
+	}
+	recs, st := importer.Merge(pages)
+	rs.stats = st
+	rs.userRecords = len(user)
+	if len(user) > 0 {
+		byKey := map[string]int{}
+		for i, r := range recs {
+			byKey[r.Key] = i
+		}
+		for _, u := range user {
+			if i, ok := byKey[u.Key]; ok {
+				recs[i] = u
+			} else {
+				byKey[u.Key] = len(recs)
+				recs = append(recs, u)
+			}
+		}
+	}
+	if len(files) == 0 {
+		return nil, rs, fmt.Errorf("no .txt, .jsonl or .csv files under %s", strings.Join(paths, ", "))
+	}
+	rs.errs = errors.Join(errs...)
+	return recs, rs, nil
+}

@@ -1,0 +1,72 @@
+// Command civicgraph serves and builds the civicgraph knowledge graph.
+//
+//	civicgraph serve  [flags]          GraphQL API, /healthz, /readyz
+//	civicgraph import [flags] PATH...  showroom pages, JSON Lines, CSV → Neo4j
+//
+// Every subcommand has --help; every flag has an environment fallback.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `civicgraph — a knowledge graph of political-innovation initiatives
+
+Usage:
+  civicgraph serve  [flags]          serve the GraphQL API (see civicgraph serve --help)
+  civicgraph import [flags] PATH...  import showroom pages, .jsonl or .csv files (civicgraph import --help)
+  civicgraph help                    show this text
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:])
+	stop()
+	if err != nil {
+		if !errors.Is(err, errHelp) {
+			fmt.Fprintln(os.Stderr, "civicgraph:", err)
+		}
+		os.Exit(exitCode(err))
+	}
+}
+
+// errHelp is returned after help was printed on request.
+var errHelp = errors.New("help requested")
+
+func exitCode(err error) int {
+	if errors.Is(err, errHelp) {
+		return 0
+	}
+	var u usageError
+	if errors.As(err, &u) {
+		return 2
+	}
+	return 1
+}
+
+type usageError struct{ msg string }
+
+func (u usageError) Error() string { return u.msg }
+
+func run(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(os.Stderr, usage)
+		return usageError{"no subcommand"}
+	}
+	switch args[0] {
+	case "serve":
+		return runServe(ctx, args[1:], os.Stdout, os.Stderr)
+	case "import":
+		return runImport(ctx, args[1:], os.Stdout, os.Stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(os.Stdout, usage)
+		return nil
+	}
+	fmt.Fprint(os.Stderr, usage)
+	return usageError{fmt.Sprintf("unknown subcommand %q", args[0])}
+}

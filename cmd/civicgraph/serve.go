@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/civicgraph/civicgraph/internal/config"
+	"github.com/civicgraph/civicgraph/internal/neo4jdb"
+	"github.com/civicgraph/civicgraph/internal/server"
+)
+
+// parseFlags parses a subcommand's flags; --help prints them and returns
+// errHelp.
+func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelp
+		}
+		return usageError{err.Error()}
+	}
+	return nil
+}
+
+// serveOptions lets tests start the server on port 0 and learn its address.
+type serveOptions struct {
+	onListen func(addr string)
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return serve(ctx, args, stderr, serveOptions{})
+}
+
+func serve(ctx context.Context, args []string, stderr io.Writer, so serveOptions) error {
+	cfg := config.Defaults()
+	fs := flag.NewFlagSet("civicgraph serve", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: civicgraph serve [flags]\n\nServes GraphQL at /graphql (POST and GET), the explorer at /, /healthz and /readyz.\nFlags (each falls back to the environment variable shown):")
+		fs.PrintDefaults()
+	}
+	cfg.RegisterNeo4j(fs)
+	cfg.RegisterServer(fs)
+	cfg.RegisterLog(fs)
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	log := cfg.Log.Logger()
+	log.Info("civicgraph serve starting", "config", cfg)
+
+	// Connect without waiting: the server starts even while Neo4j is down,
+	// answers 503 on /readyz, and migrates as soon as Neo4j answers.
+	db, err := neo4jdb.Connect(neo4jdb.Config{URI: cfg.Neo4j.URI, User: cfg.Neo4j.User, Password: cfg.Neo4j.Password,
+		Database: cfg.Neo4j.Database, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer db.Close(context.Background())
+	go migrateWhenReachable(ctx, db, log)
+
+	handler := server.New(server.Options{
+		Config: cfg.Server, Store: db, Writer: db, Logger: log,
+		Instrument: func(ctx context.Context) (context.Context, func() int64) {
+			ctx, n := neo4jdb.WithQueryCounter(ctx)
+			return ctx, n.Load
+		},
+		Explorer: explorerHandler(),
+	})
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      cfg.Server.RequestTimeout + 10*time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", cfg.Server.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Server.Addr, err)
+	}
+	addr := ln.Addr().String()
+	log.Info("serving", "graphql", "http://"+addr+"/graphql", "explorer", "http://"+addr+"/", "ide", "http://"+addr+"/graphiql")
+	if so.onListen != nil {
+		so.onListen(addr)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("graceful shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// migrateWhenReachable applies the schema once Neo4j answers, retrying
+// with backoff until it succeeds or ctx ends.
+func migrateWhenReachable(ctx context.Context, db *neo4jdb.DB, log *slog.Logger) {
+	delay := 500 * time.Millisecond
+	var warned atomic.Bool
+	for {
+		err := db.Migrate(ctx)
+		if err == nil {
+			v, _ := db.ServerVersion(ctx)
+			log.Info("neo4j ready, schema applied", "server", v, "schema_version", neo4jdb.SchemaVersion)
+			return
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		if !warned.Swap(true) {
+			log.Warn("neo4j not reachable yet; retrying in the background", "err", err.Error())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(delay):
+		}
+		delay = min(delay*2, 10*time.Second)
+	}
+}

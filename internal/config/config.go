@@ -1,0 +1,187 @@
+// Package config is civicgraph's one inventory of settings: defaults,
+// environment fallbacks and command-line flags in one place, and a
+// loggable view with secrets masked.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Neo4j says how to reach the database.
+type Neo4j struct {
+	URI      string
+	User     string
+	Password string // secret
+	Database string
+}
+
+// Server configures `civicgraph serve`.
+type Server struct {
+	Addr           string
+	Tokens         []string // secret: bearer tokens allowed to run mutations
+	CORSOrigins    []string
+	RequestTimeout time.Duration
+	MaxBodyBytes   int64
+	MaxDepth       int
+	MaxComplexity  int
+	APQCacheSize   int
+}
+
+// Log configures logging.
+type Log struct {
+	Level  string // debug, info, warn, error
+	Format string // text or json
+}
+
+// Config is everything.
+type Config struct {
+	Neo4j  Neo4j
+	Server Server
+	Log    Log
+}
+
+// Defaults are used when neither a flag nor the environment sets a value.
+func Defaults() Config {
+	return Config{
+		Neo4j: Neo4j{URI: "bolt://127.0.0.1:7687", Database: "neo4j"},
+		Server: Server{
+			Addr: "127.0.0.1:8080", RequestTimeout: 15 * time.Second, MaxBodyBytes: 1 << 20,
+			MaxDepth: 12, MaxComplexity: 20000, APQCacheSize: 1000,
+		},
+		Log: Log{Level: "info", Format: "text"},
+	}
+}
+
+// env reads a variable, falling back to def.
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(env(name, "")); err == nil {
+		return v
+	}
+	return def
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if v, err := time.ParseDuration(env(name, "")); err == nil {
+		return v
+	}
+	return def
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// listFlag is a comma-separated list flag.
+type listFlag struct{ v *[]string }
+
+func (l listFlag) String() string {
+	if l.v == nil {
+		return ""
+	}
+	return strings.Join(*l.v, ",")
+}
+
+func (l listFlag) Set(s string) error { *l.v = splitList(s); return nil }
+
+// secretListFlag never prints its values.
+type secretListFlag struct{ listFlag }
+
+func (s secretListFlag) String() string { return "" }
+
+// RegisterNeo4j adds the Neo4j flags (env: NEO4J_URI, NEO4J_USER,
+// NEO4J_PASSWORD, NEO4J_DATABASE).
+func (c *Config) RegisterNeo4j(fs *flag.FlagSet) {
+	fs.StringVar(&c.Neo4j.URI, "neo4j-uri", env("NEO4J_URI", c.Neo4j.URI), "Neo4j URI: bolt:// (direct) or neo4j:// (routing, reads to secondaries) [env NEO4J_URI]")
+	fs.StringVar(&c.Neo4j.User, "neo4j-user", env("NEO4J_USER", c.Neo4j.User), "Neo4j user; empty for no authentication [env NEO4J_USER]")
+	fs.StringVar(&c.Neo4j.Password, "neo4j-password", env("NEO4J_PASSWORD", c.Neo4j.Password), "Neo4j password (prefer the environment) [env NEO4J_PASSWORD]")
+	fs.StringVar(&c.Neo4j.Database, "neo4j-database", env("NEO4J_DATABASE", c.Neo4j.Database), "Neo4j database name [env NEO4J_DATABASE]")
+}
+
+// RegisterLog adds the logging flags.
+func (c *Config) RegisterLog(fs *flag.FlagSet) {
+	fs.StringVar(&c.Log.Level, "log-level", env("CIVICGRAPH_LOG_LEVEL", c.Log.Level), "log level: debug, info, warn, error [env CIVICGRAPH_LOG_LEVEL]")
+	fs.StringVar(&c.Log.Format, "log-format", env("CIVICGRAPH_LOG_FORMAT", c.Log.Format), "log format: text or json [env CIVICGRAPH_LOG_FORMAT]")
+}
+
+// RegisterServer adds the HTTP server flags.
+func (c *Config) RegisterServer(fs *flag.FlagSet) {
+	s := &c.Server
+	fs.StringVar(&s.Addr, "addr", env("CIVICGRAPH_ADDR", s.Addr), "listen address (use :8080 behind a load balancer) [env CIVICGRAPH_ADDR]")
+	s.Tokens = splitList(env("CIVICGRAPH_TOKENS", strings.Join(s.Tokens, ",")))
+	fs.Var(secretListFlag{listFlag{&s.Tokens}}, "tokens", "comma-separated bearer tokens allowed to run mutations (prefer the environment) [env CIVICGRAPH_TOKENS]")
+	s.CORSOrigins = splitList(env("CIVICGRAPH_CORS_ORIGINS", strings.Join(s.CORSOrigins, ",")))
+	fs.Var(listFlag{&s.CORSOrigins}, "cors-origins", "comma-separated origins allowed by CORS; '*' allows any origin without credentials [env CIVICGRAPH_CORS_ORIGINS]")
+	fs.DurationVar(&s.RequestTimeout, "request-timeout", envDuration("CIVICGRAPH_REQUEST_TIMEOUT", s.RequestTimeout), "per-request timeout [env CIVICGRAPH_REQUEST_TIMEOUT]")
+	fs.Int64Var(&s.MaxBodyBytes, "max-body-bytes", int64(envInt("CIVICGRAPH_MAX_BODY_BYTES", int(s.MaxBodyBytes))), "largest accepted request body [env CIVICGRAPH_MAX_BODY_BYTES]")
+	fs.IntVar(&s.MaxDepth, "max-depth", envInt("CIVICGRAPH_MAX_DEPTH", s.MaxDepth), "largest query depth [env CIVICGRAPH_MAX_DEPTH]")
+	fs.IntVar(&s.MaxComplexity, "max-complexity", envInt("CIVICGRAPH_MAX_COMPLEXITY", s.MaxComplexity), "largest query complexity (list fields cost page size × children) [env CIVICGRAPH_MAX_COMPLEXITY]")
+	fs.IntVar(&s.APQCacheSize, "apq-cache-size", envInt("CIVICGRAPH_APQ_CACHE_SIZE", s.APQCacheSize), "automatic persisted queries kept per process [env CIVICGRAPH_APQ_CACHE_SIZE]")
+}
+
+// LogValue implements slog.LogValuer with every secret masked.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("neo4j.uri", redactURI(c.Neo4j.URI)),
+		slog.String("neo4j.user", c.Neo4j.User),
+		slog.String("neo4j.password", mask(c.Neo4j.Password)),
+		slog.String("neo4j.database", c.Neo4j.Database),
+		slog.String("addr", c.Server.Addr),
+		slog.String("tokens", fmt.Sprintf("%d configured", len(c.Server.Tokens))),
+		slog.String("cors.origins", strings.Join(c.Server.CORSOrigins, ",")),
+		slog.Duration("request.timeout", c.Server.RequestTimeout),
+		slog.Int64("max.body.bytes", c.Server.MaxBodyBytes),
+		slog.Int("max.depth", c.Server.MaxDepth),
+		slog.Int("max.complexity", c.Server.MaxComplexity),
+		slog.String("log.level", c.Log.Level),
+	)
+}
+
+func mask(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "***"
+}
+
+func redactURI(uri string) string {
+	scheme, rest, ok := strings.Cut(uri, "://")
+	if !ok {
+		return uri
+	}
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
+		rest = "***@" + rest[at+1:]
+	}
+	return scheme + "://" + rest
+}
+
+// Logger builds the process logger.
+func (l Log) Logger() *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(l.Level)); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if l.Format == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}

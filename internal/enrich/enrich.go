@@ -1,0 +1,249 @@
+// Package enrich turns the importer's raw records into domain initiatives:
+// it resolves places with the gazetteer, assigns themes from categories and
+// text with the taxonomy, keeps every fact's provenance and reports what it
+// could not decide. It is pure (no database), so the dry run and the real
+// import produce the same initiatives.
+package enrich
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/civicgraph/civicgraph/internal/domain"
+	"github.com/civicgraph/civicgraph/internal/gazetteer"
+	"github.com/civicgraph/civicgraph/internal/importer"
+	"github.com/civicgraph/civicgraph/internal/themes"
+)
+
+// Confidence given to facts stated by the showroom itself.
+const (
+	categoryConfidence = 0.95
+	factConfidence     = 0.95
+	userConfidence     = 1.0
+	// strongTextTheme is the text confidence at which a theme is added
+	// even when a category page already named one (initiatives span
+	// themes; weaker text matches only fill in where no category exists).
+	strongTextTheme = 0.6
+)
+
+// Issue is something the report lists about one initiative.
+type Issue struct {
+	Key, Title string
+	Note       string
+}
+
+// Report collects what enrichment could not decide.
+type Report struct {
+	NoPlace   []Issue // neither city nor country
+	Ambiguous []Issue // a place name with several candidates
+	NoTheme   []Issue
+	Conflicts []Issue // facts that disagree (e.g. two countries)
+	// UndatedAwards counts finalist statuses dropped because the page's
+	// year is unreliable.
+	UndatedAwards int
+}
+
+// Enricher holds the gazetteer and taxonomy.
+type Enricher struct {
+	Gaz *gazetteer.Gazetteer
+	Tax *themes.Taxonomy
+}
+
+// Build enriches every record. The output is sorted by key.
+func (e *Enricher) Build(recs []*importer.Record) ([]*domain.Initiative, *Report) {
+	rep := &Report{}
+	out := make([]*domain.Initiative, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, e.one(r, rep))
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].ID < out[b].ID })
+	return out, rep
+}
+
+func firstURL(r *importer.Record) string {
+	if len(r.Sources) > 0 {
+		return r.Sources[0].URL
+	}
+	return ""
+}
+
+func (e *Enricher) one(r *importer.Record, rep *Report) *domain.Initiative {
+	in := &domain.Initiative{
+		ID: r.Key, Title: r.Title, TitleDerived: r.TitleDerived, AltTitles: r.AltTitles,
+		Summary: r.Summary, Covid: r.Covid, Sources: dedupeSources(r.Sources),
+		Themes: []domain.ThemeAssignment{}, Awards: []domain.Award{},
+	}
+	issue := func(note string) Issue { return Issue{Key: r.Key, Title: r.Title, Note: note} }
+
+	// Country facts from the page structure, URL or user file.
+	var factCountry *domain.CountryRef
+	for _, f := range r.CountryNames {
+		var c gazetteer.Country
+		var ok bool
+		if f.Code != "" {
+			c, ok = e.Gaz.CountryByCode(f.Code)
+		} else {
+			c, ok = e.Gaz.CountryByName(f.Name)
+		}
+		if !ok {
+			rep.Conflicts = append(rep.Conflicts, issue("unknown country name "+strconv.Quote(f.Name)))
+			continue
+		}
+		switch {
+		case factCountry == nil:
+			factCountry = &domain.CountryRef{Code: c.Code, Name: c.Name, Confidence: factConfidence, Evidence: f.Name, Sources: []domain.Source{f.Source}}
+		case factCountry.Code == c.Code:
+			factCountry.Sources = appendSource(factCountry.Sources, f.Source)
+		default:
+			rep.Conflicts = append(rep.Conflicts, issue("country facts disagree: "+factCountry.Code+" vs "+c.Code))
+		}
+	}
+	var hints gazetteer.Hints
+	if factCountry != nil {
+		hints.CountryCodes = []string{factCountry.Code}
+	}
+
+	textSource := domain.Source{URL: firstURL(r), Method: domain.MethodText}
+	if r.CityName != "" {
+		// A user file names the city: look it up, no text guessing.
+		cc := ""
+		if factCountry != nil {
+			cc = factCountry.Code
+		}
+		if c, ok := e.Gaz.CityByName(r.CityName, cc); ok {
+			in.City = cityRef(c, userConfidence, r.CityName, domain.Source{URL: firstURL(r), Method: domain.MethodUserFile})
+		} else {
+			rep.Ambiguous = append(rep.Ambiguous, issue("city "+strconv.Quote(r.CityName)+" not found or ambiguous in the gazetteer"))
+		}
+	} else {
+		res := e.Gaz.Resolve(r.Title, r.Summary, hints)
+		switch {
+		case res.City != nil:
+			in.City = cityRef(*res.City, res.Confidence, res.Evidence, textSource)
+		case len(res.Ambiguous) > 0:
+			names := make([]string, 0, len(res.Ambiguous))
+			for _, c := range res.Ambiguous {
+				names = append(names, c.Name+" ("+c.CountryCode+")")
+			}
+			rep.Ambiguous = append(rep.Ambiguous, issue("ambiguous place: "+strings.Join(names, ", ")+"; "+res.Note))
+		}
+		if in.City == nil && res.Country != nil && factCountry == nil && res.Method != "hint" {
+			in.Country = &domain.CountryRef{Code: res.Country.Code, Name: res.Country.Name, Confidence: res.Confidence,
+				Evidence: res.Evidence, Sources: []domain.Source{textSource}}
+		}
+	}
+	if in.City != nil && factCountry != nil && in.City.CountryCode != factCountry.Code {
+		// The page says one country, the text names a city elsewhere:
+		// keep the stated fact, drop the guess, report it.
+		rep.Conflicts = append(rep.Conflicts, issue("city "+in.City.Name+" ("+in.City.CountryCode+") is not in the stated country "+factCountry.Code))
+		in.City = nil
+	}
+	switch {
+	case factCountry != nil:
+		in.Country = factCountry
+	case in.City != nil:
+		if c, ok := e.Gaz.CountryByCode(in.City.CountryCode); ok {
+			in.Country = &domain.CountryRef{Code: c.Code, Name: c.Name, Confidence: in.City.Confidence,
+				Evidence: in.City.Evidence, Sources: []domain.Source{textSource}}
+		}
+	}
+	if in.City == nil && in.Country == nil {
+		rep.NoPlace = append(rep.NoPlace, issue("no place found in title or summary"))
+	}
+
+	e.assignThemes(r, in)
+	if len(in.Themes) == 0 {
+		rep.NoTheme = append(rep.NoTheme, issue("no category and no theme keywords"))
+	}
+
+	in.Awards = append(in.Awards, r.Awards...)
+	rep.UndatedAwards += len(r.UndatedAwards)
+	return in
+}
+
+func (e *Enricher) assignThemes(r *importer.Record, in *domain.Initiative) {
+	bySlug := map[string]int{}
+	add := func(t domain.ThemeAssignment, src domain.Source) {
+		if k, ok := bySlug[t.Slug]; ok {
+			in.Themes[k].Sources = appendSource(in.Themes[k].Sources, src)
+			return
+		}
+		if _, ok := e.Tax.Theme(t.Slug); !ok {
+			return
+		}
+		t.Sources = []domain.Source{src}
+		bySlug[t.Slug] = len(in.Themes)
+		in.Themes = append(in.Themes, t)
+	}
+	for _, s := range r.ThemeSlugs {
+		add(domain.ThemeAssignment{Slug: s, Source: domain.ThemeSourceUser, Confidence: userConfidence},
+			domain.Source{URL: firstURL(r), Method: domain.MethodUserFile})
+	}
+	for _, c := range r.Categories {
+		for _, slug := range e.Tax.ForCategory(c.Slug) {
+			add(domain.ThemeAssignment{Slug: slug, Source: domain.ThemeSourceCategory, Confidence: categoryConfidence}, c.Source)
+		}
+	}
+	if r.Covid {
+		for _, slug := range e.Tax.ForCategory("covid-19-strategies") {
+			add(domain.ThemeAssignment{Slug: slug, Source: domain.ThemeSourceCategory, Confidence: categoryConfidence},
+				domain.Source{URL: coronavirusSource(r), Method: domain.MethodURLCategory})
+		}
+	}
+	hadCategory := len(in.Themes) > 0
+	for _, m := range e.Tax.Classify(r.Title, r.Summary) {
+		if hadCategory && m.Confidence < strongTextTheme {
+			continue
+		}
+		add(domain.ThemeAssignment{Slug: m.Slug, Source: domain.ThemeSourceText, Confidence: round3(m.Confidence), Terms: m.Terms},
+			domain.Source{URL: firstURL(r), Method: domain.MethodText})
+	}
+}
+
+// coronavirusSource is the first source on a coronavirus page.
+func coronavirusSource(r *importer.Record) string {
+	for _, s := range r.Sources {
+		if strings.Contains(s.URL, "coronavirus") {
+			return s.URL
+		}
+	}
+	return firstURL(r)
+}
+
+func cityRef(c gazetteer.City, conf float64, evidence string, src domain.Source) *domain.CityRef {
+	return &domain.CityRef{
+		ID: strconv.FormatInt(c.ID, 10), Name: c.Name, CountryCode: c.CountryCode,
+		Lat: c.Lat, Lon: c.Lon, Population: c.Population,
+		Confidence: round3(conf), Evidence: evidence, Sources: []domain.Source{src},
+	}
+}
+
+func round3(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
+
+func appendSource(ss []domain.Source, s domain.Source) []domain.Source {
+	for _, x := range ss {
+		if x == s {
+			return ss
+		}
+	}
+	return append(ss, s)
+}
+
+func dedupeSources(ss []domain.Source) []domain.Source {
+	out := make([]domain.Source, 0, len(ss))
+	for _, s := range ss {
+		out = appendSource(out, s)
+	}
+	return out
+}
+
+// ThemeList returns the taxonomy's themes as domain values.
+func ThemeList(t *themes.Taxonomy) []domain.Theme {
+	ts := t.Themes()
+	out := make([]domain.Theme, len(ts))
+	for i, th := range ts {
+		out[i] = domain.Theme{Slug: th.Slug, Name: th.Name, Description: th.Description}
+	}
+	return out
+}

@@ -1,0 +1,200 @@
+package importer
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// fold maps a string to its comparison form: diacritics removed, curly
+// quotes and dashes made plain, lower case, every run of characters other
+// than letters and digits turned into one space. "Kėdainiai" and
+// "Kedainiai", "Citizens’" and "Citizens'" fold alike. Display text is
+// never folded.
+func fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := true // suppress leading space
+	for _, r := range norm.NFKD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(foldRune(unicode.ToLower(r)))
+			space = false
+		case r == '’' || r == '‘' || r == '\'' || r == '`' || r == '´':
+			// apostrophes join: "citizen’s" -> "citizens"
+			continue
+		default:
+			if !space {
+				b.WriteByte(' ')
+				space = true
+			}
+		}
+	}
+	return strings.TrimRight(b.String(), " ")
+}
+
+// foldRune maps letters that NFKD does not decompose.
+func foldRune(r rune) rune {
+	switch r {
+	case 'ł':
+		return 'l'
+	case 'ø':
+		return 'o'
+	case 'đ':
+		return 'd'
+	case 'ß':
+		return 's'
+	case 'æ':
+		return 'a'
+	case 'ı':
+		return 'i'
+	}
+	return r
+}
+
+// slug is the key form of s: its folded words joined by hyphens.
+func slug(s string) string {
+	return strings.ReplaceAll(fold(s), " ", "-")
+}
+
+// Key returns the stable record key for a title: the slug of its folded
+// form. Exported so that other packages (and tests) key titles the same way.
+func Key(title string) string { return slug(title) }
+
+// cleanText trims a line for display: spaces collapsed and trimmed, the
+// original characters (curly quotes, dashes) kept.
+func cleanText(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// words splits s on white space.
+func words(s string) []string { return strings.Fields(s) }
+
+// titleCaseRatio is the share of words of four letters or more that start
+// with an upper-case letter (or a digit/symbol such as '#').
+func titleCaseRatio(ws []string) float64 {
+	n, up := 0, 0
+	for _, w := range ws {
+		w = strings.TrimLeft(w, "“\"‘'(«#+")
+		letters := 0
+		for _, r := range w {
+			if unicode.IsLetter(r) {
+				letters++
+			}
+		}
+		if letters < 4 {
+			continue
+		}
+		n++
+		for _, r := range w {
+			if unicode.IsUpper(r) {
+				up++
+			}
+			break
+		}
+	}
+	if n == 0 {
+		return 1
+	}
+	return float64(up) / float64(n)
+}
+
+// isAllCaps reports whether s has letters and none of them is lower case.
+func isAllCaps(s string) bool {
+	letters := 0
+	for _, r := range s {
+		if unicode.IsLower(r) {
+			return false
+		}
+		if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	return letters > 0
+}
+
+// startsLower reports whether the first letter of s is lower case.
+func startsLower(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return unicode.IsLower(r)
+		}
+		if unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return false
+}
+
+// closers are characters that may follow a sentence's final punctuation.
+const closers = "”\"’'»)]"
+
+// endsSentence reports whether s ends with final punctuation, optionally
+// followed by closing quotes or brackets.
+func endsSentence(s string) bool {
+	t := strings.TrimRight(strings.TrimSpace(s), closers)
+	if t == "" {
+		return false
+	}
+	switch {
+	case strings.HasSuffix(t, "."), strings.HasSuffix(t, "!"), strings.HasSuffix(t, "?"),
+		strings.HasSuffix(t, "…"):
+		return true
+	}
+	return false
+}
+
+// cutMark is the cut mark of ipi pages.
+const cutMark = "[…]"
+
+// isSentence reports whether a line is certainly a description rather than
+// a title: it ends with a full stop (or the ipi cut mark, or an ellipsis),
+// or it is too long for a title. Titles may end in "!" or "?", so those
+// endings alone do not decide.
+func isSentence(s string) bool {
+	t := strings.TrimSpace(s)
+	if strings.Contains(t, cutMark) || strings.HasSuffix(t, "...") || strings.HasSuffix(t, "…") {
+		return true
+	}
+	core := strings.TrimRight(t, closers)
+	n := len(words(t))
+	if strings.HasSuffix(core, ".") && n >= 3 {
+		return true
+	}
+	if (strings.HasSuffix(core, "!") || strings.HasSuffix(core, "?")) && n > 16 {
+		return true
+	}
+	return n > 22 || len(t) > 200
+}
+
+// looksLikeTitle guesses from shape alone whether a line that is not
+// certainly a sentence is a title: short, or mostly Title Case. COVID
+// measures have sentence-case titles, so covid pages accept longer ones.
+func looksLikeTitle(s string, covid bool) bool {
+	if isSentence(s) {
+		return false
+	}
+	ws := words(s)
+	switch {
+	case len(ws) <= 8:
+		return true
+	case titleCaseRatio(ws) >= 0.5:
+		return true
+	case covid && len(ws) <= 16:
+		return true
+	}
+	return len(ws) <= 11
+}
+
+// strongTitle is a stricter looksLikeTitle used to decide that a title has
+// no description: short or Title Case, no final punctuation.
+func strongTitle(s string) bool {
+	if isSentence(s) || endsSentence(s) {
+		return false
+	}
+	ws := words(s)
+	return len(ws) <= 4 || (len(ws) <= 14 && titleCaseRatio(ws) >= 0.6)
+}

@@ -1,0 +1,625 @@
+// Package similarity precomputes "similar initiatives" links at import
+// time, so that the API answers "what is like this?" with a graph lookup
+// instead of a scan. It is pure: documents in, links out, no database.
+//
+// # Score
+//
+// The score of a link from initiative A to initiative B, shown to users, is
+//
+//	score = wText × cos(A, B) + wTheme × jaccard(themes(A), themes(B))
+//
+// with wTheme = Options.ThemeWeight (default 0.25) and wText = 1 − wTheme.
+// The default is low because cosines of one-sentence summaries are small
+// (0.1–0.3 for clearly related initiatives): with 0.4, two initiatives that
+// merely share a theme list outranked ones sharing "housing" and "homes".
+//
+// cos(A, B) is the cosine of TF-IDF vectors built from title and summary:
+// text is lowercased, diacritics removed ("Bürger" = "burger"), split into
+// words, English/German/Swedish stop words and a few words every showroom
+// entry uses ("project", "initiative") dropped, and each word lightly
+// stemmed so that "volunteers", "volunteering" and "volunteered" count as
+// one term. A term's count is TitleWeight (default 2) per occurrence in the
+// title plus 1 per occurrence in the summary; its weight is
+// (1 + ln count) × ln(1 + N/df), where N is the number of documents and df
+// the number containing the term, so rare shared words count most. Terms
+// found in only one document are left out (they can never be shared and
+// would only shrink every cosine of that document). Vectors are
+// normalised, so cos is in [0,1].
+//
+// jaccard is |shared themes| / |themes of either|, in [0,1] (0 when neither
+// has themes). The score is therefore in [0,1]; TextScore and ThemeScore on
+// a Link are the unweighted cos and jaccard.
+//
+// # Which links are kept
+//
+// Links are directed: each document keeps its own best neighbours, so
+// A→B may exist without B→A. For each document Compute keeps the K best
+// documents in other cities (or with an unknown city) and, separately, up
+// to SameCityK best documents in the same city, each with score ≥
+// MinScore. Keeping the two lists apart guarantees every initiative its
+// cross-city neighbours, which the API's differentCity filter needs, even
+// when a city has many similar entries of its own. Ties are broken by
+// document ID, and output is sorted by From, then score descending, then
+// To, so the same input always gives the same links.
+//
+// # Work
+//
+// Comparing every pair is quadratic. Instead Compute builds an inverted
+// index from terms and themes to documents and only scores documents that
+// share something:
+//
+//   - Terms in more than MaxDF documents (default: 5% of documents, at
+//     least 50 and at most 200) are left out of the index: they would make
+//     nearly everything a candidate while adding little to the cosine. They
+//     still count in the final score.
+//   - From each theme's document list a document takes at most
+//     MaxCandidates/(number of its themes) entries, starting after its own
+//     position, so popular themes cannot make the work quadratic.
+//   - Candidates are ranked by the partial score from the index (text dot
+//     product over indexed terms plus the exact theme part) and only the
+//     best MaxCandidates (default 200) get a full score.
+//
+// So the work per document is bounded by its length × MaxDF plus
+// MaxCandidates full scores, whatever the corpus size; Stats reports the
+// counts and a test checks they grow linearly.
+package similarity
+
+import (
+	"container/heap"
+	"fmt"
+	"math"
+	"math/bits"
+	"sort"
+	"strings"
+)
+
+// Doc is one initiative as similarity sees it.
+type Doc struct {
+	ID      string
+	CityID  string // "" when unknown: never counts as the same city
+	Title   string
+	Summary string
+	Themes  []string // theme slugs
+}
+
+// Link is one directed "similar initiative" edge.
+type Link struct {
+	From, To string
+	// Score = wText×TextScore + wTheme×ThemeScore, in [0,1].
+	Score float64
+	// TextScore is the TF-IDF cosine, ThemeScore the theme Jaccard.
+	TextScore, ThemeScore float64
+	SameCity              bool
+	// SharedThemes are the theme slugs both have, sorted.
+	SharedThemes []string
+	// SharedTerms are up to three shared words contributing most to
+	// TextScore, as written in From's text.
+	SharedTerms []string
+	// Reason is one line for users, e.g. `Shares themes COVID-19 response;
+	// both mention "volunteers", "neighbourhood"`.
+	Reason string
+}
+
+// Options tunes Compute. The zero value gives the defaults.
+type Options struct {
+	// K is how many links each document keeps to documents in other
+	// cities. Default 10.
+	K int
+	// SameCityK is how many links each document keeps to documents in its
+	// own city. Default K/2; negative means none.
+	SameCityK int
+	// MinScore is the lowest score kept. Default 0.05; negative means any
+	// score above zero.
+	MinScore float64
+	// MaxCandidates caps the documents fully scored per document. Default 200.
+	MaxCandidates int
+	// ThemeWeight is wTheme in [0,1]. Default 0.25; negative means 0 (text only).
+	ThemeWeight float64
+	// TitleWeight is how much a title occurrence counts against a summary
+	// occurrence. Default 2.
+	TitleWeight float64
+	// MaxDF is the document frequency above which a term is not indexed.
+	// Default: 5% of documents, clamped to [50, 200], so a small corpus indexes every term.
+	MaxDF int
+	// ThemeNames maps theme slugs to display names for Reason; a slug
+	// without a name is shown as is.
+	ThemeNames map[string]string
+}
+
+// Defaults.
+const (
+	DefaultK             = 10
+	DefaultMinScore      = 0.05
+	DefaultMaxCandidates = 200
+	DefaultThemeWeight   = 0.25
+	DefaultTitleWeight   = 2.0
+	defaultMaxDFFraction = 0.05
+	minMaxDF             = 50
+	maxMaxDF             = 200
+	sharedTermsShown     = 3
+)
+
+// Stats counts Compute's work, so tests can check it stays linear.
+type Stats struct {
+	Docs int
+	// Terms is the number of distinct terms; DroppedTerms of them were too
+	// frequent (df > MaxDF) to be indexed.
+	Terms, DroppedTerms int
+	MaxDF               int
+	// PostingsVisited counts index entries read while gathering candidates.
+	PostingsVisited int
+	// Candidates counts distinct (document, candidate) pairs met in the
+	// index; PairsScored those fully scored (≤ Docs × MaxCandidates).
+	Candidates, PairsScored int
+	Links                   int
+}
+
+func (o Options) withDefaults(n int) Options {
+	if o.K <= 0 {
+		o.K = DefaultK
+	}
+	switch {
+	case o.SameCityK == 0:
+		o.SameCityK = o.K / 2
+	case o.SameCityK < 0:
+		o.SameCityK = 0
+	}
+	switch {
+	case o.MinScore == 0:
+		o.MinScore = DefaultMinScore
+	case o.MinScore < 0:
+		o.MinScore = 0
+	}
+	if o.MaxCandidates <= 0 {
+		o.MaxCandidates = DefaultMaxCandidates
+	}
+	switch {
+	case o.ThemeWeight == 0:
+		o.ThemeWeight = DefaultThemeWeight
+	case o.ThemeWeight < 0:
+		o.ThemeWeight = 0
+	case o.ThemeWeight > 1:
+		o.ThemeWeight = 1
+	}
+	if o.TitleWeight <= 0 {
+		o.TitleWeight = DefaultTitleWeight
+	}
+	if o.MaxDF <= 0 {
+		o.MaxDF = min(max(int(math.Ceil(defaultMaxDFFraction*float64(n))), minMaxDF), maxMaxDF)
+	}
+	return o
+}
+
+// Compute returns the similar-initiative links of docs; see the package
+// documentation for the score and which links are kept. Document IDs should
+// be unique; of several documents with one ID only the first is used.
+func Compute(docs []Doc, opt Options) []Link {
+	links, _ := ComputeStats(docs, opt)
+	return links
+}
+
+// weighted is one term of a document vector.
+type weighted struct {
+	term int32
+	w    float64
+}
+
+type doc struct {
+	Doc
+	vec     []weighted       // sorted by term, unit length
+	common  []weighted       // the part of vec with terms not indexed (df > MaxDF)
+	surface map[int32]string // term -> first surface form
+	themes  []string         // sorted, unique
+	mask    []uint64         // themes as a bit set over all theme slugs
+}
+
+// ComputeStats is Compute that also reports how much work it did.
+func ComputeStats(docs []Doc, opt Options) ([]Link, Stats) {
+	ds := prepare(docs)
+	n := len(ds)
+	opt = opt.withDefaults(n)
+	st := Stats{Docs: n, MaxDF: opt.MaxDF}
+	if n < 2 {
+		return nil, st
+	}
+
+	// Vocabulary and raw counts.
+	vocab := map[string]int32{}
+	var df []int
+	counts := make([]map[int32]float64, n)
+	var toks []token
+	for i := range ds {
+		d := &ds[i]
+		c := map[int32]float64{}
+		d.surface = map[int32]string{}
+		for field, text := range [2]string{d.Title, d.Summary} {
+			wt := 1.0
+			if field == 0 {
+				wt = opt.TitleWeight
+			}
+			toks = tokenize(text, toks[:0])
+			for _, tk := range toks {
+				id, ok := vocab[tk.stem]
+				if !ok {
+					id = int32(len(df))
+					vocab[tk.stem] = id
+					df = append(df, 0)
+				}
+				if _, seen := c[id]; !seen {
+					df[id]++
+					d.surface[id] = tk.surface
+				}
+				c[id] += wt
+			}
+		}
+		counts[i] = c
+	}
+	st.Terms = len(df)
+
+	// TF-IDF vectors and the inverted index of not-too-common terms.
+	postings := make([][]weighted, len(df)) // term -> (doc, weight)
+	for i := range ds {
+		vec := make([]weighted, 0, len(counts[i]))
+		for id, c := range counts[i] {
+			if df[id] >= 2 { // a term no other document has cannot be shared
+				vec = append(vec, weighted{id, c})
+			}
+		}
+		// Sorted before summing, so the norm does not depend on map order.
+		sort.Slice(vec, func(a, b int) bool { return vec[a].term < vec[b].term })
+		var norm2 float64
+		for k, tw := range vec {
+			w := (1 + math.Log(tw.w)) * math.Log(1+float64(n)/float64(df[tw.term]))
+			vec[k].w = w
+			norm2 += w * w
+		}
+		if norm2 > 0 {
+			inv := 1 / math.Sqrt(norm2)
+			for k := range vec {
+				vec[k].w *= inv
+			}
+		}
+		ds[i].vec = vec
+		for _, tw := range vec {
+			if df[tw.term] <= opt.MaxDF {
+				postings[tw.term] = append(postings[tw.term], weighted{int32(i), tw.w})
+			} else {
+				ds[i].common = append(ds[i].common, tw)
+			}
+		}
+	}
+	for _, f := range df {
+		if f > opt.MaxDF {
+			st.DroppedTerms++
+		}
+	}
+
+	// Theme index: theme -> documents, in document (ID) order, and each
+	// document's themes as a bit set for a fast Jaccard.
+	themeDocs := map[string][]int32{}
+	themeBit := map[string]int{}
+	for i := range ds {
+		for _, th := range ds[i].themes {
+			themeDocs[th] = append(themeDocs[th], int32(i))
+			if _, ok := themeBit[th]; !ok {
+				themeBit[th] = len(themeBit)
+			}
+		}
+	}
+	words := (len(themeBit) + 63) / 64
+	for i := range ds {
+		ds[i].mask = make([]uint64, words)
+		for _, th := range ds[i].themes {
+			b := themeBit[th]
+			ds[i].mask[b/64] |= 1 << (b % 64)
+		}
+	}
+
+	wTheme := opt.ThemeWeight
+	wText := 1 - wTheme
+	acc := make([]float64, n)
+	mark := make([]bool, n)
+	var touched []int32
+	var cands []cand
+	var links []Link
+	other := &linkHeap{}
+	same := &linkHeap{}
+
+	for i := range ds {
+		d := &ds[i]
+		touched = touched[:0]
+		touch := func(j int32) {
+			if !mark[j] {
+				mark[j] = true
+				touched = append(touched, j)
+			}
+		}
+		for _, tw := range d.vec {
+			for _, p := range postings[tw.term] {
+				st.PostingsVisited++
+				if int(p.term) == i {
+					continue
+				}
+				acc[p.term] += tw.w * p.w
+				touch(p.term)
+			}
+		}
+		if len(d.themes) > 0 {
+			budget := max(1, opt.MaxCandidates/len(d.themes))
+			for _, th := range d.themes {
+				list := themeDocs[th]
+				pos := sort.Search(len(list), func(k int) bool { return list[k] >= int32(i) })
+				for k := 1; k <= min(budget, len(list)-1); k++ {
+					st.PostingsVisited++
+					touch(list[(pos+k)%len(list)])
+				}
+			}
+		}
+		st.Candidates += len(touched)
+
+		cands = cands[:0]
+		for _, j := range touched {
+			th := jaccard(d.mask, ds[j].mask)
+			cands = append(cands, cand{doc: j, text: acc[j], theme: th, est: wText*acc[j] + wTheme*th})
+			acc[j], mark[j] = 0, false
+		}
+		if len(cands) > opt.MaxCandidates {
+			selectTop(cands, opt.MaxCandidates)
+			cands = cands[:opt.MaxCandidates]
+		}
+
+		*other, *same = (*other)[:0], (*same)[:0]
+		for _, c := range cands {
+			e := &ds[c.doc]
+			st.PairsScored++
+			// The index gave the dot product over indexed terms exactly;
+			// add the part over the common terms it left out.
+			text := min(c.text+dot(d.common, e.common), 1)
+			theme := c.theme
+			score := wText*text + wTheme*theme
+			if score <= 0 || score < opt.MinScore {
+				continue
+			}
+			sc := d.CityID != "" && d.CityID == e.CityID
+			h, k := other, opt.K
+			if sc {
+				h, k = same, opt.SameCityK
+			}
+			l := scored{to: c.doc, id: e.ID, score: score, text: text, theme: theme, sameCity: sc}
+			if h.Len() < k {
+				heap.Push(h, l)
+			} else if k > 0 && better(l, (*h)[0]) {
+				(*h)[0] = l
+				heap.Fix(h, 0)
+			}
+		}
+		kept := append(append([]scored(nil), *other...), *same...)
+		sort.Slice(kept, func(a, b int) bool { return better(kept[a], kept[b]) })
+		for _, l := range kept {
+			links = append(links, makeLink(d, &ds[l.to], l, opt.ThemeNames))
+		}
+	}
+	st.Links = len(links)
+	return links, st
+}
+
+// prepare copies docs sorted by ID, drops duplicate IDs and normalises
+// theme lists.
+func prepare(docs []Doc) []doc {
+	ds := make([]doc, 0, len(docs))
+	seen := map[string]bool{}
+	for _, d := range docs {
+		if seen[d.ID] {
+			continue
+		}
+		seen[d.ID] = true
+		th := append([]string(nil), d.Themes...)
+		sort.Strings(th)
+		th = compact(th)
+		ds = append(ds, doc{Doc: d, themes: th})
+	}
+	sort.Slice(ds, func(a, b int) bool { return ds[a].ID < ds[b].ID })
+	return ds
+}
+
+func compact(s []string) []string {
+	out := s[:0]
+	for i, v := range s {
+		if v != "" && (i == 0 || v != s[i-1]) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+type cand struct {
+	doc         int32
+	text, theme float64 // partial text dot product, theme Jaccard
+	est         float64 // partial score used to rank candidates
+}
+
+// candBefore is the strict order candidates are ranked in: higher partial
+// score first, then lower document index (= lower ID).
+func candBefore(a, b cand) bool {
+	if a.est != b.est {
+		return a.est > b.est
+	}
+	return a.doc < b.doc
+}
+
+// selectTop moves the m best candidates to the front of c, in no
+// particular order (quickselect: linear on average, deterministic pivots).
+func selectTop(c []cand, m int) {
+	lo, hi := 0, len(c)-1
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		// median of three as pivot, moved to hi
+		if candBefore(c[mid], c[lo]) {
+			c[mid], c[lo] = c[lo], c[mid]
+		}
+		if candBefore(c[hi], c[lo]) {
+			c[hi], c[lo] = c[lo], c[hi]
+		}
+		if candBefore(c[mid], c[hi]) {
+			c[mid], c[hi] = c[hi], c[mid]
+		}
+		p := c[hi]
+		i := lo
+		for j := lo; j < hi; j++ {
+			if candBefore(c[j], p) {
+				c[i], c[j] = c[j], c[i]
+				i++
+			}
+		}
+		c[i], c[hi] = c[hi], c[i]
+		switch {
+		case i == m-1 || i == m:
+			return
+		case i < m:
+			lo = i + 1
+		default:
+			hi = i - 1
+		}
+	}
+}
+
+// dot is the dot product of two term-sorted vectors.
+func dot(a, b []weighted) float64 {
+	var s float64
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i].term < b[j].term:
+			i++
+		case a[i].term > b[j].term:
+			j++
+		default:
+			s += a[i].w * b[j].w
+			i++
+			j++
+		}
+	}
+	return s
+}
+
+// jaccard of two theme bit sets of equal length.
+func jaccard(a, b []uint64) float64 {
+	inter, union := 0, 0
+	for k := range a {
+		inter += bits.OnesCount64(a[k] & b[k])
+		union += bits.OnesCount64(a[k] | b[k])
+	}
+	if union == 0 {
+		return 0
+	}
+	return float64(inter) / float64(union)
+}
+
+type scored struct {
+	to          int32
+	id          string
+	score       float64
+	text, theme float64
+	sameCity    bool
+}
+
+// better orders links: higher score first, then lower target ID.
+func better(a, b scored) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	return a.id < b.id
+}
+
+// linkHeap is a min-heap with the worst kept link at the root.
+type linkHeap []scored
+
+func (h linkHeap) Len() int           { return len(h) }
+func (h linkHeap) Less(i, j int) bool { return better(h[j], h[i]) }
+func (h linkHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *linkHeap) Push(x any)        { *h = append(*h, x.(scored)) }
+func (h *linkHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+func makeLink(a, b *doc, s scored, names map[string]string) Link {
+	l := Link{
+		From: a.ID, To: b.ID, Score: s.score, TextScore: s.text, ThemeScore: s.theme, SameCity: s.sameCity,
+	}
+	for i, j := 0, 0; i < len(a.themes) && j < len(b.themes); {
+		switch {
+		case a.themes[i] < b.themes[j]:
+			i++
+		case a.themes[i] > b.themes[j]:
+			j++
+		default:
+			l.SharedThemes = append(l.SharedThemes, a.themes[i])
+			i++
+			j++
+		}
+	}
+	type contrib struct {
+		term int32
+		c    float64
+	}
+	var cs []contrib
+	for i, j := 0, 0; i < len(a.vec) && j < len(b.vec); {
+		switch {
+		case a.vec[i].term < b.vec[j].term:
+			i++
+		case a.vec[i].term > b.vec[j].term:
+			j++
+		default:
+			cs = append(cs, contrib{a.vec[i].term, a.vec[i].w * b.vec[j].w})
+			i++
+			j++
+		}
+	}
+	sort.Slice(cs, func(x, y int) bool {
+		if cs[x].c != cs[y].c {
+			return cs[x].c > cs[y].c
+		}
+		return a.surface[cs[x].term] < a.surface[cs[y].term]
+	})
+	for _, c := range cs[:min(len(cs), sharedTermsShown)] {
+		l.SharedTerms = append(l.SharedTerms, a.surface[c.term])
+	}
+	l.Reason = reason(l.SharedThemes, l.SharedTerms, names)
+	return l
+}
+
+// reason writes the one-line explanation shown to users.
+func reason(themes, terms []string, names map[string]string) string {
+	var parts []string
+	if len(themes) > 0 {
+		ns := make([]string, len(themes))
+		for i, t := range themes {
+			ns[i] = t
+			if n, ok := names[t]; ok && n != "" {
+				ns[i] = n
+			}
+		}
+		word := "themes"
+		if len(ns) == 1 {
+			word = "theme"
+		}
+		parts = append(parts, fmt.Sprintf("Shares %s %s", word, strings.Join(ns, ", ")))
+	}
+	if len(terms) > 0 {
+		q := make([]string, len(terms))
+		for i, t := range terms {
+			q[i] = fmt.Sprintf("%q", t)
+		}
+		m := "both mention " + strings.Join(q, ", ")
+		if len(parts) == 0 {
+			m = "Both mention " + strings.Join(q, ", ")
+		}
+		parts = append(parts, m)
+	}
+	if len(parts) == 0 {
+		return "Similar wording"
+	}
+	return strings.Join(parts, "; ")
+}

@@ -1,0 +1,292 @@
+package similarity_test
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/civicgraph/civicgraph/internal/similarity"
+)
+
+var names = map[string]string{
+	"covid-19":              "COVID-19 response",
+	"social-inclusion":      "Social inclusion & community",
+	"climate-environment":   "Climate & environment",
+	"participation":         "Citizen participation & deliberation",
+	"mobility-public-space": "Mobility & public space",
+}
+
+func smallCorpus() []similarity.Doc {
+	return []similarity.Doc{
+		{ID: "leuven-helps", CityID: "gn:leuven", Title: "Leuven Helps",
+			Summary: "A city platform connects volunteers with neighbours in need during the corona crisis, for meal delivery and shopping.",
+			Themes:  []string{"covid-19", "social-inclusion"}},
+		{ID: "gdansk-helps", CityID: "gn:gdansk", Title: "Gdańsk Helps",
+			Summary: "Volunteers deliver meals and shopping to neighbours in need during the coronavirus lockdown, coordinated through a city platform.",
+			Themes:  []string{"social-inclusion", "covid-19"}},
+		{ID: "river-robot", CityID: "gn:aarhus", Title: "River Robot",
+			Summary: "A floating robot collects plastic litter at the river mouth before it reaches the harbour.",
+			Themes:  []string{"climate-environment"}},
+		{ID: "climate-assembly", CityID: "gn:bristol", Title: "Citizens’ Assembly on Climate",
+			Summary: "Randomly selected residents deliberate on the city's climate targets and recommend measures.",
+			Themes:  []string{"participation", "climate-environment"}},
+		{ID: "leuven-bikes", CityID: "gn:leuven", Title: "Leuven Bike Lanes",
+			Summary: "Temporary bike lanes give cyclists more room on the ring road.",
+			Themes:  []string{"mobility-public-space"}},
+		{ID: "vienna-bikes", CityID: "gn:vienna", Title: "Pop-up Bike Lanes",
+			Summary: "Vienna opens temporary bike lanes so that cyclists can keep their distance.",
+			Themes:  []string{"mobility-public-space", "covid-19"}},
+	}
+}
+
+func linksFrom(links []similarity.Link, from string) []similarity.Link {
+	var out []similarity.Link
+	for _, l := range links {
+		if l.From == from {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func TestCompute(t *testing.T) {
+	links := similarity.Compute(smallCorpus(), similarity.Options{ThemeNames: names})
+
+	t.Run("covid volunteer platforms are each other's top link", func(t *testing.T) {
+		for _, pair := range [][2]string{{"leuven-helps", "gdansk-helps"}, {"gdansk-helps", "leuven-helps"}} {
+			ls := linksFrom(links, pair[0])
+			if len(ls) == 0 || ls[0].To != pair[1] {
+				t.Fatalf("top link of %s = %+v, want %s", pair[0], ls, pair[1])
+			}
+			l := ls[0]
+			if !slices.Equal(l.SharedThemes, []string{"covid-19", "social-inclusion"}) {
+				t.Errorf("SharedThemes = %v", l.SharedThemes)
+			}
+			if l.ThemeScore != 1 || l.TextScore <= 0 || l.SameCity {
+				t.Errorf("scores %+v", l)
+			}
+			if want := (1-similarity.DefaultThemeWeight)*l.TextScore + similarity.DefaultThemeWeight*l.ThemeScore; math.Abs(l.Score-want) > 1e-12 {
+				t.Errorf("Score %v, want %v", l.Score, want)
+			}
+			joined := strings.Join(l.SharedTerms, " ")
+			if !strings.Contains(joined, "volunteers") && !strings.Contains(joined, "neighbours") {
+				t.Errorf("SharedTerms = %v", l.SharedTerms)
+			}
+			if !strings.HasPrefix(l.Reason, "Shares themes COVID-19 response, Social inclusion & community; both mention \"") {
+				t.Errorf("Reason = %q", l.Reason)
+			}
+		}
+	})
+
+	t.Run("unrelated documents are not linked", func(t *testing.T) {
+		for _, l := range links {
+			if (l.From == "leuven-helps" && l.To == "river-robot") || (l.From == "river-robot" && l.To == "leuven-helps") {
+				t.Errorf("unexpected link %+v", l)
+			}
+		}
+	})
+
+	t.Run("same-city links are marked and kept", func(t *testing.T) {
+		var found bool
+		for _, l := range linksFrom(links, "leuven-bikes") {
+			if l.To == "leuven-helps" && !l.SameCity {
+				t.Errorf("link to same city not marked: %+v", l)
+			}
+			if l.To == "vienna-bikes" {
+				found = true
+				if l.SameCity || !slices.Contains(l.SharedTerms, "bike") && !slices.Contains(l.SharedTerms, "lanes") {
+					t.Errorf("bike link %+v", l)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("leuven-bikes not linked to vienna-bikes: %+v", linksFrom(links, "leuven-bikes"))
+		}
+	})
+
+	t.Run("links are valid", func(t *testing.T) {
+		for _, l := range links {
+			if l.From == l.To || l.Score < similarity.DefaultMinScore || l.Score > 1+1e-9 || l.Reason == "" {
+				t.Errorf("bad link %+v", l)
+			}
+		}
+	})
+}
+
+func TestSameCityQuota(t *testing.T) {
+	var docs []similarity.Doc
+	for i := range 12 {
+		docs = append(docs, similarity.Doc{
+			ID: fmt.Sprintf("home-%02d", i), CityID: "gn:home", Title: "Repair Café",
+			Summary: "Volunteers repair broken toasters and bicycles for their neighbours.",
+		})
+	}
+	for i := range 12 {
+		docs = append(docs, similarity.Doc{
+			ID: fmt.Sprintf("away-%02d", i), CityID: fmt.Sprintf("gn:away%d", i), Title: "Repair Workshop",
+			Summary: "Neighbours repair broken bicycles and toasters with the help of volunteers.",
+		})
+	}
+	links := similarity.Compute(docs, similarity.Options{K: 4, SameCityK: 2})
+	ls := linksFrom(links, "home-00")
+	same, other := 0, 0
+	for _, l := range ls {
+		if l.SameCity {
+			same++
+		} else {
+			other++
+		}
+	}
+	// Same-city documents are textually closer (identical text), yet the
+	// quota keeps four cross-city neighbours.
+	if same != 2 || other != 4 {
+		t.Errorf("same-city %d, other %d, want 2 and 4: %+v", same, other, ls)
+	}
+	if !ls[0].SameCity {
+		t.Errorf("closest link should be the identical same-city text: %+v", ls[0])
+	}
+	// Ties are broken by ID.
+	if ls[0].To != "home-01" || ls[1].To != "home-02" {
+		t.Errorf("tie order %s, %s", ls[0].To, ls[1].To)
+	}
+	// SameCityK < 0 disables same-city links.
+	for _, l := range similarity.Compute(docs, similarity.Options{K: 4, SameCityK: -1}) {
+		if l.SameCity {
+			t.Fatalf("same-city link with SameCityK -1: %+v", l)
+		}
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	docs := synthetic(500, 1)
+	want := similarity.Compute(docs, similarity.Options{})
+	shuffled := slices.Clone(docs)
+	rand.New(rand.NewPCG(7, 7)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	for range 2 {
+		if got := similarity.Compute(shuffled, similarity.Options{}); !reflect.DeepEqual(got, want) {
+			t.Fatal("output depends on input order or run")
+		}
+	}
+}
+
+func TestEdgeCases(t *testing.T) {
+	if l := similarity.Compute(nil, similarity.Options{}); l != nil {
+		t.Errorf("nil docs: %v", l)
+	}
+	one := []similarity.Doc{{ID: "a", Title: "Solo"}}
+	if l := similarity.Compute(one, similarity.Options{}); l != nil {
+		t.Errorf("one doc: %v", l)
+	}
+	dup := []similarity.Doc{{ID: "a", Title: "Bike lanes"}, {ID: "a", Title: "Bike lanes"}, {ID: "b", Title: "Bike lanes"}}
+	links := similarity.Compute(dup, similarity.Options{})
+	if len(links) != 2 {
+		t.Errorf("duplicate IDs: %+v", links)
+	}
+	// Unknown cities never count as the same city.
+	for _, l := range links {
+		if l.SameCity {
+			t.Errorf("empty CityID counted as same city: %+v", l)
+		}
+	}
+}
+
+// TestWorkIsLinear counts work, not time: with the index capped, the
+// number of postings read and pairs scored per document must not grow
+// with the corpus.
+func TestWorkIsLinear(t *testing.T) {
+	opt := similarity.Options{MaxCandidates: 100, MaxDF: 40}
+	_, s1 := similarity.ComputeStats(synthetic(1000, 1), opt)
+	_, s4 := similarity.ComputeStats(synthetic(4000, 2), opt)
+	for _, s := range []similarity.Stats{s1, s4} {
+		if s.PairsScored > s.Docs*opt.MaxCandidates {
+			t.Errorf("%d docs: %d pairs scored > %d", s.Docs, s.PairsScored, s.Docs*opt.MaxCandidates)
+		}
+		if s.DroppedTerms == 0 {
+			t.Errorf("%d docs: no term dropped from the index", s.Docs)
+		}
+	}
+	per1 := float64(s1.PostingsVisited+s1.PairsScored) / float64(s1.Docs)
+	per4 := float64(s4.PostingsVisited+s4.PairsScored) / float64(s4.Docs)
+	t.Logf("work per doc: 1k %.0f, 4k %.0f; stats 1k %+v; 4k %+v", per1, per4, s1, s4)
+	if per4 > 1.5*per1 {
+		t.Errorf("work per document grew from %.0f to %.0f: not linear", per1, per4)
+	}
+	// A quadratic algorithm would score 4000×3999 pairs.
+	if s4.PairsScored > s4.Docs*s4.Docs/20 {
+		t.Errorf("pairs scored %d", s4.PairsScored)
+	}
+}
+
+// synthetic builds n documents from a Zipf-distributed vocabulary, with 1–3
+// of 14 themes and 1 of n/10 cities each.
+func synthetic(n int, seed uint64) []similarity.Doc {
+	r := rand.New(rand.NewPCG(seed, 42))
+	const vocab = 20000
+	z := zipf(r, vocab)
+	themes := []string{"covid-19", "participation", "democracy-transparency", "digital-government",
+		"climate-environment", "social-inclusion", "culture", "education-youth", "health-care",
+		"mobility-public-space", "gender-equality", "migration-integration", "economy-jobs", "housing-regional-development"}
+	words := func(k int) string {
+		var b strings.Builder
+		for i := range k {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			fmt.Fprintf(&b, "w%dx", z())
+		}
+		return b.String()
+	}
+	docs := make([]similarity.Doc, n)
+	for i := range docs {
+		var th []string
+		for range 1 + r.IntN(3) {
+			th = append(th, themes[r.IntN(len(themes))])
+		}
+		docs[i] = similarity.Doc{
+			ID:      fmt.Sprintf("doc-%06d", i),
+			CityID:  fmt.Sprintf("gn:%d", r.IntN(max(1, n/10))),
+			Title:   words(3 + r.IntN(4)),
+			Summary: words(15 + r.IntN(20)),
+			Themes:  th,
+		}
+	}
+	return docs
+}
+
+func zipf(r *rand.Rand, n int) func() int {
+	// Inverse-CDF sampling of P(k) ∝ 1/k.
+	cdf := make([]float64, n)
+	s := 0.0
+	for k := range n {
+		s += 1 / float64(k+1)
+		cdf[k] = s
+	}
+	return func() int {
+		u := r.Float64() * s
+		i, _ := slices.BinarySearch(cdf, u)
+		return min(i, n-1)
+	}
+}
+
+func benchmarkCompute(b *testing.B, n int) {
+	docs := synthetic(n, 3)
+	opt := similarity.Options{}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		links := similarity.Compute(docs, opt)
+		if len(links) < n {
+			b.Fatalf("%d links for %d docs", len(links), n)
+		}
+		if links[0].From != docs[0].ID || links[0].Score <= 0 {
+			b.Fatalf("first link %+v", links[0])
+		}
+	}
+}
+
+func BenchmarkCompute1k(b *testing.B)  { benchmarkCompute(b, 1000) }
+func BenchmarkCompute10k(b *testing.B) { benchmarkCompute(b, 10000) }
