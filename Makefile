@@ -10,6 +10,10 @@ BIN := bin/civicgraph
 TEST_PORT ?= 7688
 TEST_DIR ?= .neo4j-test
 FUZZTIME ?= 10s
+# Extra test targets contributed by mk/*.mk (e.g. the explorer's browser test);
+# they run after the Go tests, against the same test Neo4j.
+TEST_EXTRA ?=
+
 
 .PHONY: run build test unit-test integration-test check-generated fuzz neo4j-start neo4j-stop neo4j-status \
         neo4j-test-start neo4j-test-stop import gazetteer generate
@@ -55,11 +59,11 @@ run: build
 # and stops it afterwards, also on failure.
 test:
 	@if [ -n "$${CIVICGRAPH_TEST_NEO4J_URI:-}" ]; then \
-	  $(MAKE) --no-print-directory check-generated integration-test fuzz; \
+	  $(MAKE) --no-print-directory check-generated integration-test fuzz $(TEST_EXTRA); \
 	else \
 	  $(MAKE) --no-print-directory neo4j-test-start; \
 	  status=0; \
-	  CIVICGRAPH_TEST_NEO4J_URI=bolt://127.0.0.1:$(TEST_PORT) $(MAKE) --no-print-directory check-generated integration-test fuzz || status=$$?; \
+	  CIVICGRAPH_TEST_NEO4J_URI=bolt://127.0.0.1:$(TEST_PORT) $(MAKE) --no-print-directory check-generated integration-test fuzz $(TEST_EXTRA) || status=$$?; \
 	  $(MAKE) --no-print-directory neo4j-test-stop; \
 	  exit $$status; \
 	fi
@@ -79,3 +83,6 @@ fuzz:
 
 gazetteer:
 	cd scripts/gazetteer && npm ci && node build.mjs
+
+# Targets contributed by parts of the project (explorer, benchmarks).
+-include mk/*.mk

@@ -20,6 +20,7 @@ const usage = `civicgraph — a knowledge graph of political-innovation initiati
 Usage:
   civicgraph serve  [flags]          serve the GraphQL API (see civicgraph serve --help)
   civicgraph import [flags] PATH...  import showroom pages, .jsonl or .csv files (civicgraph import --help)
+  civicgraph gen    [flags]          generate a synthetic data set for benchmarks (civicgraph gen --help)
   civicgraph help                    show this text
 `
 
@@ -63,6 +64,8 @@ func run(ctx context.Context, args []string) error {
 		return runServe(ctx, args[1:], os.Stdout, os.Stderr)
 	case "import":
 		return runImport(ctx, args[1:], os.Stdout, os.Stderr)
+	case "gen":
+		return runGen(ctx, args[1:], os.Stdout, os.Stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(os.Stdout, usage)
 		return nil
