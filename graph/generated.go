@@ -32,10 +32,8 @@ type ResolverRoot interface {
 	Award() AwardResolver
 	AwardYear() AwardYearResolver
 	City() CityResolver
-	CityLink() CityLinkResolver
 	CityRank() CityRankResolver
 	Country() CountryResolver
-	CountryLink() CountryLinkResolver
 	GraphNode() GraphNodeResolver
 	Initiative() InitiativeResolver
 	InitiativeConnection() InitiativeConnectionResolver
@@ -63,7 +61,7 @@ type ComplexityRoot struct {
 	}
 
 	AwardYear struct {
-		ID              func(childComplexity int) int
+		GlobalID        func(childComplexity int) int
 		InitiativeCount func(childComplexity int) int
 		Initiatives     func(childComplexity int, first *int, after *string) int
 		Winners         func(childComplexity int) int
@@ -73,7 +71,7 @@ type ComplexityRoot struct {
 	City struct {
 		Country         func(childComplexity int) int
 		CountryCode     func(childComplexity int) int
-		ID              func(childComplexity int) int
+		GlobalID        func(childComplexity int) int
 		InitiativeCount func(childComplexity int) int
 		Initiatives     func(childComplexity int, first *int, after *string) int
 		Lat             func(childComplexity int) int
@@ -94,7 +92,7 @@ type ComplexityRoot struct {
 	}
 
 	CityLink struct {
-		City       func(childComplexity int) int
+		AsCity     func(childComplexity int) int
 		Confidence func(childComplexity int) int
 		Evidence   func(childComplexity int) int
 		Sources    func(childComplexity int) int
@@ -108,7 +106,7 @@ type ComplexityRoot struct {
 	Country struct {
 		Cities          func(childComplexity int, first *int) int
 		Code            func(childComplexity int) int
-		ID              func(childComplexity int) int
+		GlobalID        func(childComplexity int) int
 		InitiativeCount func(childComplexity int) int
 		Initiatives     func(childComplexity int, first *int, after *string) int
 		Name            func(childComplexity int) int
@@ -126,8 +124,8 @@ type ComplexityRoot struct {
 	}
 
 	CountryLink struct {
+		AsCountry  func(childComplexity int) int
 		Confidence func(childComplexity int) int
-		Country    func(childComplexity int) int
 		Evidence   func(childComplexity int) int
 		Sources    func(childComplexity int) int
 	}
@@ -164,6 +162,7 @@ type ComplexityRoot struct {
 		City         func(childComplexity int) int
 		Country      func(childComplexity int) int
 		Covid        func(childComplexity int) int
+		GlobalID     func(childComplexity int) int
 		ID           func(childComplexity int) int
 		Similar      func(childComplexity int, first *int, differentCity *bool) int
 		Sources      func(childComplexity int) int
@@ -262,7 +261,7 @@ type ComplexityRoot struct {
 
 	Theme struct {
 		Description     func(childComplexity int) int
-		ID              func(childComplexity int) int
+		GlobalID        func(childComplexity int) int
 		InitiativeCount func(childComplexity int) int
 		Initiatives     func(childComplexity int, first *int, after *string) int
 		Name            func(childComplexity int) int
@@ -316,43 +315,26 @@ type ComplexityRoot struct {
 type AwardResolver interface {
 	Status(ctx context.Context, obj *domain.Award) (model.AwardStatus, error)
 	Category(ctx context.Context, obj *domain.Award) (*string, error)
-	Sources(ctx context.Context, obj *domain.Award) ([]*domain.Source, error)
 }
 type AwardYearResolver interface {
-	ID(ctx context.Context, obj *domain.AwardYear) (string, error)
-
 	InitiativeCount(ctx context.Context, obj *domain.AwardYear) (int, error)
 	Initiatives(ctx context.Context, obj *domain.AwardYear, first *int, after *string) (*model.InitiativeConnection, error)
 	Winners(ctx context.Context, obj *domain.AwardYear) ([]*domain.Initiative, error)
 }
 type CityResolver interface {
-	ID(ctx context.Context, obj *domain.City) (string, error)
-
 	Country(ctx context.Context, obj *domain.City) (*domain.Country, error)
 
 	Population(ctx context.Context, obj *domain.City) (*int, error)
 	InitiativeCount(ctx context.Context, obj *domain.City) (int, error)
 	Initiatives(ctx context.Context, obj *domain.City, first *int, after *string) (*model.InitiativeConnection, error)
 }
-type CityLinkResolver interface {
-	City(ctx context.Context, obj *domain.CityRef) (*domain.City, error)
-
-	Sources(ctx context.Context, obj *domain.CityRef) ([]*domain.Source, error)
-}
 type CityRankResolver interface {
 	City(ctx context.Context, obj *domain.CityRank) (*domain.City, error)
 }
 type CountryResolver interface {
-	ID(ctx context.Context, obj *domain.Country) (string, error)
-
 	InitiativeCount(ctx context.Context, obj *domain.Country) (int, error)
 	Cities(ctx context.Context, obj *domain.Country, first *int) ([]*domain.City, error)
 	Initiatives(ctx context.Context, obj *domain.Country, first *int, after *string) (*model.InitiativeConnection, error)
-}
-type CountryLinkResolver interface {
-	Country(ctx context.Context, obj *domain.CountryRef) (*domain.Country, error)
-
-	Sources(ctx context.Context, obj *domain.CountryRef) ([]*domain.Source, error)
 }
 type GraphNodeResolver interface {
 	Kind(ctx context.Context, obj *domain.GraphNode) (model.NodeKind, error)
@@ -360,15 +342,6 @@ type GraphNodeResolver interface {
 	Properties(ctx context.Context, obj *domain.GraphNode) ([]*model.Property, error)
 }
 type InitiativeResolver interface {
-	ID(ctx context.Context, obj *domain.Initiative) (string, error)
-
-	AltTitles(ctx context.Context, obj *domain.Initiative) ([]string, error)
-
-	City(ctx context.Context, obj *domain.Initiative) (*domain.CityRef, error)
-	Country(ctx context.Context, obj *domain.Initiative) (*domain.CountryRef, error)
-	Themes(ctx context.Context, obj *domain.Initiative) ([]*domain.ThemeAssignment, error)
-	Awards(ctx context.Context, obj *domain.Initiative) ([]*domain.Award, error)
-	Sources(ctx context.Context, obj *domain.Initiative) ([]*domain.Source, error)
 	Similar(ctx context.Context, obj *domain.Initiative, first *int, differentCity *bool) ([]*domain.SimilarLink, error)
 }
 type InitiativeConnectionResolver interface {
@@ -419,8 +392,6 @@ type SimilarInitiativeResolver interface {
 	SharedTerms(ctx context.Context, obj *domain.SimilarLink) ([]string, error)
 }
 type ThemeResolver interface {
-	ID(ctx context.Context, obj *domain.Theme) (string, error)
-
 	InitiativeCount(ctx context.Context, obj *domain.Theme) (int, error)
 	Initiatives(ctx context.Context, obj *domain.Theme, first *int, after *string) (*model.InitiativeConnection, error)
 }
@@ -430,9 +401,6 @@ type ThemeCountryCountResolver interface {
 }
 type ThemeLinkResolver interface {
 	Theme(ctx context.Context, obj *domain.ThemeAssignment) (*domain.Theme, error)
-
-	Terms(ctx context.Context, obj *domain.ThemeAssignment) ([]string, error)
-	Sources(ctx context.Context, obj *domain.ThemeAssignment) ([]*domain.Source, error)
 }
 type ThemePairResolver interface {
 	A(ctx context.Context, obj *domain.ThemePair) (*domain.Theme, error)
@@ -486,11 +454,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		return e.ComplexityRoot.Award.Year(childComplexity), true
 
 	case "AwardYear.id":
-		if e.ComplexityRoot.AwardYear.ID == nil {
+		if e.ComplexityRoot.AwardYear.GlobalID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.AwardYear.ID(childComplexity), true
+		return e.ComplexityRoot.AwardYear.GlobalID(childComplexity), true
 	case "AwardYear.initiativeCount":
 		if e.ComplexityRoot.AwardYear.InitiativeCount == nil {
 			break
@@ -534,11 +502,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.City.CountryCode(childComplexity), true
 	case "City.id":
-		if e.ComplexityRoot.City.ID == nil {
+		if e.ComplexityRoot.City.GlobalID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.City.ID(childComplexity), true
+		return e.ComplexityRoot.City.GlobalID(childComplexity), true
 	case "City.initiativeCount":
 		if e.ComplexityRoot.City.InitiativeCount == nil {
 			break
@@ -614,11 +582,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		return e.ComplexityRoot.CityEdge.Node(childComplexity), true
 
 	case "CityLink.city":
-		if e.ComplexityRoot.CityLink.City == nil {
+		if e.ComplexityRoot.CityLink.AsCity == nil {
 			break
 		}
 
-		return e.ComplexityRoot.CityLink.City(childComplexity), true
+		return e.ComplexityRoot.CityLink.AsCity(childComplexity), true
 	case "CityLink.confidence":
 		if e.ComplexityRoot.CityLink.Confidence == nil {
 			break
@@ -669,11 +637,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Country.Code(childComplexity), true
 	case "Country.id":
-		if e.ComplexityRoot.Country.ID == nil {
+		if e.ComplexityRoot.Country.GlobalID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Country.ID(childComplexity), true
+		return e.ComplexityRoot.Country.GlobalID(childComplexity), true
 	case "Country.initiativeCount":
 		if e.ComplexityRoot.Country.InitiativeCount == nil {
 			break
@@ -730,18 +698,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CountryEdge.Node(childComplexity), true
 
+	case "CountryLink.country":
+		if e.ComplexityRoot.CountryLink.AsCountry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryLink.AsCountry(childComplexity), true
 	case "CountryLink.confidence":
 		if e.ComplexityRoot.CountryLink.Confidence == nil {
 			break
 		}
 
 		return e.ComplexityRoot.CountryLink.Confidence(childComplexity), true
-	case "CountryLink.country":
-		if e.ComplexityRoot.CountryLink.Country == nil {
-			break
-		}
-
-		return e.ComplexityRoot.CountryLink.Country(childComplexity), true
 	case "CountryLink.evidence":
 		if e.ComplexityRoot.CountryLink.Evidence == nil {
 			break
@@ -873,7 +841,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Initiative.Covid(childComplexity), true
-	case "Initiative.id", "Initiative.key":
+	case "Initiative.id":
+		if e.ComplexityRoot.Initiative.GlobalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Initiative.GlobalID(childComplexity), true
+	case "Initiative.key":
 		if e.ComplexityRoot.Initiative.ID == nil {
 			break
 		}
@@ -1374,11 +1348,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Theme.Description(childComplexity), true
 	case "Theme.id":
-		if e.ComplexityRoot.Theme.ID == nil {
+		if e.ComplexityRoot.Theme.GlobalID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Theme.ID(childComplexity), true
+		return e.ComplexityRoot.Theme.GlobalID(childComplexity), true
 	case "Theme.initiativeCount":
 		if e.ComplexityRoot.Theme.InitiativeCount == nil {
 			break
@@ -3641,11 +3615,11 @@ func (ec *executionContext) _Award_sources(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Award_sources(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Award().Sources(ctx, obj)
+			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Source) graphql.Marshaler {
-			return ec.marshalNSource2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐSourceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐSourceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3655,8 +3629,8 @@ func (ec *executionContext) fieldContext_Award_sources(_ context.Context, field 
 	fc = &graphql.FieldContext{
 		Object:     "Award",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Source(ctx, field)
 		},
@@ -3673,7 +3647,7 @@ func (ec *executionContext) _AwardYear_id(ctx context.Context, field graphql.Col
 			return ec.fieldContext_AwardYear_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.AwardYear().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -3684,7 +3658,7 @@ func (ec *executionContext) _AwardYear_id(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_AwardYear_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AwardYear", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("AwardYear", field, true, false, "ID")
 }
 
 func (ec *executionContext) _AwardYear_year(ctx context.Context, field graphql.CollectedField, obj *domain.AwardYear) (ret graphql.Marshaler) {
@@ -3818,7 +3792,7 @@ func (ec *executionContext) _City_id(ctx context.Context, field graphql.Collecte
 			return ec.fieldContext_City_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.City().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -3829,7 +3803,7 @@ func (ec *executionContext) _City_id(ctx context.Context, field graphql.Collecte
 	)
 }
 func (ec *executionContext) fieldContext_City_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("City", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("City", field, true, false, "ID")
 }
 
 func (ec *executionContext) _City_name(ctx context.Context, field graphql.CollectedField, obj *domain.City) (ret graphql.Marshaler) {
@@ -4197,7 +4171,7 @@ func (ec *executionContext) _CityLink_city(ctx context.Context, field graphql.Co
 			return ec.fieldContext_CityLink_city(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.CityLink().City(ctx, obj)
+			return obj.AsCity(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *domain.City) graphql.Marshaler {
@@ -4212,7 +4186,7 @@ func (ec *executionContext) fieldContext_CityLink_city(_ context.Context, field 
 		Object:     "CityLink",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_City(ctx, field)
 		},
@@ -4275,11 +4249,11 @@ func (ec *executionContext) _CityLink_sources(ctx context.Context, field graphql
 			return ec.fieldContext_CityLink_sources(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.CityLink().Sources(ctx, obj)
+			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Source) graphql.Marshaler {
-			return ec.marshalNSource2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐSourceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐSourceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4289,8 +4263,8 @@ func (ec *executionContext) fieldContext_CityLink_sources(_ context.Context, fie
 	fc = &graphql.FieldContext{
 		Object:     "CityLink",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Source(ctx, field)
 		},
@@ -4362,7 +4336,7 @@ func (ec *executionContext) _Country_id(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Country_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Country().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -4373,7 +4347,7 @@ func (ec *executionContext) _Country_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Country_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Country", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("Country", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Country_code(ctx context.Context, field graphql.CollectedField, obj *domain.Country) (ret graphql.Marshaler) {
@@ -4684,7 +4658,7 @@ func (ec *executionContext) _CountryLink_country(ctx context.Context, field grap
 			return ec.fieldContext_CountryLink_country(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.CountryLink().Country(ctx, obj)
+			return obj.AsCountry(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *domain.Country) graphql.Marshaler {
@@ -4699,7 +4673,7 @@ func (ec *executionContext) fieldContext_CountryLink_country(_ context.Context, 
 		Object:     "CountryLink",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Country(ctx, field)
 		},
@@ -4762,11 +4736,11 @@ func (ec *executionContext) _CountryLink_sources(ctx context.Context, field grap
 			return ec.fieldContext_CountryLink_sources(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.CountryLink().Sources(ctx, obj)
+			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Source) graphql.Marshaler {
-			return ec.marshalNSource2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐSourceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐSourceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4776,8 +4750,8 @@ func (ec *executionContext) fieldContext_CountryLink_sources(_ context.Context, 
 	fc = &graphql.FieldContext{
 		Object:     "CountryLink",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Source(ctx, field)
 		},
@@ -5143,7 +5117,7 @@ func (ec *executionContext) _Initiative_id(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Initiative_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Initiative().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5154,7 +5128,7 @@ func (ec *executionContext) _Initiative_id(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Initiative_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Initiative", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("Initiative", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Initiative_key(ctx context.Context, field graphql.CollectedField, obj *domain.Initiative) (ret graphql.Marshaler) {
@@ -5235,7 +5209,7 @@ func (ec *executionContext) _Initiative_altTitles(ctx context.Context, field gra
 			return ec.fieldContext_Initiative_altTitles(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Initiative().AltTitles(ctx, obj)
+			return obj.AltTitles, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -5246,7 +5220,7 @@ func (ec *executionContext) _Initiative_altTitles(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Initiative_altTitles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Initiative", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Initiative", field, false, false, "String")
 }
 
 func (ec *executionContext) _Initiative_summary(ctx context.Context, field graphql.CollectedField, obj *domain.Initiative) (ret graphql.Marshaler) {
@@ -5304,7 +5278,7 @@ func (ec *executionContext) _Initiative_city(ctx context.Context, field graphql.
 			return ec.fieldContext_Initiative_city(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Initiative().City(ctx, obj)
+			return obj.City, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *domain.CityRef) graphql.Marshaler {
@@ -5318,8 +5292,8 @@ func (ec *executionContext) fieldContext_Initiative_city(_ context.Context, fiel
 	fc = &graphql.FieldContext{
 		Object:     "Initiative",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CityLink(ctx, field)
 		},
@@ -5336,7 +5310,7 @@ func (ec *executionContext) _Initiative_country(ctx context.Context, field graph
 			return ec.fieldContext_Initiative_country(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Initiative().Country(ctx, obj)
+			return obj.Country, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *domain.CountryRef) graphql.Marshaler {
@@ -5350,8 +5324,8 @@ func (ec *executionContext) fieldContext_Initiative_country(_ context.Context, f
 	fc = &graphql.FieldContext{
 		Object:     "Initiative",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CountryLink(ctx, field)
 		},
@@ -5368,11 +5342,11 @@ func (ec *executionContext) _Initiative_themes(ctx context.Context, field graphq
 			return ec.fieldContext_Initiative_themes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Initiative().Themes(ctx, obj)
+			return obj.Themes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*domain.ThemeAssignment) graphql.Marshaler {
-			return ec.marshalNThemeLink2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐThemeAssignmentᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.ThemeAssignment) graphql.Marshaler {
+			return ec.marshalNThemeLink2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐThemeAssignmentᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5382,8 +5356,8 @@ func (ec *executionContext) fieldContext_Initiative_themes(_ context.Context, fi
 	fc = &graphql.FieldContext{
 		Object:     "Initiative",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ThemeLink(ctx, field)
 		},
@@ -5400,11 +5374,11 @@ func (ec *executionContext) _Initiative_awards(ctx context.Context, field graphq
 			return ec.fieldContext_Initiative_awards(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Initiative().Awards(ctx, obj)
+			return obj.Awards, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Award) graphql.Marshaler {
-			return ec.marshalNAward2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐAwardᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Award) graphql.Marshaler {
+			return ec.marshalNAward2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐAwardᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5414,8 +5388,8 @@ func (ec *executionContext) fieldContext_Initiative_awards(_ context.Context, fi
 	fc = &graphql.FieldContext{
 		Object:     "Initiative",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Award(ctx, field)
 		},
@@ -5432,11 +5406,11 @@ func (ec *executionContext) _Initiative_sources(ctx context.Context, field graph
 			return ec.fieldContext_Initiative_sources(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Initiative().Sources(ctx, obj)
+			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Source) graphql.Marshaler {
-			return ec.marshalNSource2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐSourceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐSourceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5446,8 +5420,8 @@ func (ec *executionContext) fieldContext_Initiative_sources(_ context.Context, f
 	fc = &graphql.FieldContext{
 		Object:     "Initiative",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Source(ctx, field)
 		},
@@ -7414,7 +7388,7 @@ func (ec *executionContext) _Theme_id(ctx context.Context, field graphql.Collect
 			return ec.fieldContext_Theme_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Theme().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -7425,7 +7399,7 @@ func (ec *executionContext) _Theme_id(ctx context.Context, field graphql.Collect
 	)
 }
 func (ec *executionContext) fieldContext_Theme_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Theme", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("Theme", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Theme_slug(ctx context.Context, field graphql.CollectedField, obj *domain.Theme) (ret graphql.Marshaler) {
@@ -7880,7 +7854,7 @@ func (ec *executionContext) _ThemeLink_terms(ctx context.Context, field graphql.
 			return ec.fieldContext_ThemeLink_terms(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ThemeLink().Terms(ctx, obj)
+			return obj.Terms, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -7891,7 +7865,7 @@ func (ec *executionContext) _ThemeLink_terms(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_ThemeLink_terms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThemeLink", field, true, true, "String")
+	return graphql.NewScalarFieldContext("ThemeLink", field, false, false, "String")
 }
 
 func (ec *executionContext) _ThemeLink_sources(ctx context.Context, field graphql.CollectedField, obj *domain.ThemeAssignment) (ret graphql.Marshaler) {
@@ -7903,11 +7877,11 @@ func (ec *executionContext) _ThemeLink_sources(ctx context.Context, field graphq
 			return ec.fieldContext_ThemeLink_sources(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ThemeLink().Sources(ctx, obj)
+			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Source) graphql.Marshaler {
-			return ec.marshalNSource2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐSourceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐSourceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7917,8 +7891,8 @@ func (ec *executionContext) fieldContext_ThemeLink_sources(_ context.Context, fi
 	fc = &graphql.FieldContext{
 		Object:     "ThemeLink",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Source(ctx, field)
 		},
@@ -9506,11 +9480,10 @@ func (ec *executionContext) _Award(ctx context.Context, sel ast.SelectionSet, ob
 					return ec._Award_category(ctx, field, obj)
 				})
 		case "sources":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Award_sources(ctx, field, obj)
-				})
+			out.Values[i] = ec._Award_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -9540,11 +9513,10 @@ func (ec *executionContext) _AwardYear(ctx context.Context, sel ast.SelectionSet
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("AwardYear")
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._AwardYear_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._AwardYear_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "year":
 			out.Values[i] = ec._AwardYear_year(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -9597,11 +9569,10 @@ func (ec *executionContext) _City(ctx context.Context, sel ast.SelectionSet, obj
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("City")
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._City_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._City_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "name":
 			out.Values[i] = ec._City_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -9756,27 +9727,25 @@ func (ec *executionContext) _CityLink(ctx context.Context, sel ast.SelectionSet,
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("CityLink")
 		case "city":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._CityLink_city(ctx, field, obj)
-				})
+			out.Values[i] = ec._CityLink_city(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "confidence":
 			out.Values[i] = ec._CityLink_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "evidence":
 			out.Values[i] = ec._CityLink_evidence(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "sources":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._CityLink_sources(ctx, field, obj)
-				})
+			out.Values[i] = ec._CityLink_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -9845,11 +9814,10 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Country")
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Country_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._Country_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "code":
 			out.Values[i] = ec._Country_code(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -9988,27 +9956,25 @@ func (ec *executionContext) _CountryLink(ctx context.Context, sel ast.SelectionS
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("CountryLink")
 		case "country":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._CountryLink_country(ctx, field, obj)
-				})
+			out.Values[i] = ec._CountryLink_country(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "confidence":
 			out.Values[i] = ec._CountryLink_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "evidence":
 			out.Values[i] = ec._CountryLink_evidence(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "sources":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._CountryLink_sources(ctx, field, obj)
-				})
+			out.Values[i] = ec._CountryLink_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10222,11 +10188,10 @@ func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSe
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Initiative")
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Initiative_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._Initiative_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "key":
 			out.Values[i] = ec._Initiative_key(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -10243,11 +10208,10 @@ func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "altTitles":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Initiative_altTitles(ctx, field, obj)
-				})
+			out.Values[i] = ec._Initiative_altTitles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "summary":
 			out.Values[i] = ec._Initiative_summary(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -10259,35 +10223,30 @@ func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "city":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Initiative_city(ctx, field, obj)
-				})
+			out.Values[i] = ec._Initiative_city(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "country":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Initiative_country(ctx, field, obj)
-				})
+			out.Values[i] = ec._Initiative_country(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "themes":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Initiative_themes(ctx, field, obj)
-				})
+			out.Values[i] = ec._Initiative_themes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "awards":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Initiative_awards(ctx, field, obj)
-				})
+			out.Values[i] = ec._Initiative_awards(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "sources":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Initiative_sources(ctx, field, obj)
-				})
+			out.Values[i] = ec._Initiative_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "similar":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -10969,11 +10928,10 @@ func (ec *executionContext) _Theme(ctx context.Context, sel ast.SelectionSet, ob
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Theme")
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Theme_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._Theme_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "slug":
 			out.Values[i] = ec._Theme_slug(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -11172,17 +11130,15 @@ func (ec *executionContext) _ThemeLink(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "terms":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ThemeLink_terms(ctx, field, obj)
-				})
+			out.Values[i] = ec._ThemeLink_terms(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "sources":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ThemeLink_sources(ctx, field, obj)
-				})
+			out.Values[i] = ec._ThemeLink_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11661,11 +11617,15 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) marshalNAward2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐAwardᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Award) graphql.Marshaler {
+func (ec *executionContext) marshalNAward2githubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐAward(ctx context.Context, sel ast.SelectionSet, v domain.Award) graphql.Marshaler {
+	return ec._Award(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAward2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐAwardᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Award) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNAward2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐAward(ctx, sel, v[i])
+		return ec.marshalNAward2githubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐAward(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -11675,14 +11635,6 @@ func (ec *executionContext) marshalNAward2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivi
 	}
 
 	return ret
-}
-
-func (ec *executionContext) marshalNAward2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐAward(ctx context.Context, sel ast.SelectionSet, v *domain.Award) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Award!")
-		return graphql.Null
-	}
-	return ec._Award(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNAwardStatus2githubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐAwardStatus(ctx context.Context, v any) (model.AwardStatus, error) {
@@ -12156,11 +12108,15 @@ func (ec *executionContext) marshalNSimilarInitiative2ᚖgithubᚗcomᚋcivicgra
 	return ec._SimilarInitiative(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSource2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Source) graphql.Marshaler {
+func (ec *executionContext) marshalNSource2githubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐSource(ctx context.Context, sel ast.SelectionSet, v domain.Source) graphql.Marshaler {
+	return ec._Source(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSource2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Source) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSource2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐSource(ctx, sel, v[i])
+		return ec.marshalNSource2githubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐSource(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -12170,14 +12126,6 @@ func (ec *executionContext) marshalNSource2ᚕᚖgithubᚗcomᚋcivicgraphᚋciv
 	}
 
 	return ret
-}
-
-func (ec *executionContext) marshalNSource2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐSource(ctx context.Context, sel ast.SelectionSet, v *domain.Source) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Source!")
-		return graphql.Null
-	}
-	return ec._Source(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -12303,11 +12251,15 @@ func (ec *executionContext) marshalNThemeEdge2ᚖgithubᚗcomᚋcivicgraphᚋciv
 	return ec._ThemeEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNThemeLink2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐThemeAssignmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ThemeAssignment) graphql.Marshaler {
+func (ec *executionContext) marshalNThemeLink2githubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐThemeAssignment(ctx context.Context, sel ast.SelectionSet, v domain.ThemeAssignment) graphql.Marshaler {
+	return ec._ThemeLink(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNThemeLink2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐThemeAssignmentᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.ThemeAssignment) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNThemeLink2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐThemeAssignment(ctx, sel, v[i])
+		return ec.marshalNThemeLink2githubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐThemeAssignment(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -12317,14 +12269,6 @@ func (ec *executionContext) marshalNThemeLink2ᚕᚖgithubᚗcomᚋcivicgraphᚋ
 	}
 
 	return ret
-}
-
-func (ec *executionContext) marshalNThemeLink2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐThemeAssignment(ctx context.Context, sel ast.SelectionSet, v *domain.ThemeAssignment) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ThemeLink!")
-		return graphql.Null
-	}
-	return ec._ThemeLink(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNThemePair2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐThemePairᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ThemePair) graphql.Marshaler {

@@ -73,7 +73,7 @@ func initiativeConnection(items []*domain.Initiative, first, offset int,
 
 // ownerConnection is the connection of a city's, country's, theme's or
 // year's initiatives, through the request's loaders.
-func ownerConnection(ctx context.Context, kind, key string, first *int, after *string) (*model.InitiativeConnection, error) {
+func ownerConnection(ctx context.Context, s domain.ReadStore, kind, key string, first *int, after *string) (*model.InitiativeConnection, error) {
 	n, err := pageSize(first, 20, MaxPage)
 	if err != nil {
 		return nil, err
@@ -89,6 +89,9 @@ func ownerConnection(ctx context.Context, kind, key string, first *int, after *s
 	}
 	count := func(ctx context.Context) (int, error) {
 		return loader.Load(ctx, loader.For(ctx).Count, loader.OwnerKey{Kind: kind, Key: key})
+	}
+	if err := prefetchPath(ctx, s, items, "edges", "node"); err != nil {
+		return nil, err
 	}
 	return initiativeConnection(items, n, off, count, nil), nil
 }
@@ -226,4 +229,23 @@ func (r *mutationResolver) reload(ctx context.Context, key string) (*domain.Init
 		return nil, domain.Errorf(domain.ENOTFOUND, "initiative %q not found", key)
 	}
 	return m[key], nil
+}
+
+// prefetchKeys loads the initiatives of keys in one batch and prefetches
+// what the selection at path asks of them.
+func (r *queryResolver) prefetchKeys(ctx context.Context, keys []string, path ...string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	found, err := r.Store.InitiativesByKeys(ctx, keys)
+	if err != nil {
+		return err
+	}
+	items := make([]*domain.Initiative, 0, len(found))
+	for _, k := range keys {
+		if in := found[k]; in != nil {
+			items = append(items, in)
+		}
+	}
+	return prefetchPath(ctx, r.Store, items, path...)
 }

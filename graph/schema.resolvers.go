@@ -29,16 +29,6 @@ func (r *awardResolver) Category(ctx context.Context, obj *domain.Award) (*strin
 	return &obj.Category, nil
 }
 
-// Sources is the resolver for the sources field.
-func (r *awardResolver) Sources(ctx context.Context, obj *domain.Award) ([]*domain.Source, error) {
-	return sourcePtrs(obj.Sources), nil
-}
-
-// ID is the resolver for the id field.
-func (r *awardYearResolver) ID(ctx context.Context, obj *domain.AwardYear) (string, error) {
-	return obj.GlobalID(), nil
-}
-
 // InitiativeCount is the resolver for the initiativeCount field.
 func (r *awardYearResolver) InitiativeCount(ctx context.Context, obj *domain.AwardYear) (int, error) {
 	return loader.Load(ctx, loader.For(ctx).Count, loader.OwnerKey{Kind: domain.KindYear, Key: strconv.Itoa(obj.Year)})
@@ -46,7 +36,7 @@ func (r *awardYearResolver) InitiativeCount(ctx context.Context, obj *domain.Awa
 
 // Initiatives is the resolver for the initiatives field.
 func (r *awardYearResolver) Initiatives(ctx context.Context, obj *domain.AwardYear, first *int, after *string) (*model.InitiativeConnection, error) {
-	return ownerConnection(ctx, domain.KindYear, strconv.Itoa(obj.Year), first, after)
+	return ownerConnection(ctx, r.Store, domain.KindYear, strconv.Itoa(obj.Year), first, after)
 }
 
 // Winners is the resolver for the winners field.
@@ -56,11 +46,6 @@ func (r *awardYearResolver) Winners(ctx context.Context, obj *domain.AwardYear) 
 		w = []*domain.Initiative{}
 	}
 	return w, err
-}
-
-// ID is the resolver for the id field.
-func (r *cityResolver) ID(ctx context.Context, obj *domain.City) (string, error) {
-	return obj.GlobalID(), nil
 }
 
 // Country is the resolver for the country field.
@@ -83,27 +68,12 @@ func (r *cityResolver) InitiativeCount(ctx context.Context, obj *domain.City) (i
 
 // Initiatives is the resolver for the initiatives field.
 func (r *cityResolver) Initiatives(ctx context.Context, obj *domain.City, first *int, after *string) (*model.InitiativeConnection, error) {
-	return ownerConnection(ctx, domain.KindCity, obj.ID, first, after)
-}
-
-// City is the resolver for the city field.
-func (r *cityLinkResolver) City(ctx context.Context, obj *domain.CityRef) (*domain.City, error) {
-	return &domain.City{ID: obj.ID, Name: obj.Name, CountryCode: obj.CountryCode, Lat: obj.Lat, Lon: obj.Lon, Population: obj.Population}, nil
-}
-
-// Sources is the resolver for the sources field.
-func (r *cityLinkResolver) Sources(ctx context.Context, obj *domain.CityRef) ([]*domain.Source, error) {
-	return sourcePtrs(obj.Sources), nil
+	return ownerConnection(ctx, r.Store, domain.KindCity, obj.ID, first, after)
 }
 
 // City is the resolver for the city field.
 func (r *cityRankResolver) City(ctx context.Context, obj *domain.CityRank) (*domain.City, error) {
 	return loader.Load(ctx, loader.For(ctx).City, obj.CityID)
-}
-
-// ID is the resolver for the id field.
-func (r *countryResolver) ID(ctx context.Context, obj *domain.Country) (string, error) {
-	return obj.GlobalID(), nil
 }
 
 // InitiativeCount is the resolver for the initiativeCount field.
@@ -126,17 +96,7 @@ func (r *countryResolver) Cities(ctx context.Context, obj *domain.Country, first
 
 // Initiatives is the resolver for the initiatives field.
 func (r *countryResolver) Initiatives(ctx context.Context, obj *domain.Country, first *int, after *string) (*model.InitiativeConnection, error) {
-	return ownerConnection(ctx, domain.KindCountry, obj.Code, first, after)
-}
-
-// Country is the resolver for the country field.
-func (r *countryLinkResolver) Country(ctx context.Context, obj *domain.CountryRef) (*domain.Country, error) {
-	return &domain.Country{Code: obj.Code, Name: obj.Name}, nil
-}
-
-// Sources is the resolver for the sources field.
-func (r *countryLinkResolver) Sources(ctx context.Context, obj *domain.CountryRef) ([]*domain.Source, error) {
-	return sourcePtrs(obj.Sources), nil
+	return ownerConnection(ctx, r.Store, domain.KindCountry, obj.Code, first, after)
 }
 
 // Kind is the resolver for the kind field.
@@ -152,49 +112,6 @@ func (r *graphNodeResolver) Properties(ctx context.Context, obj *domain.GraphNod
 	}
 	sort.Slice(out, func(a, b int) bool { return out[a].Key < out[b].Key })
 	return out, nil
-}
-
-// ID is the resolver for the id field.
-func (r *initiativeResolver) ID(ctx context.Context, obj *domain.Initiative) (string, error) {
-	return obj.GlobalID(), nil
-}
-
-// AltTitles is the resolver for the altTitles field.
-func (r *initiativeResolver) AltTitles(ctx context.Context, obj *domain.Initiative) ([]string, error) {
-	return nonNilStrings(obj.AltTitles), nil
-}
-
-// City is the resolver for the city field.
-func (r *initiativeResolver) City(ctx context.Context, obj *domain.Initiative) (*domain.CityRef, error) {
-	return obj.City, nil
-}
-
-// Country is the resolver for the country field.
-func (r *initiativeResolver) Country(ctx context.Context, obj *domain.Initiative) (*domain.CountryRef, error) {
-	return obj.Country, nil
-}
-
-// Themes is the resolver for the themes field.
-func (r *initiativeResolver) Themes(ctx context.Context, obj *domain.Initiative) ([]*domain.ThemeAssignment, error) {
-	out := make([]*domain.ThemeAssignment, len(obj.Themes))
-	for i := range obj.Themes {
-		out[i] = &obj.Themes[i]
-	}
-	return out, nil
-}
-
-// Awards is the resolver for the awards field.
-func (r *initiativeResolver) Awards(ctx context.Context, obj *domain.Initiative) ([]*domain.Award, error) {
-	out := make([]*domain.Award, len(obj.Awards))
-	for i := range obj.Awards {
-		out[i] = &obj.Awards[i]
-	}
-	return out, nil
-}
-
-// Sources is the resolver for the sources field.
-func (r *initiativeResolver) Sources(ctx context.Context, obj *domain.Initiative) ([]*domain.Source, error) {
-	return sourcePtrs(obj.Sources), nil
 }
 
 // Similar is the resolver for the similar field.
@@ -385,6 +302,9 @@ func (r *queryResolver) Initiatives(ctx context.Context, filter *model.Initiativ
 	if err != nil {
 		return nil, err
 	}
+	if err := prefetchPath(ctx, r.Store, items, "edges", "node"); err != nil {
+		return nil, err
+	}
 	return initiativeConnection(items, n, off,
 		func(ctx context.Context) (int, error) { return r.Store.CountInitiatives(ctx, f) },
 		func(ctx context.Context) (*domain.Facets, error) { return r.Store.InitiativeFacets(ctx, f) }), nil
@@ -487,6 +407,13 @@ func (r *queryResolver) Search(ctx context.Context, query string, first *int) ([
 	if err != nil {
 		return nil, err
 	}
+	keys := make([]string, len(hits))
+	for i, h := range hits {
+		keys[i] = h.Key
+	}
+	if err := r.prefetchKeys(ctx, keys, "initiative"); err != nil {
+		return nil, err
+	}
 	out := make([]*domain.SearchHit, len(hits))
 	for i := range hits {
 		out[i] = &hits[i]
@@ -507,7 +434,15 @@ func (r *queryResolver) SimilarInitiatives(ctx context.Context, id string, first
 	if in == nil {
 		return nil, domain.Errorf(domain.ENOTFOUND, "initiative %q not found", id)
 	}
-	return similar(ctx, key, first, 10, differentCity)
+	links, err := similar(ctx, key, first, 10, differentCity)
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]string, len(links))
+	for i, l := range links {
+		keys[i] = l.To
+	}
+	return links, r.prefetchKeys(ctx, keys, "initiative")
 }
 
 // SimilarCities is the resolver for the similarCities field.
@@ -631,11 +566,6 @@ func (r *similarInitiativeResolver) SharedTerms(ctx context.Context, obj *domain
 	return nonNilStrings(obj.SharedTerms), nil
 }
 
-// ID is the resolver for the id field.
-func (r *themeResolver) ID(ctx context.Context, obj *domain.Theme) (string, error) {
-	return obj.GlobalID(), nil
-}
-
 // InitiativeCount is the resolver for the initiativeCount field.
 func (r *themeResolver) InitiativeCount(ctx context.Context, obj *domain.Theme) (int, error) {
 	return loader.Load(ctx, loader.For(ctx).Count, loader.OwnerKey{Kind: domain.KindTheme, Key: obj.Slug})
@@ -643,7 +573,7 @@ func (r *themeResolver) InitiativeCount(ctx context.Context, obj *domain.Theme) 
 
 // Initiatives is the resolver for the initiatives field.
 func (r *themeResolver) Initiatives(ctx context.Context, obj *domain.Theme, first *int, after *string) (*model.InitiativeConnection, error) {
-	return ownerConnection(ctx, domain.KindTheme, obj.Slug, first, after)
+	return ownerConnection(ctx, r.Store, domain.KindTheme, obj.Slug, first, after)
 }
 
 // Theme is the resolver for the theme field.
@@ -663,16 +593,6 @@ func (r *themeCountryCountResolver) Country(ctx context.Context, obj *domain.The
 // Theme is the resolver for the theme field.
 func (r *themeLinkResolver) Theme(ctx context.Context, obj *domain.ThemeAssignment) (*domain.Theme, error) {
 	return mustTheme(ctx, obj.Slug)
-}
-
-// Terms is the resolver for the terms field.
-func (r *themeLinkResolver) Terms(ctx context.Context, obj *domain.ThemeAssignment) ([]string, error) {
-	return nonNilStrings(obj.Terms), nil
-}
-
-// Sources is the resolver for the sources field.
-func (r *themeLinkResolver) Sources(ctx context.Context, obj *domain.ThemeAssignment) ([]*domain.Source, error) {
-	return sourcePtrs(obj.Sources), nil
 }
 
 // A is the resolver for the a field.
@@ -699,17 +619,11 @@ func (r *Resolver) AwardYear() AwardYearResolver { return &awardYearResolver{r} 
 // City returns CityResolver implementation.
 func (r *Resolver) City() CityResolver { return &cityResolver{r} }
 
-// CityLink returns CityLinkResolver implementation.
-func (r *Resolver) CityLink() CityLinkResolver { return &cityLinkResolver{r} }
-
 // CityRank returns CityRankResolver implementation.
 func (r *Resolver) CityRank() CityRankResolver { return &cityRankResolver{r} }
 
 // Country returns CountryResolver implementation.
 func (r *Resolver) Country() CountryResolver { return &countryResolver{r} }
-
-// CountryLink returns CountryLinkResolver implementation.
-func (r *Resolver) CountryLink() CountryLinkResolver { return &countryLinkResolver{r} }
 
 // GraphNode returns GraphNodeResolver implementation.
 func (r *Resolver) GraphNode() GraphNodeResolver { return &graphNodeResolver{r} }
@@ -760,10 +674,8 @@ type (
 	awardResolver                struct{ *Resolver }
 	awardYearResolver            struct{ *Resolver }
 	cityResolver                 struct{ *Resolver }
-	cityLinkResolver             struct{ *Resolver }
 	cityRankResolver             struct{ *Resolver }
 	countryResolver              struct{ *Resolver }
-	countryLinkResolver          struct{ *Resolver }
 	graphNodeResolver            struct{ *Resolver }
 	initiativeResolver           struct{ *Resolver }
 	initiativeConnectionResolver struct{ *Resolver }

@@ -31,3 +31,11 @@ func ParseGlobalID(id string) (kind, key string) {
 	}
 	return "", id
 }
+
+// AsCity returns the city node an initiative's city link points at.
+func (c *CityRef) AsCity() *City {
+	return &City{ID: c.ID, Name: c.Name, CountryCode: c.CountryCode, Lat: c.Lat, Lon: c.Lon, Population: c.Population}
+}
+
+// AsCountry returns the country node a country link points at.
+func (c *CountryRef) AsCountry() *Country { return &Country{Code: c.Code, Name: c.Name} }

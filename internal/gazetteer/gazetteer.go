@@ -43,7 +43,7 @@ type Country struct {
 // Gazetteer holds the parsed tables. Build it with Default.
 type Gazetteer struct {
 	cities  []City
-	kind    []byte  // 'C' city, 'X' district (parent in parent)
+	kind    []byte  // 'C' city, 'X' district; curated 'D' district, 'A' adjective, 'S' short name (parent in parent)
 	parent  []int32 // index of the parent city, -1 if none
 	entries []entry // name index: chains of entries, head in names
 	names   map[string]int32
@@ -324,11 +324,19 @@ func (g *Gazetteer) loadCurated() error {
 		if !ok {
 			return fmt.Errorf("alias parent %q (%s) not found", f[2], f[3])
 		}
-		// A synthetic district entry pointing at the parent: same record, kind
-		// 'D' for a curated district, 'A' for a city adjective.
-		k := byte('D')
-		if f[0] == "adjective" {
+		// A synthetic entry pointing at the parent: same record, kind 'D' for
+		// a curated district, 'A' for a city adjective or demonym, 'S' for a
+		// short name in common use (Newcastle for Newcastle upon Tyne).
+		var k byte
+		switch f[0] {
+		case "district":
+			k = 'D'
+		case "adjective":
 			k = 'A'
+		case "short":
+			k = 'S'
+		default:
+			return fmt.Errorf("unknown alias kind %q", f[0])
 		}
 		for _, n := range strings.Split(f[1], "|") {
 			idx := int32(len(g.cities))

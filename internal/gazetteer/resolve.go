@@ -102,6 +102,7 @@ type token struct {
 	sentStart bool // first word of a sentence or of a part
 	gapBefore bool // punctuation between this word and the previous one
 	poss      bool
+	hashtag   bool // written as #Word
 }
 
 type resolver struct {
@@ -157,6 +158,7 @@ func tokenize(title, summary string) []token {
 			}
 			word, end := s[start:i], i
 			t := token{start: start, part: part}
+			t.hashtag = start > 0 && s[start-1] == '#'
 			// Possessives: X's, X’s, Xs’.
 			for _, suf := range []string{"'s", "’s", "'S", "’S"} {
 				if strings.HasSuffix(word, suf) && len(word) > len(suf) {
@@ -214,17 +216,87 @@ func (r *resolver) findMentions() {
 	for i := 0; i < len(r.toks); {
 		m, ok := r.longestAt(i)
 		if !ok {
+			m, ok = r.hashtagAt(i)
+		}
+		if !ok {
 			i++
 			continue
 		}
 		r.mentions = append(r.mentions, m)
+		i = m.j + 1
+	}
+	r.dropModifyingAdjectives()
+	for _, m := range r.mentions {
 		if m.country != nil {
 			r.addCountry(r.g.countries[m.country.idx].Code)
 		} else if m.region != nil {
 			r.addCountry(m.region.Country)
 		}
-		i = m.j + 1
 	}
+}
+
+// hashtagMinPop is the population a city needs to be read off the start
+// of a run-together hashtag (#GDAŃSKPOMAGA, #LondonTogether): only names
+// too big to be a chance prefix of an ordinary word.
+const hashtagMinPop = 100000
+
+// hashtagAt finds a city name at the start of a run-together hashtag that
+// names no place as a whole: the longest prefix of at least four letters,
+// followed by at least three more, that is an ordinary city of at least
+// hashtagMinPop inhabitants.
+func (r *resolver) hashtagAt(i int) (mention, bool) {
+	t := r.toks[i]
+	if !t.hashtag || !t.capital {
+		return mention{}, false
+	}
+	runes := []rune(t.key)
+	for n := len(runes) - 3; n >= 4; n-- {
+		key := string(runes[:n])
+		if k, ok := r.g.largest(key, ""); ok && r.g.cities[k].Population >= hashtagMinPop {
+			m := mention{i: i, j: i, key: key, cities: true, weak: r.weakAt(i)}
+			m.evidence = "#" + t.text
+			return m, true
+		}
+	}
+	return mention{}, false
+}
+
+// dropModifyingAdjectives removes the country of adjectives that modify a
+// country name ("Turkish and Greek Cyprus"): the place is the noun's.
+func (r *resolver) dropModifyingAdjectives() {
+	ms := r.mentions
+	for a := 0; a < len(ms); a++ {
+		if ms[a].country == nil || !ms[a].country.adjective {
+			continue
+		}
+		// Follow a chain of adjectives joined by and/or/commas.
+		b := a
+		for b+1 < len(ms) && ms[b+1].country != nil && r.joined(ms[b].j, ms[b+1].i) && ms[b].country.adjective {
+			b++
+		}
+		if b > a && !ms[b].country.adjective {
+			for k := a; k < b; k++ {
+				ms[k].country = nil
+			}
+		}
+		a = b
+	}
+}
+
+// joined reports whether only "and", "or" or a comma separate token j from
+// token k (j < k) within one part.
+func (r *resolver) joined(j, k int) bool {
+	if r.toks[j].part != r.toks[k].part {
+		return false
+	}
+	if k == j+1 {
+		return !r.toks[k].gapBefore || strings.TrimSpace(r.src[r.toks[k].part][r.toks[j].end:r.toks[k].start]) == ","
+	}
+	if k == j+2 {
+		w := r.toks[j+1].key
+		return (w == "and" || w == "or") && !r.toks[k].gapBefore
+	}
+	return false
 }
 
 func (r *resolver) addCountry(cc string) {
@@ -270,6 +342,8 @@ func (r *resolver) longestAt(i int) (mention, bool) {
 		}
 		if cn, ok := r.g.countryNames[key]; ok {
 			m.country = &cn
+		} else if cn, ok := r.g.countryNames[strings.TrimSuffix(key, "s")]; ok && n == 1 && cn.adjective && strings.HasSuffix(key, "s") {
+			m.country = &cn // plural demonym: Lithuanians, Germans
 		}
 		if !m.cities && m.region == nil && m.country == nil {
 			continue
@@ -315,6 +389,19 @@ func (r *resolver) phrased(i, j int) bool {
 	switch low(i - 1) {
 	case "stadt", "gemeinde", "landeshauptstadt", "hansestadt", "marktgemeinde", "stadtgemeinde", "kommune", "ville", "comune", "gmina", "obec", "mesto", "miasto":
 		return true
+	}
+	// Apposition: "Ungersheim – a municipality in transition", "Rzeszów, a
+	// pioneering smart city, …": a punctuation mark, an article, then a
+	// settlement noun within three words.
+	if a := low(j + 1); (a == "a" || a == "an" || a == "the") && r.toks[j+1].gapBefore {
+		for k := j + 2; k <= j+4; k++ {
+			if k > j+2 && (k >= len(t) || t[k].gapBefore) {
+				break
+			}
+			if settlementNouns[low(k)] {
+				return true
+			}
+		}
 	}
 	switch low(j + 1) {
 	case "municipality", "municipal", "borough":
@@ -477,7 +564,7 @@ func (r *resolver) judge(m mention) cityVerdict {
 			maxPop = p
 		}
 	}
-	curated := viaTop == 'D' || viaTop == 'A'
+	curated := viaTop == 'D' || viaTop == 'A' || viaTop == 'S'
 	poss := r.toks[m.j].poss
 	if foreign && !curated && !m.phrase && maxPop < bigTown {
 		v.note = fmt.Sprintf("%q: the text names other countries (%s)", m.evidence, strings.Join(r.countries, ", "))
@@ -486,8 +573,8 @@ func (r *resolver) judge(m mention) cityVerdict {
 	// Weak capitals: sentence starts and Title-Cased titles.
 	if m.weak && !m.phrase && !poss && !curated {
 		next := ""
-		if m.j+1 < len(r.toks) && r.toks[m.j+1].part == t.part {
-			next = r.toks[m.j+1].key
+		if m.j+1 < len(r.toks) && r.toks[m.j+1].part == t.part && !r.toks[m.j+1].gapBefore {
+			next = r.toks[m.j+1].key // "Brake the Curve"; not "Rzeszów, a city"
 		}
 		strongElsewhere := false
 		for k, o := range r.toks {
@@ -642,6 +729,17 @@ func (r *resolver) decide() Resolution {
 			}
 		case v.ambiguous != nil && firstAmb == nil && chosen == nil:
 			firstAmb = v
+		}
+	}
+	// A region named in the title is the initiative's place even when the
+	// summary names a city in it ("Fossil-free transport in Skåne … around
+	// Malmö"): the city is then an example, not the scope.
+	if chosen != nil && r.toks[chosen.m.i].part == 1 {
+		for _, m := range r.mentions {
+			if r.toks[m.i].part == 0 && m.region != nil && m.country == nil && !m.cities {
+				chosen, firstAmb = nil, nil
+				break
+			}
 		}
 	}
 	if chosen != nil {

@@ -49,6 +49,10 @@ var connectors = setOf(`
 am an der im upon on under de del della di la le les sur en y i e und and nad pod na
 `)
 
+// settlementNouns in an apposition mark the name before it as a settlement
+// ("Ungersheim – a municipality in transition").
+var settlementNouns = setOf(`city town village municipality commune borough township`)
+
 // verbFollowers after a title word mark it as a verb ("Brake the Curve").
 var verbFollowers = setOf(`the a an your our my their it up this`)
 

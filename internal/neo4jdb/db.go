@@ -256,3 +256,4 @@ func (w *wrapped) Error() string { return w.code + ": " + w.msg + ": " + w.err.E
 func (w *wrapped) Unwrap() []error {
 	return []error{&domain.Error{Code: w.code, Message: w.msg}, w.err}
 }
+

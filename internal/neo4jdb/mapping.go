@@ -108,6 +108,8 @@ func toInitiative(m map[string]any) *domain.Initiative {
 		AltTitles:    strs(m, "altTitles"),
 		Covid:        boolean(m, "covid"),
 		Sources:      sources(m),
+		Themes:       []domain.ThemeAssignment{},
+		Awards:       []domain.Award{},
 	}
 	if c := sub(m, "city"); c != nil {
 		in.City = &domain.CityRef{

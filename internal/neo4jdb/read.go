@@ -399,18 +399,15 @@ func (db *DB) Cities(ctx context.Context, countries []string, namePrefix string,
 	}
 	base := "MATCH (c:City) WHERE " + strings.Join(where, " AND ") + "\n"
 	q := base + `WITH c, COUNT { (c)<-[:IN_CITY]-(:Initiative) } AS n
-WITH collect({c: c, n: n}) AS all
-UNWIND all AS x
-WITH all, x ORDER BY x.n DESC, x.c.name, x.c.id SKIP $skip LIMIT $limit
-RETURN size(all) AS total, collect(x.c {.id, .name, .countryCode, .lat, .lon, .population}) AS cities`
+WITH c, n ORDER BY n DESC, c.name, c.id
+WITH collect(c {.id, .name, .countryCode, .lat, .lon, .population}) AS rows
+RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS cities`
 	recs, err := db.read(ctx, q, params)
 	if err != nil {
 		return nil, 0, err
 	}
 	if len(recs) == 0 {
-		// The UNWIND of an empty or fully skipped list yields no row; count separately.
-		n, err := db.countSimple(ctx, base+"RETURN count(c) AS n", params)
-		return nil, n, err
+		return nil, 0, nil
 	}
 	total, _, _ := neo4j.GetRecordValue[int64](recs[0], "total")
 	cs, _, _ := neo4j.GetRecordValue[[]any](recs[0], "cities")
@@ -436,8 +433,8 @@ func (db *DB) countSimple(ctx context.Context, q string, params map[string]any) 
 func (db *DB) Countries(ctx context.Context, first, offset int) ([]*domain.Country, int, error) {
 	q := `MATCH (c:Country) WITH c, COUNT { (c)<-[:IN_COUNTRY]-(:Initiative) } AS n WHERE n > 0
 WITH c, n ORDER BY n DESC, c.name
-WITH collect(c {.code, .name}) AS all
-RETURN size(all) AS total, all[$skip..($skip + $limit)] AS page`
+WITH collect(c {.code, .name}) AS rows
+RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS page`
 	recs, err := db.read(ctx, q, map[string]any{"skip": int64(offset), "limit": int64(first)})
 	if err != nil || len(recs) == 0 {
 		return nil, 0, err
@@ -456,8 +453,8 @@ RETURN size(all) AS total, all[$skip..($skip + $limit)] AS page`
 func (db *DB) Themes(ctx context.Context, first, offset int) ([]*domain.Theme, int, error) {
 	q := `MATCH (t:Theme) WITH t, COUNT { (t)<-[:HAS_THEME]-(:Initiative) } AS n
 WITH t, n ORDER BY n DESC, t.slug
-WITH collect(t {.slug, .name, .description}) AS all
-RETURN size(all) AS total, all[$skip..($skip + $limit)] AS page`
+WITH collect(t {.slug, .name, .description}) AS rows
+RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS page`
 	recs, err := db.read(ctx, q, map[string]any{"skip": int64(offset), "limit": int64(first)})
 	if err != nil || len(recs) == 0 {
 		return nil, 0, err
@@ -667,7 +664,7 @@ func (db *DB) CityRanking(ctx context.Context, theme, country string, first int)
 	if len(where) > 0 {
 		q += "WHERE " + strings.Join(where, " AND ") + "\n"
 	}
-	q += "RETURN c.id AS city, count(DISTINCT i) AS n ORDER BY n DESC, c.name LIMIT $limit"
+	q += "RETURN c.id AS city, c.name AS name, count(DISTINCT i) AS n ORDER BY n DESC, name LIMIT $limit"
 	recs, err := db.read(ctx, q, params)
 	if err != nil {
 		return nil, err

@@ -38,8 +38,18 @@ var (
 func URI() string { return os.Getenv("CIVICGRAPH_TEST_NEO4J_URI") }
 
 // Open returns the shared test database with its schema applied and every
-// node deleted. Call it at the start of each test that needs Neo4j.
+// node deleted. Call it at the start of each test that needs an empty
+// database.
 func Open(tb testing.TB) *neo4jdb.DB {
+	tb.Helper()
+	db := Shared(tb)
+	Wipe(tb, db)
+	return db
+}
+
+// Shared returns the shared test database as it is (schema applied, data
+// left from earlier tests of the same binary).
+func Shared(tb testing.TB) *neo4jdb.DB {
 	tb.Helper()
 	uri := URI()
 	if uri == "" {
@@ -63,7 +73,6 @@ func Open(tb testing.TB) *neo4jdb.DB {
 	if err != nil {
 		tb.Fatalf("test Neo4j at %s is unreachable: %v\nStart it with `make neo4j-test-start` (or run `make test`).", neo4jdb.RedactURI(uri), err)
 	}
-	Wipe(tb, shared)
 	return shared
 }
 

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/civicgraph/civicgraph/internal/config"
+	"github.com/civicgraph/civicgraph/internal/neo4jdb"
+	"github.com/civicgraph/civicgraph/internal/neo4jdb/dbtest"
+	"github.com/civicgraph/civicgraph/internal/server"
+)
+
+// dataDir is the shared showroom pages (seeds and corpus).
+func dataDir(tb testing.TB) string {
+	tb.Helper()
+	d := os.Getenv("CIVICGRAPH_DATA")
+	if d == "" {
+		d = "../../../shared"
+	}
+	if _, err := os.Stat(filepath.Join(d, "corpus", "showroom")); err != nil {
+		msg := "showroom pages not found at " + d + " (set CIVICGRAPH_DATA to the shared folder)"
+		if os.Getenv("CI") == "true" {
+			tb.Fatal(msg)
+		}
+		tb.Skip(msg)
+	}
+	return d
+}
+
+func pagePaths(tb testing.TB) []string {
+	d := dataDir(tb)
+	return []string{filepath.Join(d, "seeds"), filepath.Join(d, "corpus", "showroom")}
+}
+
+// importArgs are the flags that point import at the test database.
+func importArgs() []string {
+	return []string{"--neo4j-uri", dbtest.URI(), "--log-level", "warn"}
+}
+
+var (
+	importOnce sync.Once
+	importErr  error
+)
+
+// importedDB returns the test database holding the imported ../shared
+// pages. The import runs once per test binary; tests that change data
+// must restore it or call reimport.
+func importedDB(t *testing.T) *neo4jdb.DB {
+	t.Helper()
+	db := dbtest.Shared(t)
+	importOnce.Do(func() {
+		var out bytes.Buffer
+		importErr = runImport(context.Background(), append(append(importArgs(), "--wipe"), pagePaths(t)...), &out, io.Discard)
+	})
+	if importErr != nil {
+		t.Fatalf("import ../shared: %v", importErr)
+	}
+	return db
+}
+
+// reimport wipes and imports again (for tests after destructive ones).
+func reimport(t *testing.T) {
+	t.Helper()
+	importOnce = sync.Once{}
+	importErr = nil
+}
+
+// testToken is the bearer token the API tests configure.
+const testToken = "test-token-not-a-secret"
+
+// newAPI returns an httptest server over db with test limits.
+func newAPI(t *testing.T, db *neo4jdb.DB, mutate func(*config.Server)) *httptest.Server {
+	t.Helper()
+	cfg := config.Defaults().Server
+	cfg.Tokens = []string{testToken}
+	cfg.CORSOrigins = []string{"https://allowed.example"}
+	cfg.RequestTimeout = 20 * time.Second
+	if mutate != nil {
+		mutate(&cfg)
+	}
+	h := server.New(server.Options{Config: cfg, Store: db, Writer: db,
+		Instrument: func(ctx context.Context) (context.Context, func() int64) {
+			ctx, n := neo4jdb.WithQueryCounter(ctx)
+			return ctx, n.Load
+		}})
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// gqlResponse is a GraphQL response.
+type gqlResponse struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []struct {
+		Message    string         `json:"message"`
+		Extensions map[string]any `json:"extensions"`
+	} `json:"errors"`
+	status int
+}
+
+func (r gqlResponse) code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	c, _ := r.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+// post sends a GraphQL POST with optional headers.
+func post(t *testing.T, srv *httptest.Server, query string, vars map[string]any, headers ...string) gqlResponse {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	return do(t, req)
+}
+
+func do(t *testing.T, req *http.Request) gqlResponse {
+	t.Helper()
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("request: %v", err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	var r gqlResponse
+	if err := json.Unmarshal(raw, &r); err != nil {
+		t.Fatalf("status %d, body not JSON: %s", res.StatusCode, raw)
+	}
+	r.status = res.StatusCode
+	return r
+}
+
+// mustData posts a query that must succeed and decodes its data into v.
+func mustData(t *testing.T, srv *httptest.Server, query string, vars map[string]any, v any) {
+	t.Helper()
+	r := post(t, srv, query, vars)
+	if len(r.Errors) > 0 {
+		t.Fatalf("query failed: %+v\nquery: %s", r.Errors, query)
+	}
+	if err := json.Unmarshal(r.Data, v); err != nil {
+		t.Fatalf("decode data: %v\n%s", err, r.Data)
+	}
+}
+
+func containsFold(ss []string, s string) bool {
+	for _, x := range ss {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// withCounter returns a context that counts Cypher round trips.
+func withCounter() (context.Context, interface{ Load() int64 }) {
+	return neo4jdb.WithQueryCounter(context.Background())
+}
+
+// postCtx runs a query through the handler in-process with ctx, so the
+// caller's query counter sees every round trip of this request.
+func postCtx(t *testing.T, db *neo4jdb.DB, ctx context.Context, query string, vars map[string]any) gqlResponse {
+	t.Helper()
+	h := server.New(server.Options{Config: config.Defaults().Server, Store: db, Writer: db})
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	var r gqlResponse
+	if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil {
+		t.Fatalf("status %d, body %s", rec.Code, rec.Body.String())
+	}
+	r.status = rec.Code
+	return r
+}
