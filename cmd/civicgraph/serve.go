@@ -58,7 +58,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, so serveOptions
 	// Connect without waiting: the server starts even while Neo4j is down,
 	// answers 503 on /readyz, and migrates as soon as Neo4j answers.
 	db, err := neo4jdb.Connect(neo4jdb.Config{URI: cfg.Neo4j.URI, User: cfg.Neo4j.User, Password: cfg.Neo4j.Password,
-		Database: cfg.Neo4j.Database, Logger: log})
+		Database: cfg.Neo4j.Database, Logger: log, RetryTime: 2 * time.Second})
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,12 @@ type Config struct {
 	Database string // default "neo4j"
 	// ConnectTimeout bounds the wait for the database at Open.
 	ConnectTimeout time.Duration
-	Logger         *slog.Logger
+	// RetryTime bounds how long managed transactions retry transient and
+	// connectivity failures (default 30s). The API server uses a short one
+	// so that a request fails fast with UNAVAILABLE when Neo4j is down;
+	// imports use the default and ride out leader changes.
+	RetryTime time.Duration
+	Logger    *slog.Logger
 }
 
 // DB is an open connection pool to Neo4j. It is safe for concurrent use.
@@ -85,7 +90,10 @@ func Connect(c Config) (*DB, error) {
 	drv, err := neo4j.NewDriverWithContext(c.URI, auth, func(cfg *config.Config) {
 		cfg.SocketConnectTimeout = 5 * time.Second
 		cfg.ConnectionAcquisitionTimeout = 10 * time.Second
-		cfg.MaxTransactionRetryTime = 10 * time.Second
+		cfg.MaxTransactionRetryTime = 30 * time.Second
+		if c.RetryTime > 0 {
+			cfg.MaxTransactionRetryTime = c.RetryTime
+		}
 		cfg.ConnectionLivenessCheckTimeout = 30 * time.Second
 		cfg.NotificationsMinSeverity = notifications.WarningLevel
 	})
