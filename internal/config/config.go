@@ -107,12 +107,33 @@ type secretListFlag struct{ listFlag }
 
 func (s secretListFlag) String() string { return "" }
 
+// secretString is a string flag whose value --help never prints.
+type secretString struct{ v *string }
+
+func (s secretString) String() string { return "" }
+
+func (s secretString) Set(v string) error { *s.v = v; return nil }
+
+// uriFlag is a URI flag whose printed value hides user info.
+type uriFlag struct{ v *string }
+
+func (u uriFlag) String() string {
+	if u.v == nil {
+		return ""
+	}
+	return redactURI(*u.v)
+}
+
+func (u uriFlag) Set(v string) error { *u.v = v; return nil }
+
 // RegisterNeo4j adds the Neo4j flags (env: NEO4J_URI, NEO4J_USER,
 // NEO4J_PASSWORD, NEO4J_DATABASE).
 func (c *Config) RegisterNeo4j(fs *flag.FlagSet) {
-	fs.StringVar(&c.Neo4j.URI, "neo4j-uri", env("NEO4J_URI", c.Neo4j.URI), "Neo4j URI: bolt:// (direct) or neo4j:// (routing, reads to secondaries) [env NEO4J_URI]")
+	c.Neo4j.URI = env("NEO4J_URI", c.Neo4j.URI)
+	fs.Var(uriFlag{&c.Neo4j.URI}, "neo4j-uri", "Neo4j URI: bolt:// (direct) or neo4j:// (routing, reads to secondaries) [env NEO4J_URI]")
 	fs.StringVar(&c.Neo4j.User, "neo4j-user", env("NEO4J_USER", c.Neo4j.User), "Neo4j user; empty for no authentication [env NEO4J_USER]")
-	fs.StringVar(&c.Neo4j.Password, "neo4j-password", env("NEO4J_PASSWORD", c.Neo4j.Password), "Neo4j password (prefer the environment) [env NEO4J_PASSWORD]")
+	c.Neo4j.Password = env("NEO4J_PASSWORD", c.Neo4j.Password)
+	fs.Var(secretString{&c.Neo4j.Password}, "neo4j-password", "Neo4j password (prefer the environment; never printed) [env NEO4J_PASSWORD]")
 	fs.StringVar(&c.Neo4j.Database, "neo4j-database", env("NEO4J_DATABASE", c.Neo4j.Database), "Neo4j database name [env NEO4J_DATABASE]")
 }
 
