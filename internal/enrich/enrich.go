@@ -143,9 +143,11 @@ func (e *Enricher) one(r *importer.Record, rep *Report) *domain.Initiative {
 	case factCountry != nil:
 		in.Country = factCountry
 	case in.City != nil:
+		// The country follows from the city, with the city's provenance
+		// (text, or a user file's city column).
 		if c, ok := e.Gaz.CountryByCode(in.City.CountryCode); ok {
 			in.Country = &domain.CountryRef{Code: c.Code, Name: c.Name, Confidence: in.City.Confidence,
-				Evidence: in.City.Evidence, Sources: []domain.Source{textSource}}
+				Evidence: in.City.Evidence, Sources: append([]domain.Source(nil), in.City.Sources...)}
 		}
 	}
 	if in.City == nil && in.Country == nil {

@@ -45,16 +45,25 @@ type Resolution struct {
 // so Lodz finds Łódź and Klaipėda finds Klaipeda; GeoNames alternate names
 // give the exonyms (Munich/München, Cologne/Köln, Warsaw/Warszawa).
 //
+// A run-together hashtag (#GDAŃSKPOMAGA, #LondonTogether) that names no
+// place as a whole is read for a city of at least 100,000 inhabitants at its
+// start. Plural demonyms count as their adjective (Lithuanians), and country
+// adjectives that modify a country name ("Turkish and Greek Cyprus") give
+// way to it. An acronym in ordinary text ("the US") is not the function word
+// it spells ("us").
+//
 // Evidence. A candidate gets strong evidence from phrasing ("City of X",
 // "Municipality of X", "town of X", "Mayor of X", "Stadt X", "Gemeinde X",
-// "X City Council", "X Municipality"), moderate evidence from a possessive
+// "X City Council", "X Municipality", an apposition "X, a small town" or
+// "X – a municipality"), moderate evidence from a possessive
 // (Bristol’s) and country evidence when the city's country is in the hints
 // or named in the text ("Irish", "Germany", a region). Words on the
 // never-a-place list (The, Government, Police, Europe, Digital, Young…) are
 // rejected unless phrased; words on the weak list (Nice, Split, Bath,
 // Reading, Turkey…) and words that also occur in lower case in the same
 // text need phrasing or country evidence. Words at a sentence start or in a
-// Title-Cased title are "weak capitals": they count only for big places
+// Title-Cased title not introduced by "in", "from" (or, in a title, "of")
+// are "weak capitals": they count only for big places
 // (population ≥ 50,000) not followed by an article ("Brake the Curve" is a
 // verb), for places named again mid-sentence, or with country evidence.
 //
@@ -68,13 +77,15 @@ type Resolution struct {
 // possessive or settlement words (town, village, mayor…) in the sentence.
 //
 // Districts and boroughs (GeoNames PPLX and the curated aliases: Haringey,
-// Kreuzberg, Ottakring) and city adjectives (Wiener, Berliner) resolve to
+// Kreuzberg, Ottakring), city adjectives (Wiener, Cracovians) and curated
+// short names (Newcastle for Newcastle upon Tyne) resolve to
 // their city. When a name is both a region and a city the city wins only if
 // it has ≥ 50,000 inhabitants; a name that is a country (Luxembourg,
 // Monaco) is the country unless phrased as a city.
 //
 // Choice. With several cities, the first in the title wins, else the first
-// in the summary, with lower confidence. Without a city: the first region
+// in the summary, with lower confidence; but a region named in the title
+// wins over a city named only in the summary (the city is an example). Without a city: the first region
 // (Region and Country), else the first country name or adjective (Country
 // only, a national initiative), else a single country hint (Method "hint").
 func (g *Gazetteer) Resolve(title, summary string, h Hints) Resolution {
@@ -195,6 +206,17 @@ func firstRune(s string) rune {
 
 func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+// acronym reports whether token i is written in capitals (two letters or
+// more) in a part that is not itself all capitals: "US", "UK" in a
+// sentence, not "THE" in an all-caps title.
+func (r *resolver) acronym(i int) bool {
+	t := r.toks[i]
+	if utf8.RuneCountInString(t.text) < 2 || strings.ToUpper(t.text) != t.text || strings.ToLower(t.text) == t.text {
+		return false
+	}
+	return strings.ToUpper(r.src[t.part]) != r.src[t.part]
 }
 
 // findMentions collects the longest place-name runs, left to right.
@@ -350,8 +372,12 @@ func (r *resolver) longestAt(i int) (mention, bool) {
 		}
 		if n == 1 && neverPlace[key] {
 			// Never a place alone, but "City of Nice"-style phrasing is
-			// checked below for city names.
-			m.region, m.country = nil, nil
+			// checked below for city names. An acronym in ordinary text is
+			// not the function word: "the US" is a country, "us" is not.
+			m.region = nil
+			if !r.acronym(i) {
+				m.country = nil
+			}
 		}
 		if n == 1 && (weakPlace[key] || r.lower[key]) && m.country != nil && !r.hints[r.g.countries[m.country.idx].Code] {
 			m.country = nil // Turkey, Georgia, Jordan need a hint to be countries
@@ -692,6 +718,10 @@ func (r *resolver) afterPreposition(k int) bool {
 	switch r.toks[k-1].key {
 	case "in", "from", "near", "around", "across", "throughout", "aus", "im":
 		return true
+	case "of":
+		// In a title, "The Canteen of Bioule" names the place as
+		// "in" would; in running text "of" is too common.
+		return r.toks[k].part == 0 && !r.toks[k-1].capital
 	}
 	return false
 }
