@@ -689,8 +689,10 @@ func (p *Page) parseDE(ls []line) {
 		switch {
 		case ok && key == "Kategorie":
 			cat = categorySlug(val)
-		case ok && key == "Projekt":
+		case ok && key == "Projekt" && val != "":
 			p.addEntry(Entry{Title: val, Category: cat, Line: l.n, Status: status})
+		case ok && key == "Projekt":
+			p.warn(l.n, "\"Projekt:\" line without a name")
 		case ok && key == "Projektland" && len(p.Entries) > 0:
 			p.Entries[len(p.Entries)-1].CountryName = val
 		case strings.Contains(strings.ToLower(l.s), "gewinner") && strings.HasSuffix(l.s, ":"):
