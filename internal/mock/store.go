@@ -1,0 +1,303 @@
+// Package mock holds function-field fakes of the domain stores for unit
+// tests: set the functions a test needs; any other call fails the call
+// with an INTERNAL error, so a test never passes by accident on a method
+// it did not expect. Integration tests use the real Neo4j instead.
+package mock
+
+import (
+	"context"
+
+	"github.com/civicgraph/civicgraph/internal/domain"
+)
+
+var (
+	_ domain.ReadStore  = (*Store)(nil)
+	_ domain.WriteStore = (*Store)(nil)
+)
+
+// Store fakes domain.ReadStore and domain.WriteStore.
+type Store struct {
+	InitiativesFn       func(ctx context.Context, f domain.InitiativeFilter, o domain.InitiativeOrder, first, offset int) ([]*domain.Initiative, error)
+	CountInitiativesFn  func(ctx context.Context, f domain.InitiativeFilter) (int, error)
+	InitiativeFacetsFn  func(ctx context.Context, f domain.InitiativeFilter) (*domain.Facets, error)
+	InitiativesByKeysFn func(ctx context.Context, keys []string) (map[string]*domain.Initiative, error)
+	InitiativesOfFn     func(ctx context.Context, kind string, keys []string, first, offset int) (map[string][]*domain.Initiative, error)
+	CountOfFn           func(ctx context.Context, kind string, keys []string) (map[string]int, error)
+	WinnersOfFn         func(ctx context.Context, years []int) (map[int][]*domain.Initiative, error)
+	SimilarOfFn         func(ctx context.Context, keys []string, first int, differentCity bool) (map[string][]domain.SimilarLink, error)
+	CitiesByIDsFn       func(ctx context.Context, ids []string) (map[string]*domain.City, error)
+	CountriesByCodesFn  func(ctx context.Context, codes []string) (map[string]*domain.Country, error)
+	ThemesBySlugsFn     func(ctx context.Context, slugs []string) (map[string]*domain.Theme, error)
+	CitiesOfCountriesFn func(ctx context.Context, codes []string, first int) (map[string][]*domain.City, error)
+	CitiesFn            func(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]*domain.City, int, error)
+	CountriesFn         func(ctx context.Context, first, offset int) ([]*domain.Country, int, error)
+	ThemesFn            func(ctx context.Context, first, offset int) ([]*domain.Theme, int, error)
+	AwardYearsFn        func(ctx context.Context) ([]*domain.AwardYear, error)
+	SearchFn            func(ctx context.Context, query string, first int) ([]domain.SearchHit, error)
+	SimilarCitiesFn     func(ctx context.Context, cityID string, first int) ([]domain.SimilarCity, error)
+	ConnectionFn        func(ctx context.Context, from, to string, maxHops int, structuralOnly bool) (*domain.Graph, error)
+	NeighbourhoodFn     func(ctx context.Context, id string, depth, limit int) (*domain.Graph, error)
+	ThemeTrendsFn       func(ctx context.Context, themes, countries []string) ([]domain.ThemeYearCount, error)
+	ThemeByCountryFn    func(ctx context.Context, themes []string) ([]domain.ThemeCountryCount, error)
+	CityRankingFn       func(ctx context.Context, theme, country string, first int) ([]domain.CityRank, error)
+	ThemeCooccurrenceFn func(ctx context.Context, minCount int) ([]domain.ThemePair, error)
+	ReadyFn             func(ctx context.Context) error
+	UpsertInitiativeFn  func(ctx context.Context, in domain.InitiativeInput) (string, error)
+	DeleteInitiativeFn  func(ctx context.Context, key string) (bool, error)
+	LinkThemeFn         func(ctx context.Context, key, theme string) error
+	UnlinkThemeFn       func(ctx context.Context, key, theme string) error
+	LinkCityFn          func(ctx context.Context, key, cityID string) error
+	UnlinkCityFn        func(ctx context.Context, key string) error
+}
+
+func unexpected(name string) error {
+	return domain.Errorf(domain.EINTERNAL, "mock: unexpected call to %s", name)
+}
+
+// Initiatives calls InitiativesFn.
+func (s *Store) Initiatives(ctx context.Context, f domain.InitiativeFilter, o domain.InitiativeOrder, first, offset int) ([]*domain.Initiative, error) {
+	if s.InitiativesFn == nil {
+		return nil, unexpected("Initiatives")
+	}
+	return s.InitiativesFn(ctx, f, o, first, offset)
+}
+
+// CountInitiatives calls CountInitiativesFn.
+func (s *Store) CountInitiatives(ctx context.Context, f domain.InitiativeFilter) (int, error) {
+	if s.CountInitiativesFn == nil {
+		return 0, unexpected("CountInitiatives")
+	}
+	return s.CountInitiativesFn(ctx, f)
+}
+
+// InitiativeFacets calls InitiativeFacetsFn.
+func (s *Store) InitiativeFacets(ctx context.Context, f domain.InitiativeFilter) (*domain.Facets, error) {
+	if s.InitiativeFacetsFn == nil {
+		return nil, unexpected("InitiativeFacets")
+	}
+	return s.InitiativeFacetsFn(ctx, f)
+}
+
+// InitiativesByKeys calls InitiativesByKeysFn.
+func (s *Store) InitiativesByKeys(ctx context.Context, keys []string) (map[string]*domain.Initiative, error) {
+	if s.InitiativesByKeysFn == nil {
+		return nil, unexpected("InitiativesByKeys")
+	}
+	return s.InitiativesByKeysFn(ctx, keys)
+}
+
+// InitiativesOf calls InitiativesOfFn.
+func (s *Store) InitiativesOf(ctx context.Context, kind string, keys []string, first, offset int) (map[string][]*domain.Initiative, error) {
+	if s.InitiativesOfFn == nil {
+		return nil, unexpected("InitiativesOf")
+	}
+	return s.InitiativesOfFn(ctx, kind, keys, first, offset)
+}
+
+// CountOf calls CountOfFn.
+func (s *Store) CountOf(ctx context.Context, kind string, keys []string) (map[string]int, error) {
+	if s.CountOfFn == nil {
+		return nil, unexpected("CountOf")
+	}
+	return s.CountOfFn(ctx, kind, keys)
+}
+
+// WinnersOf calls WinnersOfFn.
+func (s *Store) WinnersOf(ctx context.Context, years []int) (map[int][]*domain.Initiative, error) {
+	if s.WinnersOfFn == nil {
+		return nil, unexpected("WinnersOf")
+	}
+	return s.WinnersOfFn(ctx, years)
+}
+
+// SimilarOf calls SimilarOfFn.
+func (s *Store) SimilarOf(ctx context.Context, keys []string, first int, differentCity bool) (map[string][]domain.SimilarLink, error) {
+	if s.SimilarOfFn == nil {
+		return nil, unexpected("SimilarOf")
+	}
+	return s.SimilarOfFn(ctx, keys, first, differentCity)
+}
+
+// CitiesByIDs calls CitiesByIDsFn.
+func (s *Store) CitiesByIDs(ctx context.Context, ids []string) (map[string]*domain.City, error) {
+	if s.CitiesByIDsFn == nil {
+		return nil, unexpected("CitiesByIDs")
+	}
+	return s.CitiesByIDsFn(ctx, ids)
+}
+
+// CountriesByCodes calls CountriesByCodesFn.
+func (s *Store) CountriesByCodes(ctx context.Context, codes []string) (map[string]*domain.Country, error) {
+	if s.CountriesByCodesFn == nil {
+		return nil, unexpected("CountriesByCodes")
+	}
+	return s.CountriesByCodesFn(ctx, codes)
+}
+
+// ThemesBySlugs calls ThemesBySlugsFn.
+func (s *Store) ThemesBySlugs(ctx context.Context, slugs []string) (map[string]*domain.Theme, error) {
+	if s.ThemesBySlugsFn == nil {
+		return nil, unexpected("ThemesBySlugs")
+	}
+	return s.ThemesBySlugsFn(ctx, slugs)
+}
+
+// CitiesOfCountries calls CitiesOfCountriesFn.
+func (s *Store) CitiesOfCountries(ctx context.Context, codes []string, first int) (map[string][]*domain.City, error) {
+	if s.CitiesOfCountriesFn == nil {
+		return nil, unexpected("CitiesOfCountries")
+	}
+	return s.CitiesOfCountriesFn(ctx, codes, first)
+}
+
+// Cities calls CitiesFn.
+func (s *Store) Cities(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]*domain.City, int, error) {
+	if s.CitiesFn == nil {
+		return nil, 0, unexpected("Cities")
+	}
+	return s.CitiesFn(ctx, countries, namePrefix, first, offset)
+}
+
+// Countries calls CountriesFn.
+func (s *Store) Countries(ctx context.Context, first, offset int) ([]*domain.Country, int, error) {
+	if s.CountriesFn == nil {
+		return nil, 0, unexpected("Countries")
+	}
+	return s.CountriesFn(ctx, first, offset)
+}
+
+// Themes calls ThemesFn.
+func (s *Store) Themes(ctx context.Context, first, offset int) ([]*domain.Theme, int, error) {
+	if s.ThemesFn == nil {
+		return nil, 0, unexpected("Themes")
+	}
+	return s.ThemesFn(ctx, first, offset)
+}
+
+// AwardYears calls AwardYearsFn.
+func (s *Store) AwardYears(ctx context.Context) ([]*domain.AwardYear, error) {
+	if s.AwardYearsFn == nil {
+		return nil, unexpected("AwardYears")
+	}
+	return s.AwardYearsFn(ctx)
+}
+
+// Search calls SearchFn.
+func (s *Store) Search(ctx context.Context, query string, first int) ([]domain.SearchHit, error) {
+	if s.SearchFn == nil {
+		return nil, unexpected("Search")
+	}
+	return s.SearchFn(ctx, query, first)
+}
+
+// SimilarCities calls SimilarCitiesFn.
+func (s *Store) SimilarCities(ctx context.Context, cityID string, first int) ([]domain.SimilarCity, error) {
+	if s.SimilarCitiesFn == nil {
+		return nil, unexpected("SimilarCities")
+	}
+	return s.SimilarCitiesFn(ctx, cityID, first)
+}
+
+// Connection calls ConnectionFn.
+func (s *Store) Connection(ctx context.Context, from, to string, maxHops int, structuralOnly bool) (*domain.Graph, error) {
+	if s.ConnectionFn == nil {
+		return nil, unexpected("Connection")
+	}
+	return s.ConnectionFn(ctx, from, to, maxHops, structuralOnly)
+}
+
+// Neighbourhood calls NeighbourhoodFn.
+func (s *Store) Neighbourhood(ctx context.Context, id string, depth, limit int) (*domain.Graph, error) {
+	if s.NeighbourhoodFn == nil {
+		return nil, unexpected("Neighbourhood")
+	}
+	return s.NeighbourhoodFn(ctx, id, depth, limit)
+}
+
+// ThemeTrends calls ThemeTrendsFn.
+func (s *Store) ThemeTrends(ctx context.Context, themes, countries []string) ([]domain.ThemeYearCount, error) {
+	if s.ThemeTrendsFn == nil {
+		return nil, unexpected("ThemeTrends")
+	}
+	return s.ThemeTrendsFn(ctx, themes, countries)
+}
+
+// ThemeByCountry calls ThemeByCountryFn.
+func (s *Store) ThemeByCountry(ctx context.Context, themes []string) ([]domain.ThemeCountryCount, error) {
+	if s.ThemeByCountryFn == nil {
+		return nil, unexpected("ThemeByCountry")
+	}
+	return s.ThemeByCountryFn(ctx, themes)
+}
+
+// CityRanking calls CityRankingFn.
+func (s *Store) CityRanking(ctx context.Context, theme, country string, first int) ([]domain.CityRank, error) {
+	if s.CityRankingFn == nil {
+		return nil, unexpected("CityRanking")
+	}
+	return s.CityRankingFn(ctx, theme, country, first)
+}
+
+// ThemeCooccurrence calls ThemeCooccurrenceFn.
+func (s *Store) ThemeCooccurrence(ctx context.Context, minCount int) ([]domain.ThemePair, error) {
+	if s.ThemeCooccurrenceFn == nil {
+		return nil, unexpected("ThemeCooccurrence")
+	}
+	return s.ThemeCooccurrenceFn(ctx, minCount)
+}
+
+// Ready calls ReadyFn.
+func (s *Store) Ready(ctx context.Context) error {
+	if s.ReadyFn == nil {
+		return unexpected("Ready")
+	}
+	return s.ReadyFn(ctx)
+}
+
+// UpsertInitiative calls UpsertInitiativeFn.
+func (s *Store) UpsertInitiative(ctx context.Context, in domain.InitiativeInput) (string, error) {
+	if s.UpsertInitiativeFn == nil {
+		return "", unexpected("UpsertInitiative")
+	}
+	return s.UpsertInitiativeFn(ctx, in)
+}
+
+// DeleteInitiative calls DeleteInitiativeFn.
+func (s *Store) DeleteInitiative(ctx context.Context, key string) (bool, error) {
+	if s.DeleteInitiativeFn == nil {
+		return false, unexpected("DeleteInitiative")
+	}
+	return s.DeleteInitiativeFn(ctx, key)
+}
+
+// LinkTheme calls LinkThemeFn.
+func (s *Store) LinkTheme(ctx context.Context, key, theme string) error {
+	if s.LinkThemeFn == nil {
+		return unexpected("LinkTheme")
+	}
+	return s.LinkThemeFn(ctx, key, theme)
+}
+
+// UnlinkTheme calls UnlinkThemeFn.
+func (s *Store) UnlinkTheme(ctx context.Context, key, theme string) error {
+	if s.UnlinkThemeFn == nil {
+		return unexpected("UnlinkTheme")
+	}
+	return s.UnlinkThemeFn(ctx, key, theme)
+}
+
+// LinkCity calls LinkCityFn.
+func (s *Store) LinkCity(ctx context.Context, key, cityID string) error {
+	if s.LinkCityFn == nil {
+		return unexpected("LinkCity")
+	}
+	return s.LinkCityFn(ctx, key, cityID)
+}
+
+// UnlinkCity calls UnlinkCityFn.
+func (s *Store) UnlinkCity(ctx context.Context, key string) error {
+	if s.UnlinkCityFn == nil {
+		return unexpected("UnlinkCity")
+	}
+	return s.UnlinkCityFn(ctx, key)
+}

@@ -1,0 +1,68 @@
+package neo4jdb_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/civicgraph/civicgraph/internal/neo4jdb"
+)
+
+func TestEscapeLucene(t *testing.T) {
+	for _, special := range strings.Split(`+ - & | ! ( ) { } [ ] ^ " ~ * ? : \ /`, " ") {
+		got := neo4jdb.EscapeLucene("a" + special + "b")
+		if got != `a\`+special+"b" {
+			t.Errorf("EscapeLucene(%q) = %q", "a"+special+"b", got)
+		}
+	}
+	if got := neo4jdb.EscapeLucene("Łódź citizens"); got != "Łódź citizens" {
+		t.Errorf("plain text changed: %q", got)
+	}
+}
+
+func TestLuceneQuery(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Lodz", "(lodz^3 OR lodz*^1.5)"},
+		{"Volunteers ŁÓDŹ", "(volunteers^3 OR volunteers*^1.5 OR volunteers~1) AND (lodz^3 OR lodz*^1.5)"},
+		{`title:"x" OR (y)`, "(title^3 OR title*^1.5 OR title~1) AND (x^3 OR x*^1.5) AND (or^3 OR or*^1.5) AND (y^3 OR y*^1.5)"},
+		{"   ", ""},
+	} {
+		if got := neo4jdb.LuceneQuery(tc.in); got != tc.want {
+			t.Errorf("LuceneQuery(%q)\n got %q\nwant %q", tc.in, got, tc.want)
+		}
+	}
+	// However many words, the query stays bounded.
+	long := strings.Repeat("word ", 500) + strings.Repeat("other ", 3)
+	if n := strings.Count(neo4jdb.LuceneQuery(long), " AND "); n > 11 {
+		t.Errorf("%d terms in a query", n+1)
+	}
+}
+
+func TestFoldAndSlug(t *testing.T) {
+	for in, want := range map[string]string{"Łódź": "lodz", "Klaipėda": "klaipeda", "Ærø Straße": "aero strasse", "  MÜNCHEN ": "munchen"} {
+		if got := neo4jdb.Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := neo4jdb.Slug("#GDAŃSKPOMAGA (#GDANSKHELPS)"); got != "gdanskpomaga-gdanskhelps" {
+		t.Errorf("Slug = %q", got)
+	}
+}
+
+func TestWeightedJaccard(t *testing.T) {
+	a := map[string]float64{"covid-19": 3, "culture": 1}
+	b := map[string]float64{"covid-19": 1, "education-youth": 2}
+	score, shared := neo4jdb.WeightedJaccard(a, b)
+	// min: covid 1; max: covid 3 + culture 1 + education 2 = 6.
+	if score != 1.0/6 || len(shared) != 1 || shared[0] != "covid-19" {
+		t.Errorf("score %v shared %v", score, shared)
+	}
+	if s, _ := neo4jdb.WeightedJaccard(a, a); s != 1 {
+		t.Errorf("self similarity %v", s)
+	}
+}
+
+func TestRedactURI(t *testing.T) {
+	if got := neo4jdb.RedactURI("neo4j+s://user:pw@host:7687"); got != "neo4j+s://***@host:7687" {
+		t.Errorf("got %q", got)
+	}
+}

@@ -1,0 +1,153 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/civicgraph/civicgraph/internal/config"
+	"github.com/civicgraph/civicgraph/internal/domain"
+	"github.com/civicgraph/civicgraph/internal/mock"
+	"github.com/civicgraph/civicgraph/internal/server"
+)
+
+// Unit tests of the HTTP layer with a fake store; the behaviour against
+// the real Neo4j is tested in cmd/civicgraph.
+
+func newHandler(t *testing.T, s *mock.Store, logs io.Writer) http.Handler {
+	t.Helper()
+	cfg := config.Defaults().Server
+	cfg.Tokens = []string{"s3cret-token"}
+	cfg.MaxBodyBytes = 2048
+	if logs == nil {
+		logs = io.Discard
+	}
+	return server.New(server.Options{Config: cfg, Store: s, Writer: s, Logger: slog.New(slog.NewTextHandler(logs, nil))})
+}
+
+type resp struct {
+	status int
+	Data   map[string]any
+	Errors []struct {
+		Message    string
+		Extensions map[string]any
+	}
+}
+
+func call(t *testing.T, h http.Handler, query string, headers ...string) resp {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query})
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	var r resp
+	if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil {
+		t.Fatalf("%d: %s", rec.Code, rec.Body.String())
+	}
+	r.status = rec.Code
+	return r
+}
+
+func (r resp) code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	c, _ := r.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+func TestMutationNeedsToken(t *testing.T) {
+	var deleted []string
+	s := &mock.Store{DeleteInitiativeFn: func(_ context.Context, key string) (bool, error) {
+		deleted = append(deleted, key)
+		return true, nil
+	}}
+	h := newHandler(t, s, nil)
+	const m = `mutation { deleteInitiative(id: "initiative/x") }`
+	for _, hdr := range [][]string{nil, {"Authorization", "Bearer wrong"}, {"Authorization", "s3cret-token"}, {"Authorization", "Bearer s3cret-tokenX"}} {
+		if r := call(t, h, m, hdr...); r.code() != domain.EUNAUTH {
+			t.Errorf("headers %v: %+v", hdr, r.Errors)
+		}
+	}
+	if len(deleted) != 0 {
+		t.Fatalf("store called without a valid token: %v", deleted)
+	}
+	r := call(t, h, m, "Authorization", "Bearer s3cret-token")
+	if len(r.Errors) > 0 || len(deleted) != 1 || deleted[0] != "x" {
+		t.Fatalf("with token: %+v, deleted %v", r.Errors, deleted)
+	}
+}
+
+func TestErrorsAreCodedAndScrubbed(t *testing.T) {
+	var logs bytes.Buffer
+	s := &mock.Store{
+		AwardYearsFn: func(context.Context) ([]*domain.AwardYear, error) {
+			return nil, errors.New("neo4j: syntax error near 'MATCH (secret:Stuff)' at bolt://10.0.0.5:7687")
+		},
+		InitiativesByKeysFn: func(context.Context, []string) (map[string]*domain.Initiative, error) {
+			return nil, domain.Errorf(domain.EUNAVAILABLE, "database unavailable")
+		},
+	}
+	h := newHandler(t, s, &logs)
+	r := call(t, h, `{ awardYears { year } }`)
+	if r.code() != domain.EINTERNAL || r.Errors[0].Message != "internal error" {
+		t.Errorf("internal error shown as %+v", r.Errors)
+	}
+	if !strings.Contains(logs.String(), "secret:Stuff") {
+		t.Errorf("internal error not logged: %s", logs.String())
+	}
+	r = call(t, h, `{ initiative(id: "initiative/a") { title } }`)
+	if r.code() != domain.EUNAVAILABLE {
+		t.Errorf("unavailable: %+v", r.Errors)
+	}
+	r = call(t, h, `{ initiatives(first: 500) { totalCount } }`)
+	if r.code() != domain.EINVALID {
+		t.Errorf("first 500: %+v", r.Errors)
+	}
+}
+
+func TestReadyz(t *testing.T) {
+	ready := errors.New("down")
+	s := &mock.Store{ReadyFn: func(context.Context) error { return ready }}
+	h := newHandler(t, s, nil)
+	get := func(p string) int {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p, nil))
+		return rec.Code
+	}
+	if get("/readyz") != http.StatusServiceUnavailable || get("/healthz") != http.StatusOK {
+		t.Errorf("down: readyz %d healthz %d", get("/readyz"), get("/healthz"))
+	}
+	ready = nil
+	if get("/readyz") != http.StatusOK {
+		t.Errorf("up: readyz %d", get("/readyz"))
+	}
+}
+
+func TestLimits(t *testing.T) {
+	h := newHandler(t, &mock.Store{}, nil)
+	deep := `{ a: node(id: "x") { ... on City { country { cities(first: 1) { country { cities(first: 1) { country { cities(first: 1) { country { cities(first: 1) { country { cities(first: 1) { country { name } } } } } } } } } } } } } }`
+	if r := call(t, h, deep); r.code() != "DEPTH_LIMIT_EXCEEDED" {
+		t.Errorf("depth: %+v", r.Errors)
+	}
+	// A fragment cycle is rejected by validation, never loops.
+	cyc := `query { node(id: "x") { ...A } } fragment A on City { country { cities { ...A } } }`
+	if r := call(t, h, cyc); len(r.Errors) == 0 {
+		t.Error("fragment cycle accepted")
+	}
+	big := `{ search(query: "` + strings.Repeat("x", 4000) + `") { score } }`
+	if r := call(t, h, big); r.status != http.StatusRequestEntityTooLarge || r.code() != "REQUEST_TOO_LARGE" {
+		t.Errorf("body limit: %d %+v", r.status, r.Errors)
+	}
+}
