@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -48,7 +49,8 @@ func Complexity() ComplexityRoot {
 }
 
 // DepthLimit rejects operations nested deeper than Max levels of
-// selections (fragments included) before any resolver runs.
+// selections (fragments included) before any resolver runs. Introspection
+// fields are not counted.
 type DepthLimit struct{ Max int }
 
 var _ interface {
@@ -81,6 +83,12 @@ func selectionDepth(set ast.SelectionSet, depth int, visiting map[string]bool) i
 		var d int
 		switch s := sel.(type) {
 		case *ast.Field:
+			if strings.HasPrefix(s.Name, "__") {
+				// Introspection (__schema, __type) is bounded by the
+				// spec and nests deeper than data queries; GraphiQL and
+				// every GraphQL tool need it.
+				continue
+			}
 			if len(s.SelectionSet) == 0 {
 				d = depth + 1
 			} else {

@@ -3,16 +3,12 @@ package main
 import (
 	"net/http"
 
-	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/civicgraph/civicgraph/internal/explorer"
 )
 
-// explorerHandler serves the in-browser IDE at /graphiql and / redirects
-// to it.
+// explorerHandler serves the web explorer at / (history-API routes fall
+// back to its index.html), its assets under /assets/ and GraphiQL at
+// /graphiql; see internal/explorer.
 func explorerHandler() http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle("GET /graphiql", playground.Handler("civicgraph", "/graphql"))
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/graphiql", http.StatusFound)
-	})
-	return mux
+	return explorer.Handler()
 }

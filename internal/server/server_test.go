@@ -151,3 +151,14 @@ func TestLimits(t *testing.T) {
 		t.Errorf("body limit: %d %+v", r.status, r.Errors)
 	}
 }
+
+// GraphiQL's standard introspection query nests 15 levels; it must pass
+// the depth limit.
+func TestIntrospectionAllowed(t *testing.T) {
+	h := newHandler(t, &mock.Store{}, nil)
+	q := `query IntrospectionQuery { __schema { types { name fields { name type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } } } } } }`
+	r := call(t, h, q)
+	if len(r.Errors) > 0 || r.Data["__schema"] == nil {
+		t.Fatalf("introspection refused: %+v", r.Errors)
+	}
+}

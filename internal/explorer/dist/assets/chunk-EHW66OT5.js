@@ -1,0 +1,1 @@
+import"./chunk-AMDKMROQ.js";import"./chunk-JSSOGFXD.js";import"./chunk-DFZTPQR2.js";
