@@ -121,7 +121,7 @@ func (u uriFlag) String() string {
 	if u.v == nil {
 		return ""
 	}
-	return redactURI(*u.v)
+	return RedactURI(*u.v)
 }
 
 func (u uriFlag) Set(v string) error { *u.v = v; return nil }
@@ -161,7 +161,7 @@ func (c *Config) RegisterServer(fs *flag.FlagSet) {
 // LogValue implements slog.LogValuer with every secret masked.
 func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
-		slog.String("neo4j.uri", redactURI(c.Neo4j.URI)),
+		slog.String("neo4j.uri", RedactURI(c.Neo4j.URI)),
 		slog.String("neo4j.user", c.Neo4j.User),
 		slog.String("neo4j.password", mask(c.Neo4j.Password)),
 		slog.String("neo4j.database", c.Neo4j.Database),
@@ -183,7 +183,8 @@ func mask(s string) string {
 	return "***"
 }
 
-func redactURI(uri string) string {
+// RedactURI removes any user info from a URI before it is shown.
+func RedactURI(uri string) string {
 	scheme, rest, ok := strings.Cut(uri, "://")
 	if !ok {
 		return uri

@@ -27,6 +27,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/notifications"
 
+	civconfig "github.com/civicgraph/civicgraph/internal/config"
 	"github.com/civicgraph/civicgraph/internal/domain"
 )
 
@@ -112,16 +113,7 @@ func Connect(c Config) (*DB, error) {
 }
 
 // RedactURI removes any user info from a URI before it is logged.
-func RedactURI(uri string) string {
-	scheme, rest, ok := strings.Cut(uri, "://")
-	if !ok {
-		return uri
-	}
-	if at := strings.LastIndex(rest, "@"); at >= 0 {
-		rest = "***@" + rest[at+1:]
-	}
-	return scheme + "://" + rest
-}
+func RedactURI(uri string) string { return civconfig.RedactURI(uri) }
 
 // Close closes the driver.
 func (db *DB) Close(ctx context.Context) error { return db.driver.Close(ctx) }
@@ -264,4 +256,3 @@ func (w *wrapped) Error() string { return w.code + ": " + w.msg + ": " + w.err.E
 func (w *wrapped) Unwrap() []error {
 	return []error{&domain.Error{Code: w.code, Message: w.msg}, w.err}
 }
-

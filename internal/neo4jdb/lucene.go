@@ -4,9 +4,7 @@ import (
 	"strings"
 	"unicode"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
+	"github.com/civicgraph/civicgraph/internal/textfold"
 )
 
 // luceneSpecial are the characters Lucene's query parser treats specially.
@@ -82,16 +80,5 @@ func matchedTerms(terms []string, text string) []string {
 	return out
 }
 
-var foldSpecial = strings.NewReplacer("ł", "l", "Ł", "l", "ø", "o", "Ø", "o", "ß", "ss", "æ", "ae", "Æ", "ae",
-	"đ", "d", "Đ", "d", "ı", "i", "œ", "oe", "Œ", "oe", "’", "'", "‘", "'")
-
 // Fold lower-cases s and removes diacritics: "Łódź" → "lodz".
-func Fold(s string) string {
-	s = foldSpecial.Replace(s)
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, s)
-	if err != nil {
-		out = s
-	}
-	return strings.ToLower(strings.TrimSpace(out))
-}
+func Fold(s string) string { return strings.TrimSpace(textfold.Fold(s)) }

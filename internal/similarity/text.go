@@ -4,46 +4,11 @@ import (
 	"strings"
 	"unicode"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
+	"github.com/civicgraph/civicgraph/internal/textfold"
 )
 
-// foldMap spells out letters that Unicode decomposition does not reduce to
-// a base letter plus a combining mark.
-var foldMap = map[rune]string{
-	'ß': "ss", 'æ': "ae", 'ø': "o", 'œ': "oe", 'ł': "l", 'đ': "d", 'ð': "d", 'þ': "th", 'ı': "i",
-}
-
 // fold removes diacritics from a lowercase word ("bürger" → "burger").
-// The same rules as the themes package; copied because similarity depends
-// on nothing internal but domain.
-func fold(w string) string {
-	ascii := true
-	for i := 0; i < len(w); i++ {
-		if w[i] >= 0x80 {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return w
-	}
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	f, _, err := transform.String(t, w)
-	if err != nil {
-		f = w
-	}
-	var b strings.Builder
-	for _, r := range f {
-		if m, ok := foldMap[r]; ok {
-			b.WriteString(m)
-		} else {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
+func fold(w string) string { return textfold.Fold(w) }
 
 // token is a word of a document: its stem (the index key) and its
 // surface form as written (lowercased), for display.

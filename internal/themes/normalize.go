@@ -1,51 +1,16 @@
 package themes
 
 import (
-	"strings"
 	"unicode"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
+	"github.com/civicgraph/civicgraph/internal/textfold"
 )
-
-// foldMap spells out letters that Unicode decomposition does not reduce to
-// a base letter plus a combining mark.
-var foldMap = map[rune]string{
-	'ß': "ss", 'æ': "ae", 'ø': "o", 'œ': "oe", 'ł': "l", 'đ': "d", 'ð': "d",
-	'þ': "th", 'ı': "i", 'ŀ': "l",
-}
 
 // Fold lowercases s, removes diacritics ("Bürger" → "burger", "Skåne" →
 // "skane") and turns curly quotes and typographic dashes into their ASCII
-// forms. Keywords and text go through the same function, so a taxonomy
-// author may write either spelling.
-func Fold(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	folded, _, err := transform.String(t, strings.ToLower(s))
-	if err != nil {
-		folded = strings.ToLower(s)
-	}
-	var b strings.Builder
-	b.Grow(len(folded))
-	for _, r := range folded {
-		switch r {
-		case '’', '‘', '‚', '‛', '`', '´', 'ʼ':
-			b.WriteByte('\'')
-		case '“', '”', '„', '«', '»':
-			b.WriteByte('"')
-		case '–', '—', '‐', '‑', '−':
-			b.WriteByte('-')
-		default:
-			if m, ok := foldMap[r]; ok {
-				b.WriteString(m)
-			} else {
-				b.WriteRune(r)
-			}
-		}
-	}
-	return b.String()
-}
+// forms (see textfold). Keywords and text go through the same function, so
+// a taxonomy author may write either spelling.
+func Fold(s string) string { return textfold.Fold(s) }
 
 // Tokens folds s and splits it into words: runs of letters and digits.
 // An apostrophe does not split a word, and a possessive "'s" is dropped
