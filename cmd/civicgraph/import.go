@@ -134,6 +134,9 @@ Flags (each falls back to the environment variable shown):`)
 		return fmt.Errorf("import initiatives (done so far: %d created, %d updated; run again to resume): %w", st.Created, st.Updated, err)
 	}
 	sum.WriteTime = time.Since(wstart)
+	if sum.Pruned, err = db.PruneOrphans(ctx); err != nil {
+		return fmt.Errorf("prune orphan cities and years: %w", err)
+	}
 	if !o.noSimilarity {
 		sstart := time.Now()
 		n, err := precomputeSimilarity(ctx, db, tax)

@@ -14,20 +14,21 @@ import (
 
 // importSummary is what import prints at the end.
 type importSummary struct {
-	Files, Pages, UserRecords       int
-	Initiatives                     int
-	WithCity, CountryOnly, NoPlace  int
-	Cities, Countries, Themes       int
-	ThemeLinks                      int
-	ThemesFromCategory, ThemesText  int
-	WithAwardYear, Winners          int
-	Years                           []int
-	TitleDerived                    int
-	OrphanSummaries, OrphansMerged  int
-	WriteTime, SimilarityTime       time.Duration
-	Total                           time.Duration
-	SimilarLinks                    int
-	Stats                           *neo4jdb.ImportStats
+	Files, Pages, UserRecords      int
+	Initiatives                    int
+	WithCity, CountryOnly, NoPlace int
+	Cities, Countries, Themes      int
+	ThemeLinks                     int
+	ThemesFromCategory, ThemesText int
+	WithAwardYear, Winners         int
+	Years                          []int
+	TitleDerived                   int
+	OrphanSummaries, OrphansMerged int
+	WriteTime, SimilarityTime      time.Duration
+	Total                          time.Duration
+	SimilarLinks                   int
+	Pruned                         int
+	Stats                          *neo4jdb.ImportStats
 }
 
 func summarize(ins []*domain.Initiative) importSummary {
@@ -98,7 +99,7 @@ func (s importSummary) print(w io.Writer, counts map[string]int) {
 	fmt.Fprintf(w, "  themes:               %.2f per initiative (%d from categories/users, %d from text)\n", mean, s.ThemesFromCategory, s.ThemesText)
 	fmt.Fprintf(w, "  awards:               %d initiatives with an award year, %d winner entries\n", s.WithAwardYear, s.Winners)
 	if s.Stats != nil {
-		fmt.Fprintf(w, "  neo4j:                %d created, %d updated, %d unchanged in %s\n", s.Stats.Created, s.Stats.Updated, s.Stats.Unchanged, s.WriteTime.Round(time.Millisecond))
+		fmt.Fprintf(w, "  neo4j:                %d created, %d updated, %d unchanged in %s; %d orphan cities/years removed\n", s.Stats.Created, s.Stats.Updated, s.Stats.Unchanged, s.WriteTime.Round(time.Millisecond), s.Pruned)
 		fmt.Fprintf(w, "  similarity:           %d links in %s\n", s.SimilarLinks, s.SimilarityTime.Round(time.Millisecond))
 	}
 	if counts != nil {

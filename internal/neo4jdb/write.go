@@ -359,3 +359,26 @@ func (db *DB) DeleteAll(ctx context.Context) error {
 		}
 	}
 }
+
+// PruneOrphans deletes cities and award years no initiative points at any
+// more (left behind when an import or a curator moved initiatives), so
+// the graph holds only places and years that carry facts. Countries and
+// themes stay: they are reference data.
+func (db *DB) PruneOrphans(ctx context.Context) (int, error) {
+	var n int64
+	err := db.write(ctx, func(tx neo4j.ManagedTransaction) error {
+		recs, err := run(ctx, tx, `CALL {
+  MATCH (c:City) WHERE NOT EXISTS { (c)<-[:IN_CITY]-(:Initiative) } DETACH DELETE c RETURN count(*) AS a }
+CALL {
+  MATCH (y:AwardYear) WHERE NOT EXISTS { (y)<-[:AWARDED]-(:Initiative) } DETACH DELETE y RETURN count(*) AS b }
+RETURN a + b AS n`, nil)
+		if err != nil {
+			return err
+		}
+		if len(recs) > 0 {
+			n, _, _ = neo4j.GetRecordValue[int64](recs[0], "n")
+		}
+		return nil
+	})
+	return int(n), err
+}
