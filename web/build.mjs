@@ -107,8 +107,10 @@ const europePlugin = {
 const schemaPlugin = {
   name: 'schema',
   setup(build) {
-    build.onResolve({ filter: /^virtual:schema$/ }, () => ({ path: path.resolve(here, '../schema.graphql'), namespace: 'schema' }));
-    build.onLoad({ filter: /.*/, namespace: 'schema' }, (a) => ({ contents: fs.readFileSync(a.path, 'utf8'), loader: 'text' }));
+    // A machine-independent path: esbuild's content hashes include it, and
+    // the committed dist must not depend on where the repository lives.
+    build.onResolve({ filter: /^virtual:schema$/ }, () => ({ path: 'schema.graphql', namespace: 'schema' }));
+    build.onLoad({ filter: /.*/, namespace: 'schema' }, () => ({ contents: fs.readFileSync(path.resolve(here, '../schema.graphql'), 'utf8'), loader: 'text' }));
   },
 };
 

@@ -784,4 +784,4 @@ query Volunteers {
   }
 }
 `;(0,vV.createRoot)(document.getElementById("graphiql")).render((0,yV.jsx)(gs,{fetcher:dne,defaultQuery:mne}));
-/*! For license information please see graphiql-EMQZDK4S.js.LEGAL.txt */
+/*! For license information please see graphiql-4UH7U5BN.js.LEGAL.txt */
