@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/civicgraph/civicgraph/graph/model"
 	"github.com/civicgraph/civicgraph/internal/domain"
 	"github.com/civicgraph/civicgraph/internal/loader"
@@ -82,10 +84,12 @@ func ownerConnection(ctx context.Context, s domain.ReadStore, kind, key string, 
 	if err != nil {
 		return nil, err
 	}
-	l := loader.For(ctx)
-	items, err := loader.Load(ctx, l.InitiativesOf, loader.PageKey{OwnerKey: loader.OwnerKey{Kind: kind, Key: key}, First: n + 1, Offset: off})
-	if err != nil {
-		return nil, err
+	var items []*domain.Initiative
+	if selectsPage(ctx) {
+		l := loader.For(ctx)
+		if items, err = loader.Load(ctx, l.InitiativesOf, loader.PageKey{OwnerKey: loader.OwnerKey{Kind: kind, Key: key}, First: n + 1, Offset: off}); err != nil {
+			return nil, err
+		}
 	}
 	count := func(ctx context.Context) (int, error) {
 		return loader.Load(ctx, loader.For(ctx).Count, loader.OwnerKey{Kind: kind, Key: key})
@@ -248,4 +252,20 @@ func (r *queryResolver) prefetchKeys(ctx context.Context, keys []string, path ..
 		}
 	}
 	return prefetchPath(ctx, r.Store, items, path...)
+}
+
+// selectsPage reports whether the current connection field selects its
+// edges or pageInfo; when it selects only totalCount or facets, the page
+// itself is not fetched.
+func selectsPage(ctx context.Context) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil {
+		return true
+	}
+	for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, nil) {
+		if f.Name == "edges" || f.Name == "pageInfo" {
+			return true
+		}
+	}
+	return false
 }

@@ -80,7 +80,9 @@ func prefetch(ctx context.Context, s domain.ReadStore, oc *graphql.OperationCont
 			if hasField(oc, f.Selections, "theme") {
 				for _, in := range items {
 					for _, t := range in.Themes {
-						themeSlugs[t.Slug] = true
+						if t.Theme == nil {
+							themeSlugs[t.Slug] = true
+						}
 					}
 				}
 			}
@@ -88,7 +90,7 @@ func prefetch(ctx context.Context, s domain.ReadStore, oc *graphql.OperationCont
 			for _, c := range graphql.CollectFields(oc, f.Selections, nil) {
 				if c.Name == "city" && hasField(oc, c.Selections, "country") {
 					for _, in := range items {
-						if in.City != nil {
+						if in.City != nil && in.City.CountryName == "" {
 							countryCodes[in.City.CountryCode] = true
 						}
 					}
@@ -130,38 +132,26 @@ func prefetchSimilar(ctx context.Context, s domain.ReadStore, oc *graphql.Operat
 	if err != nil {
 		return err
 	}
-	var targets []string
+	var next []*domain.Initiative
 	seen := map[string]bool{}
 	for _, k := range keys {
 		l.Similar.Prime(loader.SimilarKey{Key: k, First: first, DifferentCity: dc}, links[k])
 		for _, link := range links[k] {
-			if !seen[link.To] {
+			if link.Target != nil && !seen[link.To] {
 				seen[link.To] = true
-				targets = append(targets, link.To)
+				next = append(next, link.Target)
 			}
-			for _, t := range link.SharedThemes {
-				w.themes[t] = true
+			if len(link.Themes) != len(link.SharedThemes) {
+				for _, t := range link.SharedThemes {
+					w.themes[t] = true
+				}
 			}
 		}
 	}
 	for _, f := range graphql.CollectFields(oc, sel, nil) {
-		if f.Name != "initiative" || len(targets) == 0 {
-			continue
+		if f.Name == "initiative" && len(next) > 0 {
+			return prefetch(ctx, s, oc, next, f.Selections, depth+1, w)
 		}
-		found, err := s.InitiativesByKeys(ctx, targets)
-		if err != nil {
-			return err
-		}
-		next := make([]*domain.Initiative, 0, len(found))
-		for _, k := range targets {
-			if in := found[k]; in != nil {
-				next = append(next, in)
-			}
-		}
-		if err := prefetch(ctx, s, oc, next, f.Selections, depth+1, w); err != nil {
-			return err
-		}
-		break
 	}
 	return nil
 }

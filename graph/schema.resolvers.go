@@ -50,6 +50,9 @@ func (r *awardYearResolver) Winners(ctx context.Context, obj *domain.AwardYear) 
 
 // Country is the resolver for the country field.
 func (r *cityResolver) Country(ctx context.Context, obj *domain.City) (*domain.Country, error) {
+	if obj.CountryName != "" {
+		return &domain.Country{Code: obj.CountryCode, Name: obj.CountryName}, nil
+	}
 	return loader.Load(ctx, loader.For(ctx).Country, obj.CountryCode)
 }
 
@@ -298,12 +301,14 @@ func (r *queryResolver) Initiatives(ctx context.Context, filter *model.Initiativ
 		o.Field = string(orderBy.Field)
 		o.Desc = orderBy.Direction != nil && *orderBy.Direction == model.OrderDirectionDesc
 	}
-	items, err := r.Store.Initiatives(ctx, f, o, n+1, off)
-	if err != nil {
-		return nil, err
-	}
-	if err := prefetchPath(ctx, r.Store, items, "edges", "node"); err != nil {
-		return nil, err
+	var items []*domain.Initiative
+	if selectsPage(ctx) { // totalCount or facets alone need no page
+		if items, err = r.Store.Initiatives(ctx, f, o, n+1, off); err != nil {
+			return nil, err
+		}
+		if err := prefetchPath(ctx, r.Store, items, "edges", "node"); err != nil {
+			return nil, err
+		}
 	}
 	return initiativeConnection(items, n, off,
 		func(ctx context.Context) (int, error) { return r.Store.CountInitiatives(ctx, f) },
@@ -553,11 +558,17 @@ func (r *similarCityResolver) SharedThemes(ctx context.Context, obj *domain.Simi
 
 // Initiative is the resolver for the initiative field.
 func (r *similarInitiativeResolver) Initiative(ctx context.Context, obj *domain.SimilarLink) (*domain.Initiative, error) {
+	if obj.Target != nil {
+		return obj.Target, nil
+	}
 	return mustInitiative(ctx, obj.To)
 }
 
 // SharedThemes is the resolver for the sharedThemes field.
 func (r *similarInitiativeResolver) SharedThemes(ctx context.Context, obj *domain.SimilarLink) ([]*domain.Theme, error) {
+	if len(obj.Themes) == len(obj.SharedThemes) {
+		return obj.Themes, nil
+	}
 	return themes(ctx, obj.SharedThemes)
 }
 
@@ -592,6 +603,9 @@ func (r *themeCountryCountResolver) Country(ctx context.Context, obj *domain.The
 
 // Theme is the resolver for the theme field.
 func (r *themeLinkResolver) Theme(ctx context.Context, obj *domain.ThemeAssignment) (*domain.Theme, error) {
+	if obj.Theme != nil {
+		return obj.Theme, nil
+	}
 	return mustTheme(ctx, obj.Slug)
 }
 

@@ -68,6 +68,8 @@ type CityRef struct {
 	Confidence float64  `json:"confidence,omitempty"`
 	Evidence   string   `json:"evidence,omitempty"`
 	Sources    []Source `json:"sources,omitempty"`
+	// CountryName is the city's country name when the store read it.
+	CountryName string `json:"-"`
 }
 
 // CountryRef is an ISO 3166-1 alpha-2 country.
@@ -86,6 +88,9 @@ type ThemeAssignment struct {
 	Confidence float64  `json:"confidence"`
 	Terms      []string `json:"terms,omitempty"` // keywords that matched, for text assignments
 	Sources    []Source `json:"sources,omitempty"`
+	// Theme is the theme node when the store read it along with the
+	// assignment (so the API needs no second query); nil otherwise.
+	Theme *Theme `json:"-"`
 }
 
 // Award is an initiative's entry in one award year.

@@ -9,6 +9,9 @@ type City struct {
 	CountryCode string
 	Lat, Lon    float64
 	Population  int
+	// CountryName is set when the store read the country along with the
+	// city, so City.country needs no second query.
+	CountryName string
 }
 
 // Country is an ISO 3166-1 country.
@@ -83,6 +86,10 @@ type SimilarLink struct {
 	SharedThemes []string
 	SharedTerms  []string
 	Reason       string
+	// Target is the linked initiative when the store read it along with
+	// the link; Themes the shared themes' nodes, likewise.
+	Target *Initiative
+	Themes []*Theme
 }
 
 // SearchHit is a full-text hit.

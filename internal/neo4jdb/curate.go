@@ -62,7 +62,7 @@ func (db *DB) UpsertInitiative(ctx context.Context, in domain.InitiativeInput) (
 	if url == "" {
 		url = "curation:"
 	}
-	p := map[string]any{"key": key, "title": title, "sortTitle": Fold(title), "summary": summary, "url": url,
+	p := map[string]any{"key": key, "title": title, "sortTitle": SortKey(title, key), "summary": summary, "url": url,
 		"city": in.CityID, "country": strings.ToUpper(in.CountryCode), "themes": nonNil(in.Themes)}
 	if in.CityID != "" {
 		ok, err := db.countSimple(ctx, `MATCH (c:City {id: $city}) RETURN count(c) AS n`, p)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
@@ -36,10 +37,28 @@ func nodeMatch(globalID, varName string) (string, any, error) {
 }
 
 // toGraphNode turns a Neo4j node into a drawable node with its global id.
-func toGraphNode(n dbtype.Node) domain.GraphNode {
-	p := n.Props
+func toGraphNode(n dbtype.Node) domain.GraphNode { return graphNode(n.Labels, n.Props) }
+
+// graphProps is the projection graph queries return for a node `m`:
+// only what a drawing needs, not the summaries.
+const graphProps = `elementId(m) AS eid, labels(m) AS labels,
+  m {.key, .title, .bestYear, .id, .name, .lat, .lon, .countryCode, .code, .slug, .year} AS p`
+
+func graphNodeFromRecord(r *neo4j.Record) (string, domain.GraphNode) {
+	eid, _, _ := neo4j.GetRecordValue[string](r, "eid")
+	labels, _, _ := neo4j.GetRecordValue[[]any](r, "labels")
+	ls := make([]string, 0, len(labels))
+	for _, l := range labels {
+		if s, ok := l.(string); ok {
+			ls = append(ls, s)
+		}
+	}
+	return eid, graphNode(ls, recordMap(r, "p"))
+}
+
+func graphNode(labels []string, p map[string]any) domain.GraphNode {
 	g := domain.GraphNode{Properties: map[string]string{}}
-	for _, l := range n.Labels {
+	for _, l := range labels {
 		switch l {
 		case "Initiative":
 			g.Kind, g.ID, g.Label = domain.KindInitiative, domain.KindInitiative+"/"+str(p, "key"), str(p, "title")
@@ -78,25 +97,27 @@ const graphTypes = "IN_CITY|IN_COUNTRY|LOCATED_IN|HAS_THEME|AWARDED|SIMILAR"
 
 // Neighbourhood implements domain.ReadStore: breadth-first, one query per
 // level (depth ≤ 3 round trips), each level bounded by the remaining
-// node budget; then one query for the edges among the chosen nodes.
+// node budget and preferring well-connected nodes; then one query for the
+// edges among the chosen nodes. Queries return only drawing properties.
 func (db *DB) Neighbourhood(ctx context.Context, id string, depth, limit int) (*domain.Graph, error) {
 	match, key, err := nodeMatch(id, "n")
 	if err != nil {
 		return nil, err
 	}
-	recs, err := db.read(ctx, "MATCH "+match+" RETURN n, elementId(n) AS eid", map[string]any{"nKey": key})
+	recs, err := db.read(ctx, "MATCH "+strings.Replace(match, "(n:", "(m:", 1)+" RETURN "+graphProps, map[string]any{"nKey": key})
 	if err != nil {
 		return nil, err
 	}
 	if len(recs) == 0 {
 		return nil, domain.Errorf(domain.ENOTFOUND, "node %q not found", id)
 	}
-	centre, _, _ := neo4j.GetRecordValue[dbtype.Node](recs[0], "n")
 	g := &domain.Graph{}
-	seen := map[string]bool{centre.ElementId: true}
-	ids := []string{centre.ElementId}
-	g.Nodes = append(g.Nodes, toGraphNode(centre))
-	frontier := []string{centre.ElementId}
+	byEID := map[string]string{}
+	eid, centre := graphNodeFromRecord(recs[0])
+	byEID[eid] = centre.ID
+	ids := []string{eid}
+	g.Nodes = append(g.Nodes, centre)
+	frontier := []string{eid}
 	for level := 0; level < depth && len(frontier) > 0 && !g.Truncated; level++ {
 		budget := limit - len(g.Nodes)
 		if budget <= 0 {
@@ -107,10 +128,11 @@ func (db *DB) Neighbourhood(ctx context.Context, id string, depth, limit int) (*
 MATCH (f) WHERE elementId(f) = fid
 MATCH (f)-[:`+graphTypes+`]-(m)
 WHERE NOT elementId(m) IN $seen
-WITH DISTINCT m, COUNT { (m)--() } AS deg
+WITH DISTINCT m
+WITH m, COUNT { (m)--() } AS deg
 ORDER BY deg DESC, elementId(m)
 LIMIT $budget
-RETURN m`, map[string]any{"frontier": frontier, "seen": ids, "budget": int64(budget + 1)})
+RETURN `+graphProps, map[string]any{"frontier": frontier, "seen": ids, "budget": int64(budget + 1)})
 		if err != nil {
 			return nil, err
 		}
@@ -120,17 +142,17 @@ RETURN m`, map[string]any{"frontier": frontier, "seen": ids, "budget": int64(bud
 				g.Truncated = true
 				break
 			}
-			m, _, _ := neo4j.GetRecordValue[dbtype.Node](r, "m")
-			if seen[m.ElementId] {
+			eid, n := graphNodeFromRecord(r)
+			if _, ok := byEID[eid]; ok {
 				continue
 			}
-			seen[m.ElementId] = true
-			ids = append(ids, m.ElementId)
-			frontier = append(frontier, m.ElementId)
-			g.Nodes = append(g.Nodes, toGraphNode(m))
+			byEID[eid] = n.ID
+			ids = append(ids, eid)
+			frontier = append(frontier, eid)
+			g.Nodes = append(g.Nodes, n)
 		}
 	}
-	edges, err := db.edgesAmong(ctx, ids)
+	edges, err := db.edgesAmong(ctx, ids, byEID)
 	if err != nil {
 		return nil, err
 	}
@@ -138,21 +160,25 @@ RETURN m`, map[string]any{"frontier": frontier, "seen": ids, "budget": int64(bud
 	return g, nil
 }
 
-// edgesAmong returns the relationships between the given nodes.
-func (db *DB) edgesAmong(ctx context.Context, elementIDs []string) ([]domain.GraphEdge, error) {
+// edgesAmong returns the relationships between the given nodes, as ids.
+func (db *DB) edgesAmong(ctx context.Context, elementIDs []string, byEID map[string]string) ([]domain.GraphEdge, error) {
 	recs, err := db.read(ctx, `UNWIND $ids AS aid
 MATCH (a) WHERE elementId(a) = aid
 MATCH (a)-[r:`+graphTypes+`]->(b) WHERE elementId(b) IN $ids
-RETURN a, r, b`, map[string]any{"ids": elementIDs})
+RETURN aid AS a, type(r) AS t, coalesce(r.score, r.confidence, 1.0) AS w, elementId(b) AS b`, map[string]any{"ids": elementIDs})
 	if err != nil {
 		return nil, err
 	}
 	out := make([]domain.GraphEdge, 0, len(recs))
 	for _, rec := range recs {
-		a, _, _ := neo4j.GetRecordValue[dbtype.Node](rec, "a")
-		r, _, _ := neo4j.GetRecordValue[dbtype.Relationship](rec, "r")
-		b, _, _ := neo4j.GetRecordValue[dbtype.Node](rec, "b")
-		out = append(out, domain.GraphEdge{Source: toGraphNode(a).ID, Target: toGraphNode(b).ID, Type: r.Type, Weight: edgeWeight(r)})
+		a, _, _ := neo4j.GetRecordValue[string](rec, "a")
+		b, _, _ := neo4j.GetRecordValue[string](rec, "b")
+		t, _, _ := neo4j.GetRecordValue[string](rec, "t")
+		w, _, _ := neo4j.GetRecordValue[float64](rec, "w")
+		if w <= 0 {
+			w = 1
+		}
+		out = append(out, domain.GraphEdge{Source: byEID[a], Target: byEID[b], Type: t, Weight: w})
 	}
 	return out, nil
 }

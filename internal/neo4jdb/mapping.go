@@ -90,11 +90,12 @@ func splitSources(ss []domain.Source) (urls, methods []string) {
 const initiativeProjection = `i {
   .key, .title, .titleDerived, .summary, .altTitles, .covid, su: i.sourceUrls, sm: i.sourceMethods,
   city: head([(i)-[r:IN_CITY]->(c:City) | c {.id, .name, .countryCode, .lat, .lon, .population,
+        countryName: head([(c)-[:LOCATED_IN]->(co:Country) | co.name]),
         confidence: r.confidence, evidence: r.evidence, su: r.sourceUrls, sm: r.sourceMethods}]),
   country: head([(i)-[r:IN_COUNTRY]->(c:Country) | c {.code, .name,
         confidence: r.confidence, evidence: r.evidence, su: r.sourceUrls, sm: r.sourceMethods}]),
-  themes: [(i)-[r:HAS_THEME]->(t:Theme) | {slug: t.slug, source: r.source, confidence: r.confidence,
-        terms: r.terms, su: r.sourceUrls, sm: r.sourceMethods}],
+  themes: [(i)-[r:HAS_THEME]->(t:Theme) | {slug: t.slug, name: t.name, description: t.description, source: r.source,
+        confidence: r.confidence, terms: r.terms, su: r.sourceUrls, sm: r.sourceMethods}],
   awards: [(i)-[r:AWARDED]->(y:AwardYear) | {year: y.year, status: r.status, category: r.category,
         su: r.sourceUrls, sm: r.sourceMethods}]
 }`
@@ -116,6 +117,7 @@ func toInitiative(m map[string]any) *domain.Initiative {
 			ID: str(c, "id"), Name: str(c, "name"), CountryCode: str(c, "countryCode"),
 			Lat: f64(c, "lat"), Lon: f64(c, "lon"), Population: int(i64(c, "population")),
 			Confidence: f64(c, "confidence"), Evidence: str(c, "evidence"), Sources: sources(c),
+			CountryName: str(c, "countryName"),
 		}
 	}
 	if c := sub(m, "country"); c != nil {
@@ -128,6 +130,7 @@ func toInitiative(m map[string]any) *domain.Initiative {
 		in.Themes = append(in.Themes, domain.ThemeAssignment{
 			Slug: str(t, "slug"), Source: str(t, "source"), Confidence: f64(t, "confidence"),
 			Terms: strs(t, "terms"), Sources: sources(t),
+			Theme: &domain.Theme{Slug: str(t, "slug"), Name: str(t, "name"), Description: str(t, "description")},
 		})
 	}
 	for _, a := range maps(m, "awards") {
@@ -148,5 +151,10 @@ func toCity(m map[string]any) *domain.City {
 	return &domain.City{
 		ID: str(m, "id"), Name: str(m, "name"), CountryCode: str(m, "countryCode"),
 		Lat: f64(m, "lat"), Lon: f64(m, "lon"), Population: int(i64(m, "population")),
+		CountryName: str(m, "countryName"),
 	}
 }
+
+// cityProjection returns a city `c` with its country's name.
+const cityProjection = `c {.id, .name, .countryCode, .lat, .lon, .population,
+  countryName: head([(c)-[:LOCATED_IN]->(co:Country) | co.name])}`

@@ -34,6 +34,9 @@ func filterQuery(f domain.InitiativeFilter, params map[string]any) string {
 		b.WriteString("CALL db.index.fulltext.queryNodes('" + FulltextIndex + "', $ftq) YIELD node AS i, score\n")
 	} else {
 		b.WriteString("MATCH (i:Initiative)\n")
+		// Lets the planner read the sortTitle index in order and stop at
+		// LIMIT instead of sorting every initiative.
+		where = append(where, "i.sortTitle IS NOT NULL")
 	}
 	if len(f.Themes) > 0 {
 		params["themes"] = f.Themes
@@ -86,7 +89,7 @@ func (db *DB) Initiatives(ctx context.Context, f domain.InitiativeFilter, o doma
 		if f.Text != "" && o.Field == "" {
 			q += "WITH i ORDER BY score DESC, i.key\n"
 		} else {
-			q += "WITH i ORDER BY i.sortTitle" + dir + ", i.key\n"
+			q += "WITH i ORDER BY i.sortTitle" + dir + "\n"
 		}
 	}
 	q += "SKIP $skip LIMIT $limit\nRETURN " + initiativeProjection + " AS i"
@@ -216,7 +219,7 @@ func (db *DB) InitiativesOf(ctx context.Context, kind string, keys []string, fir
 	if !ok {
 		return nil, domain.Errorf(domain.EINVALID, "unknown kind %q", kind)
 	}
-	q := "UNWIND $keys AS k\nCALL { WITH k " + match + "\n WITH DISTINCT o, i ORDER BY i.sortTitle, i.key SKIP $skip LIMIT $limit\n RETURN " +
+	q := "UNWIND $keys AS k\nCALL { WITH k " + match + "\n WITH DISTINCT o, i ORDER BY i.sortTitle SKIP $skip LIMIT $limit\n RETURN " +
 		keyExpr + " AS owner, collect(" + initiativeProjection + ") AS items }\nRETURN owner, items"
 	recs, err := db.read(ctx, q, map[string]any{"keys": keys, "skip": int64(offset), "limit": int64(first)})
 	if err != nil {
@@ -291,10 +294,13 @@ CALL { WITH a
   MATCH (a)-[s:SIMILAR]->(b:Initiative)
   WHERE NOT $differentCity OR NOT EXISTS { (a)-[:IN_CITY]->(:City)<-[:IN_CITY]-(b) }
   WITH b, s ORDER BY s.score DESC, b.key LIMIT $limit
-  RETURN collect({to: b.key, score: s.score, text: s.textScore, theme: s.themeScore,
-    themes: s.sharedThemes, terms: s.sharedTerms, reason: s.reason}) AS links }
+  WITH b AS i, s
+  RETURN collect({to: i.key, score: s.score, text: s.textScore, theme: s.themeScore,
+    themes: s.sharedThemes, terms: s.sharedTerms, reason: s.reason,
+    themeNodes: COLLECT { MATCH (t:Theme) WHERE t.slug IN s.sharedThemes RETURN t {.slug, .name, .description} },
+    target: CASE WHEN $withTargets THEN ` + initiativeProjection + ` END}) AS links }
 RETURN a.key AS key, links`
-	recs, err := db.read(ctx, q, map[string]any{"keys": keys, "limit": int64(first), "differentCity": differentCity})
+	recs, err := db.read(ctx, q, map[string]any{"keys": keys, "limit": int64(first), "differentCity": differentCity, "withTargets": true})
 	if err != nil {
 		return nil, err
 	}
@@ -304,10 +310,17 @@ RETURN a.key AS key, links`
 		links, _, _ := neo4j.GetRecordValue[[]any](r, "links")
 		for _, l := range links {
 			m, _ := l.(map[string]any)
-			out[k] = append(out[k], domain.SimilarLink{
+			link := domain.SimilarLink{
 				To: str(m, "to"), Score: f64(m, "score"), TextScore: f64(m, "text"), ThemeScore: f64(m, "theme"),
 				SharedThemes: strs(m, "themes"), SharedTerms: strs(m, "terms"), Reason: str(m, "reason"),
-			})
+			}
+			if t := sub(m, "target"); t != nil {
+				link.Target = toInitiative(t)
+			}
+			for _, t := range maps(m, "themeNodes") {
+				link.Themes = append(link.Themes, &domain.Theme{Slug: str(t, "slug"), Name: str(t, "name"), Description: str(t, "description")})
+			}
+			out[k] = append(out[k], link)
 		}
 	}
 	return out, nil
@@ -316,7 +329,7 @@ RETURN a.key AS key, links`
 // CitiesByIDs implements domain.ReadStore.
 func (db *DB) CitiesByIDs(ctx context.Context, ids []string) (map[string]*domain.City, error) {
 	recs, err := db.read(ctx, `UNWIND $ids AS id MATCH (c:City {id: id})
-RETURN c {.id, .name, .countryCode, .lat, .lon, .population} AS c`, map[string]any{"ids": ids})
+RETURN `+cityProjection+` AS c`, map[string]any{"ids": ids})
 	if err != nil {
 		return nil, err
 	}
@@ -366,7 +379,7 @@ CALL { WITH code
   MATCH (co:Country {code: code})<-[:LOCATED_IN]-(c:City)
   WITH c, COUNT { (c)<-[:IN_CITY]-(:Initiative) } AS n WHERE n > 0
   WITH c, n ORDER BY n DESC, c.name LIMIT $limit
-  RETURN collect(c {.id, .name, .countryCode, .lat, .lon, .population}) AS cities }
+  RETURN collect(` + cityProjection + `) AS cities }
 RETURN code, cities`
 	recs, err := db.read(ctx, q, map[string]any{"codes": codes, "limit": int64(first)})
 	if err != nil {
@@ -400,7 +413,7 @@ func (db *DB) Cities(ctx context.Context, countries []string, namePrefix string,
 	base := "MATCH (c:City) WHERE " + strings.Join(where, " AND ") + "\n"
 	q := base + `WITH c, COUNT { (c)<-[:IN_CITY]-(:Initiative) } AS n
 WITH c, n ORDER BY n DESC, c.name, c.id
-WITH collect(c {.id, .name, .countryCode, .lat, .lon, .population}) AS rows
+WITH collect(` + cityProjection + `) AS rows
 RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS cities`
 	recs, err := db.read(ctx, q, params)
 	if err != nil {

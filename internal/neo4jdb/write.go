@@ -53,12 +53,21 @@ func ValidateInitiative(in *domain.Initiative) error {
 	return nil
 }
 
+// storageFormat is part of every content hash: bump it when the way an
+// initiative is stored changes (e.g. a derived property), so the next
+// import rewrites every initiative once.
+const storageFormat = "2"
+
+// SortKey is the stored sort key of a title: folded, then the key, so it
+// is unique and an index on it gives a total order for stable paging.
+func SortKey(title, key string) string { return Fold(title) + "\x1f" + key }
+
 // hashInitiative is a content hash: an initiative whose hash is unchanged
 // is skipped by the next import, which makes re-runs and resumed runs
 // cheap.
 func hashInitiative(in *domain.Initiative) string {
 	b, _ := json.Marshal(in)
-	h := sha256.Sum256(b)
+	h := sha256.Sum256(append([]byte(storageFormat), b...))
 	return hex.EncodeToString(h[:12])
 }
 
@@ -134,7 +143,7 @@ func (db *DB) writeBatch(ctx context.Context, ins []*domain.Initiative, hashes m
 	for _, in := range ins {
 		su, sm := splitSources(in.Sources)
 		row := map[string]any{
-			"key": in.ID, "title": in.Title, "sortTitle": Fold(in.Title), "titleDerived": in.TitleDerived,
+			"key": in.ID, "title": in.Title, "sortTitle": SortKey(in.Title, in.ID), "titleDerived": in.TitleDerived,
 			"summary": in.Summary, "altTitles": nonNil(in.AltTitles), "covid": in.Covid, "su": su, "sm": sm,
 			"hash": hashes[in.ID], "bestYear": nil, "places": "",
 		}
