@@ -66,6 +66,9 @@ func (r *cityResolver) Population(ctx context.Context, obj *domain.City) (*int, 
 
 // InitiativeCount is the resolver for the initiativeCount field.
 func (r *cityResolver) InitiativeCount(ctx context.Context, obj *domain.City) (int, error) {
+	if obj.Count != nil {
+		return *obj.Count, nil
+	}
 	return loader.Load(ctx, loader.For(ctx).Count, loader.OwnerKey{Kind: domain.KindCity, Key: obj.ID})
 }
 
@@ -81,6 +84,9 @@ func (r *cityRankResolver) City(ctx context.Context, obj *domain.CityRank) (*dom
 
 // InitiativeCount is the resolver for the initiativeCount field.
 func (r *countryResolver) InitiativeCount(ctx context.Context, obj *domain.Country) (int, error) {
+	if obj.Count != nil {
+		return *obj.Count, nil
+	}
 	return loader.Load(ctx, loader.For(ctx).Count, loader.OwnerKey{Kind: domain.KindCountry, Key: obj.Code})
 }
 
@@ -579,6 +585,9 @@ func (r *similarInitiativeResolver) SharedTerms(ctx context.Context, obj *domain
 
 // InitiativeCount is the resolver for the initiativeCount field.
 func (r *themeResolver) InitiativeCount(ctx context.Context, obj *domain.Theme) (int, error) {
+	if obj.Count != nil {
+		return *obj.Count, nil
+	}
 	return loader.Load(ctx, loader.For(ctx).Count, loader.OwnerKey{Kind: domain.KindTheme, Key: obj.Slug})
 }
 

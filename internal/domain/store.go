@@ -12,12 +12,17 @@ type City struct {
 	// CountryName is set when the store read the country along with the
 	// city, so City.country needs no second query.
 	CountryName string
+	// Count is the number of initiatives when the store counted them
+	// along with the node (lists ranked by it); nil when it did not.
+	Count *int
 }
 
 // Country is an ISO 3166-1 country.
 type Country struct {
 	Code string
 	Name string
+	// Count: see City.Count.
+	Count *int
 }
 
 // Theme is a taxonomy theme.
@@ -25,6 +30,8 @@ type Theme struct {
 	Slug        string
 	Name        string
 	Description string
+	// Count: see City.Count.
+	Count *int
 }
 
 // AwardYear is one year of the Innovation in Politics Awards.

@@ -413,7 +413,8 @@ func (db *DB) Cities(ctx context.Context, countries []string, namePrefix string,
 	base := "MATCH (c:City) WHERE " + strings.Join(where, " AND ") + "\n"
 	q := base + `WITH c, COUNT { (c)<-[:IN_CITY]-(:Initiative) } AS n
 WITH c, n ORDER BY n DESC, c.name, c.id
-WITH collect(` + cityProjection + `) AS rows
+WITH collect(c {.id, .name, .countryCode, .lat, .lon, .population, count: n,
+  countryName: head([(c)-[:LOCATED_IN]->(co:Country) | co.name])}) AS rows
 RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS cities`
 	recs, err := db.read(ctx, q, params)
 	if err != nil {
@@ -427,7 +428,9 @@ RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS cities`
 	out := make([]*domain.City, 0, len(cs))
 	for _, c := range cs {
 		if m, ok := c.(map[string]any); ok {
-			out = append(out, toCity(m))
+			city := toCity(m)
+			city.Count = countOf(m)
+			out = append(out, city)
 		}
 	}
 	return out, int(total), nil
@@ -446,7 +449,7 @@ func (db *DB) countSimple(ctx context.Context, q string, params map[string]any) 
 func (db *DB) Countries(ctx context.Context, first, offset int) ([]*domain.Country, int, error) {
 	q := `MATCH (c:Country) WITH c, COUNT { (c)<-[:IN_COUNTRY]-(:Initiative) } AS n WHERE n > 0
 WITH c, n ORDER BY n DESC, c.name
-WITH collect(c {.code, .name}) AS rows
+WITH collect(c {.code, .name, count: n}) AS rows
 RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS page`
 	recs, err := db.read(ctx, q, map[string]any{"skip": int64(offset), "limit": int64(first)})
 	if err != nil || len(recs) == 0 {
@@ -457,7 +460,7 @@ RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS page`
 	out := make([]*domain.Country, 0, len(page))
 	for _, p := range page {
 		m, _ := p.(map[string]any)
-		out = append(out, &domain.Country{Code: str(m, "code"), Name: str(m, "name")})
+		out = append(out, &domain.Country{Code: str(m, "code"), Name: str(m, "name"), Count: countOf(m)})
 	}
 	return out, int(total), nil
 }
@@ -466,7 +469,7 @@ RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS page`
 func (db *DB) Themes(ctx context.Context, first, offset int) ([]*domain.Theme, int, error) {
 	q := `MATCH (t:Theme) WITH t, COUNT { (t)<-[:HAS_THEME]-(:Initiative) } AS n
 WITH t, n ORDER BY n DESC, t.slug
-WITH collect(t {.slug, .name, .description}) AS rows
+WITH collect(t {.slug, .name, .description, count: n}) AS rows
 RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS page`
 	recs, err := db.read(ctx, q, map[string]any{"skip": int64(offset), "limit": int64(first)})
 	if err != nil || len(recs) == 0 {
@@ -477,7 +480,7 @@ RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS page`
 	out := make([]*domain.Theme, 0, len(page))
 	for _, p := range page {
 		m, _ := p.(map[string]any)
-		out = append(out, &domain.Theme{Slug: str(m, "slug"), Name: str(m, "name"), Description: str(m, "description")})
+		out = append(out, &domain.Theme{Slug: str(m, "slug"), Name: str(m, "name"), Description: str(m, "description"), Count: countOf(m)})
 	}
 	return out, int(total), nil
 }
@@ -721,3 +724,13 @@ ORDER BY n DESC, a, b`
 
 // yearKey formats a year as an owner key.
 func yearKey(y int) string { return strconv.Itoa(y) }
+
+// countOf reads an optional "count" of a projection.
+func countOf(m map[string]any) *int {
+	v, ok := m["count"].(int64)
+	if !ok {
+		return nil
+	}
+	n := int(v)
+	return &n
+}
