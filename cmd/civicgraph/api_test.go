@@ -661,6 +661,40 @@ func TestCurationMutations(t *testing.T) {
 	if got := check.Initiative.themeSlugs(); !containsFold(got, "education-youth") || containsFold(got, "culture") {
 		t.Errorf("themes after link/unlink: %v", got)
 	}
+	// Link a city (one that has initiatives), then unlink it; the country stays.
+	var ranking struct {
+		CityRanking []struct{ City struct{ ID, Name string } } `json:"cityRanking"`
+	}
+	mustData(t, srv, `{ cityRanking(first: 1) { city { id name } } }`, nil, &ranking)
+	cityID := ranking.CityRanking[0].City.ID
+	var linked struct {
+		LinkCity struct {
+			City *struct {
+				City struct{ ID string }
+			}
+			Country *struct {
+				Country struct{ Code string }
+			}
+		} `json:"linkCity"`
+	}
+	r = post(t, srv, `mutation($id: ID!, $c: ID!) { linkCity(initiative: $id, city: $c) { city { city { id } } country { country { code } } } }`,
+		map[string]any{"id": id, "c": cityID}, auth...)
+	if err := json.Unmarshal(r.Data, &linked); err != nil || len(r.Errors) > 0 || linked.LinkCity.City == nil || linked.LinkCity.City.City.ID != cityID || linked.LinkCity.Country == nil {
+		t.Fatalf("linkCity: %+v %s", r.Errors, r.Data)
+	}
+	r = post(t, srv, `mutation($id: ID!) { unlinkCity(initiative: $id) { city { city { id } } country { country { code } } } }`, map[string]any{"id": id}, auth...)
+	var unlinked struct {
+		UnlinkCity struct {
+			City    *struct{} `json:"city"`
+			Country *struct{} `json:"country"`
+		} `json:"unlinkCity"`
+	}
+	if err := json.Unmarshal(r.Data, &unlinked); err != nil || len(r.Errors) > 0 || unlinked.UnlinkCity.City != nil || unlinked.UnlinkCity.Country == nil {
+		t.Fatalf("unlinkCity: %+v %s", r.Errors, r.Data)
+	}
+	if r := post(t, srv, `mutation($id: ID!) { linkCity(initiative: $id, city: "city/1") { key } }`, map[string]any{"id": id}, auth...); r.code() != "NOT_FOUND" {
+		t.Errorf("unknown city: %+v", r.Errors)
+	}
 	if r := post(t, srv, `mutation($id: ID!) { linkTheme(initiative: $id, theme: "no-such-theme") { key } }`, map[string]any{"id": id}, auth...); r.code() != "NOT_FOUND" {
 		t.Errorf("unknown theme: %+v", r.Errors)
 	}
