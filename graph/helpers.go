@@ -235,24 +235,6 @@ func (r *mutationResolver) reload(ctx context.Context, key string) (*domain.Init
 	return m[key], nil
 }
 
-// prefetchKeys loads the initiatives of keys in one batch and prefetches
-// what the selection at path asks of them.
-func (r *queryResolver) prefetchKeys(ctx context.Context, keys []string, path ...string) error {
-	if len(keys) == 0 {
-		return nil
-	}
-	found, err := r.Store.InitiativesByKeys(ctx, keys)
-	if err != nil {
-		return err
-	}
-	items := make([]*domain.Initiative, 0, len(found))
-	for _, k := range keys {
-		if in := found[k]; in != nil {
-			items = append(items, in)
-		}
-	}
-	return prefetchPath(ctx, r.Store, items, path...)
-}
 
 // selectsPage reports whether the current connection field selects its
 // edges or pageInfo; when it selects only totalCount or facets, the page

@@ -418,11 +418,13 @@ func (r *queryResolver) Search(ctx context.Context, query string, first *int) ([
 	if err != nil {
 		return nil, err
 	}
-	keys := make([]string, len(hits))
-	for i, h := range hits {
-		keys[i] = h.Key
+	items := make([]*domain.Initiative, 0, len(hits))
+	for _, h := range hits {
+		if h.Initiative != nil {
+			items = append(items, h.Initiative)
+		}
 	}
-	if err := r.prefetchKeys(ctx, keys, "initiative"); err != nil {
+	if err := prefetchPath(ctx, r.Store, items, "initiative"); err != nil {
 		return nil, err
 	}
 	out := make([]*domain.SearchHit, len(hits))
@@ -438,6 +440,11 @@ func (r *queryResolver) SimilarInitiatives(ctx context.Context, id string, first
 	if err != nil {
 		return nil, err
 	}
+	links, err := similar(ctx, key, first, 10, differentCity)
+	if err != nil || len(links) > 0 {
+		return links, err
+	}
+	// No links: tell an unknown initiative from one without neighbours.
 	in, err := loader.Load(ctx, loader.For(ctx).Initiative, key)
 	if err != nil {
 		return nil, err
@@ -445,15 +452,7 @@ func (r *queryResolver) SimilarInitiatives(ctx context.Context, id string, first
 	if in == nil {
 		return nil, domain.Errorf(domain.ENOTFOUND, "initiative %q not found", id)
 	}
-	links, err := similar(ctx, key, first, 10, differentCity)
-	if err != nil {
-		return nil, err
-	}
-	keys := make([]string, len(links))
-	for i, l := range links {
-		keys[i] = l.To
-	}
-	return links, r.prefetchKeys(ctx, keys, "initiative")
+	return links, nil
 }
 
 // SimilarCities is the resolver for the similarCities field.
@@ -544,6 +543,9 @@ func (r *queryResolver) ThemeCooccurrence(ctx context.Context, minCount *int) ([
 
 // Initiative is the resolver for the initiative field.
 func (r *searchHitResolver) Initiative(ctx context.Context, obj *domain.SearchHit) (*domain.Initiative, error) {
+	if obj.Initiative != nil {
+		return obj.Initiative, nil
+	}
 	return mustInitiative(ctx, obj.Key)
 }
 

@@ -104,6 +104,8 @@ type SearchHit struct {
 	Key          string
 	Score        float64
 	MatchedTerms []string
+	// Initiative is the hit, when the store read it along with the score.
+	Initiative *Initiative
 }
 
 // SimilarCity is a city with a theme-profile similarity.

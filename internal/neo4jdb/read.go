@@ -505,8 +505,8 @@ func (db *DB) Search(ctx context.Context, query string, first int) ([]domain.Sea
 	if len(terms) == 0 {
 		return nil, domain.Errorf(domain.EINVALID, "search query has no words")
 	}
-	recs, err := db.read(ctx, `CALL db.index.fulltext.queryNodes('`+FulltextIndex+`', $q, {limit: $limit}) YIELD node, score
-RETURN node.key AS key, score, node.title AS title, node.summary AS summary, node.places AS places
+	recs, err := db.read(ctx, `CALL db.index.fulltext.queryNodes('`+FulltextIndex+`', $q, {limit: $limit}) YIELD node AS i, score
+RETURN i.key AS key, score, i.places AS places, `+initiativeProjection+` AS i
 ORDER BY score DESC, key`, map[string]any{"q": LuceneQuery(query), "limit": int64(first)})
 	if err != nil {
 		return nil, err
@@ -515,10 +515,10 @@ ORDER BY score DESC, key`, map[string]any{"q": LuceneQuery(query), "limit": int6
 	for _, r := range recs {
 		k, _, _ := neo4j.GetRecordValue[string](r, "key")
 		s, _, _ := neo4j.GetRecordValue[float64](r, "score")
-		title, _, _ := neo4j.GetRecordValue[string](r, "title")
-		summary, _, _ := neo4j.GetRecordValue[string](r, "summary")
 		places, _, _ := neo4j.GetRecordValue[string](r, "places")
-		out = append(out, domain.SearchHit{Key: k, Score: s, MatchedTerms: matchedTerms(terms, title+" "+summary+" "+places)})
+		in := toInitiative(recordMap(r, "i"))
+		out = append(out, domain.SearchHit{Key: k, Score: s, Initiative: in,
+			MatchedTerms: matchedTerms(terms, in.Title+" "+in.Summary+" "+places)})
 	}
 	return out, nil
 }
