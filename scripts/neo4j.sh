@@ -15,6 +15,8 @@
 #   NEO4J_START_TIMEOUT  seconds to wait for Bolt (default 180)
 #   NEO4J_STOP_TIMEOUT   seconds to wait after SIGTERM before SIGKILL (default 60)
 #   NEO4J_JAVA_OPTS    extra JVM options (word-split)
+#   NEO4J_PLUGINS_DIR  if set, load procedure jars (e.g. APOC core) from this dir and allow apoc.*
+#                      (a relative path is taken from the repo root; unset: no plugins, as before)
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,6 +38,16 @@ STOP_TIMEOUT="${NEO4J_STOP_TIMEOUT:-60}"
 PID_FILE="$DIR/neo4j.pid"
 LOG_FILE="$DIR/neo4j.log"
 URI="bolt://127.0.0.1:$PORT"
+# Plugins (optional): their jars go on the classpath too, because APOC registers its
+# injectable components as kernel extensions, which embedded Neo4j finds only there.
+PLUGINS=()
+CLASSPATH_EXTRA=""
+if [[ -n "${NEO4J_PLUGINS_DIR:-}" ]]; then
+  PLUGINS_DIR="$NEO4J_PLUGINS_DIR"
+  case "$PLUGINS_DIR" in /*) ;; *) PLUGINS_DIR="$REPO_ROOT/$PLUGINS_DIR" ;; esac
+  PLUGINS=(--plugins "$PLUGINS_DIR")
+  CLASSPATH_EXTRA=":$PLUGINS_DIR/*"
+fi
 
 say() { echo "neo4j: $*"; }
 die() { echo "neo4j: error: $*" >&2; exit 1; }
@@ -183,8 +195,8 @@ cmd_start() {
   # shellcheck disable=SC2206
   [[ -n "${NEO4J_JAVA_OPTS:-}" ]] && jvm+=($NEO4J_JAVA_OPTS)
   echo "=== $(date -u +%FT%TZ) starting on $URI (heap $HEAP, pagecache $PAGECACHE)" >"$LOG_FILE"
-  nohup setsid java "${jvm[@]}" -cp "$RUNNER_LIB/*:$RUNNER_JAR" "$MAIN_CLASS" \
-    --dir "$DIR" --port "$PORT" --pagecache "$PAGECACHE" --tx-timeout "$TX_TIMEOUT" \
+  nohup setsid java "${jvm[@]}" -cp "$RUNNER_LIB/*:$RUNNER_JAR$CLASSPATH_EXTRA" "$MAIN_CLASS" \
+    --dir "$DIR" --port "$PORT" --pagecache "$PAGECACHE" --tx-timeout "$TX_TIMEOUT" ${PLUGINS[@]+"${PLUGINS[@]}"} \
     </dev/null >>"$LOG_FILE" 2>&1 9>&- &
   pid=$!
   echo "$pid" >"$PID_FILE"

@@ -3,6 +3,7 @@ package org.civicgraph.neo4jrunner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -20,21 +21,23 @@ import org.neo4j.logging.log4j.Log4jLogProvider;
 
 /**
  * Embedded Neo4j Community DBMS with a loopback-only Bolt connector, for local dev and tests.
- * Usage: Runner --dir DIR [--port 7687] [--pagecache 512m] [--tx-timeout 60s]
+ * Usage: Runner --dir DIR [--port 7687] [--pagecache 512m] [--tx-timeout 60s] [--plugins PLUGIN_DIR]
  * Data lives in DIR/data, Neo4j's own logs in DIR/logs. Prints "READY bolt://127.0.0.1:PORT" once up.
+ * With --plugins, procedure jars (e.g. APOC core, for the benchmark's @neo4j/graphql peer) are loaded
+ * from PLUGIN_DIR and apoc.* procedures are allowed; without it nothing changes.
  */
 public final class Runner {
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = new HashMap<>(Map.of("--port", "7687", "--pagecache", "512m", "--tx-timeout", "60s"));
         for (int i = 0; i + 1 < args.length; i += 2) opt.put(args[i], args[i + 1]);
         if (!opt.containsKey("--dir")) {
-            System.err.println("usage: Runner --dir DIR [--port 7687] [--pagecache 512m] [--tx-timeout 60s]");
+            System.err.println("usage: Runner --dir DIR [--port 7687] [--pagecache 512m] [--tx-timeout 60s] [--plugins PLUGIN_DIR]");
             System.exit(2);
         }
         long t0 = System.nanoTime();
         int port = Integer.parseInt(opt.get("--port"));
         SocketAddress bolt = new SocketAddress("127.0.0.1", port);
-        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(Path.of(opt.get("--dir")).toAbsolutePath())
+        DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(Path.of(opt.get("--dir")).toAbsolutePath())
                 .setUserLogProvider(new Log4jLogProvider(System.out, Level.INFO))
                 .setConfig(GraphDatabaseSettings.default_listen_address, new SocketAddress("127.0.0.1"))
                 .setConfig(GraphDatabaseSettings.default_advertised_address, new SocketAddress("127.0.0.1"))
@@ -48,8 +51,12 @@ public final class Runner {
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.parse(opt.get("--pagecache")))
                 .setConfig(GraphDatabaseSettings.transaction_timeout, parseDuration(opt.get("--tx-timeout")))
                 .setConfig(GraphDatabaseSettings.udc_enabled, false) // dbms.usage_report.enabled
-                .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0) // default 5s, twice per stop
-                .build();
+                .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0); // default 5s, twice per stop
+        if (opt.containsKey("--plugins")) {
+            builder.setConfig(GraphDatabaseSettings.plugin_dir, Path.of(opt.get("--plugins")).toAbsolutePath())
+                    .setConfig(GraphDatabaseSettings.procedure_unrestricted, List.of("apoc.*"));
+        }
+        DatabaseManagementService dbms = builder.build();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             long s0 = System.nanoTime();
