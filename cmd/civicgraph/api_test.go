@@ -164,6 +164,20 @@ func TestInitiativeFilters(t *testing.T) {
 	if de.Initiatives.TotalCount == 0 {
 		t.Fatal("no German initiatives")
 	}
+	// totalCount (an anchored count query) agrees with the page (an index
+	// walk) for single and combined filters.
+	for _, f := range []string{`{countries: ["DE"]}`, `{themes: ["participation"], countries: ["PL", "DE"]}`,
+		`{years: [2020, 2023], status: [FINALIST, WINNER]}`, `{cities: ["3093133"]}`, `{text: "city", themes: ["covid-19"]}`} {
+		var c struct{ Initiatives connection }
+		mustData(t, srv, `{ initiatives(first: 100, filter: `+f+`) { totalCount edges { node { key } } facets { status { value count } } } }`, nil, &c)
+		sum := 0
+		for _, b := range c.Initiatives.Facets.Status {
+			sum += b.Count
+		}
+		if c.Initiatives.TotalCount == 0 || c.Initiatives.TotalCount != len(c.Initiatives.Edges) || sum != c.Initiatives.TotalCount {
+			t.Errorf("filter %s: totalCount %d, page %d, status facets %d", f, c.Initiatives.TotalCount, len(c.Initiatives.Edges), sum)
+		}
+	}
 	var winners struct{ Initiatives connection }
 	mustData(t, srv, `{ initiatives(first: 100, filter: {status: [WINNER]}) { totalCount } }`, nil, &winners)
 	var winners2020 struct{ Initiatives connection }

@@ -25,14 +25,31 @@ func sortInitiativeLinks(in *domain.Initiative) {
 
 // filterQuery builds the MATCH/WHERE part for a filter from constant
 // fragments; values go to params. With a text condition the match starts
-// from the full-text index.
-func filterQuery(f domain.InitiativeFilter, params map[string]any) string {
+// from the full-text index. Without one, a page (anchored false) walks the
+// sortTitle index in order and stops at LIMIT, while counts and facets
+// (anchored true) start from the filter's most selective node — a city, a
+// theme, a country, a year — instead of visiting every initiative.
+func filterQuery(f domain.InitiativeFilter, params map[string]any, anchored bool) string {
 	var b strings.Builder
 	var where []string
-	if strings.TrimSpace(f.Text) != "" {
+	anchor := ""
+	switch {
+	case strings.TrimSpace(f.Text) != "":
 		params["ftq"] = LuceneQuery(f.Text)
 		b.WriteString("CALL db.index.fulltext.queryNodes('" + FulltextIndex + "', $ftq) YIELD node AS i, score\n")
-	} else {
+	case anchored && len(f.Cities) > 0:
+		anchor = "cities"
+		b.WriteString("MATCH (a:City)<-[:IN_CITY]-(i:Initiative) WHERE a.id IN $cities\nWITH DISTINCT i\n")
+	case anchored && len(f.Themes) > 0:
+		anchor = "themes"
+		b.WriteString("MATCH (a:Theme)<-[:HAS_THEME]-(i:Initiative) WHERE a.slug IN $themes\nWITH DISTINCT i\n")
+	case anchored && len(f.Countries) > 0:
+		anchor = "countries"
+		b.WriteString("MATCH (a:Country)<-[:IN_COUNTRY]-(i:Initiative) WHERE a.code IN $countries\nWITH DISTINCT i\n")
+	case anchored && len(f.Years) > 0:
+		anchor = "years"
+		b.WriteString("MATCH (a:AwardYear)<-[:AWARDED]-(i:Initiative) WHERE a.year IN $years\nWITH DISTINCT i\n")
+	default:
 		b.WriteString("MATCH (i:Initiative)\n")
 		// Lets the planner read the sortTitle index in order and stop at
 		// LIMIT instead of sorting every initiative.
@@ -40,15 +57,21 @@ func filterQuery(f domain.InitiativeFilter, params map[string]any) string {
 	}
 	if len(f.Themes) > 0 {
 		params["themes"] = f.Themes
-		where = append(where, "EXISTS { (i)-[:HAS_THEME]->(t:Theme) WHERE t.slug IN $themes }")
+		if anchor != "themes" {
+			where = append(where, "EXISTS { (i)-[:HAS_THEME]->(t:Theme) WHERE t.slug IN $themes }")
+		}
 	}
 	if len(f.Countries) > 0 {
 		params["countries"] = f.Countries
-		where = append(where, "EXISTS { (i)-[:IN_COUNTRY]->(c:Country) WHERE c.code IN $countries }")
+		if anchor != "countries" {
+			where = append(where, "EXISTS { (i)-[:IN_COUNTRY]->(c:Country) WHERE c.code IN $countries }")
+		}
 	}
 	if len(f.Cities) > 0 {
 		params["cities"] = f.Cities
-		where = append(where, "EXISTS { (i)-[:IN_CITY]->(c:City) WHERE c.id IN $cities }")
+		if anchor != "cities" {
+			where = append(where, "EXISTS { (i)-[:IN_CITY]->(c:City) WHERE c.id IN $cities }")
+		}
 	}
 	if len(f.Years) > 0 {
 		ys := make([]int64, len(f.Years))
@@ -56,7 +79,9 @@ func filterQuery(f domain.InitiativeFilter, params map[string]any) string {
 			ys[k] = int64(y)
 		}
 		params["years"] = ys
-		where = append(where, "EXISTS { (i)-[:AWARDED]->(y:AwardYear) WHERE y.year IN $years }")
+		if anchor != "years" {
+			where = append(where, "EXISTS { (i)-[:AWARDED]->(y:AwardYear) WHERE y.year IN $years }")
+		}
 	}
 	if len(f.Status) > 0 {
 		params["status"] = f.Status
@@ -75,7 +100,7 @@ func filterQuery(f domain.InitiativeFilter, params map[string]any) string {
 // Initiatives implements domain.ReadStore.
 func (db *DB) Initiatives(ctx context.Context, f domain.InitiativeFilter, o domain.InitiativeOrder, first, offset int) ([]*domain.Initiative, error) {
 	params := map[string]any{"skip": int64(offset), "limit": int64(first)}
-	q := filterQuery(f, params)
+	q := filterQuery(f, params, false)
 	dir := ""
 	if o.Desc {
 		dir = " DESC"
@@ -107,7 +132,7 @@ func (db *DB) Initiatives(ctx context.Context, f domain.InitiativeFilter, o doma
 // CountInitiatives implements domain.ReadStore with a count query.
 func (db *DB) CountInitiatives(ctx context.Context, f domain.InitiativeFilter) (int, error) {
 	params := map[string]any{}
-	q := filterQuery(f, params) + "RETURN count(i) AS n"
+	q := filterQuery(f, params, true) + "RETURN count(i) AS n"
 	if isEmptyFilter(f) {
 		q = "MATCH (i:Initiative) RETURN count(i) AS n" // served from the count store
 	}
@@ -127,7 +152,7 @@ func isEmptyFilter(f domain.InitiativeFilter) bool {
 // InitiativeFacets implements domain.ReadStore in one query.
 func (db *DB) InitiativeFacets(ctx context.Context, f domain.InitiativeFilter) (*domain.Facets, error) {
 	params := map[string]any{}
-	q := filterQuery(f, params) + `WITH collect(i) AS set
+	q := filterQuery(f, params, true) + `WITH collect(i) AS set
 CALL { WITH set UNWIND set AS i MATCH (i)-[:HAS_THEME]->(t:Theme)
        RETURN collect({v: t.slug, l: t.name, n: 0}) AS th0 }
 CALL { WITH set UNWIND set AS i OPTIONAL MATCH (i)-[:IN_COUNTRY]->(c:Country)
