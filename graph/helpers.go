@@ -251,3 +251,12 @@ func selectsPage(ctx context.Context) bool {
 	}
 	return false
 }
+
+// pageEdges wraps a page of nodes starting at offset into Relay edges.
+func pageEdges[N, E any](nodes []*N, offset int, edge func(cursor string, n *N) *E) []*E {
+	out := make([]*E, len(nodes))
+	for i, n := range nodes {
+		out[i] = edge(encodeCursor(offset+i), n)
+	}
+	return out
+}

@@ -351,10 +351,7 @@ func (r *queryResolver) Cities(ctx context.Context, countries []string, name *st
 	if err != nil {
 		return nil, err
 	}
-	edges := make([]*model.CityEdge, len(cs))
-	for i, c := range cs {
-		edges[i] = &model.CityEdge{Cursor: encodeCursor(off + i), Node: c}
-	}
+	edges := pageEdges(cs, off, func(cursor string, c *domain.City) *model.CityEdge { return &model.CityEdge{Cursor: cursor, Node: c} })
 	return &model.CityConnection{Edges: edges, PageInfo: pageInfo(off, len(cs), off+len(cs) < total), TotalCount: total}, nil
 }
 
@@ -372,10 +369,9 @@ func (r *queryResolver) Countries(ctx context.Context, first *int, after *string
 	if err != nil {
 		return nil, err
 	}
-	edges := make([]*model.CountryEdge, len(cs))
-	for i, c := range cs {
-		edges[i] = &model.CountryEdge{Cursor: encodeCursor(off + i), Node: c}
-	}
+	edges := pageEdges(cs, off, func(cursor string, c *domain.Country) *model.CountryEdge {
+		return &model.CountryEdge{Cursor: cursor, Node: c}
+	})
 	return &model.CountryConnection{Edges: edges, PageInfo: pageInfo(off, len(cs), off+len(cs) < total), TotalCount: total}, nil
 }
 
@@ -393,10 +389,9 @@ func (r *queryResolver) Themes(ctx context.Context, first *int, after *string) (
 	if err != nil {
 		return nil, err
 	}
-	edges := make([]*model.ThemeEdge, len(ts))
-	for i, t := range ts {
-		edges[i] = &model.ThemeEdge{Cursor: encodeCursor(off + i), Node: t}
-	}
+	edges := pageEdges(ts, off, func(cursor string, t *domain.Theme) *model.ThemeEdge {
+		return &model.ThemeEdge{Cursor: cursor, Node: t}
+	})
 	return &model.ThemeConnection{Edges: edges, PageInfo: pageInfo(off, len(ts), off+len(ts) < total), TotalCount: total}, nil
 }
 
