@@ -235,7 +235,6 @@ func (r *mutationResolver) reload(ctx context.Context, key string) (*domain.Init
 	return m[key], nil
 }
 
-
 // selectsPage reports whether the current connection field selects its
 // edges or pageInfo; when it selects only totalCount or facets, the page
 // itself is not fetched.

@@ -5,10 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 	"testing"
 
@@ -230,10 +228,10 @@ func TestLookupsAndNodes(t *testing.T) {
 		Initiative node
 		ByKey      node `json:"byKey"`
 		City       struct {
-			ID, Name         string
-			Latitude         float64 `json:"latitude"`
-			InitiativeCount  int     `json:"initiativeCount"`
-			Initiatives      connection
+			ID, Name        string
+			Latitude        float64 `json:"latitude"`
+			InitiativeCount int     `json:"initiativeCount"`
+			Initiatives     connection
 		}
 		Node struct {
 			ID   string `json:"id"`
@@ -860,14 +858,3 @@ func TestNoNPlusOne(t *testing.T) {
 		}
 	}
 }
-
-func sortedKeys(m map[string]int) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-var _ = fmt.Sprintf

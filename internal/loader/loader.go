@@ -67,28 +67,22 @@ func New(s domain.ReadStore) *Loaders {
 		Country:    dataloadgen.NewMappedLoader(s.CountriesByCodes, opts...),
 		Theme:      dataloadgen.NewMappedLoader(s.ThemesBySlugs, opts...),
 		Count: dataloadgen.NewMappedLoader(grouped(func(ctx context.Context, kind string, keys []OwnerKey) (map[OwnerKey]int, error) {
-			m, err := s.CountOf(ctx, kind, ownerKeys(keys))
+			m, err := s.CountOf(ctx, kind, keysOf(keys, func(k OwnerKey) string { return k.Key }))
 			return rekey(keys, m, func(k OwnerKey) string { return k.Key }), err
 		}, func(k OwnerKey) string { return k.Kind }), opts...),
 		InitiativesOf: dataloadgen.NewMappedLoader(grouped(func(ctx context.Context, _ PageKey, keys []PageKey) (map[PageKey][]*domain.Initiative, error) {
-			m, err := s.InitiativesOf(ctx, keys[0].Kind, pageOwnerKeys(keys), keys[0].First, keys[0].Offset)
+			m, err := s.InitiativesOf(ctx, keys[0].Kind, keysOf(keys, func(k PageKey) string { return k.Key }), keys[0].First, keys[0].Offset)
 			return rekey(keys, m, func(k PageKey) string { return k.Key }), err
-		}, func(k PageKey) PageKey { return PageKey{OwnerKey: OwnerKey{Kind: k.Kind}, First: k.First, Offset: k.Offset} }), opts...),
+		}, func(k PageKey) PageKey {
+			return PageKey{OwnerKey: OwnerKey{Kind: k.Kind}, First: k.First, Offset: k.Offset}
+		}), opts...),
 		Similar: dataloadgen.NewMappedLoader(grouped(func(ctx context.Context, g SimilarKey, keys []SimilarKey) (map[SimilarKey][]domain.SimilarLink, error) {
-			ids := make([]string, len(keys))
-			for i, k := range keys {
-				ids[i] = k.Key
-			}
-			m, err := s.SimilarOf(ctx, ids, g.First, g.DifferentCity)
+			m, err := s.SimilarOf(ctx, keysOf(keys, func(k SimilarKey) string { return k.Key }), g.First, g.DifferentCity)
 			return rekey(keys, m, func(k SimilarKey) string { return k.Key }), err
 		}, func(k SimilarKey) SimilarKey { return SimilarKey{First: k.First, DifferentCity: k.DifferentCity} }), opts...),
 		Winners: dataloadgen.NewMappedLoader(s.WinnersOf, opts...),
 		CitiesOf: dataloadgen.NewMappedLoader(grouped(func(ctx context.Context, first int, keys []CitiesKey) (map[CitiesKey][]*domain.City, error) {
-			codes := make([]string, len(keys))
-			for i, k := range keys {
-				codes[i] = k.Code
-			}
-			m, err := s.CitiesOfCountries(ctx, codes, first)
+			m, err := s.CitiesOfCountries(ctx, keysOf(keys, func(k CitiesKey) string { return k.Code }), first)
 			return rekey(keys, m, func(k CitiesKey) string { return k.Code }), err
 		}, func(k CitiesKey) int { return k.First }), opts...),
 	}
@@ -131,18 +125,11 @@ func rekey[K comparable, V any](keys []K, m map[string]V, key func(K) string) ma
 	return out
 }
 
-func ownerKeys(keys []OwnerKey) []string {
+// keysOf extracts the store keys of a batch of loader keys.
+func keysOf[K any](keys []K, key func(K) string) []string {
 	out := make([]string, len(keys))
 	for i, k := range keys {
-		out[i] = k.Key
-	}
-	return out
-}
-
-func pageOwnerKeys(keys []PageKey) []string {
-	out := make([]string, len(keys))
-	for i, k := range keys {
-		out[i] = k.Key
+		out[i] = key(k)
 	}
 	return out
 }
@@ -157,7 +144,9 @@ func Middleware(s domain.ReadStore, next http.Handler) http.Handler {
 }
 
 // With returns ctx carrying l.
-func With(ctx context.Context, l *Loaders) context.Context { return context.WithValue(ctx, ctxKey{}, l) }
+func With(ctx context.Context, l *Loaders) context.Context {
+	return context.WithValue(ctx, ctxKey{}, l)
+}
 
 // For returns the request's loaders; it panics if Middleware was not
 // installed, which is a wiring bug.

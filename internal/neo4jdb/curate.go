@@ -144,14 +144,9 @@ RETURN 1 AS ok`, map[string]any{"key": key, "theme": theme})
 	return err
 }
 
-// LinkCity implements domain.WriteStore.
+// LinkCity implements domain.WriteStore: the city (and its country)
+// become curated links, replacing any others.
 func (db *DB) LinkCity(ctx context.Context, key, cityID string) error {
-	_, err := db.UpsertLinkCity(ctx, key, cityID)
-	return err
-}
-
-// UpsertLinkCity sets the city (and its country) as curated links.
-func (db *DB) UpsertLinkCity(ctx context.Context, key, cityID string) (bool, error) {
 	ok, err := db.writeOne(ctx, `MATCH (i:Initiative {key: $key}), (c:City {id: $city})-[:LOCATED_IN]->(co:Country)
 CALL { WITH i OPTIONAL MATCH (i)-[old:IN_CITY|IN_COUNTRY]->() DELETE old }
 MERGE (i)-[r:IN_CITY]->(c) SET r.curated = true, r.confidence = 1.0, r.sourceUrls = ['curation:'], r.sourceMethods = ['curation']
@@ -159,9 +154,9 @@ MERGE (i)-[r2:IN_COUNTRY]->(co) SET r2.curated = true, r2.confidence = 1.0, r2.s
 SET i.cityCurated = true
 RETURN 1 AS ok`, map[string]any{"key": key, "city": cityID})
 	if err == nil && !ok {
-		return false, domain.Errorf(domain.ENOTFOUND, "initiative %q or city %q not found", key, cityID)
+		return domain.Errorf(domain.ENOTFOUND, "initiative %q or city %q not found", key, cityID)
 	}
-	return ok, err
+	return err
 }
 
 // UnlinkCity implements domain.WriteStore; the country link stays.

@@ -3,7 +3,6 @@ package neo4jdb
 import (
 	"context"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -746,9 +745,6 @@ ORDER BY n DESC, a, b`
 	}
 	return out, nil
 }
-
-// yearKey formats a year as an owner key.
-func yearKey(y int) string { return strconv.Itoa(y) }
 
 // countOf reads an optional "count" of a projection.
 func countOf(m map[string]any) *int {
