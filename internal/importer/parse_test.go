@@ -259,7 +259,10 @@ func FuzzParsePage(f *testing.F) {
 			}
 			return
 		}
-		lines := bytes.Count(data, []byte("\n")) + 1
+		// Lines as the parser numbers them: CRLF and a lone CR (old Mac
+		// files) both end a line.
+		norm := bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+		lines := bytes.Count(norm, []byte("\n")) + bytes.Count(norm, []byte("\r")) + 1
 		for _, e := range p.Entries {
 			if e.Line < 1 || e.Line > lines {
 				t.Fatalf("entry line %d outside 1..%d", e.Line, lines)
