@@ -39,22 +39,8 @@ func nodeMatch(globalID, varName string) (string, any, error) {
 // toGraphNode turns a Neo4j node into a drawable node with its global id.
 func toGraphNode(n dbtype.Node) domain.GraphNode { return graphNode(n.Labels, n.Props) }
 
-// graphProps is the projection graph queries return for a node `m`:
-// only what a drawing needs, not the summaries.
-const graphProps = `elementId(m) AS eid, labels(m) AS labels,
-  m {.key, .title, .bestYear, .id, .name, .lat, .lon, .countryCode, .code, .slug, .year} AS p`
-
-func graphNodeFromRecord(r *neo4j.Record) (string, domain.GraphNode) {
-	eid, _, _ := neo4j.GetRecordValue[string](r, "eid")
-	labels, _, _ := neo4j.GetRecordValue[[]any](r, "labels")
-	ls := make([]string, 0, len(labels))
-	for _, l := range labels {
-		if s, ok := l.(string); ok {
-			ls = append(ls, s)
-		}
-	}
-	return eid, graphNode(ls, recordMap(r, "p"))
-}
+// nodeProjection is the map projection of a node's drawing properties.
+const nodeProjection = `{.key, .title, .bestYear, .id, .name, .lat, .lon, .countryCode, .code, .slug, .year}`
 
 func graphNode(labels []string, p map[string]any) domain.GraphNode {
 	g := domain.GraphNode{Properties: map[string]string{}}
@@ -95,92 +81,104 @@ func edgeWeight(r dbtype.Relationship) float64 {
 // graphTypes are the relationship types a drawable graph may contain.
 const graphTypes = "IN_CITY|IN_COUNTRY|LOCATED_IN|HAS_THEME|AWARDED|SIMILAR"
 
-// Neighbourhood implements domain.ReadStore: breadth-first, one query per
-// level (depth ≤ 3 round trips), each level bounded by the remaining
-// node budget and preferring well-connected nodes; then one query for the
-// edges among the chosen nodes. Queries return only drawing properties.
+// maxNeighbourhoodDepth is the deepest walk Neighbourhood compiles a
+// statement for; the API bounds depth to the same value.
+const maxNeighbourhoodDepth = 3
+
+// neighbourhoodQueries holds one statement per depth (1..3), appended to a
+// MATCH binding the centre `c`. Each level is a subquery: the not-yet-seen
+// neighbours of the frontier, best connected first (degree desc, then
+// element id), cut to the remaining node budget; `truncated` is set when a
+// level had more than fits. Then the edges among the chosen nodes. The
+// whole walk is one round trip; the depth picks a constant string.
+var neighbourhoodQueries = func() map[int]string {
+	level := `
+CALL (seen, frontier, truncated) {
+  WITH * WHERE NOT truncated AND size(frontier) > 0 AND $limit - size(seen) > 0
+  UNWIND frontier AS f
+  MATCH (f)-[:` + graphTypes + `]-(m)
+  WHERE NOT m IN seen
+  WITH DISTINCT m
+  WITH m, COUNT { (m)--() } AS deg
+  ORDER BY deg DESC, elementId(m)
+  LIMIT $limit
+  RETURN collect(m) AS found
+}
+WITH seen, frontier, truncated, found, $limit - size(seen) AS budget
+WITH seen, truncated OR (size(frontier) > 0 AND (budget <= 0 OR size(found) > budget)) AS next_truncated,
+     CASE WHEN truncated OR budget <= 0 THEN [] ELSE found[..budget] END AS next
+WITH seen + next AS seen, next AS frontier, next_truncated AS truncated`
+	tail := `
+CALL (seen) {
+  UNWIND seen AS a
+  MATCH (a)-[r:` + graphTypes + `]->(b)
+  WHERE b IN seen
+  RETURN collect({a: elementId(a), b: elementId(b), t: type(r), w: coalesce(r.score, r.confidence, 1.0)}) AS rels
+}
+RETURN [m IN seen | {eid: elementId(m), labels: labels(m), p: m ` + nodeProjection + `}] AS nodes, rels, truncated`
+	m := map[int]string{}
+	for d := 1; d <= maxNeighbourhoodDepth; d++ {
+		m[d] = "\nWITH [c] AS seen, [c] AS frontier, false AS truncated" + strings.Repeat(level, d) + tail
+	}
+	return m
+}()
+
+// Neighbourhood implements domain.ReadStore: a bounded breadth-first walk
+// from one node, in one Cypher statement (see neighbourhoodQueries).
+// Queries return only drawing properties, not summaries.
 func (db *DB) Neighbourhood(ctx context.Context, id string, depth, limit int) (*domain.Graph, error) {
-	match, key, err := nodeMatch(id, "n")
+	match, key, err := nodeMatch(id, "c")
 	if err != nil {
 		return nil, err
 	}
-	recs, err := db.read(ctx, "MATCH "+strings.Replace(match, "(n:", "(m:", 1)+" RETURN "+graphProps, map[string]any{"nKey": key})
+	q, ok := neighbourhoodQueries[depth]
+	if !ok {
+		return nil, domain.Errorf(domain.EINVALID, "depth must be between 1 and %d", maxNeighbourhoodDepth)
+	}
+	if limit < 1 {
+		return nil, domain.Errorf(domain.EINVALID, "limit must be positive")
+	}
+	recs, err := db.read(ctx, "MATCH "+match+q, map[string]any{"cKey": key, "limit": int64(limit)})
 	if err != nil {
 		return nil, err
 	}
 	if len(recs) == 0 {
 		return nil, domain.Errorf(domain.ENOTFOUND, "node %q not found", id)
 	}
+	r := recs[0]
 	g := &domain.Graph{}
-	byEID := map[string]string{}
-	eid, centre := graphNodeFromRecord(recs[0])
-	byEID[eid] = centre.ID
-	ids := []string{eid}
-	g.Nodes = append(g.Nodes, centre)
-	frontier := []string{eid}
-	for level := 0; level < depth && len(frontier) > 0 && !g.Truncated; level++ {
-		budget := limit - len(g.Nodes)
-		if budget <= 0 {
-			g.Truncated = true
-			break
-		}
-		recs, err := db.read(ctx, `UNWIND $frontier AS fid
-MATCH (f) WHERE elementId(f) = fid
-MATCH (f)-[:`+graphTypes+`]-(m)
-WHERE NOT elementId(m) IN $seen
-WITH DISTINCT m
-WITH m, COUNT { (m)--() } AS deg
-ORDER BY deg DESC, elementId(m)
-LIMIT $budget
-RETURN `+graphProps, map[string]any{"frontier": frontier, "seen": ids, "budget": int64(budget + 1)})
-		if err != nil {
-			return nil, err
-		}
-		frontier = frontier[:0]
-		for k, r := range recs {
-			if k == budget {
-				g.Truncated = true
-				break
+	g.Truncated, _, _ = neo4j.GetRecordValue[bool](r, "truncated")
+	nodes, _, _ := neo4j.GetRecordValue[[]any](r, "nodes")
+	byEID := make(map[string]string, len(nodes))
+	for _, v := range nodes {
+		m, _ := v.(map[string]any)
+		eid, _ := m["eid"].(string)
+		labels, _ := m["labels"].([]any)
+		ls := make([]string, 0, len(labels))
+		for _, l := range labels {
+			if s, ok := l.(string); ok {
+				ls = append(ls, s)
 			}
-			eid, n := graphNodeFromRecord(r)
-			if _, ok := byEID[eid]; ok {
-				continue
-			}
-			byEID[eid] = n.ID
-			ids = append(ids, eid)
-			frontier = append(frontier, eid)
-			g.Nodes = append(g.Nodes, n)
 		}
+		p, _ := m["p"].(map[string]any)
+		n := graphNode(ls, p)
+		byEID[eid] = n.ID
+		g.Nodes = append(g.Nodes, n)
 	}
-	edges, err := db.edgesAmong(ctx, ids, byEID)
-	if err != nil {
-		return nil, err
-	}
-	g.Edges = edges
-	return g, nil
-}
-
-// edgesAmong returns the relationships between the given nodes, as ids.
-func (db *DB) edgesAmong(ctx context.Context, elementIDs []string, byEID map[string]string) ([]domain.GraphEdge, error) {
-	recs, err := db.read(ctx, `UNWIND $ids AS aid
-MATCH (a) WHERE elementId(a) = aid
-MATCH (a)-[r:`+graphTypes+`]->(b) WHERE elementId(b) IN $ids
-RETURN aid AS a, type(r) AS t, coalesce(r.score, r.confidence, 1.0) AS w, elementId(b) AS b`, map[string]any{"ids": elementIDs})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]domain.GraphEdge, 0, len(recs))
-	for _, rec := range recs {
-		a, _, _ := neo4j.GetRecordValue[string](rec, "a")
-		b, _, _ := neo4j.GetRecordValue[string](rec, "b")
-		t, _, _ := neo4j.GetRecordValue[string](rec, "t")
-		w, _, _ := neo4j.GetRecordValue[float64](rec, "w")
+	rels, _, _ := neo4j.GetRecordValue[[]any](r, "rels")
+	g.Edges = make([]domain.GraphEdge, 0, len(rels))
+	for _, v := range rels {
+		m, _ := v.(map[string]any)
+		a, _ := m["a"].(string)
+		b, _ := m["b"].(string)
+		t, _ := m["t"].(string)
+		w, _ := m["w"].(float64)
 		if w <= 0 {
 			w = 1
 		}
-		out = append(out, domain.GraphEdge{Source: byEID[a], Target: byEID[b], Type: t, Weight: w})
+		g.Edges = append(g.Edges, domain.GraphEdge{Source: byEID[a], Target: byEID[b], Type: t, Weight: w})
 	}
-	return out, nil
+	return g, nil
 }
 
 // connectionQueries are the shortest-path queries per maximum length; the
