@@ -47,7 +47,6 @@ const typeDefs = /* GraphQL */ `
     themeScore: Float
     sharedThemes: [String!]
     sharedTerms: [String!]
-    reason: String
   }
 
   type City @node {

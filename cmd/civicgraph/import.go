@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
@@ -139,7 +140,7 @@ Flags (each falls back to the environment variable shown):`)
 	}
 	if !o.noSimilarity {
 		sstart := time.Now()
-		n, err := precomputeSimilarity(ctx, db, tax)
+		n, err := precomputeSimilarity(ctx, db, log)
 		if err != nil {
 			return fmt.Errorf("similarity precompute: %w", err)
 		}
@@ -160,7 +161,8 @@ Flags (each falls back to the environment variable shown):`)
 
 // precomputeSimilarity reads every initiative from Neo4j (so curated and
 // user-added ones count too), computes the top-k links and stores them.
-func precomputeSimilarity(ctx context.Context, db *neo4jdb.DB, tax *themes.Taxonomy) (int, error) {
+func precomputeSimilarity(ctx context.Context, db *neo4jdb.DB, log *slog.Logger) (int, error) {
+	t0 := time.Now()
 	sdocs, err := db.SimilarityDocs(ctx)
 	if err != nil {
 		return 0, err
@@ -169,20 +171,22 @@ func precomputeSimilarity(ctx context.Context, db *neo4jdb.DB, tax *themes.Taxon
 	for i, d := range sdocs {
 		docs[i] = similarity.Doc{ID: d.Key, CityID: d.CityID, Title: d.Title, Summary: d.Summary, Themes: d.Themes}
 	}
-	names := map[string]string{}
-	for _, t := range tax.Themes() {
-		names[t.Slug] = t.Name
-	}
-	links := similarity.Compute(docs, similarity.Options{ThemeNames: names})
+	t1 := time.Now()
+	links := similarity.Compute(docs, similarity.Options{})
+	t2 := time.Now()
 	byFrom := make(map[string][]domain.SimilarLink, len(docs))
 	for _, d := range docs {
 		byFrom[d.ID] = nil // every initiative's old links are replaced, even with none
 	}
 	for _, l := range links {
 		byFrom[l.From] = append(byFrom[l.From], domain.SimilarLink{To: l.To, Score: l.Score, TextScore: l.TextScore,
-			ThemeScore: l.ThemeScore, SharedThemes: l.SharedThemes, SharedTerms: l.SharedTerms, Reason: l.Reason})
+			ThemeScore: l.ThemeScore, SharedThemes: l.SharedThemes, SharedTerms: l.SharedTerms})
 	}
-	return len(links), db.WriteSimilar(ctx, byFrom, 500)
+	err = db.WriteSimilar(ctx, byFrom, 500)
+	log.Info("similarity precompute", "initiatives", len(docs), "links", len(links),
+		"read", t1.Sub(t0).Round(time.Millisecond), "compute", t2.Sub(t1).Round(time.Millisecond),
+		"write", time.Since(t2).Round(time.Millisecond))
+	return len(links), err
 }
 
 func newBar(n int, w io.Writer) *progressbar.ProgressBar {

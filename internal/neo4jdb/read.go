@@ -8,6 +8,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/civicgraph/civicgraph/internal/domain"
+	"github.com/civicgraph/civicgraph/internal/similarity"
 )
 
 var _ domain.ReadStore = (*DB)(nil)
@@ -320,7 +321,7 @@ CALL { WITH a
   WITH b, s ORDER BY s.score DESC, b.key LIMIT $limit
   WITH b AS i, s
   RETURN collect({to: i.key, score: s.score, text: s.textScore, theme: s.themeScore,
-    themes: s.sharedThemes, terms: s.sharedTerms, reason: s.reason,
+    themes: s.sharedThemes, terms: s.sharedTerms,
     themeNodes: COLLECT { MATCH (t:Theme) WHERE t.slug IN s.sharedThemes RETURN t {.slug, .name, .description} },
     target: CASE WHEN $withTargets THEN ` + initiativeProjection + ` END}) AS links }
 RETURN a.key AS key, links`
@@ -336,14 +337,23 @@ RETURN a.key AS key, links`
 			m, _ := l.(map[string]any)
 			link := domain.SimilarLink{
 				To: str(m, "to"), Score: f64(m, "score"), TextScore: f64(m, "text"), ThemeScore: f64(m, "theme"),
-				SharedThemes: strs(m, "themes"), SharedTerms: strs(m, "terms"), Reason: str(m, "reason"),
+				SharedThemes: strs(m, "themes"), SharedTerms: strs(m, "terms"),
 			}
 			if t := sub(m, "target"); t != nil {
 				link.Target = toInitiative(t)
 			}
+			bySlug := map[string]*domain.Theme{}
 			for _, t := range maps(m, "themeNodes") {
-				link.Themes = append(link.Themes, &domain.Theme{Slug: str(t, "slug"), Name: str(t, "name"), Description: str(t, "description")})
+				bySlug[str(t, "slug")] = &domain.Theme{Slug: str(t, "slug"), Name: str(t, "name"), Description: str(t, "description")}
 			}
+			names := make([]string, 0, len(link.SharedThemes))
+			for _, slug := range link.SharedThemes { // stored order: by slug
+				if t := bySlug[slug]; t != nil {
+					link.Themes = append(link.Themes, t)
+					names = append(names, t.Name)
+				}
+			}
+			link.Reason = similarity.Reason(names, link.SharedTerms)
 			out[k] = append(out[k], link)
 		}
 	}

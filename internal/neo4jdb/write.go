@@ -307,7 +307,7 @@ func (db *DB) WriteSimilar(ctx context.Context, links map[string][]domain.Simila
 			ls := make([]map[string]any, 0, len(links[k]))
 			for _, l := range links[k] {
 				ls = append(ls, map[string]any{"to": l.To, "score": l.Score, "text": l.TextScore, "theme": l.ThemeScore,
-					"themes": nonNil(l.SharedThemes), "terms": nonNil(l.SharedTerms), "reason": l.Reason})
+					"themes": nonNil(l.SharedThemes), "terms": nonNil(l.SharedTerms)})
 			}
 			rows = append(rows, map[string]any{"from": k, "links": ls})
 		}
@@ -319,7 +319,7 @@ WITH a, row
 UNWIND row.links AS l
 MATCH (b:Initiative {key: l.to})
 CREATE (a)-[:SIMILAR {score: l.score, textScore: l.text, themeScore: l.theme,
-  sharedThemes: l.themes, sharedTerms: l.terms, reason: l.reason}]->(b)`, map[string]any{"rows": rows})
+  sharedThemes: l.themes, sharedTerms: l.terms}]->(b)`, map[string]any{"rows": rows})
 			return err
 		})
 		if err != nil {

@@ -69,8 +69,11 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // Doc is one initiative as similarity sees it.
@@ -93,11 +96,10 @@ type Link struct {
 	// SharedThemes are the theme slugs both have, sorted.
 	SharedThemes []string
 	// SharedTerms are up to three shared words contributing most to
-	// TextScore, as written in From's text.
+	// TextScore, as written in From's text. Reason turns them and the
+	// shared themes into the line users read; it is not stored, so the
+	// wording can change without a new import.
 	SharedTerms []string
-	// Reason is one line for users, e.g. `Shares themes COVID-19 response;
-	// both mention "volunteers", "neighbourhood"`.
-	Reason string
 }
 
 // Options tunes Compute. The zero value gives the defaults.
@@ -121,9 +123,6 @@ type Options struct {
 	// MaxDF is the document frequency above which a term is not indexed.
 	// Default: 5% of documents, clamped to [50, 200], so a small corpus indexes every term.
 	MaxDF int
-	// ThemeNames maps theme slugs to display names for Reason; a slug
-	// without a name is shown as is.
-	ThemeNames map[string]string
 }
 
 // Defaults.
@@ -315,92 +314,160 @@ func ComputeStats(docs []Doc, opt Options) ([]Link, Stats) {
 		}
 	}
 
-	wTheme := opt.ThemeWeight
-	wText := 1 - wTheme
-	acc := make([]float64, n)
-	mark := make([]bool, n)
-	var touched []int32
-	var cands []cand
+	// Each document's links depend only on the shared, now read-only
+	// index, so documents are scored by one worker per CPU, each with its
+	// own scratch space; results are joined in document order, so the
+	// output does not depend on the number of workers.
+	ix := &index{ds: ds, postings: postings, themeDocs: themeDocs, opt: opt}
+	perDoc := make([][]Link, n)
+	workers := min(runtime.GOMAXPROCS(0), max(1, n/minDocsPerWorker))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	ws := make([]*worker, workers)
+	for w := range ws {
+		ws[w] = newWorker(n)
+		wg.Add(1)
+		go func(wk *worker) {
+			defer wg.Done()
+			for {
+				start := int(next.Add(docsPerClaim)) - docsPerClaim
+				if start >= n {
+					return
+				}
+				for i := start; i < min(start+docsPerClaim, n); i++ {
+					perDoc[i] = ix.linksOf(i, wk)
+				}
+			}
+		}(ws[w])
+	}
+	wg.Wait()
+	for _, wk := range ws {
+		st.PostingsVisited += wk.st.PostingsVisited
+		st.Candidates += wk.st.Candidates
+		st.PairsScored += wk.st.PairsScored
+	}
 	var links []Link
-	other := &linkHeap{}
-	same := &linkHeap{}
-
-	for i := range ds {
-		d := &ds[i]
-		touched = touched[:0]
-		touch := func(j int32) {
-			if !mark[j] {
-				mark[j] = true
-				touched = append(touched, j)
-			}
-		}
-		for _, tw := range d.vec {
-			for _, p := range postings[tw.term] {
-				st.PostingsVisited++
-				if int(p.term) == i {
-					continue
-				}
-				acc[p.term] += tw.w * p.w
-				touch(p.term)
-			}
-		}
-		if len(d.themes) > 0 {
-			budget := max(1, opt.MaxCandidates/len(d.themes))
-			for _, th := range d.themes {
-				list := themeDocs[th]
-				pos := sort.Search(len(list), func(k int) bool { return list[k] >= int32(i) })
-				for k := 1; k <= min(budget, len(list)-1); k++ {
-					st.PostingsVisited++
-					touch(list[(pos+k)%len(list)])
-				}
-			}
-		}
-		st.Candidates += len(touched)
-
-		cands = cands[:0]
-		for _, j := range touched {
-			th := jaccard(d.mask, ds[j].mask)
-			cands = append(cands, cand{doc: j, text: acc[j], theme: th, est: wText*acc[j] + wTheme*th})
-			acc[j], mark[j] = 0, false
-		}
-		if len(cands) > opt.MaxCandidates {
-			selectTop(cands, opt.MaxCandidates)
-			cands = cands[:opt.MaxCandidates]
-		}
-
-		*other, *same = (*other)[:0], (*same)[:0]
-		for _, c := range cands {
-			e := &ds[c.doc]
-			st.PairsScored++
-			// The index gave the dot product over indexed terms exactly;
-			// add the part over the common terms it left out.
-			text := min(c.text+dot(d.common, e.common), 1)
-			theme := c.theme
-			score := wText*text + wTheme*theme
-			if score <= 0 || score < opt.MinScore {
-				continue
-			}
-			sc := d.CityID != "" && d.CityID == e.CityID
-			h, k := other, opt.K
-			if sc {
-				h, k = same, opt.SameCityK
-			}
-			l := scored{to: c.doc, id: e.ID, score: score, text: text, theme: theme, sameCity: sc}
-			if h.Len() < k {
-				heap.Push(h, l)
-			} else if k > 0 && better(l, (*h)[0]) {
-				(*h)[0] = l
-				heap.Fix(h, 0)
-			}
-		}
-		kept := append(append([]scored(nil), *other...), *same...)
-		sort.Slice(kept, func(a, b int) bool { return better(kept[a], kept[b]) })
-		for _, l := range kept {
-			links = append(links, makeLink(d, &ds[l.to], l, opt.ThemeNames))
-		}
+	for _, ls := range perDoc {
+		links = append(links, ls...)
 	}
 	st.Links = len(links)
 	return links, st
+}
+
+// Work sharing between the scoring workers: documents are claimed in
+// runs of docsPerClaim; small inputs use one worker.
+const (
+	docsPerClaim     = 64
+	minDocsPerWorker = 256
+)
+
+// index is what scoring a document reads; it is not changed while
+// workers use it.
+type index struct {
+	ds        []doc
+	postings  [][]weighted
+	themeDocs map[string][]int32
+	opt       Options
+}
+
+// worker is one scoring goroutine's scratch space and counters.
+type worker struct {
+	acc         []float64
+	mark        []bool
+	touched     []int32
+	cands       []cand
+	other, same linkHeap
+	st          Stats
+}
+
+func newWorker(n int) *worker {
+	return &worker{acc: make([]float64, n), mark: make([]bool, n)}
+}
+
+// linksOf returns document i's kept links, best first.
+func (ix *index) linksOf(i int, w *worker) []Link {
+	ds, opt := ix.ds, ix.opt
+	wTheme := opt.ThemeWeight
+	wText := 1 - wTheme
+	d := &ds[i]
+	w.touched = w.touched[:0]
+	touch := func(j int32) {
+		if !w.mark[j] {
+			w.mark[j] = true
+			w.touched = append(w.touched, j)
+		}
+	}
+	for _, tw := range d.vec {
+		for _, p := range ix.postings[tw.term] {
+			w.st.PostingsVisited++
+			if int(p.term) == i {
+				continue
+			}
+			w.acc[p.term] += tw.w * p.w
+			touch(p.term)
+		}
+	}
+	if len(d.themes) > 0 {
+		budget := max(1, opt.MaxCandidates/len(d.themes))
+		for _, th := range d.themes {
+			list := ix.themeDocs[th]
+			pos := sort.Search(len(list), func(k int) bool { return list[k] >= int32(i) })
+			for k := 1; k <= min(budget, len(list)-1); k++ {
+				w.st.PostingsVisited++
+				touch(list[(pos+k)%len(list)])
+			}
+		}
+	}
+	w.st.Candidates += len(w.touched)
+
+	cands := w.cands[:0]
+	for _, j := range w.touched {
+		th := jaccard(d.mask, ds[j].mask)
+		cands = append(cands, cand{doc: j, text: w.acc[j], theme: th, est: wText*w.acc[j] + wTheme*th})
+		w.acc[j], w.mark[j] = 0, false
+	}
+	if len(cands) > opt.MaxCandidates {
+		selectTop(cands, opt.MaxCandidates)
+		cands = cands[:opt.MaxCandidates]
+	}
+	w.cands = cands
+
+	other, same := &w.other, &w.same
+	*other, *same = (*other)[:0], (*same)[:0]
+	for _, c := range cands {
+		e := &ds[c.doc]
+		w.st.PairsScored++
+		// The index gave the dot product over indexed terms exactly;
+		// add the part over the common terms it left out.
+		text := min(c.text+dot(d.common, e.common), 1)
+		theme := c.theme
+		score := wText*text + wTheme*theme
+		if score <= 0 || score < opt.MinScore {
+			continue
+		}
+		sc := d.CityID != "" && d.CityID == e.CityID
+		h, k := other, opt.K
+		if sc {
+			h, k = same, opt.SameCityK
+		}
+		l := scored{to: c.doc, id: e.ID, score: score, text: text, theme: theme, sameCity: sc}
+		if h.Len() < k {
+			heap.Push(h, l)
+		} else if k > 0 && better(l, (*h)[0]) {
+			(*h)[0] = l
+			heap.Fix(h, 0)
+		}
+	}
+	if other.Len()+same.Len() == 0 {
+		return nil
+	}
+	kept := append(append(make([]scored, 0, other.Len()+same.Len()), *other...), *same...)
+	sort.Slice(kept, func(a, b int) bool { return better(kept[a], kept[b]) })
+	links := make([]Link, 0, len(kept))
+	for _, l := range kept {
+		links = append(links, makeLink(d, &ds[l.to], l))
+	}
+	return links
 }
 
 // prepare copies docs sorted by ID, drops duplicate IDs and normalises
@@ -544,7 +611,7 @@ func (h *linkHeap) Pop() any {
 	return x
 }
 
-func makeLink(a, b *doc, s scored, names map[string]string) Link {
+func makeLink(a, b *doc, s scored) Link {
 	l := Link{
 		From: a.ID, To: b.ID, Score: s.score, TextScore: s.text, ThemeScore: s.theme, SameCity: s.sameCity,
 	}
@@ -586,21 +653,16 @@ func makeLink(a, b *doc, s scored, names map[string]string) Link {
 	for _, c := range cs[:min(len(cs), sharedTermsShown)] {
 		l.SharedTerms = append(l.SharedTerms, a.surface[c.term])
 	}
-	l.Reason = reason(l.SharedThemes, l.SharedTerms, names)
 	return l
 }
 
 // reason writes the one-line explanation shown to users.
-func reason(themes, terms []string, names map[string]string) string {
+// Reason is the one line users read about a link, e.g. `Shares themes
+// COVID-19 response; both mention "volunteers", "neighbourhood"`, from the
+// shared themes' display names and the shared terms.
+func Reason(themeNames, terms []string) string {
 	var parts []string
-	if len(themes) > 0 {
-		ns := make([]string, len(themes))
-		for i, t := range themes {
-			ns[i] = t
-			if n, ok := names[t]; ok && n != "" {
-				ns[i] = n
-			}
-		}
+	if ns := themeNames; len(ns) > 0 {
 		word := "themes"
 		if len(ns) == 1 {
 			word = "theme"

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -54,7 +55,7 @@ func linksFrom(links []similarity.Link, from string) []similarity.Link {
 }
 
 func TestCompute(t *testing.T) {
-	links := similarity.Compute(smallCorpus(), similarity.Options{ThemeNames: names})
+	links := similarity.Compute(smallCorpus(), similarity.Options{})
 
 	t.Run("covid volunteer platforms are each other's top link", func(t *testing.T) {
 		for _, pair := range [][2]string{{"leuven-helps", "gdansk-helps"}, {"gdansk-helps", "leuven-helps"}} {
@@ -76,8 +77,12 @@ func TestCompute(t *testing.T) {
 			if !strings.Contains(joined, "volunteers") && !strings.Contains(joined, "neighbours") {
 				t.Errorf("SharedTerms = %v", l.SharedTerms)
 			}
-			if !strings.HasPrefix(l.Reason, "Shares themes COVID-19 response, Social inclusion & community; both mention \"") {
-				t.Errorf("Reason = %q", l.Reason)
+			var ns []string
+			for _, th := range l.SharedThemes {
+				ns = append(ns, names[th])
+			}
+			if r := similarity.Reason(ns, l.SharedTerms); !strings.HasPrefix(r, "Shares themes COVID-19 response, Social inclusion & community; both mention \"") {
+				t.Errorf("Reason = %q", r)
 			}
 		}
 	})
@@ -110,7 +115,7 @@ func TestCompute(t *testing.T) {
 
 	t.Run("links are valid", func(t *testing.T) {
 		for _, l := range links {
-			if l.From == l.To || l.Score < similarity.DefaultMinScore || l.Score > 1+1e-9 || l.Reason == "" {
+			if l.From == l.To || l.Score < similarity.DefaultMinScore || l.Score > 1+1e-9 || len(l.SharedThemes)+len(l.SharedTerms) == 0 {
 				t.Errorf("bad link %+v", l)
 			}
 		}
@@ -169,6 +174,39 @@ func TestDeterministic(t *testing.T) {
 	for range 2 {
 		if got := similarity.Compute(shuffled, similarity.Options{}); !reflect.DeepEqual(got, want) {
 			t.Fatal("output depends on input order or run")
+		}
+	}
+}
+
+// TestSameWithAnyWorkerCount checks the parallel scoring: one worker and
+// several give the same links and the same work counts.
+func TestSameWithAnyWorkerCount(t *testing.T) {
+	docs := synthetic(3000, 2)
+	prev := runtime.GOMAXPROCS(1)
+	want, wantSt := similarity.ComputeStats(docs, similarity.Options{})
+	runtime.GOMAXPROCS(4)
+	got, gotSt := similarity.ComputeStats(docs, similarity.Options{})
+	runtime.GOMAXPROCS(prev)
+	if len(want) == 0 || !reflect.DeepEqual(got, want) {
+		t.Fatalf("4 workers gave %d links, 1 worker %d; or they differ", len(got), len(want))
+	}
+	if gotSt != wantSt {
+		t.Errorf("stats differ: 4 workers %+v, 1 worker %+v", gotSt, wantSt)
+	}
+}
+
+func TestReason(t *testing.T) {
+	for _, c := range []struct {
+		themes, terms []string
+		want          string
+	}{
+		{[]string{"Climate"}, []string{"river", "robot"}, `Shares theme Climate; both mention "river", "robot"`},
+		{[]string{"A", "B"}, nil, "Shares themes A, B"},
+		{nil, []string{"bike"}, `Both mention "bike"`},
+		{nil, nil, "Similar wording"},
+	} {
+		if got := similarity.Reason(c.themes, c.terms); got != c.want {
+			t.Errorf("Reason(%v, %v) = %q, want %q", c.themes, c.terms, got, c.want)
 		}
 	}
 }
