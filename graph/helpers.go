@@ -27,26 +27,52 @@ func pageSize(first *int, def, limit int) (int, error) {
 	return *first, nil
 }
 
-// Cursors are opaque offsets: base64("o:<index>"). Offsets keep cursors
-// stable for a fixed order and need no server state.
+// Cursors are opaque and need no server state. Two kinds:
+//   - base64("o:<index>"): an offset, for orders without a unique indexed
+//     key (year, city, relevance) and for nested lists;
+//   - base64("k:<index>:<sort key>"): keyset, for initiatives in title
+//     order; the next page starts after that key with an index seek, so
+//     deep pages cost no SKIP and concurrent writes neither skip nor
+//     repeat items. The index only numbers edges (hasPreviousPage).
+//
+// A keyset cursor given to another order falls back to its index.
 func encodeCursor(i int) string {
 	return base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(i)))
 }
 
+func encodeKeysetCursor(i int, sortKey string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("k:" + strconv.Itoa(i) + ":" + sortKey))
+}
+
 // offsetAfter returns the offset of the item following the cursor.
 func offsetAfter(after *string) (int, error) {
+	off, _, err := cursorAfter(after)
+	return off, err
+}
+
+// cursorAfter returns the offset of the item following the cursor and,
+// for a keyset cursor, the sort key to continue after.
+func cursorAfter(after *string) (offset int, sortKey string, err error) {
 	if after == nil || *after == "" {
-		return 0, nil
+		return 0, "", nil
 	}
+	bad := domain.Errorf(domain.EINVALID, "malformed cursor %q", *after)
 	raw, err := base64.RawURLEncoding.DecodeString(*after)
-	if err != nil || !strings.HasPrefix(string(raw), "o:") {
-		return 0, domain.Errorf(domain.EINVALID, "malformed cursor %q", *after)
+	if err != nil || len(raw) < 3 || (raw[0] != 'o' && raw[0] != 'k') || raw[1] != ':' {
+		return 0, "", bad
 	}
-	n, err := strconv.Atoi(string(raw[2:]))
+	num := string(raw[2:])
+	if raw[0] == 'k' {
+		var ok bool
+		if num, sortKey, ok = strings.Cut(num, ":"); !ok || sortKey == "" {
+			return 0, "", bad
+		}
+	}
+	n, err := strconv.Atoi(num)
 	if err != nil || n < 0 || n > 10_000_000 {
-		return 0, domain.Errorf(domain.EINVALID, "malformed cursor %q", *after)
+		return 0, "", bad
 	}
-	return n + 1, nil
+	return n + 1, sortKey, nil
 }
 
 func pageInfo(offset, n int, hasNext bool) *model.PageInfo {
@@ -60,7 +86,8 @@ func pageInfo(offset, n int, hasNext bool) *model.PageInfo {
 
 // initiativeConnection builds a connection from a page fetched with
 // first+1 items (the extra one tells whether a next page exists).
-func initiativeConnection(items []*domain.Initiative, first, offset int,
+// With keyset set, edge cursors carry each item's sort key.
+func initiativeConnection(items []*domain.Initiative, first, offset int, keyset bool,
 	count func(context.Context) (int, error), facets func(context.Context) (*domain.Facets, error)) *model.InitiativeConnection {
 	hasNext := len(items) > first
 	if hasNext {
@@ -68,9 +95,17 @@ func initiativeConnection(items []*domain.Initiative, first, offset int,
 	}
 	edges := make([]*model.InitiativeEdge, len(items))
 	for i, it := range items {
-		edges[i] = &model.InitiativeEdge{Cursor: encodeCursor(offset + i), Node: it}
+		c := encodeCursor(offset + i)
+		if keyset && it.SortKey != "" {
+			c = encodeKeysetCursor(offset+i, it.SortKey)
+		}
+		edges[i] = &model.InitiativeEdge{Cursor: c, Node: it}
 	}
-	return &model.InitiativeConnection{Edges: edges, PageInfo: pageInfo(offset, len(items), hasNext), Count: count, FacetsFn: facets}
+	pi := pageInfo(offset, len(items), hasNext)
+	if len(edges) > 0 {
+		pi.StartCursor, pi.EndCursor = &edges[0].Cursor, &edges[len(edges)-1].Cursor
+	}
+	return &model.InitiativeConnection{Edges: edges, PageInfo: pi, Count: count, FacetsFn: facets}
 }
 
 // ownerConnection is the connection of a city's, country's, theme's or
@@ -97,7 +132,7 @@ func ownerConnection(ctx context.Context, s domain.ReadStore, kind, key string, 
 	if err := prefetchPath(ctx, s, items, "edges", "node"); err != nil {
 		return nil, err
 	}
-	return initiativeConnection(items, n, off, count, nil), nil
+	return initiativeConnection(items, n, off, false, count, nil), nil
 }
 
 func sourcePtrs(ss []domain.Source) []*domain.Source {

@@ -294,7 +294,7 @@ func (r *queryResolver) Initiatives(ctx context.Context, filter *model.Initiativ
 	if err != nil {
 		return nil, err
 	}
-	off, err := offsetAfter(after)
+	off, afterKey, err := cursorAfter(after)
 	if err != nil {
 		return nil, err
 	}
@@ -307,6 +307,10 @@ func (r *queryResolver) Initiatives(ctx context.Context, filter *model.Initiativ
 		o.Field = string(orderBy.Field)
 		o.Desc = orderBy.Direction != nil && *orderBy.Direction == model.OrderDirectionDesc
 	}
+	keyset := o.Keyset(f)
+	if keyset {
+		o.AfterSortKey = afterKey
+	}
 	var items []*domain.Initiative
 	if selectsPage(ctx) { // totalCount or facets alone need no page
 		if items, err = r.Store.Initiatives(ctx, f, o, n+1, off); err != nil {
@@ -316,7 +320,7 @@ func (r *queryResolver) Initiatives(ctx context.Context, filter *model.Initiativ
 			return nil, err
 		}
 	}
-	return initiativeConnection(items, n, off,
+	return initiativeConnection(items, n, off, keyset,
 		func(ctx context.Context) (int, error) { return r.Store.CountInitiatives(ctx, f) },
 		func(ctx context.Context) (*domain.Facets, error) { return r.Store.InitiativeFacets(ctx, f) }), nil
 }

@@ -118,4 +118,8 @@ type Initiative struct {
 	// Covid marks COVID-19 measures from the showroom's coronavirus pages;
 	// they are not award entries.
 	Covid bool `json:"covid,omitempty"`
+	// SortKey is the stored title sort key (folded title, then the key;
+	// unique), set when read from the store; keyset cursors carry it. It
+	// is not part of the content.
+	SortKey string `json:"-"`
 }

@@ -1,6 +1,9 @@
 package domain
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // City is a gazetteer city that has (or may have) initiatives.
 type City struct {
@@ -61,6 +64,19 @@ const (
 type InitiativeOrder struct {
 	Field string
 	Desc  bool
+	// AfterSortKey, for title order (see Keyset), starts the page after
+	// the initiative with this sort key (keyset paging: an index seek,
+	// however deep the page, and no item skipped or repeated when others
+	// are added or removed meanwhile). The offset passed with it is then
+	// ignored.
+	AfterSortKey string
+}
+
+// Keyset reports whether pages in this order, with this filter, are in
+// title order and so can continue after a sort key (see AfterSortKey).
+// Year, city and relevance orders page by offset.
+func (o InitiativeOrder) Keyset(f InitiativeFilter) bool {
+	return o.Field == OrderTitle || (o.Field == "" && strings.TrimSpace(f.Text) == "")
 }
 
 // FacetCount is one facet bucket.

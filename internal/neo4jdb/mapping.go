@@ -88,7 +88,7 @@ func splitSources(ss []domain.Source) (urls, methods []string) {
 
 // initiativeProjection returns an initiative `i` with its links as one map.
 const initiativeProjection = `i {
-  .key, .title, .titleDerived, .summary, .altTitles, .covid, su: i.sourceUrls, sm: i.sourceMethods,
+  .key, .sortTitle, .title, .titleDerived, .summary, .altTitles, .covid, su: i.sourceUrls, sm: i.sourceMethods,
   city: head([(i)-[r:IN_CITY]->(c:City) | c {.id, .name, .countryCode, .lat, .lon, .population,
         countryName: head([(c)-[:LOCATED_IN]->(co:Country) | co.name]),
         confidence: r.confidence, evidence: r.evidence, su: r.sourceUrls, sm: r.sourceMethods}]),
@@ -104,6 +104,7 @@ func toInitiative(m map[string]any) *domain.Initiative {
 	in := &domain.Initiative{
 		ID:           str(m, "key"),
 		Title:        str(m, "title"),
+		SortKey:      str(m, "sortTitle"),
 		TitleDerived: boolean(m, "titleDerived"),
 		Summary:      str(m, "summary"),
 		AltTitles:    strs(m, "altTitles"),

@@ -29,9 +29,9 @@ func sortInitiativeLinks(in *domain.Initiative) {
 // sortTitle index in order and stops at LIMIT, while counts and facets
 // (anchored true) start from the filter's most selective node — a city, a
 // theme, a country, a year — instead of visiting every initiative.
-func filterQuery(f domain.InitiativeFilter, params map[string]any, anchored bool) string {
+func filterQuery(f domain.InitiativeFilter, params map[string]any, anchored bool, extra ...string) string {
 	var b strings.Builder
-	var where []string
+	where := append([]string(nil), extra...)
 	anchor := ""
 	switch {
 	case strings.TrimSpace(f.Text) != "":
@@ -100,7 +100,16 @@ func filterQuery(f domain.InitiativeFilter, params map[string]any, anchored bool
 // Initiatives implements domain.ReadStore.
 func (db *DB) Initiatives(ctx context.Context, f domain.InitiativeFilter, o domain.InitiativeOrder, first, offset int) ([]*domain.Initiative, error) {
 	params := map[string]any{"skip": int64(offset), "limit": int64(first)}
-	q := filterQuery(f, params, false)
+	var keyset []string
+	if o.AfterSortKey != "" && o.Keyset(f) {
+		params["after"], params["skip"] = o.AfterSortKey, int64(0)
+		if o.Desc {
+			keyset = append(keyset, "i.sortTitle < $after")
+		} else {
+			keyset = append(keyset, "i.sortTitle > $after")
+		}
+	}
+	q := filterQuery(f, params, false, keyset...)
 	dir := ""
 	if o.Desc {
 		dir = " DESC"

@@ -1,0 +1,43 @@
+package graph
+
+import (
+	"encoding/base64"
+	"testing"
+
+	"github.com/civicgraph/civicgraph/internal/domain"
+)
+
+func TestCursorAfter(t *testing.T) {
+	enc := func(s string) *string { c := base64.RawURLEncoding.EncodeToString([]byte(s)); return &c }
+	for _, c := range []struct {
+		in      *string
+		offset  int
+		sortKey string
+	}{
+		{nil, 0, ""},
+		{enc("o:0"), 1, ""},
+		{enc("o:41"), 42, ""},
+		{enc("k:9:lodz citizens\x1flodz-citizens"), 10, "lodz citizens\x1flodz-citizens"},
+		{enc("k:3:a:b"), 4, "a:b"}, // a colon inside the key is kept
+	} {
+		off, key, err := cursorAfter(c.in)
+		if err != nil || off != c.offset || key != c.sortKey {
+			t.Errorf("cursorAfter(%v) = %d, %q, %v; want %d, %q", c.in, off, key, err, c.offset, c.sortKey)
+		}
+	}
+	// Round trip through the encoders.
+	if off, key, _ := cursorAfter(ptr(encodeKeysetCursor(7, "x\x1fy"))); off != 8 || key != "x\x1fy" {
+		t.Errorf("keyset round trip: %d %q", off, key)
+	}
+	if off, key, _ := cursorAfter(ptr(encodeCursor(7))); off != 8 || key != "" {
+		t.Errorf("offset round trip: %d %q", off, key)
+	}
+	for _, bad := range []*string{ptr("not base64!"), enc("x:1"), enc("o:"), enc("o:-1"), enc("o:1e3"),
+		enc("k:1"), enc("k:1:"), enc("k::key"), enc("o:99999999999")} {
+		if _, _, err := cursorAfter(bad); domain.ErrorCode(err) != domain.EINVALID {
+			t.Errorf("cursorAfter(%q): err %v, want invalid input", *bad, err)
+		}
+	}
+}
+
+func ptr(s string) *string { return &s }
