@@ -122,7 +122,8 @@ func ownerConnection(ctx context.Context, s domain.ReadStore, kind, key string, 
 	var items []*domain.Initiative
 	if selectsPage(ctx) {
 		l := loader.For(ctx)
-		if items, err = loader.Load(ctx, l.InitiativesOf, loader.PageKey{OwnerKey: loader.OwnerKey{Kind: kind, Key: key}, First: n + 1, Offset: off}); err != nil {
+		if items, err = loader.Load(ctx, l.InitiativesOf, loader.PageKey{OwnerKey: loader.OwnerKey{Kind: kind, Key: key},
+			First: n + 1, Offset: off, Parts: partsAt(ctx, "edges", "node")}); err != nil {
 			return nil, err
 		}
 	}
@@ -250,7 +251,14 @@ func similar(ctx context.Context, key string, first *int, def int, differentCity
 		return nil, err
 	}
 	dc := differentCity == nil || *differentCity
-	links, err := loader.Load(ctx, loader.For(ctx).Similar, loader.SimilarKey{Key: key, First: n, DifferentCity: dc})
+	parts := domain.PartsAll
+	if oc, sels := selectionsAt(ctx); oc != nil {
+		parts = 0
+		for _, sel := range sels {
+			parts |= targetParts(oc, sel)
+		}
+	}
+	links, err := loader.Load(ctx, loader.For(ctx).Similar, loader.SimilarKey{Key: key, First: n, DifferentCity: dc, Parts: parts})
 	if err != nil {
 		return nil, err
 	}

@@ -29,9 +29,24 @@ const maxPrefetchDepth = 3
 // at the given path of sub-fields (e.g. "edges", "node" for a
 // connection; "initiative" for search hits; none for a plain list).
 func prefetchPath(ctx context.Context, s domain.ReadStore, items []*domain.Initiative, path ...string) error {
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil || len(items) == 0 {
+	if len(items) == 0 {
 		return nil
+	}
+	oc, sels := selectionsAt(ctx, path...)
+	for _, sel := range sels {
+		if err := prefetch(ctx, s, oc, items, sel, 0); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// selectionsAt returns the selection sets found under the current field
+// at the given path of sub-fields (several when fragments repeat a field).
+func selectionsAt(ctx context.Context, path ...string) (*graphql.OperationContext, []ast.SelectionSet) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil {
+		return nil, nil
 	}
 	oc := graphql.GetOperationContext(ctx)
 	sels := []ast.SelectionSet{fc.Field.Selections}
@@ -46,19 +61,69 @@ func prefetchPath(ctx context.Context, s domain.ReadStore, items []*domain.Initi
 		}
 		sels = next
 	}
-	for _, sel := range sels {
-		if err := prefetch(ctx, s, oc, items, sel, 0); err != nil {
-			return err
-		}
-	}
-	return nil
+	return oc, sels
 }
 
-// prefetch primes the loaders for what sel asks of items.
+// partsAt returns the parts of an initiative that the selections under
+// the current field at path ask for; see initiativeParts.
+func partsAt(ctx context.Context, path ...string) domain.Parts {
+	oc, sels := selectionsAt(ctx, path...)
+	if oc == nil {
+		return domain.PartsAll
+	}
+	var p domain.Parts
+	for _, sel := range sels {
+		p |= initiativeParts(oc, sel)
+	}
+	return p
+}
+
+// initiativeParts maps the fields selected on an Initiative to the parts
+// the store must read for them. A field not listed here (one added to
+// the schema later) asks for everything, so a new field is never served
+// from a partial read.
+func initiativeParts(oc *graphql.OperationContext, sel ast.SelectionSet) domain.Parts {
+	var p domain.Parts
+	for _, f := range graphql.CollectFields(oc, sel, []string{"Initiative", "Node"}) {
+		switch f.Name {
+		case "__typename", "id", "key", "title", "titleDerived", "altTitles", "covid", "similar":
+		case "summary":
+			p |= domain.PartSummary
+		case "sources":
+			p |= domain.PartSources
+		case "city", "country":
+			p |= domain.PartPlace
+		case "themes":
+			p |= domain.PartThemes
+		case "awards":
+			p |= domain.PartAwards
+		default:
+			return domain.PartsAll
+		}
+	}
+	return p
+}
+
+// targetParts returns the parts of the linked initiatives that a
+// selection on SimilarInitiative asks for.
+func targetParts(oc *graphql.OperationContext, sel ast.SelectionSet) domain.Parts {
+	var p domain.Parts
+	for _, f := range graphql.CollectFields(oc, sel, nil) {
+		if f.Name == "initiative" {
+			p |= initiativeParts(oc, f.Selections)
+		}
+	}
+	return p
+}
+
+// prefetch primes the loaders for what sel asks of items. Only whole
+// initiatives go into the request's initiative cache.
 func prefetch(ctx context.Context, s domain.ReadStore, oc *graphql.OperationContext, items []*domain.Initiative, sel ast.SelectionSet, depth int) error {
 	l := loader.For(ctx)
 	for _, in := range items {
-		l.Initiative.Prime(in.ID, in)
+		if in.Parts == domain.PartsAll {
+			l.Initiative.Prime(in.ID, in)
+		}
 	}
 	if depth >= maxPrefetchDepth {
 		return nil
@@ -94,14 +159,15 @@ func prefetchSimilar(ctx context.Context, s domain.ReadStore, oc *graphql.Operat
 	for i, in := range items {
 		keys[i] = in.ID
 	}
-	links, err := s.SimilarOf(ctx, keys, first, dc)
+	parts := targetParts(oc, sel)
+	links, err := s.SimilarOf(domain.WithParts(ctx, parts), keys, first, dc)
 	if err != nil {
 		return err
 	}
 	var next []*domain.Initiative
 	seen := map[string]bool{}
 	for _, k := range keys {
-		l.Similar.Prime(loader.SimilarKey{Key: k, First: first, DifferentCity: dc}, links[k])
+		l.Similar.Prime(loader.SimilarKey{Key: k, First: first, DifferentCity: dc, Parts: parts}, links[k])
 		for _, link := range links[k] {
 			if link.Target != nil && !seen[link.To] {
 				seen[link.To] = true

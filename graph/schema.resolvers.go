@@ -313,7 +313,7 @@ func (r *queryResolver) Initiatives(ctx context.Context, filter *model.Initiativ
 	}
 	var items []*domain.Initiative
 	if selectsPage(ctx) { // totalCount or facets alone need no page
-		if items, err = r.Store.Initiatives(ctx, f, o, n+1, off); err != nil {
+		if items, err = r.Store.Initiatives(domain.WithParts(ctx, partsAt(ctx, "edges", "node")), f, o, n+1, off); err != nil {
 			return nil, err
 		}
 		if err := prefetchPath(ctx, r.Store, items, "edges", "node"); err != nil {
@@ -413,7 +413,7 @@ func (r *queryResolver) Search(ctx context.Context, query string, first *int) ([
 	if len(query) > 200 {
 		return nil, domain.Errorf(domain.EINVALID, "query is longer than 200 characters")
 	}
-	hits, err := r.Store.Search(ctx, query, n)
+	hits, err := r.Store.Search(domain.WithParts(ctx, partsAt(ctx, "initiative")), query, n)
 	if err != nil {
 		return nil, err
 	}

@@ -26,6 +26,7 @@ type OwnerKey struct {
 type PageKey struct {
 	OwnerKey
 	First, Offset int
+	Parts         domain.Parts // what the page's initiatives need
 }
 
 // SimilarKey addresses one initiative's similar links.
@@ -33,6 +34,7 @@ type SimilarKey struct {
 	Key           string
 	First         int
 	DifferentCity bool
+	Parts         domain.Parts // what the linked initiatives need
 }
 
 // CitiesKey addresses a country's top cities.
@@ -62,7 +64,9 @@ const wait = 2 * time.Millisecond
 func New(s domain.ReadStore) *Loaders {
 	opts := []dataloadgen.Option{dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(1000)}
 	return &Loaders{
-		Initiative: dataloadgen.NewMappedLoader(s.InitiativesByKeys, opts...),
+		Initiative: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []string) (map[string]*domain.Initiative, error) {
+			return s.InitiativesByKeys(domain.WithParts(ctx, domain.PartsAll), keys)
+		}, opts...),
 		City:       dataloadgen.NewMappedLoader(s.CitiesByIDs, opts...),
 		Country:    dataloadgen.NewMappedLoader(s.CountriesByCodes, opts...),
 		Theme:      dataloadgen.NewMappedLoader(s.ThemesBySlugs, opts...),
@@ -71,15 +75,17 @@ func New(s domain.ReadStore) *Loaders {
 			return rekey(keys, m, func(k OwnerKey) string { return k.Key }), err
 		}, func(k OwnerKey) string { return k.Kind }), opts...),
 		InitiativesOf: dataloadgen.NewMappedLoader(grouped(func(ctx context.Context, _ PageKey, keys []PageKey) (map[PageKey][]*domain.Initiative, error) {
-			m, err := s.InitiativesOf(ctx, keys[0].Kind, keysOf(keys, func(k PageKey) string { return k.Key }), keys[0].First, keys[0].Offset)
+			m, err := s.InitiativesOf(domain.WithParts(ctx, keys[0].Parts), keys[0].Kind, keysOf(keys, func(k PageKey) string { return k.Key }), keys[0].First, keys[0].Offset)
 			return rekey(keys, m, func(k PageKey) string { return k.Key }), err
 		}, func(k PageKey) PageKey {
-			return PageKey{OwnerKey: OwnerKey{Kind: k.Kind}, First: k.First, Offset: k.Offset}
+			return PageKey{OwnerKey: OwnerKey{Kind: k.Kind}, First: k.First, Offset: k.Offset, Parts: k.Parts}
 		}), opts...),
 		Similar: dataloadgen.NewMappedLoader(grouped(func(ctx context.Context, g SimilarKey, keys []SimilarKey) (map[SimilarKey][]domain.SimilarLink, error) {
-			m, err := s.SimilarOf(ctx, keysOf(keys, func(k SimilarKey) string { return k.Key }), g.First, g.DifferentCity)
+			m, err := s.SimilarOf(domain.WithParts(ctx, g.Parts), keysOf(keys, func(k SimilarKey) string { return k.Key }), g.First, g.DifferentCity)
 			return rekey(keys, m, func(k SimilarKey) string { return k.Key }), err
-		}, func(k SimilarKey) SimilarKey { return SimilarKey{First: k.First, DifferentCity: k.DifferentCity} }), opts...),
+		}, func(k SimilarKey) SimilarKey {
+			return SimilarKey{First: k.First, DifferentCity: k.DifferentCity, Parts: k.Parts}
+		}), opts...),
 		Winners: dataloadgen.NewMappedLoader(s.WinnersOf, opts...),
 		CitiesOf: dataloadgen.NewMappedLoader(grouped(func(ctx context.Context, first int, keys []CitiesKey) (map[CitiesKey][]*domain.City, error) {
 			m, err := s.CitiesOfCountries(ctx, keysOf(keys, func(k CitiesKey) string { return k.Code }), first)

@@ -1,6 +1,8 @@
 package neo4jdb
 
 import (
+	"strings"
+
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/civicgraph/civicgraph/internal/domain"
@@ -86,19 +88,50 @@ func splitSources(ss []domain.Source) (urls, methods []string) {
 	return urls, methods
 }
 
-// initiativeProjection returns an initiative `i` with its links as one map.
-const initiativeProjection = `i {
-  .key, .sortTitle, .title, .titleDerived, .summary, .altTitles, .covid, su: i.sourceUrls, sm: i.sourceMethods,
-  city: head([(i)-[r:IN_CITY]->(c:City) | c {.id, .name, .countryCode, .lat, .lon, .population,
+// initiativeProjection returns an initiative `i` with all its links as
+// one map; projection(p) the same with only the parts in p (key, sort
+// key, title and flags are always there). The variants are constant
+// strings built once.
+var initiativeProjection = projection(domain.PartsAll)
+
+var projections = func() [domain.PartsAll + 1]string {
+	var out [domain.PartsAll + 1]string
+	for p := range domain.PartsAll + 1 {
+		parts := []string{".key, .sortTitle, .title, .titleDerived, .altTitles, .covid"}
+		if p&domain.PartSummary != 0 {
+			parts = append(parts, ".summary")
+		}
+		if p&domain.PartSources != 0 {
+			parts = append(parts, "su: i.sourceUrls, sm: i.sourceMethods")
+		}
+		if p&domain.PartPlace != 0 {
+			parts = append(parts, `city: head([(i)-[r:IN_CITY]->(c:City) | c {.id, .name, .countryCode, .lat, .lon, .population,
         countryName: head([(c)-[:LOCATED_IN]->(co:Country) | co.name]),
-        confidence: r.confidence, evidence: r.evidence, su: r.sourceUrls, sm: r.sourceMethods}]),
-  country: head([(i)-[r:IN_COUNTRY]->(c:Country) | c {.code, .name,
-        confidence: r.confidence, evidence: r.evidence, su: r.sourceUrls, sm: r.sourceMethods}]),
-  themes: [(i)-[r:HAS_THEME]->(t:Theme) | {slug: t.slug, name: t.name, description: t.description, source: r.source,
-        confidence: r.confidence, terms: r.terms, su: r.sourceUrls, sm: r.sourceMethods}],
-  awards: [(i)-[r:AWARDED]->(y:AwardYear) | {year: y.year, status: r.status, category: r.category,
-        su: r.sourceUrls, sm: r.sourceMethods}]
-}`
+        confidence: r.confidence, evidence: r.evidence, su: r.sourceUrls, sm: r.sourceMethods}])`,
+				`country: head([(i)-[r:IN_COUNTRY]->(c:Country) | c {.code, .name,
+        confidence: r.confidence, evidence: r.evidence, su: r.sourceUrls, sm: r.sourceMethods}])`)
+		}
+		if p&domain.PartThemes != 0 {
+			parts = append(parts, `themes: [(i)-[r:HAS_THEME]->(t:Theme) | {slug: t.slug, name: t.name, description: t.description, source: r.source,
+        confidence: r.confidence, terms: r.terms, su: r.sourceUrls, sm: r.sourceMethods}]`)
+		}
+		if p&domain.PartAwards != 0 {
+			parts = append(parts, `awards: [(i)-[r:AWARDED]->(y:AwardYear) | {year: y.year, status: r.status, category: r.category,
+        su: r.sourceUrls, sm: r.sourceMethods}]`)
+		}
+		out[p] = "i {\n  " + strings.Join(parts, ",\n  ") + "\n}"
+	}
+	return out
+}()
+
+func projection(p domain.Parts) string { return projections[p&domain.PartsAll] }
+
+// toInitiativeParts is toInitiative for a projection(p).
+func toInitiativeParts(m map[string]any, p domain.Parts) *domain.Initiative {
+	in := toInitiative(m)
+	in.Parts = p & domain.PartsAll
+	return in
+}
 
 func toInitiative(m map[string]any) *domain.Initiative {
 	in := &domain.Initiative{
@@ -112,6 +145,7 @@ func toInitiative(m map[string]any) *domain.Initiative {
 		Sources:      sources(m),
 		Themes:       []domain.ThemeAssignment{},
 		Awards:       []domain.Award{},
+		Parts:        domain.PartsAll,
 	}
 	if c := sub(m, "city"); c != nil {
 		in.City = &domain.CityRef{

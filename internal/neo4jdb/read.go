@@ -126,14 +126,15 @@ func (db *DB) Initiatives(ctx context.Context, f domain.InitiativeFilter, o doma
 			q += "WITH i ORDER BY i.sortTitle" + dir + "\n"
 		}
 	}
-	q += "SKIP $skip LIMIT $limit\nRETURN " + initiativeProjection + " AS i"
+	parts := domain.PartsFrom(ctx)
+	q += "SKIP $skip LIMIT $limit\nRETURN " + projection(parts) + " AS i"
 	recs, err := db.read(ctx, q, params)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*domain.Initiative, 0, len(recs))
 	for _, r := range recs {
-		out = append(out, toInitiative(recordMap(r, "i")))
+		out = append(out, toInitiativeParts(recordMap(r, "i"), parts))
 	}
 	return out, nil
 }
@@ -253,8 +254,9 @@ func (db *DB) InitiativesOf(ctx context.Context, kind string, keys []string, fir
 	if !ok {
 		return nil, domain.Errorf(domain.EINVALID, "unknown kind %q", kind)
 	}
+	parts := domain.PartsFrom(ctx)
 	q := "UNWIND $keys AS k\nCALL { WITH k " + match + "\n WITH DISTINCT o, i ORDER BY i.sortTitle SKIP $skip LIMIT $limit\n RETURN " +
-		keyExpr + " AS owner, collect(" + initiativeProjection + ") AS items }\nRETURN owner, items"
+		keyExpr + " AS owner, collect(" + projection(parts) + ") AS items }\nRETURN owner, items"
 	recs, err := db.read(ctx, q, map[string]any{"keys": keys, "skip": int64(offset), "limit": int64(first)})
 	if err != nil {
 		return nil, err
@@ -265,7 +267,7 @@ func (db *DB) InitiativesOf(ctx context.Context, kind string, keys []string, fir
 		items, _, _ := neo4j.GetRecordValue[[]any](r, "items")
 		for _, it := range items {
 			if m, ok := it.(map[string]any); ok {
-				out[owner] = append(out[owner], toInitiative(m))
+				out[owner] = append(out[owner], toInitiativeParts(m, parts))
 			}
 		}
 	}
@@ -322,6 +324,7 @@ func (db *DB) WinnersOf(ctx context.Context, years []int) (map[int][]*domain.Ini
 
 // SimilarOf implements domain.ReadStore: a lookup of precomputed links.
 func (db *DB) SimilarOf(ctx context.Context, keys []string, first int, differentCity bool) (map[string][]domain.SimilarLink, error) {
+	parts := domain.PartsFrom(ctx)
 	q := `UNWIND $keys AS k
 MATCH (a:Initiative {key: k})
 CALL { WITH a
@@ -332,7 +335,7 @@ CALL { WITH a
   RETURN collect({to: i.key, score: s.score, text: s.textScore, theme: s.themeScore,
     themes: s.sharedThemes, terms: s.sharedTerms,
     themeNodes: COLLECT { MATCH (t:Theme) WHERE t.slug IN s.sharedThemes RETURN t {.slug, .name, .description} },
-    target: CASE WHEN $withTargets THEN ` + initiativeProjection + ` END}) AS links }
+    target: CASE WHEN $withTargets THEN ` + projection(parts) + ` END}) AS links }
 RETURN a.key AS key, links`
 	recs, err := db.read(ctx, q, map[string]any{"keys": keys, "limit": int64(first), "differentCity": differentCity, "withTargets": true})
 	if err != nil {
@@ -349,7 +352,7 @@ RETURN a.key AS key, links`
 				SharedThemes: strs(m, "themes"), SharedTerms: strs(m, "terms"),
 			}
 			if t := sub(m, "target"); t != nil {
-				link.Target = toInitiative(t)
+				link.Target = toInitiativeParts(t, parts)
 			}
 			bySlug := map[string]*domain.Theme{}
 			for _, t := range maps(m, "themeNodes") {
@@ -548,8 +551,9 @@ func (db *DB) Search(ctx context.Context, query string, first int) ([]domain.Sea
 	if len(terms) == 0 {
 		return nil, domain.Errorf(domain.EINVALID, "search query has no words")
 	}
+	parts := domain.PartsFrom(ctx) | domain.PartSummary // matched terms are found in the summary too
 	recs, err := db.read(ctx, `CALL db.index.fulltext.queryNodes('`+FulltextIndex+`', $q, {limit: $limit}) YIELD node AS i, score
-RETURN i.key AS key, score, i.places AS places, `+initiativeProjection+` AS i
+RETURN i.key AS key, score, i.places AS places, `+projection(parts)+` AS i
 ORDER BY score DESC, key`, map[string]any{"q": LuceneQuery(query), "limit": int64(first)})
 	if err != nil {
 		return nil, err
@@ -559,7 +563,7 @@ ORDER BY score DESC, key`, map[string]any{"q": LuceneQuery(query), "limit": int6
 		k, _, _ := neo4j.GetRecordValue[string](r, "key")
 		s, _, _ := neo4j.GetRecordValue[float64](r, "score")
 		places, _, _ := neo4j.GetRecordValue[string](r, "places")
-		in := toInitiative(recordMap(r, "i"))
+		in := toInitiativeParts(recordMap(r, "i"), parts)
 		out = append(out, domain.SearchHit{Key: k, Score: s, Initiative: in,
 			MatchedTerms: matchedTerms(terms, in.Title+" "+in.Summary+" "+places)})
 	}
