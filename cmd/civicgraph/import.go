@@ -19,12 +19,10 @@ import (
 	"golang.org/x/term"
 
 	"github.com/civicgraph/civicgraph/internal/config"
-	"github.com/civicgraph/civicgraph/internal/domain"
 	"github.com/civicgraph/civicgraph/internal/enrich"
 	"github.com/civicgraph/civicgraph/internal/gazetteer"
 	"github.com/civicgraph/civicgraph/internal/importer"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb"
-	"github.com/civicgraph/civicgraph/internal/similarity"
 	"github.com/civicgraph/civicgraph/internal/themes"
 )
 
@@ -159,34 +157,14 @@ Flags (each falls back to the environment variable shown):`)
 	return rs.errs
 }
 
-// precomputeSimilarity reads every initiative from Neo4j (so curated and
-// user-added ones count too), computes the top-k links and stores them.
+// precomputeSimilarity recomputes every initiative's similar links from
+// what Neo4j now holds (so curated and user-added initiatives count too).
 func precomputeSimilarity(ctx context.Context, db *neo4jdb.DB, log *slog.Logger) (int, error) {
-	t0 := time.Now()
-	sdocs, err := db.SimilarityDocs(ctx)
-	if err != nil {
-		return 0, err
-	}
-	docs := make([]similarity.Doc, len(sdocs))
-	for i, d := range sdocs {
-		docs[i] = similarity.Doc{ID: d.Key, CityID: d.CityID, Title: d.Title, Summary: d.Summary, Themes: d.Themes}
-	}
-	t1 := time.Now()
-	links := similarity.Compute(docs, similarity.Options{})
-	t2 := time.Now()
-	byFrom := make(map[string][]domain.SimilarLink, len(docs))
-	for _, d := range docs {
-		byFrom[d.ID] = nil // every initiative's old links are replaced, even with none
-	}
-	for _, l := range links {
-		byFrom[l.From] = append(byFrom[l.From], domain.SimilarLink{To: l.To, Score: l.Score, TextScore: l.TextScore,
-			ThemeScore: l.ThemeScore, SharedThemes: l.SharedThemes, SharedTerms: l.SharedTerms})
-	}
-	err = db.WriteSimilar(ctx, byFrom, 500)
-	log.Info("similarity precompute", "initiatives", len(docs), "links", len(links),
-		"read", t1.Sub(t0).Round(time.Millisecond), "compute", t2.Sub(t1).Round(time.Millisecond),
-		"write", time.Since(t2).Round(time.Millisecond))
-	return len(links), err
+	run, err := db.RefreshSimilarity(ctx, nil)
+	log.Info("similarity precompute", "initiatives", run.Docs, "links", run.Links,
+		"read", run.Read.Round(time.Millisecond), "compute", run.Compute.Round(time.Millisecond),
+		"write", run.Write.Round(time.Millisecond))
+	return run.Links, err
 }
 
 func newBar(n int, w io.Writer) *progressbar.ProgressBar {

@@ -14,7 +14,10 @@ var _ domain.WriteStore = (*DB)(nil)
 
 // Curation edits are marked `curated: true` on their links (and
 // i.cityCurated / i.suppressedThemes on the initiative), and imports never
-// overwrite or re-add what a curator changed.
+// overwrite or re-add what a curator changed. After an edit the
+// initiative's own similar links are recomputed (RefreshSimilarity), so
+// "similar elsewhere" reflects it at once; deleting an initiative removes
+// its links with it.
 
 var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
 
@@ -108,6 +111,7 @@ RETURN i.key AS key`, p)
 	if err != nil {
 		return "", err
 	}
+	db.refreshAfterCuration(ctx, key)
 	return key, nil
 }
 
@@ -127,6 +131,9 @@ RETURN 1 AS ok`, map[string]any{"key": key, "theme": theme})
 	if err == nil && !ok {
 		return domain.Errorf(domain.ENOTFOUND, "initiative %q or theme %q not found", key, theme)
 	}
+	if err == nil {
+		db.refreshAfterCuration(ctx, key)
+	}
 	return err
 }
 
@@ -140,6 +147,9 @@ SET i.suppressedThemes = [s IN coalesce(i.suppressedThemes, []) WHERE s <> $them
 RETURN 1 AS ok`, map[string]any{"key": key, "theme": theme})
 	if err == nil && !ok {
 		return domain.Errorf(domain.ENOTFOUND, "initiative %q not found", key)
+	}
+	if err == nil {
+		db.refreshAfterCuration(ctx, key)
 	}
 	return err
 }
@@ -156,6 +166,9 @@ RETURN 1 AS ok`, map[string]any{"key": key, "city": cityID})
 	if err == nil && !ok {
 		return domain.Errorf(domain.ENOTFOUND, "initiative %q or city %q not found", key, cityID)
 	}
+	if err == nil {
+		db.refreshAfterCuration(ctx, key)
+	}
 	return err
 }
 
@@ -167,6 +180,9 @@ SET i.cityCurated = true
 RETURN 1 AS ok`, map[string]any{"key": key})
 	if err == nil && !ok {
 		return domain.Errorf(domain.ENOTFOUND, "initiative %q not found", key)
+	}
+	if err == nil {
+		db.refreshAfterCuration(ctx, key)
 	}
 	return err
 }

@@ -214,6 +214,24 @@ type doc struct {
 
 // ComputeStats is Compute that also reports how much work it did.
 func ComputeStats(docs []Doc, opt Options) ([]Link, Stats) {
+	return compute(docs, nil, opt)
+}
+
+// ComputeFor returns the links of the documents with the given IDs only,
+// scored against all of docs (which set term weights and candidates): the
+// same links Compute gives those documents. It is how one curated
+// initiative gets its links without rewriting everyone's. The index over
+// docs is still built, so the cost is linear in len(docs).
+func ComputeFor(docs []Doc, ids []string, opt Options) []Link {
+	if len(ids) == 0 {
+		return nil
+	}
+	links, _ := compute(docs, ids, opt)
+	return links
+}
+
+// compute scores every document, or only those in only when it is not nil.
+func compute(docs []Doc, only []string, opt Options) ([]Link, Stats) {
 	ds := prepare(docs)
 	n := len(ds)
 	opt = opt.withDefaults(n)
@@ -319,8 +337,24 @@ func ComputeStats(docs []Doc, opt Options) ([]Link, Stats) {
 	// own scratch space; results are joined in document order, so the
 	// output does not depend on the number of workers.
 	ix := &index{ds: ds, postings: postings, themeDocs: themeDocs, opt: opt}
-	perDoc := make([][]Link, n)
-	workers := min(runtime.GOMAXPROCS(0), max(1, n/minDocsPerWorker))
+	todo := make([]int, 0, n)
+	if only == nil {
+		for i := range n {
+			todo = append(todo, i)
+		}
+	} else {
+		want := make(map[string]bool, len(only))
+		for _, id := range only {
+			want[id] = true
+		}
+		for i := range ds {
+			if want[ds[i].ID] {
+				todo = append(todo, i)
+			}
+		}
+	}
+	perDoc := make([][]Link, len(todo))
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(todo)/minDocsPerWorker))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	ws := make([]*worker, workers)
@@ -331,11 +365,11 @@ func ComputeStats(docs []Doc, opt Options) ([]Link, Stats) {
 			defer wg.Done()
 			for {
 				start := int(next.Add(docsPerClaim)) - docsPerClaim
-				if start >= n {
+				if start >= len(todo) {
 					return
 				}
-				for i := start; i < min(start+docsPerClaim, n); i++ {
-					perDoc[i] = ix.linksOf(i, wk)
+				for k := start; k < min(start+docsPerClaim, len(todo)); k++ {
+					perDoc[k] = ix.linksOf(todo[k], wk)
 				}
 			}
 		}(ws[w])

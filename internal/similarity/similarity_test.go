@@ -328,3 +328,24 @@ func benchmarkCompute(b *testing.B, n int) {
 
 func BenchmarkCompute1k(b *testing.B)  { benchmarkCompute(b, 1000) }
 func BenchmarkCompute10k(b *testing.B) { benchmarkCompute(b, 10000) }
+
+// TestComputeFor: the links of a few documents, computed alone, are
+// exactly their links in the full computation.
+func TestComputeFor(t *testing.T) {
+	docs := synthetic(1500, 3)
+	all := similarity.Compute(docs, similarity.Options{})
+	ids := []string{docs[0].ID, docs[700].ID, docs[1499].ID, "no-such-doc"}
+	got := similarity.ComputeFor(docs, ids, similarity.Options{})
+	var want []similarity.Link
+	for _, l := range all {
+		if slices.Contains(ids, l.From) {
+			want = append(want, l)
+		}
+	}
+	if len(want) == 0 || !reflect.DeepEqual(got, want) {
+		t.Fatalf("ComputeFor gave %d links, the full run %d for those documents (or they differ)", len(got), len(want))
+	}
+	if l := similarity.ComputeFor(docs, nil, similarity.Options{}); l != nil {
+		t.Errorf("no ids: %d links", len(l))
+	}
+}

@@ -1,0 +1,73 @@
+package neo4jdb
+
+import (
+	"context"
+	"time"
+
+	"github.com/civicgraph/civicgraph/internal/domain"
+	"github.com/civicgraph/civicgraph/internal/similarity"
+)
+
+// SimilarityRun reports one refresh of similar-initiative links.
+type SimilarityRun struct {
+	Docs, Links          int // initiatives read, links written
+	Read, Compute, Write time.Duration
+}
+
+// RefreshSimilarity recomputes similar-initiative links (see package
+// similarity for the score): of every initiative when keys is nil, as
+// after an import, or only of the given initiatives, as after a curation
+// edit. Either way every initiative is read, because term weights and
+// candidates depend on all of them, and the recomputed initiatives' old
+// links are replaced, even by none. A refresh of a few keys leaves the
+// links other initiatives hold to them as they were until the next full
+// refresh (the next import).
+func (db *DB) RefreshSimilarity(ctx context.Context, keys []string) (SimilarityRun, error) {
+	var run SimilarityRun
+	t0 := time.Now()
+	sdocs, err := db.SimilarityDocs(ctx)
+	if err != nil {
+		return run, err
+	}
+	docs := make([]similarity.Doc, len(sdocs))
+	for i, d := range sdocs {
+		docs[i] = similarity.Doc{ID: d.Key, CityID: d.CityID, Title: d.Title, Summary: d.Summary, Themes: d.Themes}
+	}
+	t1 := time.Now()
+	var links []similarity.Link
+	if keys == nil {
+		links = similarity.Compute(docs, similarity.Options{})
+		keys = make([]string, len(docs))
+		for i, d := range docs {
+			keys[i] = d.ID
+		}
+	} else {
+		links = similarity.ComputeFor(docs, keys, similarity.Options{})
+	}
+	t2 := time.Now()
+	byFrom := make(map[string][]domain.SimilarLink, len(keys))
+	for _, k := range keys {
+		byFrom[k] = nil // replaced even with none
+	}
+	for _, l := range links {
+		byFrom[l.From] = append(byFrom[l.From], domain.SimilarLink{To: l.To, Score: l.Score, TextScore: l.TextScore,
+			ThemeScore: l.ThemeScore, SharedThemes: l.SharedThemes, SharedTerms: l.SharedTerms})
+	}
+	err = db.WriteSimilar(ctx, byFrom, 500)
+	run = SimilarityRun{Docs: len(docs), Links: len(links), Read: t1.Sub(t0), Compute: t2.Sub(t1), Write: time.Since(t2)}
+	return run, err
+}
+
+// refreshAfterCuration keeps a curated initiative's similar links in step
+// with its new text, themes or city. The edit itself is already saved, so
+// a failure here is logged, not returned: the next import refreshes
+// everything anyway.
+func (db *DB) refreshAfterCuration(ctx context.Context, key string) {
+	run, err := db.RefreshSimilarity(ctx, []string{key})
+	if err != nil {
+		db.log.Warn("similar links not refreshed after curation", "initiative", key, "err", err)
+		return
+	}
+	db.log.Debug("similar links refreshed after curation", "initiative", key, "links", run.Links,
+		"read", run.Read, "compute", run.Compute, "write", run.Write)
+}
