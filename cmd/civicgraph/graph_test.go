@@ -1,16 +1,11 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
 	"testing"
-
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
-	"github.com/civicgraph/civicgraph/internal/neo4jdb/dbtest"
 )
 
 // refGraph is the whole imported graph, read with plain Cypher, so the
@@ -27,33 +22,19 @@ const refTypes = "IN_CITY|IN_COUNTRY|LOCATED_IN|HAS_THEME|AWARDED|SIMILAR"
 
 func loadRefGraph(t *testing.T) *refGraph {
 	t.Helper()
-	ctx := context.Background()
-	drv, err := neo4j.NewDriverWithContext(dbtest.URI(), neo4j.NoAuth())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer drv.Close(ctx)
 	g := &refGraph{gid: map[string]string{}, eid: map[string]string{}, degree: map[string]int64{},
 		adj: map[string][]string{}, edges: map[string]bool{}}
-	res, err := neo4j.ExecuteQuery(ctx, drv, `MATCH (n) WHERE n:Initiative OR n:City OR n:Country OR n:Theme OR n:AwardYear
+	for _, r := range rawQuery(t, `MATCH (n) WHERE n:Initiative OR n:City OR n:Country OR n:Theme OR n:AwardYear
 RETURN elementId(n) AS e, COUNT { (n)--() } AS deg, CASE
   WHEN n:Initiative THEN 'initiative/' + n.key WHEN n:City THEN 'city/' + n.id
   WHEN n:Country THEN 'country/' + n.code WHEN n:Theme THEN 'theme/' + n.slug
-  ELSE 'year/' + toString(n.year) END AS id`, nil, neo4j.EagerResultTransformer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range res.Records {
-		e, id, deg := r.Values[0].(string), r.Values[2].(string), r.Values[1].(int64)
+  ELSE 'year/' + toString(n.year) END AS id`, nil) {
+		e, id, deg := r[0].(string), r[2].(string), r[1].(int64)
 		g.gid[e], g.eid[id], g.degree[e] = id, e, deg
 	}
-	res, err = neo4j.ExecuteQuery(ctx, drv, `MATCH (a)-[r:`+refTypes+`]->(b)
-RETURN elementId(a) AS a, type(r) AS t, elementId(b) AS b`, nil, neo4j.EagerResultTransformer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range res.Records {
-		a, typ, b := r.Values[0].(string), r.Values[1].(string), r.Values[2].(string)
+	for _, r := range rawQuery(t, `MATCH (a)-[r:`+refTypes+`]->(b)
+RETURN elementId(a) AS a, type(r) AS t, elementId(b) AS b`, nil) {
+		a, typ, b := r[0].(string), r[1].(string), r[2].(string)
 		g.adj[a] = append(g.adj[a], b)
 		g.adj[b] = append(g.adj[b], a)
 		g.edges[g.gid[a]+"|"+typ+"|"+g.gid[b]] = true

@@ -1,39 +1,24 @@
 package main
 
 import (
-	"context"
 	"encoding/base64"
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
-	"github.com/civicgraph/civicgraph/internal/neo4jdb/dbtest"
 )
 
 // storedOrder is every initiative key (of a theme, if given) in stored
 // title order, read with plain Cypher: the oracle for paging.
 func storedOrder(t *testing.T, theme string, desc bool) []string {
 	t.Helper()
-	ctx := context.Background()
-	drv, err := neo4j.NewDriverWithContext(dbtest.URI(), neo4j.NoAuth())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer drv.Close(ctx)
 	q := `MATCH (i:Initiative) WHERE $theme = '' OR EXISTS { (i)-[:HAS_THEME]->(:Theme {slug: $theme}) }
 RETURN i.key AS k ORDER BY i.sortTitle`
 	if desc {
 		q += " DESC"
 	}
-	res, err := neo4j.ExecuteQuery(ctx, drv, q, map[string]any{"theme": theme}, neo4j.EagerResultTransformer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys := make([]string, 0, len(res.Records))
-	for _, r := range res.Records {
-		keys = append(keys, r.Values[0].(string))
+	var keys []string
+	for _, r := range rawQuery(t, q, map[string]any{"theme": theme}) {
+		keys = append(keys, r[0].(string))
 	}
 	return keys
 }

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/civicgraph/civicgraph/internal/config"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb/dbtest"
@@ -163,6 +165,27 @@ func containsFold(ss []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// rawQuery runs Cypher on the test database with its own driver, not
+// through the code under test: for oracles that tests compare with.
+func rawQuery(t *testing.T, cypher string, params map[string]any) [][]any {
+	t.Helper()
+	ctx := context.Background()
+	drv, err := neo4j.NewDriverWithContext(dbtest.URI(), neo4j.NoAuth())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer drv.Close(ctx)
+	res, err := neo4j.ExecuteQuery(ctx, drv, cypher, params, neo4j.EagerResultTransformer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := make([][]any, len(res.Records))
+	for i, r := range res.Records {
+		rows[i] = r.Values
+	}
+	return rows
 }
 
 // withCounter returns a context that counts Cypher round trips.
