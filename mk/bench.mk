@@ -26,7 +26,7 @@ BENCH_BIN ?= .bench-data/bin
 BENCH_NEO4J_ENV = env -u NEO4J_URI NEO4J_LOCAL_DIR=$(BENCH_DIR) NEO4J_LOCAL_PORT=$(BENCH_PORT) \
   NEO4J_PLUGINS_DIR=$(BENCH_PLUGINS) NEO4J_HEAP=$(BENCH_HEAP) NEO4J_PAGECACHE=$(BENCH_PAGECACHE) NEO4J_TX_TIMEOUT=10m
 
-.PHONY: bench bench-quick bench-deps bench-neo4j-start bench-neo4j-stop bench-peer-deps bench-apoc
+.PHONY: bench bench-go bench-quick bench-deps bench-neo4j-start bench-neo4j-stop bench-peer-deps bench-apoc
 
 # APOC core (and its runtime dependencies) from Maven Central into the plugins dir.
 $(BENCH_PLUGINS)/.apoc-ok: bench/apoc/pom.xml
@@ -61,7 +61,12 @@ define bench_run
 	exit $$status
 endef
 
-bench: bench-deps
+# Go micro-benchmarks (testing.B, no Neo4j): similarity precompute, gazetteer, theme
+# classifier, the GraphQL layer for a drawable graph. Also run by `make bench`.
+bench-go:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./internal/...
+
+bench: bench-go bench-deps
 	$(call bench_run,--sizes $(BENCH_SIZES) --warmup $(BENCH_WARMUP) --duration $(BENCH_DURATION) \
 	  --out BENCHMARKS.md --json .bench-data/results.json --command "make bench",$(BENCH_TIMEOUT))
 
