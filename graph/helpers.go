@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vikstrous/dataloadgen"
 
 	"github.com/civicgraph/civicgraph/graph/model"
 	"github.com/civicgraph/civicgraph/internal/domain"
@@ -108,22 +110,97 @@ func initiativeConnection(items []*domain.Initiative, first, offset int, keyset 
 	return &model.InitiativeConnection{Edges: edges, PageInfo: pi, Count: count, FacetsFn: facets}
 }
 
+// ownerPageKey is the loader key of an owner's page of initiatives, for a
+// connection field with these arguments and selections; also returns the
+// page size and offset.
+func ownerPageKey(oc *graphql.OperationContext, sels []ast.SelectionSet, kind, key string, first *int, after *string) (loader.PageKey, int, int, error) {
+	n, err := pageSize(first, 20, MaxPage)
+	if err != nil {
+		return loader.PageKey{}, 0, 0, err
+	}
+	off, err := offsetAfter(after)
+	if err != nil {
+		return loader.PageKey{}, 0, 0, err
+	}
+	parts := domain.PartsAll
+	if oc != nil {
+		parts = 0
+		for _, sel := range sels {
+			for _, e := range graphql.CollectFields(oc, sel, nil) {
+				if e.Name != "edges" {
+					continue
+				}
+				for _, nd := range graphql.CollectFields(oc, e.Selections, nil) {
+					if nd.Name == "node" {
+						parts |= initiativeParts(oc, nd.Selections)
+					}
+				}
+			}
+		}
+	}
+	return loader.PageKey{OwnerKey: loader.OwnerKey{Kind: kind, Key: key}, First: n + 1, Offset: off, Parts: parts}, n, off, nil
+}
+
+// prefetchOwnerPages reads, for a root field that returned one owner (a
+// city), the pages of initiatives its selection asks for, at once, and
+// primes the loader: the nested connection then needs no batch window.
+// Arguments it cannot read are left to the connection's resolver, which
+// reports them.
+func prefetchOwnerPages(ctx context.Context, s domain.ReadStore, kind, key string) error {
+	oc, sels := selectionsAt(ctx)
+	if oc == nil {
+		return nil
+	}
+	for _, sel := range sels {
+		for _, f := range graphql.CollectFields(oc, sel, nil) {
+			if f.Name != "initiatives" || !selectsPageIn(oc, f.Selections) {
+				continue
+			}
+			args := f.ArgumentMap(oc.Variables)
+			first, after := intArg(args["first"]), strArg(args["after"])
+			pk, _, _, err := ownerPageKey(oc, []ast.SelectionSet{f.Selections}, kind, key, first, after)
+			if err != nil {
+				continue
+			}
+			m, err := s.InitiativesOf(domain.WithParts(ctx, pk.Parts), kind, []string{key}, pk.First, pk.Offset)
+			if err != nil {
+				return err
+			}
+			loader.For(ctx).InitiativesOf.Prime(pk, m[key])
+		}
+	}
+	return nil
+}
+
+func intArg(v any) *int {
+	switch n := v.(type) {
+	case int:
+		return &n
+	case int64:
+		i := int(n)
+		return &i
+	}
+	return nil
+}
+
+func strArg(v any) *string {
+	if s, ok := v.(string); ok {
+		return &s
+	}
+	return nil
+}
+
 // ownerConnection is the connection of a city's, country's, theme's or
 // year's initiatives, through the request's loaders.
 func ownerConnection(ctx context.Context, s domain.ReadStore, kind, key string, first *int, after *string) (*model.InitiativeConnection, error) {
-	n, err := pageSize(first, 20, MaxPage)
-	if err != nil {
-		return nil, err
-	}
-	off, err := offsetAfter(after)
+	oc, sels := selectionsAt(ctx)
+	pk, n, off, err := ownerPageKey(oc, sels, kind, key, first, after)
 	if err != nil {
 		return nil, err
 	}
 	var items []*domain.Initiative
 	if selectsPage(ctx) {
-		l := loader.For(ctx)
-		if items, err = loader.Load(ctx, l.InitiativesOf, loader.PageKey{OwnerKey: loader.OwnerKey{Kind: kind, Key: key},
-			First: n + 1, Offset: off, Parts: partsAt(ctx, "edges", "node")}); err != nil {
+		if items, err = loader.Load(ctx, loader.For(ctx).InitiativesOf, pk); err != nil {
 			return nil, err
 		}
 	}
@@ -286,7 +363,11 @@ func selectsPage(ctx context.Context) bool {
 	if fc == nil || fc.Field.Field == nil {
 		return true
 	}
-	for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, nil) {
+	return selectsPageIn(graphql.GetOperationContext(ctx), fc.Field.Selections)
+}
+
+func selectsPageIn(oc *graphql.OperationContext, sel ast.SelectionSet) bool {
+	for _, f := range graphql.CollectFields(oc, sel, nil) {
 		if f.Name == "edges" || f.Name == "pageInfo" {
 			return true
 		}
@@ -301,4 +382,21 @@ func pageEdges[N, E any](nodes []*N, offset int, edge func(cursor string, n *N) 
 		out[i] = edge(encodeCursor(offset+i), n)
 	}
 	return out
+}
+
+// loadRoot reads one key for a root field straight from the store and
+// primes the request's loader with it: a root field has nothing to batch
+// with, so waiting for the loader's batch window would only add latency.
+// A missing key is the zero value, as with loader.Load.
+func loadRoot[K comparable, V any](ctx context.Context, l *dataloadgen.Loader[K, V], fetch func(context.Context, []K) (map[K]V, error), k K) (V, error) {
+	m, err := fetch(domain.WithParts(ctx, domain.PartsAll), []K{k})
+	if err != nil {
+		var zero V
+		return zero, err
+	}
+	v, ok := m[k]
+	if ok {
+		l.Prime(k, v)
+	}
+	return v, nil
 }

@@ -239,25 +239,25 @@ func (r *queryResolver) Node(ctx context.Context, id string) (domain.Node, error
 	switch kind {
 	case domain.KindInitiative:
 		var v *domain.Initiative
-		v, err = loader.Load(ctx, l.Initiative, key)
+		v, err = loadRoot(ctx, l.Initiative, r.Store.InitiativesByKeys, key)
 		if v != nil {
 			n = v
 		}
 	case domain.KindCity:
 		var v *domain.City
-		v, err = loader.Load(ctx, l.City, key)
+		v, err = loadRoot(ctx, l.City, r.Store.CitiesByIDs, key)
 		if v != nil {
 			n = v
 		}
 	case domain.KindCountry:
 		var v *domain.Country
-		v, err = loader.Load(ctx, l.Country, key)
+		v, err = loadRoot(ctx, l.Country, r.Store.CountriesByCodes, key)
 		if v != nil {
 			n = v
 		}
 	case domain.KindTheme:
 		var v *domain.Theme
-		v, err = loader.Load(ctx, l.Theme, key)
+		v, err = loadRoot(ctx, l.Theme, r.Store.ThemesBySlugs, key)
 		if v != nil {
 			n = v
 		}
@@ -285,7 +285,7 @@ func (r *queryResolver) Initiative(ctx context.Context, id string) (*domain.Init
 	if err != nil {
 		return nil, err
 	}
-	return loader.Load(ctx, loader.For(ctx).Initiative, key)
+	return loadRoot(ctx, loader.For(ctx).Initiative, r.Store.InitiativesByKeys, key)
 }
 
 // Initiatives is the resolver for the initiatives field.
@@ -331,7 +331,11 @@ func (r *queryResolver) City(ctx context.Context, id string) (*domain.City, erro
 	if err != nil {
 		return nil, err
 	}
-	return loader.Load(ctx, loader.For(ctx).City, key)
+	c, err := loadRoot(ctx, loader.For(ctx).City, r.Store.CitiesByIDs, key)
+	if err != nil || c == nil {
+		return c, err
+	}
+	return c, prefetchOwnerPages(ctx, r.Store, domain.KindCity, key)
 }
 
 // Cities is the resolver for the cities field.

@@ -98,3 +98,68 @@ func TestSelectionShapedReads(t *testing.T) {
 		}
 	}
 }
+
+// TestRootCityPrefetch: a city looked up at the root reads the pages of
+// initiatives its selection asks for at once (2 round trips in all, for
+// any page arguments), with the same answer as the nested resolver alone.
+func TestRootCityPrefetch(t *testing.T) {
+	db := importedDB(t)
+	srv := newAPI(t, db, nil)
+	var rank struct {
+		CityRanking []struct{ City struct{ ID string } } `json:"cityRanking"`
+	}
+	mustData(t, srv, `{ cityRanking(first: 1) { city { id } } }`, nil, &rank)
+	id := rank.CityRanking[0].City.ID
+	after := ""
+	for _, args := range []string{"", "(first: 2)", "(first: 2, after: $after)"} {
+		vars, decl := map[string]any{"id": id}, "$id: ID!"
+		if after != "" {
+			vars["after"], decl = after, "$id: ID!, $after: String"
+		}
+		q := `query(` + decl + `) { city(id: $id) { name initiatives` + args + ` { edges { cursor node { key title themes { theme { slug } } } } } } }`
+		ctx, counter := withCounter()
+		r := postCtx(t, db, ctx, q, vars)
+		if len(r.Errors) > 0 {
+			t.Fatalf("%s: %+v", args, r.Errors)
+		}
+		if n := counter.Load(); n != 2 {
+			t.Errorf("%s: %d round trips, want 2 (city, then its page)", args, n)
+		}
+		var got struct {
+			City struct {
+				Initiatives struct {
+					Edges []struct {
+						Cursor string
+						Node   struct{ Key string }
+					}
+				}
+			}
+		}
+		if err := json.Unmarshal(r.Data, &got); err != nil {
+			t.Fatal(err)
+		}
+		// The same page through a path without the root prefetch.
+		var viaNode struct {
+			Node struct {
+				Initiatives struct {
+					Edges []struct{ Node struct{ Key string } }
+				}
+			}
+		}
+		mustData(t, srv, `query(`+decl+`) { node(id: $id) { ... on City { initiatives`+args+` { edges { node { key } } } } } }`,
+			vars, &viaNode)
+		var a, b []string
+		for _, e := range got.City.Initiatives.Edges {
+			a = append(a, e.Node.Key)
+		}
+		for _, e := range viaNode.Node.Initiatives.Edges {
+			b = append(b, e.Node.Key)
+		}
+		if len(a) == 0 || !reflect.DeepEqual(a, b) {
+			t.Errorf("%s: prefetched page %v, nested resolver %v", args, a, b)
+		}
+		if args == "(first: 2)" {
+			after = got.City.Initiatives.Edges[len(got.City.Initiatives.Edges)-1].Cursor
+		}
+	}
+}
