@@ -112,12 +112,8 @@ func TestNeighbourhoodMatchesReferenceWalk(t *testing.T) {
 		for depth := 1; depth <= 3; depth++ {
 			for _, limit := range []int{1, 7, 40, 500} {
 				name := fmt.Sprintf("%s/d%d/l%d", c, depth, limit)
-				ctx, counter := withCounter()
-				r := postCtx(t, db, ctx, q, map[string]any{"id": c, "d": depth, "l": limit})
-				if len(r.Errors) > 0 {
-					t.Fatalf("%s: %+v", name, r.Errors)
-				}
-				if n := counter.Load(); n != 1 {
+				r, n := postCounted(t, db, name, q, map[string]any{"id": c, "d": depth, "l": limit})
+				if n != 1 {
 					t.Errorf("%s: %d round trips, want 1", name, n)
 				}
 				var got struct {

@@ -117,12 +117,8 @@ func TestRootCityPrefetch(t *testing.T) {
 			vars["after"], decl = after, "$id: ID!, $after: String"
 		}
 		q := `query(` + decl + `) { city(id: $id) { name initiatives` + args + ` { edges { cursor node { key title themes { theme { slug } } } } } } }`
-		ctx, counter := withCounter()
-		r := postCtx(t, db, ctx, q, vars)
-		if len(r.Errors) > 0 {
-			t.Fatalf("%s: %+v", args, r.Errors)
-		}
-		if n := counter.Load(); n != 2 {
+		r, n := postCounted(t, db, args, q, vars)
+		if n != 2 {
 			t.Errorf("%s: %d round trips, want 2 (city, then its page)", args, n)
 		}
 		var got struct {

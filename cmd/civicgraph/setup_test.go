@@ -193,6 +193,18 @@ func withCounter() (context.Context, interface{ Load() int64 }) {
 	return neo4jdb.WithQueryCounter(context.Background())
 }
 
+// postCounted runs a query in-process, fails the test on GraphQL errors
+// and returns the response with the request's Cypher round trips.
+func postCounted(t *testing.T, db *neo4jdb.DB, name, query string, vars map[string]any) (gqlResponse, int64) {
+	t.Helper()
+	ctx, counter := withCounter()
+	r := postCtx(t, db, ctx, query, vars)
+	if len(r.Errors) > 0 {
+		t.Fatalf("%s: %+v", name, r.Errors)
+	}
+	return r, counter.Load()
+}
+
 // postCtx runs a query through the handler in-process with ctx, so the
 // caller's query counter sees every round trip of this request.
 func postCtx(t *testing.T, db *neo4jdb.DB, ctx context.Context, query string, vars map[string]any) gqlResponse {
