@@ -547,6 +547,21 @@ func TestSimilarCitiesConnectionNeighbourhood(t *testing.T) {
 			t.Errorf("edge %+v refers to a node outside the graph", e)
 		}
 	}
+	// One round trip, and each kind of bad input named.
+	const cq = `query($a: ID!, $b: ID!) { connection(from: $a, to: $b) { nodes { id } } }`
+	if _, n := postCounted(t, db, "connection", cq, map[string]any{"a": a.ID, "b": b.ID}); n != 1 {
+		t.Errorf("connection: %d round trips, want 1", n)
+	}
+	for _, c := range []struct{ from, to, code, in string }{
+		{a.ID, "city/1", "NOT_FOUND", "city/1"},
+		{"theme/no-such-theme", b.ID, "NOT_FOUND", "no-such-theme"},
+		{a.ID, a.ID, "BAD_USER_INPUT", "same node"},
+	} {
+		r := post(t, srv, cq, map[string]any{"a": c.from, "b": c.to})
+		if r.code() != c.code || !strings.Contains(r.Errors[0].Message, c.in) {
+			t.Errorf("connection %s → %s: %+v, want %s naming %q", c.from, c.to, r.Errors, c.code, c.in)
+		}
+	}
 
 	var nb struct{ Neighbourhood graphT }
 	mustData(t, srv, `query($id: ID!) { neighbourhood(id: $id, depth: 2, limit: 25) {

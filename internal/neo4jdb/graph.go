@@ -191,8 +191,14 @@ var connectionQueries = func() map[string]string {
 			if structural {
 				types = "IN_CITY|IN_COUNTRY|LOCATED_IN|HAS_THEME|AWARDED"
 			}
-			m[fmt.Sprintf("%d/%v", hops, structural)] = fmt.Sprintf(
-				"MATCH p = allShortestPaths((a)-[:%s*..%d]-(b)) RETURN p LIMIT 25", types, hops)
+			m[fmt.Sprintf("%d/%v", hops, structural)] = fmt.Sprintf(`
+CALL (a, b) {
+  WITH a, b WHERE a IS NOT NULL AND b IS NOT NULL AND a <> b
+  MATCH p = allShortestPaths((a)-[:%s*..%d]-(b))
+  WITH p LIMIT 25
+  RETURN collect(p) AS paths
+}
+RETURN a IS NOT NULL AS ha, b IS NOT NULL AS hb, paths`, types, hops)
 		}
 	}
 	return m
@@ -208,36 +214,39 @@ func (db *DB) Connection(ctx context.Context, from, to string, maxHops int, stru
 	if err != nil {
 		return nil, err
 	}
-	params := map[string]any{"aKey": ka, "bKey": kb}
-	recs, err := db.read(ctx, "OPTIONAL MATCH "+ma+" OPTIONAL MATCH "+mb+" RETURN a IS NOT NULL AS ha, b IS NOT NULL AS hb", params)
+	q, ok := connectionQueries[fmt.Sprintf("%d/%v", maxHops, structuralOnly)]
+	if !ok {
+		return nil, domain.Errorf(domain.EINVALID, "maxHops must be between 1 and 6")
+	}
+	// One round trip: both ends (to tell which one is missing) and the paths.
+	recs, err := db.read(ctx, "OPTIONAL MATCH "+ma+" OPTIONAL MATCH "+mb+q, map[string]any{"aKey": ka, "bKey": kb})
 	if err != nil {
 		return nil, err
 	}
-	if len(recs) == 1 {
-		ha, _, _ := neo4j.GetRecordValue[bool](recs[0], "ha")
-		hb, _, _ := neo4j.GetRecordValue[bool](recs[0], "hb")
-		if !ha {
-			return nil, domain.Errorf(domain.ENOTFOUND, "node %q not found", from)
-		}
-		if !hb {
-			return nil, domain.Errorf(domain.ENOTFOUND, "node %q not found", to)
-		}
+	if len(recs) != 1 {
+		return nil, fmt.Errorf("connection: %d result rows, want 1", len(recs))
 	}
-	if from == to {
+	ha, _, _ := neo4j.GetRecordValue[bool](recs[0], "ha")
+	hb, _, _ := neo4j.GetRecordValue[bool](recs[0], "hb")
+	switch {
+	case !ha:
+		return nil, domain.Errorf(domain.ENOTFOUND, "node %q not found", from)
+	case !hb:
+		return nil, domain.Errorf(domain.ENOTFOUND, "node %q not found", to)
+	case from == to:
 		return nil, domain.Errorf(domain.EINVALID, "from and to are the same node")
 	}
-	q := "MATCH " + ma + ", " + mb + " " + connectionQueries[fmt.Sprintf("%d/%v", maxHops, structuralOnly)]
-	recs, err = db.read(ctx, q, params)
-	if err != nil {
-		return nil, err
-	}
-	if len(recs) == 0 {
+	paths, _, _ := neo4j.GetRecordValue[[]any](recs[0], "paths")
+	if len(paths) == 0 {
 		return nil, nil
 	}
 	g := &domain.Graph{}
 	seenN, seenE := map[string]bool{}, map[string]bool{}
-	for _, rec := range recs {
-		p, _, _ := neo4j.GetRecordValue[dbtype.Path](rec, "p")
+	for _, v := range paths {
+		p, ok := v.(dbtype.Path)
+		if !ok {
+			continue
+		}
 		byEID := map[string]domain.GraphNode{}
 		for _, n := range p.Nodes {
 			gn := toGraphNode(n)
