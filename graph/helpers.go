@@ -124,19 +124,7 @@ func ownerPageKey(oc *graphql.OperationContext, sels []ast.SelectionSet, kind, k
 	}
 	parts := domain.PartsAll
 	if oc != nil {
-		parts = 0
-		for _, sel := range sels {
-			for _, e := range graphql.CollectFields(oc, sel, nil) {
-				if e.Name != "edges" {
-					continue
-				}
-				for _, nd := range graphql.CollectFields(oc, e.Selections, nil) {
-					if nd.Name == "node" {
-						parts |= initiativeParts(oc, nd.Selections)
-					}
-				}
-			}
-		}
+		parts = partsIn(oc, selectionsUnder(oc, sels, "edges", "node"))
 	}
 	return loader.PageKey{OwnerKey: loader.OwnerKey{Kind: kind, Key: key}, First: n + 1, Offset: off, Parts: parts}, n, off, nil
 }
@@ -329,11 +317,8 @@ func similar(ctx context.Context, key string, first *int, def int, differentCity
 	}
 	dc := differentCity == nil || *differentCity
 	parts := domain.PartsAll
-	if oc, sels := selectionsAt(ctx); oc != nil {
-		parts = 0
-		for _, sel := range sels {
-			parts |= targetParts(oc, sel)
-		}
+	if oc, sels := selectionsAt(ctx, "initiative"); oc != nil {
+		parts = partsIn(oc, sels)
 	}
 	links, err := loader.Load(ctx, loader.For(ctx).Similar, loader.SimilarKey{Key: key, First: n, DifferentCity: dc, Parts: parts})
 	if err != nil {
@@ -389,7 +374,7 @@ func pageEdges[N, E any](nodes []*N, offset int, edge func(cursor string, n *N) 
 // with, so waiting for the loader's batch window would only add latency.
 // A missing key is the zero value, as with loader.Load.
 func loadRoot[K comparable, V any](ctx context.Context, l *dataloadgen.Loader[K, V], fetch func(context.Context, []K) (map[K]V, error), k K) (V, error) {
-	m, err := fetch(domain.WithParts(ctx, domain.PartsAll), []K{k})
+	m, err := fetch(ctx, []K{k})
 	if err != nil {
 		var zero V
 		return zero, err

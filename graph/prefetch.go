@@ -49,7 +49,11 @@ func selectionsAt(ctx context.Context, path ...string) (*graphql.OperationContex
 		return nil, nil
 	}
 	oc := graphql.GetOperationContext(ctx)
-	sels := []ast.SelectionSet{fc.Field.Selections}
+	return oc, selectionsUnder(oc, []ast.SelectionSet{fc.Field.Selections}, path...)
+}
+
+// selectionsUnder follows a path of sub-field names from sels.
+func selectionsUnder(oc *graphql.OperationContext, sels []ast.SelectionSet, path ...string) []ast.SelectionSet {
 	for _, name := range path {
 		var next []ast.SelectionSet
 		for _, sel := range sels {
@@ -61,7 +65,7 @@ func selectionsAt(ctx context.Context, path ...string) (*graphql.OperationContex
 		}
 		sels = next
 	}
-	return oc, sels
+	return sels
 }
 
 // partsAt returns the parts of an initiative that the selections under
@@ -71,6 +75,11 @@ func partsAt(ctx context.Context, path ...string) domain.Parts {
 	if oc == nil {
 		return domain.PartsAll
 	}
+	return partsIn(oc, sels)
+}
+
+// partsIn is the union of initiativeParts over sels.
+func partsIn(oc *graphql.OperationContext, sels []ast.SelectionSet) domain.Parts {
 	var p domain.Parts
 	for _, sel := range sels {
 		p |= initiativeParts(oc, sel)
@@ -107,13 +116,7 @@ func initiativeParts(oc *graphql.OperationContext, sel ast.SelectionSet) domain.
 // targetParts returns the parts of the linked initiatives that a
 // selection on SimilarInitiative asks for.
 func targetParts(oc *graphql.OperationContext, sel ast.SelectionSet) domain.Parts {
-	var p domain.Parts
-	for _, f := range graphql.CollectFields(oc, sel, nil) {
-		if f.Name == "initiative" {
-			p |= initiativeParts(oc, f.Selections)
-		}
-	}
-	return p
+	return partsIn(oc, selectionsUnder(oc, []ast.SelectionSet{sel}, "initiative"))
 }
 
 // prefetch primes the loaders for what sel asks of items. Only whole

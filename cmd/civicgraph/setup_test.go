@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -20,27 +19,11 @@ import (
 	"github.com/civicgraph/civicgraph/internal/neo4jdb"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb/dbtest"
 	"github.com/civicgraph/civicgraph/internal/server"
+	"github.com/civicgraph/civicgraph/internal/shareddata"
 )
 
-// dataDir is the shared showroom pages (seeds and corpus).
-func dataDir(tb testing.TB) string {
-	tb.Helper()
-	d := os.Getenv("CIVICGRAPH_DATA")
-	if d == "" {
-		d = "../../../shared"
-	}
-	if _, err := os.Stat(filepath.Join(d, "corpus", "showroom")); err != nil {
-		msg := "showroom pages not found at " + d + " (set CIVICGRAPH_DATA to the shared folder)"
-		if os.Getenv("CI") == "true" {
-			tb.Fatal(msg)
-		}
-		tb.Skip(msg)
-	}
-	return d
-}
-
 func pagePaths(tb testing.TB) []string {
-	d := dataDir(tb)
+	d := shareddata.Dir(tb)
 	return []string{filepath.Join(d, "seeds"), filepath.Join(d, "corpus", "showroom")}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/civicgraph/civicgraph/internal/enrich"
 	"github.com/civicgraph/civicgraph/internal/gazetteer"
 	"github.com/civicgraph/civicgraph/internal/importer"
+	"github.com/civicgraph/civicgraph/internal/shareddata"
 	"github.com/civicgraph/civicgraph/internal/themes"
 )
 
@@ -24,29 +25,12 @@ const (
 	minThemeRecall    = 0.8  // measured 0.860
 )
 
-// dataDir is the shared data directory: $CIVICGRAPH_DATA, or ../../../shared
-// relative to this package.
-func dataDir() string {
-	if d := os.Getenv("CIVICGRAPH_DATA"); d != "" {
-		return d
-	}
-	return filepath.Join("..", "..", "..", "shared")
-}
-
 // corpusInitiatives runs the real pipeline (parse, merge, enrich) over the
 // seeds and showroom pages. It skips when the data is absent, except under
 // CI=true, where missing data fails the test.
 func corpusInitiatives(t *testing.T) []*domain.Initiative {
 	t.Helper()
-	dir := dataDir()
-	seeds, _ := filepath.Glob(filepath.Join(dir, "seeds", "*.txt"))
-	corpus, _ := filepath.Glob(filepath.Join(dir, "corpus", "showroom", "*.txt"))
-	if len(corpus) == 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true and no corpus pages under %s (set CIVICGRAPH_DATA)", dir)
-		}
-		t.Skipf("no corpus pages under %s (set CIVICGRAPH_DATA)", dir)
-	}
+	seeds, corpus := shareddata.Pages(t)
 	var pages []*importer.Page
 	for _, f := range append(seeds, corpus...) {
 		p, err := importer.ParseFile(f)

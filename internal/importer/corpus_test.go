@@ -1,35 +1,17 @@
 package importer_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/civicgraph/civicgraph/internal/importer"
+	"github.com/civicgraph/civicgraph/internal/shareddata"
 )
-
-// dataDir is the shared data directory: $CIVICGRAPH_DATA, or ../../../shared
-// relative to this package.
-func dataDir() string {
-	if d := os.Getenv("CIVICGRAPH_DATA"); d != "" {
-		return d
-	}
-	return filepath.Join("..", "..", "..", "shared")
-}
 
 // TestCorpus parses every seed and corpus page. It skips when the data is
 // absent, except under CI=true, where missing data fails the build.
 func TestCorpus(t *testing.T) {
-	dir := dataDir()
-	seeds, _ := filepath.Glob(filepath.Join(dir, "seeds", "*.txt"))
-	corpus, _ := filepath.Glob(filepath.Join(dir, "corpus", "showroom", "*.txt"))
-	if len(corpus) == 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true and no corpus pages under %s (set CIVICGRAPH_DATA)", dir)
-		}
-		t.Skipf("no corpus pages under %s", dir)
-	}
+	seeds, corpus := shareddata.Pages(t)
 	parse := func(files []string) []*importer.Page {
 		var ps []*importer.Page
 		for _, f := range files {

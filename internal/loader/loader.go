@@ -64,12 +64,10 @@ const wait = 2 * time.Millisecond
 func New(s domain.ReadStore) *Loaders {
 	opts := []dataloadgen.Option{dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(1000)}
 	return &Loaders{
-		Initiative: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []string) (map[string]*domain.Initiative, error) {
-			return s.InitiativesByKeys(domain.WithParts(ctx, domain.PartsAll), keys)
-		}, opts...),
-		City:    dataloadgen.NewMappedLoader(s.CitiesByIDs, opts...),
-		Country: dataloadgen.NewMappedLoader(s.CountriesByCodes, opts...),
-		Theme:   dataloadgen.NewMappedLoader(s.ThemesBySlugs, opts...),
+		Initiative: dataloadgen.NewMappedLoader(s.InitiativesByKeys, opts...), // reads by key are whole (domain.Parts)
+		City:       dataloadgen.NewMappedLoader(s.CitiesByIDs, opts...),
+		Country:    dataloadgen.NewMappedLoader(s.CountriesByCodes, opts...),
+		Theme:      dataloadgen.NewMappedLoader(s.ThemesBySlugs, opts...),
 		Count: dataloadgen.NewMappedLoader(grouped(func(ctx context.Context, kind string, keys []OwnerKey) (map[OwnerKey]int, error) {
 			m, err := s.CountOf(ctx, kind, keysOf(keys, func(k OwnerKey) string { return k.Key }))
 			return rekey(keys, m, func(k OwnerKey) string { return k.Key }), err

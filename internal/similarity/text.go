@@ -19,40 +19,15 @@ type token struct{ stem, surface string }
 // diacritics and stems. An apostrophe does not split a word, and a
 // possessive "'s" is dropped: "citizens’" → "citizens", "city's" → "city".
 func tokenize(s string, out []token) []token {
-	rs := []rune(strings.ToLower(s))
-	var word []rune
-	emit := func() {
-		if len(word) == 0 {
-			return
-		}
-		surface := string(word)
-		word = word[:0]
+	textfold.Words(strings.ToLower(s), func(surface string) {
 		f := fold(surface)
 		if len(f) < 2 || stopWords[f] || isNumber(f) {
 			return
 		}
 		out = append(out, token{stem: stem(f), surface: surface})
-	}
-	for i := 0; i < len(rs); i++ {
-		r := rs[i]
-		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			word = append(word, r)
-		case isApostrophe(r):
-			if len(word) > 0 && i+1 < len(rs) && rs[i+1] == 's' && (i+2 == len(rs) || !isWordRune(rs[i+2])) {
-				i++ // possessive 's
-			}
-		default:
-			emit()
-		}
-	}
-	emit()
+	})
 	return out
 }
-
-func isApostrophe(r rune) bool { return r == '\'' || r == '’' || r == 'ʼ' }
-
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 func isNumber(s string) bool {
 	for _, r := range s {

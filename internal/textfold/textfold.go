@@ -60,3 +60,34 @@ func Fold(s string) string {
 	}
 	return b.String()
 }
+
+// Words calls emit for every word of s, in order: a run of letters and
+// digits. An apostrophe (', ’ or ʼ) does not split a word and is left out,
+// and a possessive "'s" goes with it ("citizens’" → "citizens", "city's" →
+// "city"); every other character separates words, so "COVID-19" gives
+// "COVID", "19". s is split as given: fold it first to compare words.
+func Words(s string, emit func(word string)) {
+	rs := []rune(s)
+	var word []rune
+	flush := func() {
+		if len(word) > 0 {
+			emit(string(word))
+			word = word[:0]
+		}
+	}
+	for i := 0; i < len(rs); i++ {
+		switch r := rs[i]; {
+		case isWordRune(r):
+			word = append(word, r)
+		case r == '\'' || r == '’' || r == 'ʼ':
+			if len(word) > 0 && i+1 < len(rs) && rs[i+1] == 's' && (i+2 == len(rs) || !isWordRune(rs[i+2])) {
+				i++ // possessive 's
+			}
+		default:
+			flush()
+		}
+	}
+	flush()
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

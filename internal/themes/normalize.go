@@ -1,8 +1,6 @@
 package themes
 
 import (
-	"unicode"
-
 	"github.com/civicgraph/civicgraph/internal/textfold"
 )
 
@@ -17,28 +15,7 @@ func Fold(s string) string { return textfold.Fold(s) }
 // ("citizens’" → "citizens", "city's" → "city"); every other character
 // separates words, so "COVID-19" gives "covid", "19".
 func Tokens(s string) []string {
-	rs := []rune(Fold(s))
 	var out []string
-	var cur []rune
-	flush := func() {
-		if len(cur) > 0 {
-			out = append(out, string(cur))
-			cur = cur[:0]
-		}
-	}
-	isWord := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
-	for i := 0; i < len(rs); i++ {
-		switch r := rs[i]; {
-		case isWord(r):
-			cur = append(cur, r)
-		case r == '\'':
-			if len(cur) > 0 && i+1 < len(rs) && rs[i+1] == 's' && (i+2 == len(rs) || !isWord(rs[i+2])) {
-				i++ // possessive 's
-			}
-		default:
-			flush()
-		}
-	}
-	flush()
+	textfold.Words(Fold(s), func(w string) { out = append(out, w) })
 	return out
 }
