@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -67,6 +68,9 @@ func OpenCache(path string, dim int) (*Cache, error) {
 		return nil, err
 	}
 	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		return nil, fmt.Errorf("embed cache: lock %s: %w", path, err)
+	}
 	rec := make([]byte, 32+4*dim)
 	// A killed run may have left a torn last record: cut it off, so
 	// later appends stay aligned.
@@ -167,21 +171,25 @@ func (c *Cache) add(keys []Key, idx []int, vs [][]float32) error {
 	if err != nil {
 		return err
 	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	rec := make([]byte, 32+4*c.dim)
+	defer f.Close()
+	size := 32 + 4*c.dim
+	buf := make([]byte, 0, len(idx)*size)
 	for j, i := range idx {
 		if len(vs[j]) != c.dim {
-			f.Close()
 			return fmt.Errorf("embed cache: vector of %d floats, want %d", len(vs[j]), c.dim)
 		}
-		copy(rec, keys[i][:])
-		for d, x := range vs[j] {
-			binary.LittleEndian.PutUint32(rec[32+4*d:], math.Float32bits(x))
+		buf = append(buf, keys[i][:]...)
+		for _, x := range vs[j] {
+			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(x))
 		}
-		w.Write(rec)
 	}
-	if err := w.Flush(); err != nil {
-		f.Close()
+	// Whole records under an exclusive lock: two imports (or test
+	// processes) appending at once never interleave inside a record.
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		return fmt.Errorf("embed cache: lock %s: %w", c.path, err)
+	}
+	defer syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	if _, err := f.Write(buf); err != nil {
 		return err
 	}
 	return f.Close()

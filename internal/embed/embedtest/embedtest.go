@@ -44,3 +44,16 @@ func Model(t testing.TB) *embed.E5 {
 	}
 	return shared
 }
+
+// Cache is the vector cache the tests share (beside the model, as the
+// importer's default): the showroom is embedded once per machine, later
+// test runs read it.
+func Cache(t testing.TB) *embed.Cache {
+	t.Helper()
+	m := Model(t)
+	c, err := embed.OpenCache(embed.DefaultCachePath(Dir()), m.Dim())
+	if err != nil {
+		t.Fatalf("open the vector cache: %v", err)
+	}
+	return c
+}

@@ -1,0 +1,32 @@
+package enrich
+
+import (
+	"context"
+	"strings"
+
+	"github.com/civicgraph/civicgraph/internal/domain"
+	"github.com/civicgraph/civicgraph/internal/embed"
+)
+
+// Passage is the text of an initiative that is embedded: its title and
+// summary, as e5's "passage:" (the Embedder adds the prefix). Derived
+// titles are a cut of the summary and add nothing.
+func Passage(in *domain.Initiative) string {
+	if in.TitleDerived || strings.TrimSpace(in.Title) == "" {
+		return strings.TrimSpace(in.Summary)
+	}
+	if strings.TrimSpace(in.Summary) == "" {
+		return strings.TrimSpace(in.Title)
+	}
+	return strings.TrimSpace(in.Title) + ". " + strings.TrimSpace(in.Summary)
+}
+
+// Embed returns the passage vector of every initiative (in order),
+// embedding only those the cache lacks.
+func Embed(ctx context.Context, c *embed.Cache, e embed.Embedder, ins []*domain.Initiative) ([][]float32, embed.Stats, error) {
+	texts := make([]string, len(ins))
+	for i, in := range ins {
+		texts[i] = Passage(in)
+	}
+	return c.Embed(ctx, e, texts)
+}
