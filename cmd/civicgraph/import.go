@@ -23,6 +23,7 @@ import (
 	"github.com/civicgraph/civicgraph/internal/gazetteer"
 	"github.com/civicgraph/civicgraph/internal/importer"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb"
+	"github.com/civicgraph/civicgraph/internal/similarity"
 	"github.com/civicgraph/civicgraph/internal/themes"
 )
 
@@ -57,6 +58,7 @@ Flags (each falls back to the environment variable shown):`)
 	fset.IntVar(&o.batch, "batch", 500, "initiatives per transaction")
 	fset.StringVar(&o.taxonomy, "taxonomy", os.Getenv("CIVICGRAPH_TAXONOMY"), "theme taxonomy JSON file (default: the embedded one) [env CIVICGRAPH_TAXONOMY]")
 	cfg.RegisterNeo4j(fset)
+	cfg.RegisterModel(fset)
 	cfg.RegisterLog(fset)
 	if err := parseFlags(fset, args, stderr); err != nil {
 		return err
@@ -85,9 +87,15 @@ Flags (each falls back to the environment variable shown):`)
 	}
 	en := &enrich.Enricher{Gaz: gazetteer.Default(), Tax: tax}
 	ins, rep := en.Build(recs)
+	mm := loadModel(cfg.Model, log)
+	vecs, est, err := mm.passages(ctx, ins)
+	if err != nil {
+		return fmt.Errorf("embed passages: %w", err)
+	}
 	sum := summarize(ins)
 	sum.Pages, sum.Files, sum.OrphanSummaries, sum.OrphansMerged = rs.stats.Pages, rs.files, rs.stats.OrphanSummaries, rs.stats.OrphansMerged
 	sum.UserRecords = rs.userRecords
+	sum.Model, sum.Embed = mm.why, est
 
 	if o.dryRun {
 		if o.asJSON {
@@ -133,12 +141,22 @@ Flags (each falls back to the environment variable shown):`)
 		return fmt.Errorf("import initiatives (done so far: %d created, %d updated; run again to resume): %w", st.Created, st.Updated, err)
 	}
 	sum.WriteTime = time.Since(wstart)
+	if sum.Vectors, err = mm.writeVectors(ctx, db, ins, vecs); err != nil {
+		return err
+	}
 	if sum.Pruned, err = db.PruneOrphans(ctx); err != nil {
 		return fmt.Errorf("prune orphan cities and years: %w", err)
 	}
 	if !o.noSimilarity {
 		sstart := time.Now()
-		n, err := precomputeSimilarity(ctx, db, log)
+		if mm.on() {
+			sst, err := mm.embedSentences(ctx, ins)
+			if err != nil {
+				return fmt.Errorf("embed sentences: %w", err)
+			}
+			sum.SentenceEmbed = sst
+		}
+		n, err := precomputeSimilarity(ctx, db, mm.similarityInput(similarity.Options{}), log)
 		if err != nil {
 			return fmt.Errorf("similarity precompute: %w", err)
 		}
@@ -159,9 +177,9 @@ Flags (each falls back to the environment variable shown):`)
 
 // precomputeSimilarity recomputes every initiative's similar links from
 // what Neo4j now holds (so curated and user-added initiatives count too).
-func precomputeSimilarity(ctx context.Context, db *neo4jdb.DB, log *slog.Logger) (int, error) {
-	run, err := db.RefreshSimilarity(ctx, nil)
-	log.Info("similarity precompute", "initiatives", run.Docs, "links", run.Links,
+func precomputeSimilarity(ctx context.Context, db *neo4jdb.DB, in neo4jdb.SimilarityInput, log *slog.Logger) (int, error) {
+	run, err := db.RefreshSimilarity(ctx, nil, in)
+	log.Info("similarity precompute", "initiatives", run.Docs, "with.vectors", run.WithVectors, "links", run.Links,
 		"read", run.Read.Round(time.Millisecond), "compute", run.Compute.Round(time.Millisecond),
 		"write", run.Write.Round(time.Millisecond))
 	return run.Links, err

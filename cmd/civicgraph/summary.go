@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/civicgraph/civicgraph/internal/domain"
+	"github.com/civicgraph/civicgraph/internal/embed"
 	"github.com/civicgraph/civicgraph/internal/enrich"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb"
 )
@@ -29,6 +30,10 @@ type importSummary struct {
 	SimilarLinks                   int
 	Pruned                         int
 	Stats                          *neo4jdb.ImportStats
+	// Model is why no embedding model was used ("" when one was).
+	Model                string
+	Embed, SentenceEmbed embed.Stats
+	Vectors              neo4jdb.EmbeddingRun
 }
 
 func summarize(ins []*domain.Initiative) importSummary {
@@ -98,7 +103,17 @@ func (s importSummary) print(w io.Writer, counts map[string]int) {
 	}
 	fmt.Fprintf(w, "  themes:               %.2f per initiative (%d from categories/users, %d from text)\n", mean, s.ThemesFromCategory, s.ThemesText)
 	fmt.Fprintf(w, "  awards:               %d initiatives with an award year, %d winner entries\n", s.WithAwardYear, s.Winners)
+	if s.Model != "" {
+		fmt.Fprintf(w, "  meaning:              off, lexical only (%s)\n", s.Model)
+	} else {
+		fmt.Fprintf(w, "  meaning:              %d passages (%d embedded, %d cached) in %s; %d sentences (%d embedded) in %s\n",
+			s.Embed.Texts, s.Embed.Embedded, s.Embed.Cached, s.Embed.Took.Round(time.Millisecond),
+			s.SentenceEmbed.Texts, s.SentenceEmbed.Embedded, s.SentenceEmbed.Took.Round(time.Millisecond))
+	}
 	if s.Stats != nil {
+		if s.Model == "" {
+			fmt.Fprintf(w, "  vectors:              %d written, %d unchanged\n", s.Vectors.Written, s.Vectors.Unchanged)
+		}
 		fmt.Fprintf(w, "  neo4j:                %d created, %d updated, %d unchanged in %s; %d orphan cities/years removed\n", s.Stats.Created, s.Stats.Updated, s.Stats.Unchanged, s.WriteTime.Round(time.Millisecond), s.Pruned)
 		fmt.Fprintf(w, "  similarity:           %d links in %s\n", s.SimilarLinks, s.SimilarityTime.Round(time.Millisecond))
 	}

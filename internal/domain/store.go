@@ -106,9 +106,14 @@ type SimilarLink struct {
 	Score        float64
 	TextScore    float64
 	ThemeScore   float64
-	SharedThemes []string
-	SharedTerms  []string
-	Reason       string
+	// SemanticScore is the rescaled passage cosine (0 when scored
+	// lexically); ClosestFrom and ClosestTo the two sentences closest in
+	// meaning, when known.
+	SemanticScore          float64
+	ClosestFrom, ClosestTo string
+	SharedThemes           []string
+	SharedTerms            []string
+	Reason                 string
 	// Target is the linked initiative when the store read it along with
 	// the link; Themes the shared themes' nodes, likewise.
 	Target *Initiative

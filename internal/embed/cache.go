@@ -194,3 +194,37 @@ func (c *Cache) add(keys []Key, idx []int, vs [][]float32) error {
 	}
 	return f.Close()
 }
+
+// Lookup returns the cached vector under a key's hex form (as stored on
+// initiatives), or nil.
+func (c *Cache) Lookup(hexKey string) []float32 {
+	var k Key
+	if len(hexKey) != 64 {
+		return nil
+	}
+	for i := range k {
+		var b byte
+		for _, ch := range hexKey[2*i : 2*i+2] {
+			switch {
+			case ch >= '0' && ch <= '9':
+				b = b<<4 | byte(ch-'0')
+			case ch >= 'a' && ch <= 'f':
+				b = b<<4 | byte(ch-'a'+10)
+			default:
+				return nil
+			}
+		}
+		k[i] = b
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[k]
+}
+
+// Get returns the cached vector of a text for a model, or nil.
+func (c *Cache) Get(model, text string) []float32 {
+	k := KeyOf(model, text)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[k]
+}

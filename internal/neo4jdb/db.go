@@ -29,6 +29,7 @@ import (
 
 	civconfig "github.com/civicgraph/civicgraph/internal/config"
 	"github.com/civicgraph/civicgraph/internal/domain"
+	"github.com/civicgraph/civicgraph/internal/embed"
 )
 
 // Config says how to reach Neo4j.
@@ -45,6 +46,10 @@ type Config struct {
 	// imports use the default and ride out leader changes.
 	RetryTime time.Duration
 	Logger    *slog.Logger
+	// Embedder, when set, gives search its query vectors (hybrid search)
+	// and curation the new passage vector of an edited initiative; nil
+	// keeps both lexical.
+	Embedder embed.Embedder
 }
 
 // DB is an open connection pool to Neo4j. It is safe for concurrent use.
@@ -53,6 +58,7 @@ type DB struct {
 	database string
 	log      *slog.Logger
 	migrated atomic.Bool
+	emb      embed.Embedder // nil: lexical only
 }
 
 // Open creates the driver, waits until the database answers (up to
@@ -109,7 +115,7 @@ func Connect(c Config) (*DB, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &DB{driver: drv, database: dbName, log: log}, nil
+	return &DB{driver: drv, database: dbName, log: log, emb: c.Embedder}, nil
 }
 
 // RedactURI removes any user info from a URI before it is logged.

@@ -11,10 +11,19 @@ import (
 
 // SchemaVersion is bumped whenever migrations change; /readyz checks that
 // the database carries it.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // FulltextIndex is the name of the full-text index over initiatives.
 const FulltextIndex = "initiative_text"
+
+// VectorIndex is the name of the vector index over initiative passage
+// embeddings (see internal/embed), and VectorDims their length: the
+// shipped model's. Another model of another size needs a new index name
+// (and a schema version), not a silent mix of spaces.
+const (
+	VectorIndex = "initiative_embedding"
+	VectorDims  = 384
+)
 
 // migrations are applied in order at every start. Each is idempotent
 // (IF NOT EXISTS). Community edition has no existence or key constraints,
@@ -40,6 +49,10 @@ var migrations = []string{
 	// diacritics so that "Lodz" finds "Łódź".
 	"CREATE FULLTEXT INDEX " + FulltextIndex + " IF NOT EXISTS FOR (n:Initiative) ON EACH [n.title, n.summary, n.places] " +
 		"OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}",
+	// Passage embeddings for semantic search and similarity (Neo4j 5.26
+	// Community has vector indexes; cosine over unit vectors).
+	"CREATE VECTOR INDEX " + VectorIndex + " IF NOT EXISTS FOR (n:Initiative) ON (n.embedding) " +
+		"OPTIONS {indexConfig: {`vector.dimensions`: 384, `vector.similarity_function`: 'cosine'}}",
 }
 
 // Migrate applies the schema and records its version. It waits for the

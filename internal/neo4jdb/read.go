@@ -332,7 +332,7 @@ CALL { WITH a
   WHERE NOT $differentCity OR NOT EXISTS { (a)-[:IN_CITY]->(:City)<-[:IN_CITY]-(b) }
   WITH b, s ORDER BY s.score DESC, b.key LIMIT $limit
   WITH b AS i, s
-  RETURN collect({to: i.key, score: s.score, text: s.textScore, theme: s.themeScore,
+  RETURN collect({to: i.key, score: s.score, text: s.textScore, theme: s.themeScore, sem: s.semanticScore, closest: s.closest,
     themes: s.sharedThemes, terms: s.sharedTerms,
     themeNodes: COLLECT { MATCH (t:Theme) WHERE t.slug IN s.sharedThemes RETURN t {.slug, .name, .description} },
     target: CASE WHEN $withTargets THEN ` + projection(parts) + ` END}) AS links }
@@ -349,7 +349,10 @@ RETURN a.key AS key, links`
 			m, _ := l.(map[string]any)
 			link := domain.SimilarLink{
 				To: str(m, "to"), Score: f64(m, "score"), TextScore: f64(m, "text"), ThemeScore: f64(m, "theme"),
-				SharedThemes: strs(m, "themes"), SharedTerms: strs(m, "terms"),
+				SemanticScore: f64(m, "sem"), SharedThemes: strs(m, "themes"), SharedTerms: strs(m, "terms"),
+			}
+			if c := strs(m, "closest"); len(c) == 2 {
+				link.ClosestFrom, link.ClosestTo = c[0], c[1]
 			}
 			if t := sub(m, "target"); t != nil {
 				link.Target = toInitiativeParts(t, parts)
@@ -365,7 +368,7 @@ RETURN a.key AS key, links`
 					names = append(names, t.Name)
 				}
 			}
-			link.Reason = similarity.Reason(names, link.SharedTerms)
+			link.Reason = similarity.Reason(names, link.SharedTerms, link.ClosestFrom, link.ClosestTo)
 			out[k] = append(out[k], link)
 		}
 	}

@@ -11,7 +11,19 @@ import (
 // SimilarityRun reports one refresh of similar-initiative links.
 type SimilarityRun struct {
 	Docs, Links          int // initiatives read, links written
+	WithVectors          int // initiatives scored with their passage vector
 	Read, Compute, Write time.Duration
+}
+
+// SimilarityInput is what a refresh may use besides the stored graph.
+type SimilarityInput struct {
+	// Known answers passage vectors by content hash (the importer's
+	// cache) so they need not be read back; nil reads them all.
+	Known func(hash string) []float32
+	// Sentences splits a summary and embeds its sentences, for the
+	// closest-sentence part of reasons; nil leaves it out.
+	Sentences func(summary string) ([]string, [][]float32)
+	Options   similarity.Options
 }
 
 // RefreshSimilarity recomputes similar-initiative links (see package
@@ -22,27 +34,33 @@ type SimilarityRun struct {
 // links are replaced, even by none. A refresh of a few keys leaves the
 // links other initiatives hold to them as they were until the next full
 // refresh (the next import).
-func (db *DB) RefreshSimilarity(ctx context.Context, keys []string) (SimilarityRun, error) {
+func (db *DB) RefreshSimilarity(ctx context.Context, keys []string, in SimilarityInput) (SimilarityRun, error) {
 	var run SimilarityRun
 	t0 := time.Now()
-	sdocs, err := db.SimilarityDocs(ctx)
+	sdocs, err := db.SimilarityDocs(ctx, in.Known)
 	if err != nil {
 		return run, err
 	}
 	docs := make([]similarity.Doc, len(sdocs))
 	for i, d := range sdocs {
-		docs[i] = similarity.Doc{ID: d.Key, CityID: d.CityID, Title: d.Title, Summary: d.Summary, Themes: d.Themes}
+		docs[i] = similarity.Doc{ID: d.Key, CityID: d.CityID, Title: d.Title, Summary: d.Summary, Themes: d.Themes, Vec: d.Vec}
+		if in.Sentences != nil && d.Vec != nil {
+			docs[i].Sentences, docs[i].SentVecs = in.Sentences(d.Summary)
+		}
+		if d.Vec != nil {
+			run.WithVectors++
+		}
 	}
 	t1 := time.Now()
 	var links []similarity.Link
 	if keys == nil {
-		links = similarity.Compute(docs, similarity.Options{})
+		links = similarity.Compute(docs, in.Options)
 		keys = make([]string, len(docs))
 		for i, d := range docs {
 			keys[i] = d.ID
 		}
 	} else {
-		links = similarity.ComputeFor(docs, keys, similarity.Options{})
+		links = similarity.ComputeFor(docs, keys, in.Options)
 	}
 	t2 := time.Now()
 	byFrom := make(map[string][]domain.SimilarLink, len(keys))
@@ -51,10 +69,11 @@ func (db *DB) RefreshSimilarity(ctx context.Context, keys []string) (SimilarityR
 	}
 	for _, l := range links {
 		byFrom[l.From] = append(byFrom[l.From], domain.SimilarLink{To: l.To, Score: l.Score, TextScore: l.TextScore,
-			ThemeScore: l.ThemeScore, SharedThemes: l.SharedThemes, SharedTerms: l.SharedTerms})
+			ThemeScore: l.ThemeScore, SemanticScore: l.SemanticScore, SharedThemes: l.SharedThemes, SharedTerms: l.SharedTerms,
+			ClosestFrom: l.ClosestA, ClosestTo: l.ClosestB})
 	}
 	err = db.WriteSimilar(ctx, byFrom, 500)
-	run = SimilarityRun{Docs: len(docs), Links: len(links), Read: t1.Sub(t0), Compute: t2.Sub(t1), Write: time.Since(t2)}
+	run.Docs, run.Links, run.Read, run.Compute, run.Write = len(docs), len(links), t1.Sub(t0), t2.Sub(t1), time.Since(t2)
 	return run, err
 }
 
@@ -63,7 +82,7 @@ func (db *DB) RefreshSimilarity(ctx context.Context, keys []string) (SimilarityR
 // a failure here is logged, not returned: the next import refreshes
 // everything anyway.
 func (db *DB) refreshAfterCuration(ctx context.Context, key string) {
-	run, err := db.RefreshSimilarity(ctx, []string{key})
+	run, err := db.RefreshSimilarity(ctx, []string{key}, SimilarityInput{})
 	if err != nil {
 		db.log.Warn("similar links not refreshed after curation", "initiative", key, "err", err)
 		return

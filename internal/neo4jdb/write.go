@@ -258,6 +258,15 @@ CALL { WITH i, row
 	})
 }
 
+// closestPair is the stored form of a link's closest sentences: both or
+// none (Neo4j stores no nulls in lists).
+func closestPair(l domain.SimilarLink) []string {
+	if l.ClosestFrom == "" || l.ClosestTo == "" {
+		return nil
+	}
+	return []string{l.ClosestFrom, l.ClosestTo}
+}
+
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}
@@ -269,22 +278,50 @@ func nonNil(s []string) []string {
 type SimDoc struct {
 	Key, CityID, Title, Summary string
 	Themes                      []string
+	// Vec is the stored passage vector (nil when none); VecHash its
+	// content hash.
+	Vec     []float32
+	VecHash string
 }
 
-// SimilarityDocs reads every initiative's text, city and themes.
-func (db *DB) SimilarityDocs(ctx context.Context) ([]SimDoc, error) {
+// SimilarityDocs reads every initiative's text, city, themes and passage
+// vector. known, when not nil, answers vectors by content hash (the
+// importer's cache), so only vectors it lacks cross the wire.
+func (db *DB) SimilarityDocs(ctx context.Context, known func(hash string) []float32) ([]SimDoc, error) {
 	recs, err := db.read(ctx, `MATCH (i:Initiative)
 RETURN i.key AS key, i.title AS title, i.summary AS summary,
        head([(i)-[:IN_CITY]->(c:City) | c.id]) AS city,
-       [(i)-[:HAS_THEME]->(t:Theme) | t.slug] AS themes
-ORDER BY key`, nil)
+       [(i)-[:HAS_THEME]->(t:Theme) | t.slug] AS themes,
+       i.embeddingHash AS vhash,
+       CASE WHEN $all THEN i.embedding END AS vec
+ORDER BY key`, map[string]any{"all": known == nil})
 	if err != nil {
 		return nil, err
 	}
 	out := make([]SimDoc, 0, len(recs))
+	var missing []string
+	at := map[string]int{}
 	for _, r := range recs {
 		m := r.AsMap()
-		out = append(out, SimDoc{Key: str(m, "key"), Title: str(m, "title"), Summary: str(m, "summary"), CityID: str(m, "city"), Themes: strs(m, "themes")})
+		d := SimDoc{Key: str(m, "key"), Title: str(m, "title"), Summary: str(m, "summary"), CityID: str(m, "city"),
+			Themes: strs(m, "themes"), VecHash: str(m, "vhash"), Vec: toFloat32s(m["vec"])}
+		if known != nil && d.VecHash != "" {
+			if d.Vec = known(d.VecHash); d.Vec == nil {
+				missing = append(missing, d.Key)
+				at[d.Key] = len(out)
+			}
+		}
+		out = append(out, d)
+	}
+	if len(missing) > 0 {
+		recs, err := db.read(ctx, `UNWIND $keys AS k MATCH (i:Initiative {key: k}) RETURN k AS key, i.embedding AS vec`, map[string]any{"keys": missing})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			m := r.AsMap()
+			out[at[str(m, "key")]].Vec = toFloat32s(m["vec"])
+		}
 	}
 	return out, nil
 }
@@ -307,6 +344,7 @@ func (db *DB) WriteSimilar(ctx context.Context, links map[string][]domain.Simila
 			ls := make([]map[string]any, 0, len(links[k]))
 			for _, l := range links[k] {
 				ls = append(ls, map[string]any{"to": l.To, "score": l.Score, "text": l.TextScore, "theme": l.ThemeScore,
+					"sem": l.SemanticScore, "closest": closestPair(l),
 					"themes": nonNil(l.SharedThemes), "terms": nonNil(l.SharedTerms)})
 			}
 			rows = append(rows, map[string]any{"from": k, "links": ls})
@@ -318,8 +356,8 @@ CALL { WITH a MATCH (a)-[s:SIMILAR]->() DELETE s }
 WITH a, row
 UNWIND row.links AS l
 MATCH (b:Initiative {key: l.to})
-CREATE (a)-[:SIMILAR {score: l.score, textScore: l.text, themeScore: l.theme,
-  sharedThemes: l.themes, sharedTerms: l.terms}]->(b)`, map[string]any{"rows": rows})
+CREATE (a)-[:SIMILAR {score: l.score, textScore: l.text, themeScore: l.theme, semanticScore: l.sem,
+  closest: l.closest, sharedThemes: l.themes, sharedTerms: l.terms}]->(b)`, map[string]any{"rows": rows})
 			return err
 		})
 		if err != nil {

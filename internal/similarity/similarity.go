@@ -74,6 +74,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 )
 
 // Doc is one initiative as similarity sees it.
@@ -83,15 +84,27 @@ type Doc struct {
 	Title   string
 	Summary string
 	Themes  []string // theme slugs
+	// Vec is the passage vector (unit length; see internal/embed), nil
+	// when the model was not available: such a document is scored
+	// lexically (see Score).
+	Vec []float32
+	// Sentences of the summary (see Sentences) and their vectors, for the
+	// closest-sentence part of the reason; optional.
+	Sentences []string
+	SentVecs  [][]float32
 }
 
 // Link is one directed "similar initiative" edge.
 type Link struct {
 	From, To string
-	// Score = wText×TextScore + wTheme×ThemeScore, in [0,1].
+	// Score: see the package documentation; in [0,1].
 	Score float64
-	// TextScore is the TF-IDF cosine, ThemeScore the theme Jaccard.
-	TextScore, ThemeScore float64
+	// TextScore is the TF-IDF cosine, ThemeScore the theme Jaccard,
+	// SemanticScore the rescaled passage cosine (0 without vectors).
+	TextScore, ThemeScore, SemanticScore float64
+	// ClosestA and ClosestB are the sentence of From and the sentence of
+	// To closest in meaning (empty without sentence vectors).
+	ClosestA, ClosestB string
 	SameCity              bool
 	// SharedThemes are the theme slugs both have, sorted.
 	SharedThemes []string
@@ -120,6 +133,12 @@ type Options struct {
 	// TitleWeight is how much a title occurrence counts against a summary
 	// occurrence. Default 2.
 	TitleWeight float64
+	// SemanticWeight is s in [0,1]: the share of the score given to the
+	// passage cosine when both documents have vectors. Default 0.6;
+	// negative means 0 (lexical only).
+	SemanticWeight float64
+	// SemanticFloor is the cosine counted as "unrelated". Default 0.8.
+	SemanticFloor float64
 	// MaxDF is the document frequency above which a term is not indexed.
 	// Default: 5% of documents, clamped to [50, 200], so a small corpus indexes every term.
 	MaxDF int
@@ -182,6 +201,17 @@ func (o Options) withDefaults(n int) Options {
 	}
 	if o.TitleWeight <= 0 {
 		o.TitleWeight = DefaultTitleWeight
+	}
+	switch {
+	case o.SemanticWeight == 0:
+		o.SemanticWeight = DefaultSemanticWeight
+	case o.SemanticWeight < 0:
+		o.SemanticWeight = 0
+	case o.SemanticWeight > 1:
+		o.SemanticWeight = 1
+	}
+	if o.SemanticFloor <= 0 || o.SemanticFloor >= 1 {
+		o.SemanticFloor = DefaultSemanticFloor
 	}
 	if o.MaxDF <= 0 {
 		o.MaxDF = min(max(int(math.Ceil(defaultMaxDFFraction*float64(n))), minMaxDF), maxMaxDF)
@@ -336,7 +366,11 @@ func compute(docs []Doc, only []string, opt Options) ([]Link, Stats) {
 	// index, so documents are scored by one worker per CPU, each with its
 	// own scratch space; results are joined in document order, so the
 	// output does not depend on the number of workers.
-	ix := &index{ds: ds, postings: postings, themeDocs: themeDocs, opt: opt}
+	var semNN [][]int32
+	if opt.SemanticWeight > 0 {
+		semNN = semanticNeighbours(ds, semNeighbours)
+	}
+	ix := &index{ds: ds, postings: postings, themeDocs: themeDocs, opt: opt, semNN: semNN, df: df}
 	todo := make([]int, 0, n)
 	if only == nil {
 		for i := range n {
@@ -402,6 +436,8 @@ type index struct {
 	postings  [][]weighted
 	themeDocs map[string][]int32
 	opt       Options
+	semNN     [][]int32 // nearest documents by meaning, per document
+	df        []int     // document frequency per term
 }
 
 // worker is one scoring goroutine's scratch space and counters.
@@ -452,12 +488,23 @@ func (ix *index) linksOf(i int, w *worker) []Link {
 			}
 		}
 	}
+	if ix.semNN != nil {
+		for _, j := range ix.semNN[i] {
+			w.st.PostingsVisited++
+			touch(j)
+		}
+	}
 	w.st.Candidates += len(w.touched)
 
 	cands := w.cands[:0]
 	for _, j := range w.touched {
 		th := jaccard(d.mask, ds[j].mask)
-		cands = append(cands, cand{doc: j, text: w.acc[j], theme: th, est: wText*w.acc[j] + wTheme*th})
+		c := cand{doc: j, text: w.acc[j], theme: th, est: wText*w.acc[j] + wTheme*th}
+		if sw := ix.semWeight(d, &ds[j]); sw > 0 {
+			c.sem = semScore(dot32(d.Vec, ds[j].Vec), opt.SemanticFloor)
+			c.est = sw*c.sem + (1-sw)*c.est
+		}
+		cands = append(cands, c)
 		w.acc[j], w.mark[j] = 0, false
 	}
 	if len(cands) > opt.MaxCandidates {
@@ -476,6 +523,9 @@ func (ix *index) linksOf(i int, w *worker) []Link {
 		text := min(c.text+dot(d.common, e.common), 1)
 		theme := c.theme
 		score := wText*text + wTheme*theme
+		if sw := ix.semWeight(d, e); sw > 0 {
+			score = sw*c.sem + (1-sw)*score
+		}
 		if score <= 0 || score < opt.MinScore {
 			continue
 		}
@@ -484,7 +534,7 @@ func (ix *index) linksOf(i int, w *worker) []Link {
 		if sc {
 			h, k = same, opt.SameCityK
 		}
-		l := scored{to: c.doc, id: e.ID, score: score, text: text, theme: theme, sameCity: sc}
+		l := scored{to: c.doc, id: e.ID, score: score, text: text, theme: theme, sem: c.sem, sameCity: sc}
 		if h.Len() < k {
 			heap.Push(h, l)
 		} else if k > 0 && better(l, (*h)[0]) {
@@ -499,7 +549,7 @@ func (ix *index) linksOf(i int, w *worker) []Link {
 	sort.Slice(kept, func(a, b int) bool { return better(kept[a], kept[b]) })
 	links := make([]Link, 0, len(kept))
 	for _, l := range kept {
-		links = append(links, makeLink(d, &ds[l.to], l))
+		links = append(links, ix.makeLink(d, &ds[l.to], l))
 	}
 	return links
 }
@@ -536,6 +586,7 @@ func compact(s []string) []string {
 type cand struct {
 	doc         int32
 	text, theme float64 // partial text dot product, theme Jaccard
+	sem         float64 // rescaled passage cosine (0 without vectors)
 	est         float64 // partial score used to rank candidates
 }
 
@@ -620,6 +671,7 @@ type scored struct {
 	id          string
 	score       float64
 	text, theme float64
+	sem         float64
 	sameCity    bool
 }
 
@@ -645,10 +697,30 @@ func (h *linkHeap) Pop() any {
 	return x
 }
 
-func makeLink(a, b *doc, s scored) Link {
-	l := Link{
-		From: a.ID, To: b.ID, Score: s.score, TextScore: s.text, ThemeScore: s.theme, SameCity: s.sameCity,
+// semWeight is the semantic share of the score of a pair: the option's
+// when both have vectors, else 0 (the pair is scored lexically).
+func (ix *index) semWeight(a, b *doc) float64 {
+	if len(a.Vec) == 0 || len(a.Vec) != len(b.Vec) {
+		return 0
 	}
+	return ix.opt.SemanticWeight
+}
+
+// distinctive reports whether a shared term says something about the
+// pair: rare in the corpus (in at most 3% of documents, at least 3) and
+// not one of the words every civic description uses.
+func (ix *index) distinctive(term int32, surface string) bool {
+	if ix.df[term] > max(3, len(ix.ds)*3/100) {
+		return false
+	}
+	return !generic[stem(fold(surface))]
+}
+
+func (ix *index) makeLink(a, b *doc, s scored) Link {
+	l := Link{
+		From: a.ID, To: b.ID, Score: s.score, TextScore: s.text, ThemeScore: s.theme, SemanticScore: s.sem, SameCity: s.sameCity,
+	}
+	l.ClosestA, l.ClosestB, _ = closestSentences(a, b)
 	for i, j := 0, 0; i < len(a.themes) && j < len(b.themes); {
 		switch {
 		case a.themes[i] < b.themes[j]:
@@ -684,24 +756,37 @@ func makeLink(a, b *doc, s scored) Link {
 		}
 		return a.surface[cs[x].term] < a.surface[cs[y].term]
 	})
-	for _, c := range cs[:min(len(cs), sharedTermsShown)] {
-		l.SharedTerms = append(l.SharedTerms, a.surface[c.term])
+	for _, c := range cs {
+		if len(l.SharedTerms) == sharedTermsShown {
+			break
+		}
+		if sf := a.surface[c.term]; ix.distinctive(c.term, sf) {
+			l.SharedTerms = append(l.SharedTerms, sf)
+		}
 	}
 	return l
 }
 
-// reason writes the one-line explanation shown to users.
-// Reason is the one line users read about a link, e.g. `Shares themes
-// COVID-19 response; both mention "volunteers", "neighbourhood"`, from the
-// shared themes' display names and the shared terms.
-func Reason(themeNames, terms []string) string {
+// Reason is the plain-language line users read about a link, e.g.
+//
+//	Closest in meaning: “Volunteers deliver meals to isolated seniors.” and “Students phone elderly residents living alone.” Shares theme COVID-19 response; both mention "loneliness".
+//
+// from the two sentences closest in meaning (when known), the shared
+// themes' display names and the distinctive shared terms. It is built
+// when links are read, not stored, so the wording can change without a
+// new import.
+func Reason(themeNames, terms []string, closestA, closestB string) string {
 	var parts []string
+	if closestA != "" && closestB != "" {
+		parts = append(parts, fmt.Sprintf("Closest in meaning: “%s” and “%s”.", quote(closestA), quote(closestB)))
+	}
+	var facts []string
 	if ns := themeNames; len(ns) > 0 {
 		word := "themes"
 		if len(ns) == 1 {
 			word = "theme"
 		}
-		parts = append(parts, fmt.Sprintf("Shares %s %s", word, strings.Join(ns, ", ")))
+		facts = append(facts, fmt.Sprintf("Shares %s %s", word, strings.Join(ns, ", ")))
 	}
 	if len(terms) > 0 {
 		q := make([]string, len(terms))
@@ -709,13 +794,33 @@ func Reason(themeNames, terms []string) string {
 			q[i] = fmt.Sprintf("%q", t)
 		}
 		m := "both mention " + strings.Join(q, ", ")
-		if len(parts) == 0 {
+		if len(facts) == 0 {
 			m = "Both mention " + strings.Join(q, ", ")
 		}
-		parts = append(parts, m)
+		facts = append(facts, m)
+	}
+	if len(facts) > 0 {
+		parts = append(parts, strings.Join(facts, "; ")+".")
 	}
 	if len(parts) == 0 {
 		return "Similar wording"
 	}
-	return strings.Join(parts, "; ")
+	return strings.Join(parts, " ")
+}
+
+// quote shortens a sentence for the reason line (at a word, with "…").
+func quote(s string) string {
+	const max = 160
+	s = strings.TrimRight(strings.TrimSpace(s), ".")
+	if len(s) <= max {
+		return s
+	}
+	cut := strings.LastIndex(s[:max], " ")
+	if cut < max/2 {
+		cut = max
+	}
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strings.TrimRight(s[:cut], " ,;:") + "…"
 }

@@ -81,7 +81,7 @@ func TestCompute(t *testing.T) {
 			for _, th := range l.SharedThemes {
 				ns = append(ns, names[th])
 			}
-			if r := similarity.Reason(ns, l.SharedTerms); !strings.HasPrefix(r, "Shares themes COVID-19 response, Social inclusion & community; both mention \"") {
+			if r := similarity.Reason(ns, l.SharedTerms, "", ""); !strings.HasPrefix(r, "Shares themes COVID-19 response, Social inclusion & community; both mention \"") {
 				t.Errorf("Reason = %q", r)
 			}
 		}
@@ -115,7 +115,7 @@ func TestCompute(t *testing.T) {
 
 	t.Run("links are valid", func(t *testing.T) {
 		for _, l := range links {
-			if l.From == l.To || l.Score < similarity.DefaultMinScore || l.Score > 1+1e-9 || len(l.SharedThemes)+len(l.SharedTerms) == 0 {
+			if l.From == l.To || l.Score < similarity.DefaultMinScore || l.Score > 1+1e-9 || len(l.SharedThemes) == 0 && l.TextScore == 0 && l.SemanticScore == 0 {
 				t.Errorf("bad link %+v", l)
 			}
 		}
@@ -198,14 +198,18 @@ func TestSameWithAnyWorkerCount(t *testing.T) {
 func TestReason(t *testing.T) {
 	for _, c := range []struct {
 		themes, terms []string
+		a, b          string
 		want          string
 	}{
-		{[]string{"Climate"}, []string{"river", "robot"}, `Shares theme Climate; both mention "river", "robot"`},
-		{[]string{"A", "B"}, nil, "Shares themes A, B"},
-		{nil, []string{"bike"}, `Both mention "bike"`},
-		{nil, nil, "Similar wording"},
+		{[]string{"Climate"}, []string{"river", "robot"}, "", "", `Shares theme Climate; both mention "river", "robot".`},
+		{[]string{"A", "B"}, nil, "", "", "Shares themes A, B."},
+		{nil, []string{"bike"}, "", "", `Both mention "bike".`},
+		{nil, nil, "", "", "Similar wording"},
+		{[]string{"Climate"}, nil, "A robot cleans the river.", "Drones collect plastic from the canal.",
+			"Closest in meaning: “A robot cleans the river” and “Drones collect plastic from the canal”. Shares theme Climate."},
+		{nil, nil, "Only one side.", "", "Similar wording"},
 	} {
-		if got := similarity.Reason(c.themes, c.terms); got != c.want {
+		if got := similarity.Reason(c.themes, c.terms, c.a, c.b); got != c.want {
 			t.Errorf("Reason(%v, %v) = %q, want %q", c.themes, c.terms, got, c.want)
 		}
 	}

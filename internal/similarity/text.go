@@ -107,3 +107,22 @@ var stopWords = func() map[string]bool {
 	}
 	return m
 }()
+
+// generic are words nearly every civic case description uses: shared,
+// they say nothing about why two initiatives are alike, so the reason
+// never quotes them (they still count in the TF-IDF cosine, weighted by
+// their low IDF). Keys are stemmed like terms.
+var generic = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`city cities town towns municipality municipalities municipal council councils
+		citizen citizens resident residents people person public local region regional country national government
+		launch launches launched call calls called part parts year years time times service services work works
+		working develop developed development provide provides provided support supports supported create creates
+		created offer offers offered include includes including place places area areas community communities
+		society social europe european world group groups number opportunity opportunities possible possibility
+		based level levels different various important goal goals result results process processes example
+		day days week weeks month months start started open opened`) {
+		m[stem(fold(w))] = true
+	}
+	return m
+}()
