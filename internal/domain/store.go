@@ -102,10 +102,10 @@ const (
 
 // SimilarLink is a precomputed similarity link.
 type SimilarLink struct {
-	To           string // initiative key
-	Score        float64
-	TextScore    float64
-	ThemeScore   float64
+	To         string // initiative key
+	Score      float64
+	TextScore  float64
+	ThemeScore float64
 	// SemanticScore is the rescaled passage cosine (0 when scored
 	// lexically); ClosestFrom and ClosestTo the two sentences closest in
 	// meaning, when known.

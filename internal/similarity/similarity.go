@@ -105,7 +105,7 @@ type Link struct {
 	// ClosestA and ClosestB are the sentence of From and the sentence of
 	// To closest in meaning (empty without sentence vectors).
 	ClosestA, ClosestB string
-	SameCity              bool
+	SameCity           bool
 	// SharedThemes are the theme slugs both have, sorted.
 	SharedThemes []string
 	// SharedTerms are up to three shared words contributing most to
