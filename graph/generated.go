@@ -234,6 +234,7 @@ type ComplexityRoot struct {
 
 	SearchHit struct {
 		Initiative   func(childComplexity int) int
+		MatchedBy    func(childComplexity int) int
 		MatchedTerms func(childComplexity int) int
 		Score        func(childComplexity int) int
 	}
@@ -245,13 +246,14 @@ type ComplexityRoot struct {
 	}
 
 	SimilarInitiative struct {
-		Initiative   func(childComplexity int) int
-		Reason       func(childComplexity int) int
-		Score        func(childComplexity int) int
-		SharedTerms  func(childComplexity int) int
-		SharedThemes func(childComplexity int) int
-		TextScore    func(childComplexity int) int
-		ThemeScore   func(childComplexity int) int
+		Initiative    func(childComplexity int) int
+		Reason        func(childComplexity int) int
+		Score         func(childComplexity int) int
+		SemanticScore func(childComplexity int) int
+		SharedTerms   func(childComplexity int) int
+		SharedThemes  func(childComplexity int) int
+		TextScore     func(childComplexity int) int
+		ThemeScore    func(childComplexity int) int
 	}
 
 	Source struct {
@@ -379,6 +381,7 @@ type SearchHitResolver interface {
 	Initiative(ctx context.Context, obj *domain.SearchHit) (*domain.Initiative, error)
 
 	MatchedTerms(ctx context.Context, obj *domain.SearchHit) ([]string, error)
+	MatchedBy(ctx context.Context, obj *domain.SearchHit) (model.MatchKind, error)
 }
 type SimilarCityResolver interface {
 	City(ctx context.Context, obj *domain.SimilarCity) (*domain.City, error)
@@ -1253,6 +1256,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchHit.Initiative(childComplexity), true
+	case "SearchHit.matchedBy":
+		if e.ComplexityRoot.SearchHit.MatchedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchHit.MatchedBy(childComplexity), true
 	case "SearchHit.matchedTerms":
 		if e.ComplexityRoot.SearchHit.MatchedTerms == nil {
 			break
@@ -1303,6 +1312,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SimilarInitiative.Score(childComplexity), true
+	case "SimilarInitiative.semanticScore":
+		if e.ComplexityRoot.SimilarInitiative.SemanticScore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimilarInitiative.SemanticScore(childComplexity), true
 	case "SimilarInitiative.sharedTerms":
 		if e.ComplexityRoot.SimilarInitiative.SharedTerms == nil {
 			break
@@ -1968,22 +1983,41 @@ type ThemeEdge {
   node: Theme!
 }
 
-"A full-text search hit."
+"How a search hit was found."
+enum MatchKind {
+  "By its words (full-text index)."
+  WORDS
+  "By meaning (vector index over multilingual passage embeddings)."
+  MEANING
+  "Both."
+  BOTH
+}
+
+"A search hit (hybrid: words and meaning, see ` + "`" + `search` + "`" + `)."
 type SearchHit {
   "The initiative."
   initiative: Initiative!
-  "Lucene relevance score (higher is better; only comparable within one query)."
+  "Fused relevance: reciprocal rank fusion of the words and meaning lists, plus a boost when the title holds every query word (higher is better; only comparable within one query)."
   score: Float!
-  "Query terms found in the title or summary, for highlighting."
+  "Query terms found in the title, summary or place names (also within one edit for words of six letters or more), for highlighting."
   matchedTerms: [String!]!
+  "Whether the hit was found by its words, by meaning, or both."
+  matchedBy: MatchKind!
 }
 
 "An initiative similar to another, with the reason."
 type SimilarInitiative {
   "The similar initiative."
   initiative: Initiative!
-  "score = 0.75 × TF-IDF cosine of title+summary + 0.25 × Jaccard of theme sets; 0–1."
+  """
+  0–1. With passage embeddings on both sides: score = 0.6 × semanticScore +
+  0.4 × (0.75 × textScore + 0.25 × themeScore), so the text (meaning and
+  words) weighs 0.9 and shared themes 0.1; without embeddings (no model at
+  import): 0.75 × textScore + 0.25 × themeScore. See internal/similarity.
+  """
   score: Float!
+  "Passage cosine of the two initiatives' multilingual embeddings, rescaled: (cos − 0.8) / 0.2, clamped to 0–1 (0 when either has no embedding)."
+  semanticScore: Float!
   "The text part of the score (TF-IDF cosine)."
   textScore: Float!
   "The theme part of the score (Jaccard)."
@@ -2150,7 +2184,14 @@ type Query {
   ): ThemeConnection!
   "Award years, ascending."
   awardYears: [AwardYear!]!
-  "Full-text search over titles and summaries, ranked; tolerant of typos and missing diacritics."
+  """
+  Hybrid search over titles, summaries and place names: the full-text index
+  (any word may match; hits with all words or the phrase rank higher; the last
+  word also as a prefix; words of six letters or more within one edit; diacritics
+  ignored) fused with vector search over multilingual embeddings (so "Klimaschutz"
+  finds climate protection) by reciprocal rank fusion, k = 60; a title holding
+  every query word is boosted to the top. Without the embedding model, words only.
+  """
   search(
     "Words to look for; Lucene syntax characters are escaped."
     query: String!
@@ -2575,6 +2616,8 @@ func (ec *executionContext) childFields_SearchHit(ctx context.Context, field gra
 		return ec.fieldContext_SearchHit_score(ctx, field)
 	case "matchedTerms":
 		return ec.fieldContext_SearchHit_matchedTerms(ctx, field)
+	case "matchedBy":
+		return ec.fieldContext_SearchHit_matchedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SearchHit", field.Name)
 }
@@ -2597,6 +2640,8 @@ func (ec *executionContext) childFields_SimilarInitiative(ctx context.Context, f
 		return ec.fieldContext_SimilarInitiative_initiative(ctx, field)
 	case "score":
 		return ec.fieldContext_SimilarInitiative_score(ctx, field)
+	case "semanticScore":
+		return ec.fieldContext_SimilarInitiative_semanticScore(ctx, field)
 	case "textScore":
 		return ec.fieldContext_SimilarInitiative_textScore(ctx, field)
 	case "themeScore":
@@ -7067,6 +7112,29 @@ func (ec *executionContext) fieldContext_SearchHit_matchedTerms(_ context.Contex
 	return graphql.NewScalarFieldContext("SearchHit", field, true, true, "String")
 }
 
+func (ec *executionContext) _SearchHit_matchedBy(ctx context.Context, field graphql.CollectedField, obj *domain.SearchHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchHit_matchedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SearchHit().MatchedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MatchKind) graphql.Marshaler {
+			return ec.marshalNMatchKind2githubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐMatchKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchHit_matchedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchHit", field, true, true, "MatchKind")
+}
+
 func (ec *executionContext) _SimilarCity_city(ctx context.Context, field graphql.CollectedField, obj *domain.SimilarCity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7206,6 +7274,29 @@ func (ec *executionContext) _SimilarInitiative_score(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_SimilarInitiative_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimilarInitiative", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SimilarInitiative_semanticScore(ctx context.Context, field graphql.CollectedField, obj *domain.SimilarLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimilarInitiative_semanticScore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SemanticScore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimilarInitiative_semanticScore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SimilarInitiative", field, false, false, "Float")
 }
 
@@ -10750,6 +10841,12 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SearchHit_matchedTerms(ctx, field, obj)
 				})
+		case "matchedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SearchHit_matchedBy(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10831,6 +10928,11 @@ func (ec *executionContext) _SimilarInitiative(ctx context.Context, sel ast.Sele
 				})
 		case "score":
 			out.Values[i] = ec._SimilarInitiative_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "semanticScore":
+			out.Values[i] = ec._SimilarInitiative_semanticScore(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -11992,6 +12094,16 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNMatchKind2githubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐMatchKind(ctx context.Context, v any) (model.MatchKind, error) {
+	var res model.MatchKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMatchKind2githubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐMatchKind(ctx context.Context, sel ast.SelectionSet, v model.MatchKind) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNNodeKind2githubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐNodeKind(ctx context.Context, v any) (model.NodeKind, error) {

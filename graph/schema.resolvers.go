@@ -557,6 +557,18 @@ func (r *searchHitResolver) MatchedTerms(ctx context.Context, obj *domain.Search
 	return nonNilStrings(obj.MatchedTerms), nil
 }
 
+// MatchedBy is the resolver for the matchedBy field.
+func (r *searchHitResolver) MatchedBy(ctx context.Context, obj *domain.SearchHit) (model.MatchKind, error) {
+	switch {
+	case obj.ByWords && obj.ByMeaning:
+		return model.MatchKindBoth, nil
+	case obj.ByMeaning:
+		return model.MatchKindMeaning, nil
+	default:
+		return model.MatchKindWords, nil
+	}
+}
+
 // City is the resolver for the city field.
 func (r *similarCityResolver) City(ctx context.Context, obj *domain.SimilarCity) (*domain.City, error) {
 	return loader.Load(ctx, loader.For(ctx).City, obj.CityID)

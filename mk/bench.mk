@@ -62,9 +62,12 @@ define bench_run
 endef
 
 # Go micro-benchmarks (testing.B, no Neo4j): similarity precompute, gazetteer, theme
-# classifier, the GraphQL layer for a drawable graph. Also run by `make bench`.
-bench-go:
+# classifier, the GraphQL layer for a drawable graph, the embedding model (texts/s on all cores,
+# then on one thread: the engine reads OMP_NUM_THREADS once per process). Also run by `make bench`.
+bench-go: model
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./internal/...
+	@echo "bench-go: the embedding engine on one thread (OMP_NUM_THREADS=1)"
+	OMP_NUM_THREADS=1 $(GO) test -run '^$$' -bench 'E5' -benchtime 2s ./internal/embed
 
 bench: bench-go bench-deps
 	$(call bench_run,--sizes $(BENCH_SIZES) --warmup $(BENCH_WARMUP) --duration $(BENCH_DURATION) \

@@ -120,7 +120,7 @@ Flags (each falls back to the environment variable shown):`)
 
 	log.Info("import starting", "config", cfg, "initiatives", len(ins))
 	db, err := neo4jdb.Open(ctx, neo4jdb.Config{URI: cfg.Neo4j.URI, User: cfg.Neo4j.User, Password: cfg.Neo4j.Password,
-		Database: cfg.Neo4j.Database, Logger: log, ConnectTimeout: 60 * time.Second})
+		Database: cfg.Neo4j.Database, Logger: log, ConnectTimeout: 60 * time.Second, Embedder: mm.emb})
 	if err != nil {
 		return fmt.Errorf("open neo4j at %s: %w (start a local one with `make neo4j-start`, or set NEO4J_URI)", neo4jdb.RedactURI(cfg.Neo4j.URI), err)
 	}

@@ -96,13 +96,38 @@ func (m *meaningModel) writeVectors(ctx context.Context, db *neo4jdb.DB, ins []*
 	if !m.on() || len(vecs) != len(ins) {
 		return neo4jdb.EmbeddingRun{}, nil
 	}
+	hubs, err := m.hubs(ctx, ins, vecs)
+	if err != nil {
+		return neo4jdb.EmbeddingRun{}, err
+	}
 	es := make([]neo4jdb.Embedding, len(ins))
 	for i, in := range ins {
-		es[i] = neo4jdb.Embedding{Key: in.ID, Hash: embed.KeyOf(m.emb.Model(), enrich.Passage(in)).String(), Vec: vecs[i]}
+		es[i] = neo4jdb.Embedding{Key: in.ID, Hash: embed.KeyOf(m.emb.Model(), enrich.Passage(in)).String(), Vec: vecs[i], Hub: hubs[i]}
 	}
 	run, err := db.WriteEmbeddings(ctx, m.emb.Model(), es, 500)
 	if err != nil {
 		return run, fmt.Errorf("write embeddings: %w", err)
 	}
 	return run, nil
+}
+
+// maxProbes bounds the probe queries of the hubness estimate.
+const maxProbes = 200
+
+// hubs estimates each passage's hubness (embed.Hubs) with probe queries:
+// the titles of every k-th initiative, embedded as queries (cached), at
+// most maxProbes of them.
+func (m *meaningModel) hubs(ctx context.Context, ins []*domain.Initiative, vecs [][]float32) ([]float64, error) {
+	step := max(1, len(ins)/maxProbes)
+	var probes []string
+	for i := 0; i < len(ins) && len(probes) < maxProbes; i += step {
+		if t := ins[i].Title; t != "" && !ins[i].TitleDerived {
+			probes = append(probes, t)
+		}
+	}
+	pv, _, err := m.cache.EmbedQueries(ctx, m.emb, probes)
+	if err != nil {
+		return nil, fmt.Errorf("embed probe queries: %w", err)
+	}
+	return embed.Hubs(vecs, pv), nil
 }

@@ -48,6 +48,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, so serveOptions
 	}
 	cfg.RegisterNeo4j(fs)
 	cfg.RegisterServer(fs)
+	cfg.RegisterModel(fs)
 	cfg.RegisterLog(fs)
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
@@ -57,8 +58,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer, so serveOptions
 
 	// Connect without waiting: the server starts even while Neo4j is down,
 	// answers 503 on /readyz, and migrates as soon as Neo4j answers.
+	// The model embeds search queries (hybrid search) and curated
+	// passages; without it the server answers by words only.
+	mm := loadModel(cfg.Model, log)
 	db, err := neo4jdb.Connect(neo4jdb.Config{URI: cfg.Neo4j.URI, User: cfg.Neo4j.User, Password: cfg.Neo4j.Password,
-		Database: cfg.Neo4j.Database, Logger: log, RetryTime: 2 * time.Second})
+		Database: cfg.Neo4j.Database, Logger: log, RetryTime: 2 * time.Second, Embedder: mm.emb})
 	if err != nil {
 		return err
 	}

@@ -259,6 +259,67 @@ func (e InitiativeOrderField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// How a search hit was found.
+type MatchKind string
+
+const (
+	// By its words (full-text index).
+	MatchKindWords MatchKind = "WORDS"
+	// By meaning (vector index over multilingual passage embeddings).
+	MatchKindMeaning MatchKind = "MEANING"
+	// Both.
+	MatchKindBoth MatchKind = "BOTH"
+)
+
+var AllMatchKind = []MatchKind{
+	MatchKindWords,
+	MatchKindMeaning,
+	MatchKindBoth,
+}
+
+func (e MatchKind) IsValid() bool {
+	switch e {
+	case MatchKindWords, MatchKindMeaning, MatchKindBoth:
+		return true
+	}
+	return false
+}
+
+func (e MatchKind) String() string {
+	return string(e)
+}
+
+func (e *MatchKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MatchKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MatchKind", str)
+	}
+	return nil
+}
+
+func (e MatchKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MatchKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MatchKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Kind of a graph node.
 type NodeKind string
 

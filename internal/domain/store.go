@@ -125,6 +125,8 @@ type SearchHit struct {
 	Key          string
 	Score        float64
 	MatchedTerms []string
+	// ByWords and ByMeaning say which list found it (full-text, vector).
+	ByWords, ByMeaning bool
 	// Initiative is the hit, when the store read it along with the score.
 	Initiative *Initiative
 }

@@ -221,6 +221,28 @@ func (c *Cache) Lookup(hexKey string) []float32 {
 	return c.m[k]
 }
 
+// EmbedQueries is Embed for texts embedded as queries ("query:"), cached
+// under their own keys (a query and a passage of the same text differ).
+func (c *Cache) EmbedQueries(ctx context.Context, e Embedder, texts []string) ([][]float32, Stats, error) {
+	return c.Embed(ctx, queriesAsPassages{e}, texts)
+}
+
+// queriesAsPassages embeds "passages" as queries, under another model name.
+type queriesAsPassages struct{ Embedder }
+
+func (q queriesAsPassages) Model() string { return q.Embedder.Model() + "|query" }
+func (q queriesAsPassages) Passages(ctx context.Context, texts []string) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	for i, t := range texts {
+		v, err := q.Embedder.Query(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
 // Get returns the cached vector of a text for a model, or nil.
 func (c *Cache) Get(model, text string) []float32 {
 	k := KeyOf(model, text)

@@ -15,7 +15,22 @@ import (
 	"context"
 	"errors"
 	"math"
+	"strings"
 )
+
+// Passage is the text of an initiative that is embedded, the same for
+// import and curation: title and summary ("passage:" is the Embedder's
+// business). A derived title is a cut of the summary and adds nothing.
+func Passage(title, summary string, titleDerived bool) string {
+	title, summary = strings.TrimSpace(title), strings.TrimSpace(summary)
+	switch {
+	case titleDerived || title == "":
+		return summary
+	case summary == "":
+		return title
+	}
+	return title + ". " + summary
+}
 
 // Embedder embeds texts as L2-normalised vectors of Dim() floats, so the
 // dot product of two vectors is their cosine similarity.
@@ -65,4 +80,31 @@ func Normalize(v []float32) {
 	for i := range v {
 		v[i] *= inv
 	}
+}
+
+// Hubness: in e5's space some passages (short, generic ones) are close to
+// almost every query, and would top every semantic search. Hubs corrects
+// for it the way CSLS does (Conneau et al. 2018): a passage's hubness is
+// its mean cosine to a sample of probe queries minus the mean of that over
+// all passages; search ranks by cosine minus hubness. probes are query
+// vectors (e.g. other initiatives' titles, embedded as queries).
+func Hubs(passages, probes [][]float32) []float64 {
+	out := make([]float64, len(passages))
+	if len(probes) == 0 || len(passages) == 0 {
+		return out
+	}
+	var mean float64
+	for i, p := range passages {
+		var s float64
+		for _, q := range probes {
+			s += Dot(p, q)
+		}
+		out[i] = s / float64(len(probes))
+		mean += out[i]
+	}
+	mean /= float64(len(passages))
+	for i := range out {
+		out[i] -= mean
+	}
+	return out
 }

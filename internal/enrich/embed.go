@@ -2,7 +2,6 @@ package enrich
 
 import (
 	"context"
-	"strings"
 
 	"github.com/civicgraph/civicgraph/internal/domain"
 	"github.com/civicgraph/civicgraph/internal/embed"
@@ -12,13 +11,7 @@ import (
 // summary, as e5's "passage:" (the Embedder adds the prefix). Derived
 // titles are a cut of the summary and add nothing.
 func Passage(in *domain.Initiative) string {
-	if in.TitleDerived || strings.TrimSpace(in.Title) == "" {
-		return strings.TrimSpace(in.Summary)
-	}
-	if strings.TrimSpace(in.Summary) == "" {
-		return strings.TrimSpace(in.Title)
-	}
-	return strings.TrimSpace(in.Title) + ". " + strings.TrimSpace(in.Summary)
+	return embed.Passage(in.Title, in.Summary, in.TitleDerived)
 }
 
 // Embed returns the passage vector of every initiative (in order),

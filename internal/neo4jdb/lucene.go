@@ -45,39 +45,43 @@ func queryTerms(q string) []string {
 	return out
 }
 
+// fuzzyMinLen is the shortest word matched within one edit: shorter
+// words have too many neighbours one edit away ("flood" ~ "blood",
+// "food").
+const fuzzyMinLen = 6
+
 // LuceneQuery turns user input into a Lucene query for the
-// standard-folding analyzer: every word must match (AND), exactly (boosted),
-// as a prefix (for search-as-you-type) or within one edit (typos; words
-// of five letters or more). Words are escaped, so no user input reaches
-// the query parser as syntax.
+// standard-folding analyzer (see the hybrid search rule in search.go):
+// every content word is a SHOULD clause (exact, boosted; the last word
+// also as a prefix; words of fuzzyMinLen letters or more also within one
+// edit, weakly), and with several words a clause requiring all of them
+// and a phrase clause add to the score of hits that have them all, so
+// ranking prefers them while a missing word never empties the result.
+// Words are escaped, so no user input reaches the query parser as
+// syntax. "" when the input has no content words.
 func LuceneQuery(q string) string {
-	terms := queryTerms(q)
-	parts := make([]string, 0, len(terms))
-	for _, t := range terms {
+	terms := contentTerms(queryTerms(q))
+	if len(terms) == 0 {
+		return ""
+	}
+	parts := make([]string, 0, len(terms)+2)
+	esc := make([]string, len(terms))
+	for k, t := range terms {
 		e := EscapeLucene(t)
-		alt := []string{e + "^3", e + "*^1.5"}
-		if len([]rune(t)) >= 5 {
-			alt = append(alt, e+"~1")
+		esc[k] = e
+		alt := []string{e + "^3"}
+		if k == len(terms)-1 && len([]rune(t)) >= 3 {
+			alt = append(alt, e+"*^1.5")
+		}
+		if len([]rune(t)) >= fuzzyMinLen {
+			alt = append(alt, e+"~1^0.5")
 		}
 		parts = append(parts, "("+strings.Join(alt, " OR ")+")")
 	}
-	return strings.Join(parts, " AND ")
-}
-
-// matchedTerms returns the query terms found in text (folded, as a word
-// prefix), for highlighting.
-func matchedTerms(terms []string, text string) []string {
-	words := strings.FieldsFunc(Fold(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	out := []string{}
-	for _, t := range terms {
-		for _, w := range words {
-			if strings.HasPrefix(w, t) {
-				out = append(out, t)
-				break
-			}
-		}
+	if len(terms) > 1 {
+		parts = append(parts, "("+strings.Join(esc, " AND ")+")^4", `"`+strings.Join(esc, " ")+`"^6`)
 	}
-	return out
+	return strings.Join(parts, " OR ")
 }
 
 // Fold lower-cases s and removes diacritics: "Łódź" → "lodz".

@@ -22,8 +22,13 @@ func TestEscapeLucene(t *testing.T) {
 func TestLuceneQuery(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"Lodz", "(lodz^3 OR lodz*^1.5)"},
-		{"Volunteers ŁÓDŹ", "(volunteers^3 OR volunteers*^1.5 OR volunteers~1) AND (lodz^3 OR lodz*^1.5)"},
-		{`title:"x" OR (y)`, "(title^3 OR title*^1.5 OR title~1) AND (x^3 OR x*^1.5) AND (or^3 OR or*^1.5) AND (y^3 OR y*^1.5)"},
+		// Any word may match; all words and the phrase score more; only the
+		// last word is a prefix; only words of six letters or more are fuzzy.
+		{"Volunteers ŁÓDŹ", `(volunteers^3 OR volunteers~1^0.5) OR (lodz^3 OR lodz*^1.5) OR (volunteers AND lodz)^4 OR "volunteers lodz"^6`},
+		{"flood", "(flood^3 OR flood*^1.5)"},
+		// Syntax is text; stop words ("or") are not looked for.
+		{`title:"x" OR (y)`, `(title^3) OR (x^3) OR (y^3) OR (title AND x AND y)^4 OR "title x y"^6`},
+		{"the", ""},
 		{"   ", ""},
 	} {
 		if got := neo4jdb.LuceneQuery(tc.in); got != tc.want {

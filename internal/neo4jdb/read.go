@@ -30,13 +30,20 @@ func sortInitiativeLinks(in *domain.Initiative) {
 // (anchored true) start from the filter's most selective node — a city, a
 // theme, a country, a year — instead of visiting every initiative.
 func filterQuery(f domain.InitiativeFilter, params map[string]any, anchored bool, extra ...string) string {
+	if strings.TrimSpace(f.Text) != "" {
+		if _, ok := params[textFragment]; !ok {
+			panic("neo4jdb: filterQuery with a text condition needs withText first")
+		}
+	}
 	var b strings.Builder
 	where := append([]string(nil), extra...)
 	anchor := ""
 	switch {
 	case strings.TrimSpace(f.Text) != "":
-		params["ftq"] = LuceneQuery(f.Text)
-		b.WriteString("CALL db.index.fulltext.queryNodes('" + FulltextIndex + "', $ftq) YIELD node AS i, score\n")
+		// The caller ran textMatch (it needs the context to embed the
+		// query) and left the fragment in params.
+		b.WriteString(params[textFragment].(string))
+		delete(params, textFragment)
 	case anchored && len(f.Cities) > 0:
 		anchor = "cities"
 		b.WriteString("MATCH (a:City)<-[:IN_CITY]-(i:Initiative) WHERE a.id IN $cities\nWITH DISTINCT i\n")
@@ -109,6 +116,9 @@ func (db *DB) Initiatives(ctx context.Context, f domain.InitiativeFilter, o doma
 			keyset = append(keyset, "i.sortTitle > $after")
 		}
 	}
+	if err := db.withText(ctx, f, params); err != nil {
+		return nil, err
+	}
 	q := filterQuery(f, params, false, keyset...)
 	dir := ""
 	if o.Desc {
@@ -142,6 +152,9 @@ func (db *DB) Initiatives(ctx context.Context, f domain.InitiativeFilter, o doma
 // CountInitiatives implements domain.ReadStore with a count query.
 func (db *DB) CountInitiatives(ctx context.Context, f domain.InitiativeFilter) (int, error) {
 	params := map[string]any{}
+	if err := db.withText(ctx, f, params); err != nil {
+		return 0, err
+	}
 	q := filterQuery(f, params, true) + "RETURN count(i) AS n"
 	if isEmptyFilter(f) {
 		q = "MATCH (i:Initiative) RETURN count(i) AS n" // served from the count store
@@ -162,6 +175,9 @@ func isEmptyFilter(f domain.InitiativeFilter) bool {
 // InitiativeFacets implements domain.ReadStore in one query.
 func (db *DB) InitiativeFacets(ctx context.Context, f domain.InitiativeFilter) (*domain.Facets, error) {
 	params := map[string]any{}
+	if err := db.withText(ctx, f, params); err != nil {
+		return nil, err
+	}
 	q := filterQuery(f, params, true) + `WITH collect(i) AS set
 CALL { WITH set UNWIND set AS i MATCH (i)-[:HAS_THEME]->(t:Theme)
        RETURN collect({v: t.slug, l: t.name, n: 0}) AS th0 }
@@ -544,31 +560,6 @@ func (db *DB) AwardYears(ctx context.Context) ([]*domain.AwardYear, error) {
 	for _, r := range recs {
 		y, _, _ := neo4j.GetRecordValue[int64](r, "year")
 		out = append(out, &domain.AwardYear{Year: int(y)})
-	}
-	return out, nil
-}
-
-// Search implements domain.ReadStore over the full-text index.
-func (db *DB) Search(ctx context.Context, query string, first int) ([]domain.SearchHit, error) {
-	terms := queryTerms(query)
-	if len(terms) == 0 {
-		return nil, domain.Errorf(domain.EINVALID, "search query has no words")
-	}
-	parts := domain.PartsFrom(ctx) | domain.PartSummary // matched terms are found in the summary too
-	recs, err := db.read(ctx, `CALL db.index.fulltext.queryNodes('`+FulltextIndex+`', $q, {limit: $limit}) YIELD node AS i, score
-RETURN i.key AS key, score, i.places AS places, `+projection(parts)+` AS i
-ORDER BY score DESC, key`, map[string]any{"q": LuceneQuery(query), "limit": int64(first)})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]domain.SearchHit, 0, len(recs))
-	for _, r := range recs {
-		k, _, _ := neo4j.GetRecordValue[string](r, "key")
-		s, _, _ := neo4j.GetRecordValue[float64](r, "score")
-		places, _, _ := neo4j.GetRecordValue[string](r, "places")
-		in := toInitiativeParts(recordMap(r, "i"), parts)
-		out = append(out, domain.SearchHit{Key: k, Score: s, Initiative: in,
-			MatchedTerms: matchedTerms(terms, in.Title+" "+in.Summary+" "+places)})
 	}
 	return out, nil
 }

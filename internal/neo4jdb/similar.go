@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/civicgraph/civicgraph/internal/domain"
+	"github.com/civicgraph/civicgraph/internal/embed"
 	"github.com/civicgraph/civicgraph/internal/similarity"
 )
 
@@ -82,6 +83,9 @@ func (db *DB) RefreshSimilarity(ctx context.Context, keys []string, in Similarit
 // a failure here is logged, not returned: the next import refreshes
 // everything anyway.
 func (db *DB) refreshAfterCuration(ctx context.Context, key string) {
+	if err := db.embedCurated(ctx, key); err != nil {
+		db.log.Warn("passage vector not refreshed after curation; similarity uses the stored one", "initiative", key, "err", err)
+	}
 	run, err := db.RefreshSimilarity(ctx, []string{key}, SimilarityInput{})
 	if err != nil {
 		db.log.Warn("similar links not refreshed after curation", "initiative", key, "err", err)
@@ -89,4 +93,25 @@ func (db *DB) refreshAfterCuration(ctx context.Context, key string) {
 	}
 	db.log.Debug("similar links refreshed after curation", "initiative", key, "links", run.Links,
 		"read", run.Read, "compute", run.Compute, "write", run.Write)
+}
+
+// embedCurated re-embeds a curated initiative's passage (title + summary,
+// as the import does) and stores it when it changed.
+func (db *DB) embedCurated(ctx context.Context, key string) error {
+	if db.emb == nil {
+		return nil
+	}
+	recs, err := db.read(ctx, `MATCH (i:Initiative {key: $key}) RETURN i.title AS title, i.summary AS summary, coalesce(i.titleDerived, false) AS derived`, map[string]any{"key": key})
+	if err != nil || len(recs) == 0 {
+		return err
+	}
+	m := recs[0].AsMap()
+	derived, _ := m["derived"].(bool)
+	text := embed.Passage(str(m, "title"), str(m, "summary"), derived)
+	vs, err := db.emb.Passages(ctx, []string{text})
+	if err != nil {
+		return err
+	}
+	_, err = db.WriteEmbeddings(ctx, db.emb.Model(), []Embedding{{Key: key, Hash: embed.KeyOf(db.emb.Model(), text).String(), Vec: vs[0]}}, 1)
+	return err
 }

@@ -12,6 +12,9 @@ import (
 type Embedding struct {
 	Key, Hash string
 	Vec       []float32
+	// Hub is the passage's hubness (embed.Hubs), subtracted from its
+	// cosine in semantic search.
+	Hub float64
 }
 
 // EmbeddingRun reports a WriteEmbeddings call.
@@ -41,13 +44,14 @@ func (db *DB) WriteEmbeddings(ctx context.Context, model string, es []Embedding,
 			for i, x := range e.Vec {
 				v[i] = float64(x)
 			}
-			rows = append(rows, map[string]any{"key": e.Key, "hash": e.Hash, "vec": v})
+			rows = append(rows, map[string]any{"key": e.Key, "hash": e.Hash, "vec": v, "hub": e.Hub})
 		}
 		var written int64
 		err := db.write(ctx, func(tx neo4j.ManagedTransaction) error {
 			recs, err := run(ctx, tx, `UNWIND $rows AS row
 MATCH (i:Initiative {key: row.key})
-WHERE i.embeddingHash IS NULL OR i.embeddingHash <> row.hash OR i.embedding IS NULL
+CALL { WITH i, row WITH i, row WHERE i.hub IS NULL OR abs(i.hub - row.hub) > 1e-5 SET i.hub = row.hub }
+WITH i, row WHERE i.embeddingHash IS NULL OR i.embeddingHash <> row.hash OR i.embedding IS NULL
 CALL db.create.setNodeVectorProperty(i, 'embedding', row.vec)
 SET i.embeddingHash = row.hash, i.embeddingModel = $model
 RETURN count(*) AS n`, map[string]any{"rows": rows, "model": model})
