@@ -124,7 +124,9 @@ func TestHybridSearch(t *testing.T) {
 	var f struct {
 		Initiatives struct {
 			TotalCount int `json:"totalCount"`
-			Edges      []struct{ Node struct{ Title, Summary string } }
+			Edges      []struct {
+				Node struct{ Title, Summary string }
+			}
 		}
 	}
 	mustData(t, srv, `{ initiatives(first: 100, filter: {text: "Klimaschutz"}) { totalCount edges { node { title summary } } } }`, nil, &f)
