@@ -3,8 +3,11 @@ package similarity
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 )
@@ -30,8 +33,8 @@ const (
 	// direction, so uncentred hyperplanes would put nearly all documents
 	// on one side). From each bucket a document takes at most lshBudget
 	// neighbours around its own position, so large buckets stay linear.
-	lshTables = 12
-	lshBits   = 10
+	lshTables = 20
+	lshBits   = 8
 	lshBudget = 24
 )
 
@@ -69,9 +72,7 @@ func semanticNeighbours(ds []doc, k int) [][]int32 {
 		return out
 	}
 	if len(have) <= ExactLimit {
-		for _, i := range have {
-			out[i] = nearest(ds, i, have, k)
-		}
+		parallel(len(have), func(x int) { out[have[x]] = nearest(ds, have[x], have, k) })
 		return out
 	}
 	// Candidates from LSH buckets, then the k nearest of those.
@@ -123,14 +124,37 @@ func semanticNeighbours(ds []doc, k int) [][]int32 {
 			}
 		}
 	}
-	for _, i := range have {
+	parallel(len(have), func(x int) {
+		i := have[x]
 		list := make([]int32, 0, len(cands[i]))
 		for j := range cands[i] {
 			list = append(list, j)
 		}
 		out[i] = nearest(ds, i, list, k)
-	}
+	})
 	return out
+}
+
+// parallel runs f(0..n-1) on one goroutine per CPU; each f writes only
+// its own slot, so the result does not depend on the schedule.
+func parallel(n int, f func(int)) {
+	workers := min(runtime.GOMAXPROCS(0), max(1, n/minDocsPerWorker))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				x := int(next.Add(1)) - 1
+				if x >= n {
+					return
+				}
+				f(x)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // nearest returns the k documents of among closest to ds[i] (not i itself).

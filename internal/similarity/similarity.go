@@ -4,11 +4,32 @@
 //
 // # Score
 //
-// The score of a link from initiative A to initiative B, shown to users, is
+// The score of a link from initiative A to initiative B, shown to users,
+// when both have passage vectors (the embedding model ran at import), is
 //
-//	score = wText × cos(A, B) + wTheme × jaccard(themes(A), themes(B))
+//	score = s × sem(A, B) + (1 − s) × lexical(A, B)
+//	lexical = wText × cos(A, B) + wTheme × jaccard(themes(A), themes(B))
+//	sem = clamp((vcos(A, B) − floor) / (1 − floor), 0, 1)
 //
-// with wTheme = Options.ThemeWeight (default 0.25) and wText = 1 − wTheme.
+// with s = Options.SemanticWeight (default 0.6), vcos the cosine of the
+// two multilingual e5 passage vectors (title + summary), floor =
+// Options.SemanticFloor (default 0.8: e5 puts unrelated civic texts at
+// 0.76–0.83), wTheme = Options.ThemeWeight (default 0.25) and wText =
+// 1 − wTheme. So by default text weighs 0.9 (0.6 meaning + 0.3 words) and
+// shared themes 0.1. When either lacks a vector (no model), the pair is
+// scored by lexical alone — the behaviour before embeddings.
+//
+// The reason users read quotes the two sentences (one of each summary)
+// whose vectors are closest, the shared themes, and only distinctive
+// shared terms: in at most 3% of documents and not one of the words every
+// civic description uses ("city", "citizens", "launches", …).
+//
+// Semantic candidates: each document adds its 40 nearest documents by
+// vcos to its candidates — found exactly up to ExactLimit documents, by
+// random-hyperplane LSH over centred vectors above (20 tables × 8 bits; a
+// test plants near-copies among 4,000 documents and finds 97.5%).
+//
+// For the lexical part:
 // The default is low because cosines of one-sentence summaries are small
 // (0.1–0.3 for clearly related initiatives): with 0.4, two initiatives that
 // merely share a theme list outranked ones sharing "housing" and "homes".
@@ -22,9 +43,10 @@
 // title plus 1 per occurrence in the summary; its weight is
 // (1 + ln count) × ln(1 + N/df), where N is the number of documents and df
 // the number containing the term, so rare shared words count most. Terms
-// found in only one document are left out (they can never be shared and
-// would only shrink every cosine of that document). Vectors are
-// normalised, so cos is in [0,1].
+// found in only one document can never be shared: they are left out of
+// the index but count in the vector's norm, so a short text is not "identical"
+// to every text sharing its one common word. Vectors are normalised, so cos
+// is in [0,1].
 //
 // jaccard is |shared themes| / |themes of either|, in [0,1] (0 when neither
 // has themes). The score is therefore in [0,1]; TextScore and ThemeScore on
@@ -307,14 +329,26 @@ func compute(docs []Doc, only []string, opt Options) ([]Link, Stats) {
 	postings := make([][]weighted, len(df)) // term -> (doc, weight)
 	for i := range ds {
 		vec := make([]weighted, 0, len(counts[i]))
+		var own []float64 // weights of terms no other document has
 		for id, c := range counts[i] {
-			if df[id] >= 2 { // a term no other document has cannot be shared
+			if df[id] >= 2 {
 				vec = append(vec, weighted{id, c})
+			} else {
+				w := (1 + math.Log(c)) * math.Log(1+float64(n))
+				own = append(own, w*w)
 			}
 		}
 		// Sorted before summing, so the norm does not depend on map order.
 		sort.Slice(vec, func(a, b int) bool { return vec[a].term < vec[b].term })
+		sort.Float64s(own)
+		// A term no other document has cannot be shared, so it is left out
+		// of the vector, but it stays in the norm: otherwise a short text
+		// whose only shared word is "council" would have a cosine of 1
+		// with every text that says "council".
 		var norm2 float64
+		for _, w2 := range own {
+			norm2 += w2
+		}
 		for k, tw := range vec {
 			w := (1 + math.Log(tw.w)) * math.Log(1+float64(n)/float64(df[tw.term]))
 			vec[k].w = w
