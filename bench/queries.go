@@ -363,15 +363,16 @@ RETURN total, page`, v)
 		},
 	},
 	{
-		Name: "search", Desc: "full-text search, 10 hits",
+		Name: "search", Desc: "search by words (RRF rank score + title boost; model off on all sides), 10 hits",
 		Variants: func(p *params) []variant {
 			var vs []variant
 			for _, s := range searches {
-				l := neo4jdb.LuceneQuery(s)
+				l, re, k := neo4jdb.SearchParams(s, 10)
 				vs = append(vs, variant{
-					Ours:  gql{`query($q: String!) { search(query: $q, first: 10) { initiative { key title } score } }`, map[string]any{"q": s}},
-					Peer:  gql{`query($l: String!) { search(lucene: $l, first: 10) { key title score } }`, map[string]any{"l": l}},
-					Floor: map[string]any{"l": l, "first": int64(10)},
+					Ours: gql{`query($q: String!) { search(query: $q, first: 10) { initiative { key title } score } }`, map[string]any{"q": s}},
+					Peer: gql{`query($l: String!, $re: String!, $k: Int!) { search(lucene: $l, titleRe: $re, limit: $k, first: 10) { key title score } }`,
+						map[string]any{"l": l, "re": re, "k": k}},
+					Floor: map[string]any{"l": l, "re": re, "k": int64(k), "first": int64(10)},
 				})
 			}
 			return vs
@@ -386,8 +387,10 @@ RETURN total, page`, v)
 			return mapList(list(d, "search"), func(h map[string]any) any { return []any{h["key"], h["title"], round(h["score"])} })
 		},
 		Floor: func(ctx context.Context, f *floor, v map[string]any) (any, error) {
-			recs, err := f.run(ctx, `CALL db.index.fulltext.queryNodes('initiative_text', $l, {limit: $first}) YIELD node, score
-RETURN node.key AS key, node.title, score ORDER BY score DESC, key`, v)
+			recs, err := f.run(ctx, `CALL db.index.fulltext.queryNodes('initiative_text', $l, {limit: $k}) YIELD node
+WITH collect(node) AS ns UNWIND range(0, size(ns) - 1) AS r
+WITH ns[r] AS node, 1.0 / (61 + r) + CASE WHEN size($re) > 0 AND node.sortTitle =~ $re THEN 2.0 / 61 ELSE 0.0 END AS score
+RETURN node.key AS key, node.title, score ORDER BY score DESC, key LIMIT $first`, v)
 			out := rows(recs)
 			for _, r := range out {
 				r.([]any)[2] = round(r.([]any)[2])

@@ -40,11 +40,20 @@ const (
 	SemanticK      = 100
 	SemanticMin    = 0.805
 	SemanticMargin = 0.035
+	// MaxWordHits bounds the words list of a text filter (and so its
+	// totalCount by words); search ranks the best max(200, 20 × first).
+	MaxWordHits = 10000
 )
+
+// SearchParams are the words-list parameters search uses for a query
+// (the benchmark's peer and floor run the same statement by hand).
+func SearchParams(q string, first int) (lucene, titleRe string, limit int) {
+	return LuceneQuery(q), titleRegex(contentTerms(queryTerms(q))), max(200, 20*first)
+}
 
 // textMatch prepares the parameters of a text condition and returns the
 // Cypher fragment that yields (i, score, byWords, byMeaning) for it.
-func (db *DB) textMatch(ctx context.Context, text string, params map[string]any) (string, error) {
+func (db *DB) textMatch(ctx context.Context, text string, params map[string]any, wordHits int) (string, error) {
 	terms := queryTerms(text)
 	if len(terms) == 0 {
 		return "", domain.Errorf(domain.EINVALID, "search text %q has no words (letters or digits) to look for", clipText(text, 80))
@@ -73,7 +82,7 @@ func (db *DB) textMatch(ctx context.Context, text string, params map[string]any)
 	params["rrfK"] = float64(RRFK)
 	var branches []string
 	if len(content) > 0 {
-		params["ftq"] = LuceneQuery(text)
+		params["ftq"], params["lexK"] = LuceneQuery(text), int64(wordHits)
 		branches = append(branches, wordsBranch)
 	}
 	if vec != nil {
@@ -87,7 +96,7 @@ func (db *DB) textMatch(ctx context.Context, text string, params map[string]any)
 
 // The two ranked lists, as constant fragments (values are parameters).
 const (
-	wordsBranch = `  CALL db.index.fulltext.queryNodes('` + FulltextIndex + `', $ftq) YIELD node, score
+	wordsBranch = `  CALL db.index.fulltext.queryNodes('` + FulltextIndex + `', $ftq, {limit: $lexK}) YIELD node, score
   WITH collect(node) AS ns
   UNWIND range(0, size(ns) - 1) AS r
   RETURN ns[r] AS i, 1.0 / ($rrfK + r + 1) AS s, 1 AS w, 0 AS m
@@ -152,7 +161,7 @@ func (db *DB) withText(ctx context.Context, f domain.InitiativeFilter, params ma
 	if strings.TrimSpace(f.Text) == "" {
 		return nil
 	}
-	frag, err := db.textMatch(ctx, f.Text, params)
+	frag, err := db.textMatch(ctx, f.Text, params, MaxWordHits)
 	if err != nil {
 		return err
 	}
@@ -163,7 +172,7 @@ func (db *DB) withText(ctx context.Context, f domain.InitiativeFilter, params ma
 // Search implements domain.ReadStore: hybrid search, in one statement.
 func (db *DB) Search(ctx context.Context, query string, first int) ([]domain.SearchHit, error) {
 	params := map[string]any{"limit": int64(first)}
-	match, err := db.textMatch(ctx, query, params)
+	match, err := db.textMatch(ctx, query, params, max(200, 20*first))
 	if err != nil {
 		return nil, err
 	}
