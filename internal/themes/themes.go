@@ -16,6 +16,13 @@
 //     one-sentence summary. This is a guess with a confidence and the terms
 //     that triggered it, so a user can see why.
 //
+// When an embedding model is available, Meaning weighs both against what
+// the text means: each theme's name, description and examples are its
+// prototypes in embedding space, and Meaning.Decide keeps a category or
+// keyword theme only when meaning supports it and adds a theme neither
+// names when the text clearly is about it (enrich.SemanticThemes applies
+// it at import).
+//
 // # File schema
 //
 //	{
