@@ -1693,7 +1693,7 @@ type CountryLink {
 type ThemeLink {
   "The theme."
   theme: Theme!
-  "` + "`" + `category` + "`" + ` (a showroom category page lists it), ` + "`" + `text` + "`" + ` (from title and summary: matched keywords, listed in ` + "`" + `terms` + "`" + `, or meaning alone, with no ` + "`" + `terms` + "`" + `) or ` + "`" + `user` + "`" + `."
+  "` + "`" + `category` + "`" + ` (a showroom category page lists it), ` + "`" + `text` + "`" + ` (keywords in title/summary) or ` + "`" + `user` + "`" + `."
   source: String!
   "Confidence, 0–1."
   confidence: Float!
