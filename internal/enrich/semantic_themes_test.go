@@ -18,10 +18,11 @@ import (
 // Floors for themes with meaning on the held-out part of labelled.tsv
 // (themes.HeldOut), set just below what it measures. The target,
 // precision ≥ 0.90 at recall ≥ 0.85, is not reached on the held-out part
-// (it is on the tuning part); see the README's Themes paragraph.
+// (nor on the tuning part, 0.874 / 0.854); see the README's Themes
+// paragraph.
 const (
-	minMeaningPrecision = 0.8  // measured 0.817 (tuning part 0.922)
-	minMeaningRecall    = 0.76 // measured 0.778 (tuning part 0.863)
+	minMeaningPrecision = 0.78 // measured 0.800 (lexical 0.750)
+	minMeaningRecall    = 0.74 // measured 0.764 (lexical 0.736)
 )
 
 // split divides labels into the tuning and the held-out part.
@@ -61,8 +62,8 @@ func TestSemanticThemePrecision(t *testing.T) {
 	ins := corpusInitiatives(t)
 	labelled := themeLabels(t, ins)
 	tuning, heldOut := split(labelled)
-	if len(heldOut) != 38 || len(tuning) != 73 {
-		t.Fatalf("split %d held out / %d tuning, want 38 / 73", len(heldOut), len(tuning))
+	if len(heldOut) != 64 || len(tuning) != 128 {
+		t.Fatalf("split %d held out / %d tuning, want 64 / 128", len(heldOut), len(tuning))
 	}
 	lexical := themesByKey(ins)
 

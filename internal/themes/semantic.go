@@ -37,14 +37,14 @@ const (
 	MeaningCategoryWeight = 0.75
 	// MeaningKeywordWeight multiplies a keyword match's confidence
 	// (Classify's, 0.39 at its threshold) into evidence.
-	MeaningKeywordWeight = 3.5
+	MeaningKeywordWeight = 4.0
 	// MeaningMarginWeight weighs how far a theme's z-score trails the
 	// initiative's best theme.
-	MeaningMarginWeight = 0.25
+	MeaningMarginWeight = 0.5
 	// MeaningMinEvidence is the evidence a theme needs to be kept.
 	MeaningMinEvidence = 1.8
 	// MeaningMaxThemes caps the themes Decide keeps for one initiative.
-	MeaningMaxThemes = 2
+	MeaningMaxThemes = 3
 	// MeaningConfidenceScale is σ in confidence = 1 − exp(−z/σ) for a
 	// theme's semantic confidence.
 	MeaningConfidenceScale = 2.0
@@ -163,11 +163,12 @@ type Decision struct {
 // when none reaches it, the single highest is kept, so an initiative is
 // never left without a theme.
 //
-// In words: a category theme is kept only when the text is about it
-// (z ≥ ~1.05 on its own); a keyword match is kept when meaning does not
-// contradict it (a confident match passes with z near 0, a weak one needs
-// z ≥ ~0.4); a theme neither names is added only when it stands out
-// (z ≥ ~1.8, the best theme by a margin). Broad categories ("democracy",
+// In words: a category theme is kept only when the text is about it (z ≥
+// 1.05 if it is the best theme, more if it trails); a keyword match is
+// kept when meaning does not contradict it (a confident match, 0.8,
+// passes unless it is far below the mean; one at Classify's threshold,
+// 0.39, needs to be near the best); a theme neither names is added only
+// when it stands out (z ≥ 1.8 as the best theme). Broad categories ("democracy",
 // "quality of life") thus keep only the themes the text supports, and a
 // keyword such as "community" or "app" no longer files an initiative
 // under a theme it is not about.
