@@ -21,8 +21,9 @@ import (
 const (
 	minPlacePrecision = 0.95 // measured 0.977 (43/44)
 	minPlaceRecall    = 0.9  // measured 0.956 (43/45)
-	minThemePrecision = 0.75 // measured 0.796
-	minThemeRecall    = 0.8  // measured 0.860
+	// Lexical themes (Build alone) on the 192 labelled initiatives.
+	minThemePrecision = 0.7  // measured 0.735
+	minThemeRecall    = 0.72 // measured 0.757
 )
 
 // corpusInitiatives runs the real pipeline (parse, merge, enrich) over the
@@ -211,73 +212,94 @@ func TestPlacePrecision(t *testing.T) {
 	}
 }
 
-// TestThemePrecision measures the themes of the full pipeline (category and
-// text themes together) against the 30 hand-labelled initiatives of
-// internal/themes/testdata/labelled.tsv, micro-averaged by themes.Precision.
-// Labels are keyed by title; an initiative matches by title or alternative
-// title.
+// TestThemePrecision measures the lexical themes of the full pipeline
+// (Build alone: categories and keywords, what the import assigns when the
+// embedding model is unavailable) against the hand-labelled initiatives of
+// internal/themes/testdata/labelled.tsv, micro-averaged by
+// themes.Precision, on the whole set. TestSemanticThemePrecision measures
+// the themes with meaning.
 func TestThemePrecision(t *testing.T) {
 	ins := corpusInitiatives(t)
-	byTitle := map[string]*domain.Initiative{}
-	for _, in := range ins {
-		byTitle[in.Title] = in
-		for _, a := range in.AltTitles {
-			if _, ok := byTitle[a]; !ok {
-				byTitle[a] = in
-			}
-		}
-	}
-	labelled := map[string][]string{}
-	got := map[string][]string{}
-	for _, f := range readTSV(t, filepath.Join("..", "themes", "testdata", "labelled.tsv")) {
-		if len(f) != 2 {
-			t.Fatalf("bad label line %q", strings.Join(f, "\t"))
-		}
-		in := byTitle[f[0]]
-		if in == nil {
-			t.Fatalf("labelled title %q is not an initiative of the corpus", f[0])
-		}
-		labelled[f[0]] = strings.Split(f[1], ",")
-		for _, th := range in.Themes {
-			got[f[0]] = append(got[f[0]], th.Slug)
-		}
-	}
-	if len(labelled) != 30 {
-		t.Fatalf("%d labelled initiatives, want 30", len(labelled))
-	}
+	labelled := themeLabels(t, ins)
+	got := themesByKey(ins)
 	p, r := themes.Precision(labelled, got)
-	t.Logf("themes on %d labelled: precision %.3f, recall %.3f", len(labelled), p, r)
-	titles := make([]string, 0, len(labelled))
-	for title := range labelled {
-		titles = append(titles, title)
-	}
-	sort.Strings(titles)
-	for _, title := range titles {
-		want := map[string]bool{}
-		for _, s := range labelled[title] {
-			want[s] = true
-		}
-		var extra, missing []string
-		have := map[string]bool{}
-		for _, s := range got[title] {
-			have[s] = true
-			if !want[s] {
-				extra = append(extra, s)
-			}
-		}
-		for _, s := range labelled[title] {
-			if !have[s] {
-				missing = append(missing, s)
-			}
-		}
-		if len(extra)+len(missing) > 0 {
-			t.Logf("  mismatch %s: extra %v, missing %v", title, extra, missing)
-		}
-	}
+	t.Logf("lexical themes on %d labelled: precision %.3f, recall %.3f", len(labelled), p, r)
+	logThemeMismatches(t, labelled, got)
 	if p < minThemePrecision {
 		t.Errorf("theme precision %.3f below the floor %.2f", p, minThemePrecision)
 	}
 	if r < minThemeRecall {
 		t.Errorf("theme recall %.3f below the floor %.2f", r, minThemeRecall)
+	}
+}
+
+// themeLabels reads internal/themes/testdata/labelled.tsv: key → theme
+// slugs. Every key must be an initiative of ins.
+func themeLabels(t *testing.T, ins []*domain.Initiative) map[string][]string {
+	t.Helper()
+	keys := map[string]bool{}
+	for _, in := range ins {
+		keys[in.ID] = true
+	}
+	labelled := map[string][]string{}
+	for _, f := range readTSV(t, filepath.Join("..", "themes", "testdata", "labelled.tsv")) {
+		if len(f) != 2 {
+			t.Fatalf("bad label line %q", strings.Join(f, "\t"))
+		}
+		if !keys[f[0]] {
+			t.Fatalf("labelled key %q is not an initiative of the corpus", f[0])
+		}
+		labelled[f[0]] = strings.Split(f[1], ",")
+	}
+	if len(labelled) != labelledThemes {
+		t.Fatalf("%d labelled initiatives, want %d", len(labelled), labelledThemes)
+	}
+	return labelled
+}
+
+// labelledThemes is the size of the labelled theme set.
+const labelledThemes = 192
+
+// themesByKey is every initiative's theme slugs by key.
+func themesByKey(ins []*domain.Initiative) map[string][]string {
+	got := map[string][]string{}
+	for _, in := range ins {
+		for _, th := range in.Themes {
+			got[in.ID] = append(got[in.ID], th.Slug)
+		}
+	}
+	return got
+}
+
+// logThemeMismatches logs, per labelled initiative, the themes assigned
+// beyond the labels and the labels missed.
+func logThemeMismatches(t *testing.T, labelled, got map[string][]string) {
+	t.Helper()
+	keys := make([]string, 0, len(labelled))
+	for k := range labelled {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		want := map[string]bool{}
+		for _, s := range labelled[k] {
+			want[s] = true
+		}
+		var extra, missing []string
+		have := map[string]bool{}
+		for _, s := range got[k] {
+			have[s] = true
+			if !want[s] {
+				extra = append(extra, s)
+			}
+		}
+		for _, s := range labelled[k] {
+			if !have[s] {
+				missing = append(missing, s)
+			}
+		}
+		if len(extra)+len(missing) > 0 {
+			t.Logf("  mismatch %s: extra %v, missing %v", k, extra, missing)
+		}
 	}
 }

@@ -16,6 +16,13 @@
 //     one-sentence summary. This is a guess with a confidence and the terms
 //     that triggered it, so a user can see why.
 //
+// When an embedding model is available, Meaning weighs both against what
+// the text means: each theme's name, description and examples are its
+// prototypes in embedding space, and Meaning.Decide keeps a category or
+// keyword theme only when meaning supports it and adds a theme neither
+// names when the text clearly is about it (enrich.SemanticThemes applies
+// it at import).
+//
 // # File schema
 //
 //	{
@@ -25,6 +32,7 @@
 //	      "slug": "climate-environment",
 //	      "name": "Climate & environment",
 //	      "description": "free text",
+//	      "examples": ["Planting trees and protecting biodiversity", ...],
 //	      "keywords": ["climat*^2", "carbon^2", "klima*^2", "food waste^2", ...],
 //	      "categories": ["ecology", "climate-protection"]
 //	  } ]
@@ -58,6 +66,11 @@ type Theme struct {
 	Slug        string `json:"slug"`
 	Name        string `json:"name"`
 	Description string `json:"description"`
+	// Examples are short phrases, written for the taxonomy, of what an
+	// initiative of this theme is about. With the name and description
+	// they are the theme's prototypes in embedding space (see Meaning).
+	// Optional: without them the description alone stands for the theme.
+	Examples []string `json:"examples,omitempty"`
 	// Keywords are the terms Classify looks for; see Classify for syntax.
 	Keywords []string `json:"keywords"`
 	// Categories are the showroom category slugs that map to this theme.
@@ -169,6 +182,11 @@ func parse(data []byte, name string) (*Taxonomy, error) {
 		if len(th.Keywords) == 0 {
 			bad("%s: empty keywords", where)
 		}
+		for j, ex := range th.Examples {
+			if strings.TrimSpace(ex) == "" {
+				bad("%s: examples[%d] is empty", where, j)
+			}
+		}
 		seenKW := map[string]bool{}
 		for _, raw := range th.Keywords {
 			kw, err := compileKeyword(raw)
@@ -200,9 +218,7 @@ func parse(data []byte, name string) (*Taxonomy, error) {
 		if _, dup := t.bySlug[th.Slug]; !dup {
 			t.bySlug[th.Slug] = len(t.themes)
 		}
-		th.Keywords = append([]string(nil), th.Keywords...)
-		th.Categories = append([]string(nil), th.Categories...)
-		t.themes = append(t.themes, th)
+		t.themes = append(t.themes, cloneTheme(th))
 	}
 	for _, c := range f.Categories {
 		if known[c.Slug] && len(t.byCategory[c.Slug]) == 0 {
@@ -253,6 +269,7 @@ func (t *Taxonomy) ForCategory(categorySlug string) []string {
 }
 
 func cloneTheme(th Theme) Theme {
+	th.Examples = append([]string(nil), th.Examples...)
 	th.Keywords = append([]string(nil), th.Keywords...)
 	th.Categories = append([]string(nil), th.Categories...)
 	return th

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -238,6 +239,8 @@ func TestLoad(t *testing.T) {
 			[]string{`"a*": stem "a" shorter`, `"x^y": weight`, `"co*op": '*' only`, `"--": no letters`, `duplicate keyword "Tree"`}},
 		{"bad slug and name", `{"themes":[{"slug":"Green Theme","name":" ","keywords":["a"]}]}`,
 			[]string{"not lowercase-with-hyphens", "empty name"}},
+		{"empty example", `{"themes":[{"slug":"green","name":"A","examples":["Trees"," "],"keywords":["a"]}]}`,
+			[]string{"examples[1] is empty"}},
 		{"no themes", `{"themes":[]}`, []string{"no themes"}},
 		{"unknown field", `{"themes":[],"colour":"red"}`, []string{`unknown field "colour"`}},
 		{"syntax error", "{\n\"themes\": [\n,]}", []string{"line 3"}},
@@ -290,8 +293,9 @@ func TestLoadEmbeddedFile(t *testing.T) {
 	}
 }
 
-// TestLabelledFile checks testdata/labelled.tsv is well formed; the
-// precision test itself lives with the importer, which has the summaries.
+// TestLabelledFile checks testdata/labelled.tsv is well formed (keys and
+// known theme slugs, no page text) and its held-out split; the precision
+// tests live with enrich, which has the summaries.
 func TestLabelledFile(t *testing.T) {
 	f, err := os.Open("testdata/labelled.tsv")
 	if err != nil {
@@ -299,27 +303,33 @@ func TestLabelledFile(t *testing.T) {
 	}
 	defer f.Close()
 	tx := themes.Default()
-	n := 0
+	keyRE := regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	n, held := 0, 0
+	seen := map[string]bool{}
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		line := sc.Text()
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		title, slugs, ok := strings.Cut(line, "\t")
-		if !ok || title == "" || strings.Contains(slugs, "\t") {
+		key, slugs, ok := strings.Cut(line, "\t")
+		if !ok || !keyRE.MatchString(key) || strings.Contains(slugs, "\t") || seen[key] {
 			t.Errorf("bad line %q", line)
 			continue
 		}
+		seen[key] = true
 		for _, s := range strings.Split(slugs, ",") {
 			if _, ok := tx.Theme(s); !ok {
-				t.Errorf("%s: unknown theme %q", title, s)
+				t.Errorf("%s: unknown theme %q", key, s)
 			}
 		}
 		n++
+		if themes.HeldOut(key) {
+			held++
+		}
 	}
-	if n != 30 {
-		t.Errorf("%d labelled initiatives, want 30", n)
+	if n != 192 || held != 64 {
+		t.Errorf("%d labelled initiatives, %d held out; want 192, 64", n, held)
 	}
 }
 
