@@ -1,0 +1,427 @@
+package enrich_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/civicgraph/civicgraph/internal/domain"
+	"github.com/civicgraph/civicgraph/internal/embed/embedtest"
+	"github.com/civicgraph/civicgraph/internal/enrich"
+	"github.com/civicgraph/civicgraph/internal/importer"
+	"github.com/civicgraph/civicgraph/internal/textfold"
+)
+
+// MustMerge embeds ins with the real model (through the shared cache) and
+// merges their duplicates.
+func MustMerge(tb testing.TB, ins []*domain.Initiative) ([]*domain.Initiative, [][]float32, enrich.DuplicateReport) {
+	tb.Helper()
+	ctx := context.Background()
+	m, c := embedtest.Model(tb), embedtest.Cache(tb)
+	vecs, _, err := enrich.Embed(ctx, c, m, ins)
+	if err != nil {
+		tb.Fatalf("embed passages: %v", err)
+	}
+	desc, _, err := enrich.EmbedDescriptions(ctx, c, m, ins)
+	if err != nil {
+		tb.Fatalf("embed descriptions: %v", err)
+	}
+	return enrich.MergeDuplicates(ins, vecs, desc)
+}
+
+func foldedTitle(in *domain.Initiative) string { return textfold.Fold(in.Title) }
+
+// checkMerged asserts that the output holds one initiative for the keys
+// and that it is the survivor the policy names.
+func checkMerged(t *testing.T, out []*domain.Initiative, survivor string, gone ...string) {
+	t.Helper()
+	var got *domain.Initiative
+	for _, in := range out {
+		if in.ID == survivor {
+			got = in
+		}
+		if slices.Contains(gone, in.ID) {
+			t.Errorf("%s is still an initiative of its own; want it merged into %s", in.ID, survivor)
+		}
+	}
+	if got == nil {
+		t.Fatalf("survivor %s missing from the output", survivor)
+	}
+	for _, k := range gone {
+		if !slices.Contains(got.MergedKeys, k) {
+			t.Errorf("%s: MergedKeys %v lack %s", survivor, got.MergedKeys, k)
+		}
+	}
+}
+
+// TestMergeDuplicatesShowroom runs the real pipeline and model over the
+// seeds and the showroom: the pairs issue 9 names end up merged, found by
+// their content (not by keys), and no merge crosses places.
+func TestMergeDuplicatesShowroom(t *testing.T) {
+	ins := corpusInitiatives(t)
+	byKey := map[string]*domain.Initiative{}
+	for _, in := range ins {
+		byKey[in.ID] = in
+	}
+	out, outVecs, rep := MustMerge(t, ins)
+	t.Logf("%d initiatives → %d; %d merged pairs, %d uncertain; %s", rep.Before, rep.After, len(rep.Merged), len(rep.Uncertain), rep.Method)
+	if rep.Lexical || rep.Before != len(ins) || rep.After != len(out) || len(outVecs) != len(out) {
+		t.Fatalf("report %+v does not match %d in, %d out, %d vectors", rep, len(ins), len(out), len(outVecs))
+	}
+
+	t.Run("Gdańsk: the untitled description joins #GDAŃSKPOMAGA", func(t *testing.T) {
+		var titled, untitled []string
+		for _, in := range ins {
+			switch {
+			case strings.Contains(foldedTitle(in), "gdanskpomaga"):
+				titled = append(titled, in.ID)
+			case in.TitleDerived && in.City == nil && in.Country == nil:
+				untitled = append(untitled, in.ID)
+			}
+		}
+		if len(titled) != 1 {
+			t.Fatalf("want one #GDAŃSKPOMAGA initiative, got %v", titled)
+		}
+		var s *domain.Initiative
+		for _, in := range out {
+			if in.ID == titled[0] {
+				s = in
+			}
+		}
+		if s == nil {
+			t.Fatalf("%s did not survive", titled[0])
+		}
+		var joined []string
+		for _, k := range s.MergedKeys {
+			if slices.Contains(untitled, k) {
+				joined = append(joined, k)
+			}
+		}
+		if len(joined) != 1 {
+			t.Fatalf("%s merged %v; want exactly one untitled description", s.ID, s.MergedKeys)
+		}
+		if s.TitleDerived || s.City == nil || s.City.Name != "Gdańsk" {
+			t.Errorf("survivor %+v: want the titled one, in Gdańsk", s)
+		}
+		if d := byKey[joined[0]]; len(s.Sources) < len(d.Sources)+1 {
+			t.Errorf("survivor has %d sources; want its own plus the description's %v", len(s.Sources), d.Sources)
+		}
+	})
+
+	t.Run("Molières: the titled constitution absorbs its paraphrase", func(t *testing.T) {
+		var titled, derived []string
+		for _, in := range ins {
+			if in.City == nil || in.City.Name != "Molières" {
+				continue
+			}
+			if in.TitleDerived {
+				derived = append(derived, in.ID)
+			} else {
+				titled = append(titled, in.ID)
+			}
+		}
+		if len(titled) != 1 || len(derived) != 1 {
+			t.Fatalf("want one titled and one untitled initiative in Molières, got %v and %v", titled, derived)
+		}
+		checkMerged(t, out, titled[0], derived[0])
+	})
+
+	t.Run("Plovdiv: school digitalisation under two titles is one", func(t *testing.T) {
+		var keys []string
+		for _, in := range ins {
+			f := foldedTitle(in)
+			if in.City != nil && in.City.Name == "Plovdiv" && strings.Contains(f, "digitalisation") && strings.Contains(f, "school") {
+				keys = append(keys, in.ID)
+			}
+		}
+		if len(keys) != 2 {
+			t.Fatalf("want two Plovdiv school-digitalisation titles, got %v", keys)
+		}
+		slices.Sort(keys)
+		checkMerged(t, out, keys[0], keys[1]) // both titled: the earlier key survives
+		for _, in := range out {
+			if in.ID == keys[0] && !slices.Contains(in.AltTitles, byKey[keys[1]].Title) {
+				t.Errorf("AltTitles %v lack the merged title %q", in.AltTitles, byKey[keys[1]].Title)
+			}
+		}
+	})
+
+	t.Run("Rybnik's city and youth participatory budgets stay two, listed as uncertain", func(t *testing.T) {
+		var keys []string
+		for _, in := range ins {
+			if in.City != nil && in.City.Name == "Rybnik" && strings.Contains(foldedTitle(in), "participatory budgeting") {
+				keys = append(keys, in.ID)
+			}
+		}
+		if len(keys) != 2 {
+			t.Fatalf("want two Rybnik participatory budgets, got %v", keys)
+		}
+		n := 0
+		for _, in := range out {
+			if slices.Contains(keys, in.ID) {
+				n++
+			}
+		}
+		if n != 2 {
+			t.Errorf("%v: %d left, want both", keys, n)
+		}
+		if !slices.ContainsFunc(rep.Uncertain, func(p enrich.DuplicatePair) bool {
+			return slices.Contains(keys, p.A.Key) && slices.Contains(keys, p.B.Key)
+		}) {
+			t.Errorf("the Rybnik pair is not among the uncertain pairs")
+		}
+	})
+
+	t.Run("no merge joins two countries or two cities", func(t *testing.T) {
+		for _, s := range out {
+			for _, k := range s.MergedKeys {
+				o := byKey[k]
+				if cc, oc := country(s), country(o); cc != "" && oc != "" && cc != oc {
+					t.Errorf("%s (%s) merged %s (%s)", s.ID, cc, o.ID, oc)
+				}
+				if s.City != nil && o.City != nil && s.City.ID != o.City.ID {
+					t.Errorf("%s (%s) merged %s (%s)", s.ID, s.City.Name, o.ID, o.City.Name)
+				}
+			}
+		}
+	})
+
+	t.Run("merged keys account for every initiative gone", func(t *testing.T) {
+		n := 0
+		for _, in := range out {
+			n += len(in.MergedKeys)
+		}
+		if len(ins)-len(out) != n || n == 0 {
+			t.Errorf("%d initiatives gone, %d merged keys recorded", len(ins)-len(out), n)
+		}
+		for i, in := range out {
+			if outVecs[i] == nil && len(in.MergedKeys) == 0 {
+				t.Errorf("%s lost its vector without being merged", in.ID)
+			}
+		}
+	})
+
+	t.Run("the scalable candidate path finds the same pairs", func(t *testing.T) {
+		defer func(n int) { enrich.ExactLimit = n }(enrich.ExactLimit)
+		enrich.ExactLimit = 10
+		_, _, rep2 := MustMerge(t, ins)
+		if !strings.HasPrefix(rep2.Method, "IVF") {
+			t.Fatalf("method %q: the forced path was not taken", rep2.Method)
+		}
+		if !slices.Equal(pairKeys(rep.Merged), pairKeys(rep2.Merged)) || !slices.Equal(pairKeys(rep.Uncertain), pairKeys(rep2.Uncertain)) {
+			t.Errorf("exact: merged %v, uncertain %v\nIVF: merged %v, uncertain %v",
+				pairKeys(rep.Merged), pairKeys(rep.Uncertain), pairKeys(rep2.Merged), pairKeys(rep2.Uncertain))
+		}
+		t.Logf("%s; %d candidates", rep2.Method, rep2.Candidates)
+	})
+}
+
+func country(in *domain.Initiative) string {
+	if in.Country != nil {
+		return in.Country.Code
+	}
+	if in.City != nil {
+		return in.City.CountryCode
+	}
+	return ""
+}
+
+func pairKeys(ps []enrich.DuplicatePair) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.A.Key+"~"+p.B.Key)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// nearMissPage is a listing page written for this test in the shape of
+// the showroom's: titled entries, an untitled paraphrase of one of them,
+// initiatives alike in topic but in different cities. No showroom text.
+const nearMissPage = `URL: https://example.org/showroom/?project_cat=democracy
+
+Showroom
+
+Tampere Decides
+
+Every year residents of Tampere propose neighbourhood projects and vote on which of them the city finances from a share of its budget.
+
+The People's Budget of Ghent
+
+In Ghent, citizens hand in ideas and then vote on how a part of the municipal budget is spent in their districts.
+
+Porto Neighbours Help
+
+During the lockdown a city platform in Porto matched volunteers with older residents who needed shopping and medicine delivered to their door.
+
+Brno Stands Together
+
+A web platform that Brno set up in the pandemic connects volunteers with elderly people who need groceries and prescriptions brought home.
+
+Youth Budget
+
+Pupils in the town's schools draft proposals and vote on how a small school budget is spent on projects for young people.
+
+Citizens' Budget
+
+Residents of the town propose projects and decide by vote how a share of the municipal budget is spent each year.
+
+Green Roofs for Aarhus
+
+The City of Aarhus pays part of the cost when owners plant vegetation on flat roofs, which cools the streets and holds back rainwater during storms.
+
+The municipality of Aarhus covers a share of the costs for owners who turn flat roofs green, cooling the streets and retaining rain during storms.
+`
+
+// countryPages state two countries for reworded copies of one text.
+const countryPageAT = `URL: https://example.org/showroom/?country=austria
+
+Showroom
+
+Repair Together
+
+Volunteers open a workshop every Saturday where neighbours bring broken lamps, toasters and bicycles and learn to mend them instead of throwing them away.
+`
+
+const countryPageDE = `URL: https://example.org/showroom/?country=germany
+
+Showroom
+
+Every Saturday volunteers run a workshop where neighbours bring their broken lamps, toasters and bikes and learn to fix them rather than discard them.
+`
+
+func fixtureInitiatives(t *testing.T, pages ...string) []*domain.Initiative {
+	t.Helper()
+	var ps []*importer.Page
+	for i, text := range pages {
+		p, err := importer.ParsePage("fixture-"+string(rune('a'+i))+".txt", strings.NewReader(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps = append(ps, p)
+	}
+	recs, _ := importer.Merge(ps)
+	ins, _ := newEnricher().Build(recs)
+	return ins
+}
+
+// TestMergeDuplicatesNearMisses: initiatives alike in topic stay apart;
+// a reworded copy in the same city merges; conflicting countries never
+// merge, however alike the texts.
+func TestMergeDuplicatesNearMisses(t *testing.T) {
+	ins := fixtureInitiatives(t, nearMissPage, countryPageAT, countryPageDE)
+	byTitle := map[string]*domain.Initiative{}
+	for _, in := range ins {
+		byTitle[in.Title] = in
+		t.Logf("%-40s %-12s derived=%v", in.Title, placeOf(in), in.TitleDerived)
+	}
+	out, _, rep := MustMerge(t, ins)
+	for _, p := range rep.Merged {
+		t.Logf("merged %s ~ %s: %s; %s", p.A.Title, p.B.Title, p.Rule, strings.Join(p.Evidence, "; "))
+	}
+	for _, p := range rep.Uncertain {
+		t.Logf("uncertain %s ~ %s: %s; %s", p.A.Title, p.B.Title, p.Rule, strings.Join(p.Evidence, "; "))
+	}
+	left := map[string]bool{}
+	for _, in := range out {
+		left[in.Title] = true
+	}
+	for _, pair := range [][2]string{
+		{"Tampere Decides", "The People's Budget of Ghent"},
+		{"Porto Neighbours Help", "Brno Stands Together"},
+		{"Youth Budget", "Citizens' Budget"}, // no place to tell them apart
+	} {
+		t.Run(pair[0]+" and "+pair[1]+" stay two", func(t *testing.T) {
+			for _, title := range pair {
+				if byTitle[title] == nil {
+					t.Fatalf("fixture %q not parsed", title)
+				}
+				if !left[title] {
+					t.Errorf("%q was merged away", title)
+				}
+			}
+		})
+	}
+	t.Run("the untitled paraphrase in Aarhus joins Green Roofs for Aarhus", func(t *testing.T) {
+		s := byTitle["Green Roofs for Aarhus"]
+		if s == nil || s.City == nil || s.City.ID != aarhusID(ins) {
+			t.Fatalf("fixture not parsed or not placed: %+v", s)
+		}
+		var derived *domain.Initiative
+		for _, in := range ins {
+			if in.TitleDerived && in.City != nil && in.City.ID == s.City.ID {
+				derived = in
+			}
+		}
+		if derived == nil {
+			t.Fatal("the untitled Aarhus description was not parsed as its own initiative")
+		}
+		checkMerged(t, out, s.ID, derived.ID)
+		for _, in := range out {
+			if in.ID == s.ID {
+				if in.Summary != s.Summary {
+					t.Errorf("summary changed to %q; the survivor keeps its own", in.Summary)
+				}
+				if len(in.Sources) != 1 || slices.Contains(in.AltTitles, derived.Title) {
+					t.Errorf("sources %v, alt titles %v: want the one page, no derived title", in.Sources, in.AltTitles)
+				}
+			}
+		}
+	})
+	t.Run("copies stated in Austria and Germany do not merge", func(t *testing.T) {
+		s := byTitle["Repair Together"]
+		if s == nil || country(s) != "AT" {
+			t.Fatalf("fixture not parsed or not placed: %+v", s)
+		}
+		var de *domain.Initiative
+		for _, in := range ins {
+			if country(in) == "DE" && in.TitleDerived {
+				de = in
+			}
+		}
+		if de == nil {
+			t.Fatal("the German copy was not parsed")
+		}
+		for _, in := range out {
+			if len(in.MergedKeys) > 0 && (in.ID == s.ID || in.ID == de.ID) {
+				t.Errorf("%s merged %v across countries", in.ID, in.MergedKeys)
+			}
+		}
+		if !slices.ContainsFunc(rep.Uncertain, func(p enrich.DuplicatePair) bool {
+			return (p.A.Key == s.ID && p.B.Key == de.ID) || (p.A.Key == de.ID && p.B.Key == s.ID)
+		}) {
+			t.Errorf("the cross-country copies are not reported as uncertain")
+		}
+	})
+	if rep.After != len(ins)-1 {
+		t.Errorf("%d → %d initiatives; want exactly one merge", len(ins), rep.After)
+	}
+}
+
+// aarhusID is the city the untitled Aarhus description resolved to.
+func aarhusID(ins []*domain.Initiative) string {
+	for _, in := range ins {
+		if in.TitleDerived && in.City != nil && strings.Contains(in.Summary, "Aarhus") {
+			return in.City.ID
+		}
+	}
+	return "not resolved"
+}
+
+func placeOf(in *domain.Initiative) string {
+	if in.City != nil {
+		return in.City.Name
+	}
+	return country(in)
+}
+
+// TestMergeDuplicatesWithoutModel: without vectors nothing is merged and
+// the lexical suspicions are reported.
+func TestMergeDuplicatesWithoutModel(t *testing.T) {
+	ins := fixtureInitiatives(t, nearMissPage)
+	out, vecs, rep := enrich.MergeDuplicates(ins, nil, nil)
+	if len(out) != len(ins) || vecs != nil || !rep.Lexical || len(rep.Merged) != 0 {
+		t.Errorf("without vectors: %d → %d initiatives, vectors %v, report %+v", len(ins), len(out), vecs != nil, rep)
+	}
+}
