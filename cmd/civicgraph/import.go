@@ -57,6 +57,7 @@ Flags (each falls back to the environment variable shown):`)
 	fset.IntVar(&o.batch, "batch", 500, "initiatives per transaction")
 	fset.StringVar(&o.taxonomy, "taxonomy", os.Getenv("CIVICGRAPH_TAXONOMY"), "theme taxonomy JSON file (default: the embedded one) [env CIVICGRAPH_TAXONOMY]")
 	cfg.RegisterNeo4j(fset)
+	cfg.RegisterModel(fset)
 	cfg.RegisterLog(fset)
 	if err := parseFlags(fset, args, stderr); err != nil {
 		return err
@@ -85,7 +86,14 @@ Flags (each falls back to the environment variable shown):`)
 	}
 	en := &enrich.Enricher{Gaz: gazetteer.Default(), Tax: tax}
 	ins, rep := en.Build(recs)
+	// Meaning: embeddings and near-duplicate merging (lexical only
+	// without the model). The vectors are not stored yet.
+	ins, _, meaning, err := applyMeaning(ctx, cfg.Model, ins, log)
+	if err != nil {
+		return err
+	}
 	sum := summarize(ins)
+	sum.Duplicates = meaning.Duplicates
 	sum.Pages, sum.Files, sum.OrphanSummaries, sum.OrphansMerged = rs.stats.Pages, rs.files, rs.stats.OrphanSummaries, rs.stats.OrphansMerged
 	sum.UserRecords = rs.userRecords
 
@@ -105,7 +113,7 @@ Flags (each falls back to the environment variable shown):`)
 		}
 		sum.print(out, nil)
 		if o.report {
-			printReport(out, ins, rep)
+			printReport(out, rep, meaning.Duplicates)
 		}
 		return rs.errs
 	}
@@ -152,7 +160,7 @@ Flags (each falls back to the environment variable shown):`)
 	sum.Stats = &st
 	sum.print(stdout, counts)
 	if o.report {
-		printReport(stdout, ins, rep)
+		printReport(stdout, rep, meaning.Duplicates)
 	}
 	return rs.errs
 }
