@@ -57,23 +57,28 @@ import (
 //
 // # Candidates
 //
-// Below ExactLimit initiatives every pair is scored: n²/2 dot products of
-// 384 floats, 0.1 M pairs on the showroom, 12.5 M at 5000 (seconds on one
-// core). Above it, candidates come from an inverted-file partition (IVF):
-// the description vectors are centred on their mean (e5's vectors share
-// one narrow cone; centred, unrelated pairs are near-orthogonal), ⌈√n⌉
-// centroids are drawn from a seeded sample and refined by two k-means
-// rounds, each initiative joins the cells of its 3 nearest centroids, and
-// pairs are scored within cells only; a block per distinctive title word
-// (postings capped at maxPosting) adds pairs whose descriptions differ
-// (R2). The work grows as n^1.5 (n·√n for the assignment, about
-// 9/√n of all pairs scored), not n². Random-hyperplane LSH was tried
-// first and missed one of the showroom's certain pairs (16 bands × 12
-// bits): a certain pair's centred cosine can be as low as 0.73, a per-bit
-// collision probability of 0.76 against 0.5 for unrelated pairs, so 95 %
-// recall would need hundreds of bands at 100k. Forced
-// through this path, the showroom gives the same merges and uncertain
-// pairs as the exact one (a test checks it).
+// Up to ExactLimit (2000) initiatives every pair is scored: n²/2 pairs of
+// two dot products, 0.1 M pairs on the showroom (under 0.1 s), 2 M at
+// 2000 (1000 took 0.15–0.31 s on this shared, loaded 2-core machine).
+// Above it, candidates come from an inverted-file partition (IVF): the
+// description vectors are centred on their mean (e5's vectors share one narrow cone;
+// centred, unrelated pairs are near-orthogonal), k = 4·√(n/2) centroids
+// are drawn from a seeded sample and refined by two k-means rounds, each
+// initiative joins the cells of its 4 nearest centroids, and pairs are
+// scored within cells only; a block per distinctive title word (postings
+// capped at maxPosting) adds pairs whose descriptions differ (R2). The
+// assignment costs n·k dot products and the cells about 16·n²/(2k) pairs,
+// so the work grows as n^1.5, not n². Measured on synthetic vectors in a
+// cone like e5's (BenchmarkMergeDuplicates; no cluster structure, the
+// hard case for a partition): 10 000 initiatives in 2.3–6.9 s (the
+// machine's load varied) with every planted copy found; 30 000 scored 3 %
+// of all pairs and found 299 of 300 copies.
+// Random-hyperplane LSH was tried first and missed one of the showroom's
+// certain pairs (16 bands × 12 bits): a certain pair's centred cosine can
+// be as low as 0.73, a per-bit collision probability of 0.76 against 0.5
+// for unrelated pairs, so high recall needs hundreds of bands at 100k.
+// Forced through the IVF path, the showroom gives the same merges and
+// uncertain pairs as the exact one (a test checks it).
 //
 // # Merging
 //
@@ -105,10 +110,10 @@ const (
 // ExactLimit is the size up to which candidate generation scores every
 // pair; above it, LSH and title blocks (see the package comment on
 // duplicates). A variable so tests can force the scalable path.
-var ExactLimit = 5000
+var ExactLimit = 2000
 
 const (
-	ivfProbes = 3
+	ivfProbes = 4
 	ivfRounds = 2
 	// maxPosting bounds the candidates one word (or shingle) can generate,
 	// keeping the lexical and title-block checks near-linear.
@@ -469,7 +474,7 @@ func candidates(ins []*domain.Initiative, vecs, descVecs [][]float32, d *dupInde
 	n := len(ins)
 	var out [][2]int
 	keep := func(i, j int) bool {
-		return dot(descVecs[i], descVecs[j]) >= descFloor || embed.Dot(vecs[i], vecs[j]) >= passageFloor
+		return dot(descVecs[i], descVecs[j]) >= descFloor || dot(vecs[i], vecs[j]) >= passageFloor
 	}
 	if n <= ExactLimit {
 		for i := 0; i < n; i++ {
@@ -542,10 +547,11 @@ func candidates(ins []*domain.Initiative, vecs, descVecs [][]float32, d *dupInde
 }
 
 // ivfCells partitions the centred description vectors (passage vectors
-// where there is no summary) into ⌈√n⌉ cells around centroids (a seeded
-// sample refined by ivfRounds rounds of k-means) and puts each initiative
-// in the cells of its ivfProbes nearest centroids. It returns the members
-// of every cell (ascending) and every initiative's cells (ascending).
+// where there is no summary) into ivfProbes·√(n/2) cells around centroids
+// (a seeded sample refined by ivfRounds rounds of k-means) and puts each
+// initiative in the cells of its ivfProbes nearest centroids. It returns
+// the members of every cell (ascending) and every initiative's cells
+// (ascending).
 func ivfCells(vecs, descVecs [][]float32) (cells [][]int, probes [][]int) {
 	n := len(vecs)
 	if n == 0 {
@@ -572,7 +578,9 @@ func ivfCells(vecs, descVecs [][]float32) (cells [][]int, probes [][]int) {
 		}
 		embed.Normalize(v[i])
 	}
-	k := int(math.Ceil(math.Sqrt(float64(n))))
+	// Assignment costs n·k dot products, pairs within cells about
+	// P²·n²/(2k); k = P·√(n/2) balances the two.
+	k := min(n, int(math.Ceil(ivfProbes*math.Sqrt(float64(n)/2))))
 	rng := rand.New(rand.NewPCG(9, 4))
 	cent := make([][]float32, k)
 	for c, i := range rng.Perm(n)[:k] {
@@ -582,7 +590,7 @@ func ivfCells(vecs, descVecs [][]float32) (cells [][]int, probes [][]int) {
 		best := make([]int, 0, p+1)
 		score := make([]float64, 0, p+1)
 		for c := range cent {
-			s := embed.Dot(x, cent[c])
+			s := dot4(x, cent[c])
 			at := len(best)
 			for at > 0 && score[at-1] < s {
 				at--
@@ -629,10 +637,28 @@ func ivfCells(vecs, descVecs [][]float32) (cells [][]int, probes [][]int) {
 
 // dot is the cosine of two unit vectors, 0 when one is missing.
 func dot(a, b []float32) float64 {
-	if a == nil || b == nil {
+	if a == nil || b == nil || len(a) != len(b) {
 		return 0
 	}
-	return embed.Dot(a, b)
+	return dot4(a, b)
+}
+
+// dot4 is embed.Dot with four accumulators (about twice as fast: the
+// candidate loops are all dot products).
+func dot4(a, b []float32) float64 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float32
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		s0 += a[i] * b[i]
+		s1 += a[i+1] * b[i+1]
+		s2 += a[i+2] * b[i+2]
+		s3 += a[i+3] * b[i+3]
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i] * b[i]
+	}
+	return float64((s0 + s1) + (s2 + s3))
 }
 
 // --- judging -------------------------------------------------------------

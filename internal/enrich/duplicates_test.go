@@ -2,11 +2,15 @@ package enrich_test
 
 import (
 	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/civicgraph/civicgraph/internal/domain"
+	"github.com/civicgraph/civicgraph/internal/embed"
 	"github.com/civicgraph/civicgraph/internal/embed/embedtest"
 	"github.com/civicgraph/civicgraph/internal/enrich"
 	"github.com/civicgraph/civicgraph/internal/importer"
@@ -423,5 +427,72 @@ func TestMergeDuplicatesWithoutModel(t *testing.T) {
 	out, vecs, rep := enrich.MergeDuplicates(ins, nil, nil)
 	if len(out) != len(ins) || vecs != nil || !rep.Lexical || len(rep.Merged) != 0 {
 		t.Errorf("without vectors: %d → %d initiatives, vectors %v, report %+v", len(ins), len(out), vecs != nil, rep)
+	}
+}
+
+// syntheticDuplicates makes n initiatives with vectors in one narrow cone
+// (unrelated pairs at cosine ≈ 0.8, like e5's) and plants every 100th as
+// an untitled copy at cosine ≈ 0.96 of the one before it.
+func syntheticDuplicates(n, dim int) ([]*domain.Initiative, [][]float32, int) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	unit := func() []float32 {
+		v := make([]float32, dim)
+		for k := range v {
+			v[k] = float32(rng.NormFloat64())
+		}
+		embed.Normalize(v)
+		return v
+	}
+	mix := func(a []float32, wa float64, b []float32, wb float64) []float32 {
+		v := make([]float32, dim)
+		for k := range v {
+			v[k] = float32(wa)*a[k] + float32(wb)*b[k]
+		}
+		embed.Normalize(v)
+		return v
+	}
+	name := func(i int) string {
+		var b []byte
+		for i++; i > 0; i /= 26 {
+			b = append(b, byte('a'+i%26))
+		}
+		return string(b)
+	}
+	axis := unit()
+	ins := make([]*domain.Initiative, 0, n)
+	vecs := make([][]float32, 0, n)
+	var noise []float32
+	planted := 0
+	for i := 0; i < n; i++ {
+		in := &domain.Initiative{ID: fmt.Sprintf("i%07d", i), Title: "Initiative " + name(i), Summary: "Summary " + name(i) + "."}
+		if i%100 == 99 {
+			in.Title, in.TitleDerived = "Summary …", true
+			noise = mix(noise, math.Sqrt(0.8), unit(), math.Sqrt(0.2))
+			planted++
+		} else {
+			noise = unit()
+		}
+		ins = append(ins, in)
+		vecs = append(vecs, mix(axis, math.Sqrt(0.8), noise, math.Sqrt(0.2)))
+	}
+	return ins, vecs, planted
+}
+
+// BenchmarkMergeDuplicates measures candidate generation and judging on
+// synthetic vectors (no model): the exact path at 1000, the IVF path at
+// 10 000. Every planted copy must be merged, nothing else.
+func BenchmarkMergeDuplicates(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			ins, vecs, planted := syntheticDuplicates(n, 384)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				out, _, rep := enrich.MergeDuplicates(ins, vecs, vecs)
+				if len(ins)-len(out) != planted || len(rep.Uncertain) != 0 {
+					b.Fatalf("%d initiatives: %d merged, %d uncertain; want %d planted copies merged (%s)", n, len(ins)-len(out), len(rep.Uncertain), planted, rep.Method)
+				}
+			}
+		})
 	}
 }
