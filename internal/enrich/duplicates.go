@@ -94,8 +94,10 @@ import (
 // It keeps its own summary — the text published under its title — unless
 // it has none or it is a cut of the other's (the other's begins with it);
 // then it takes the other's and its vector must be embedded again.
-
-// Thresholds of the rule above (cosines of unit e5 vectors).
+//
+// # Thresholds
+//
+// The constants are cosines of unit e5 vectors, except TitleOverlap.
 const (
 	DescriptionCertain    = 0.94
 	PassageCertain        = 0.955
@@ -108,8 +110,8 @@ const (
 )
 
 // ExactLimit is the size up to which candidate generation scores every
-// pair; above it, LSH and title blocks (see the package comment on
-// duplicates). A variable so tests can force the scalable path.
+// pair; above it, IVF cells and title blocks (see "Candidates" above). A
+// variable so tests can force the scalable path.
 var ExactLimit = 2000
 
 const (
@@ -164,8 +166,8 @@ type DuplicateReport struct {
 	Before, After int
 	Merged        []DuplicatePair
 	Uncertain     []DuplicatePair
-	// Candidates is the number of pairs scored; Method says how they were
-	// generated.
+	// Candidates is the number of pairs that came close enough to be
+	// judged; Method says how pairs were generated and how many scored.
 	Candidates int
 	Method     string
 }
@@ -932,9 +934,9 @@ func mergeInto(m, o *domain.Initiative) {
 
 	// Summary: the survivor's own, unless it has none or it is a cut of
 	// the other's.
-	ms, os := strings.TrimSpace(m.Summary), strings.TrimSpace(o.Summary)
-	cut := strings.TrimSpace(strings.TrimRight(strings.TrimSuffix(ms, "[…]"), "….  "))
-	if ms == "" || (len(os) > len(ms) && cut != "" && strings.HasPrefix(textfold.Fold(os), textfold.Fold(cut))) {
+	own, other := strings.TrimSpace(m.Summary), strings.TrimSpace(o.Summary)
+	cut := strings.TrimSpace(strings.TrimRight(strings.TrimSuffix(own, "[…]"), "….  "))
+	if own == "" || (len(other) > len(own) && cut != "" && strings.HasPrefix(textfold.Fold(other), textfold.Fold(cut))) {
 		m.Summary = o.Summary
 	}
 

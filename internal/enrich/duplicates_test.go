@@ -274,6 +274,12 @@ Residents of the town propose projects and decide by vote how a share of the mun
 Green Roofs for Aarhus
 
 The City of Aarhus pays part of the cost when owners plant vegetation on flat roofs, which cools the streets and holds back rainwater during storms.
+`
+
+// yearPage holds an untitled paraphrase of an entry of nearMissPage.
+const yearPage = `URL: https://example.org/showroom/?prog=innovation-in-politics-awards&project_year=2021
+
+Showroom
 
 The municipality of Aarhus covers a share of the costs for owners who turn flat roofs green, cooling the streets and retaining rain during storms.
 `
@@ -314,7 +320,7 @@ func fixtureInitiatives(t *testing.T, pages ...string) []*domain.Initiative {
 // a reworded copy in the same city merges; conflicting countries never
 // merge, however alike the texts.
 func TestMergeDuplicatesNearMisses(t *testing.T) {
-	ins := fixtureInitiatives(t, nearMissPage, countryPageAT, countryPageDE)
+	ins := fixtureInitiatives(t, nearMissPage, yearPage, countryPageAT, countryPageDE)
 	byTitle := map[string]*domain.Initiative{}
 	for _, in := range ins {
 		byTitle[in.Title] = in
@@ -367,8 +373,16 @@ func TestMergeDuplicatesNearMisses(t *testing.T) {
 				if in.Summary != s.Summary {
 					t.Errorf("summary changed to %q; the survivor keeps its own", in.Summary)
 				}
-				if len(in.Sources) != 1 || slices.Contains(in.AltTitles, derived.Title) {
-					t.Errorf("sources %v, alt titles %v: want the one page, no derived title", in.Sources, in.AltTitles)
+				if len(in.Sources) != 2 || slices.Contains(in.AltTitles, derived.Title) {
+					t.Errorf("sources %v, alt titles %v: want both pages, no derived title", in.Sources, in.AltTitles)
+				}
+				if len(in.Awards) != 1 || in.Awards[0].Year != 2021 || len(s.Awards) != 0 {
+					t.Errorf("awards %v: want the paraphrase's 2021 entry", in.Awards)
+				}
+				for _, th := range derived.Themes {
+					if !slices.ContainsFunc(in.Themes, func(x domain.ThemeAssignment) bool { return x.Slug == th.Slug }) {
+						t.Errorf("theme %s of the paraphrase lost; survivor has %v", th.Slug, in.Themes)
+					}
 				}
 			}
 		}
