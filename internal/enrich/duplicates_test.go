@@ -274,6 +274,14 @@ Residents of the town propose projects and decide by vote how a share of the mun
 Green Roofs for Aarhus
 
 The City of Aarhus pays part of the cost when owners plant vegetation on flat roofs, which cools the streets and holds back rainwater during storms.
+
+Night Library Kaunas
+
+The city library in Kaunas stays open until midnight on weekdays so that students and shift workers have a quiet place to study and borrow books.
+
+Library Bus for Kaunas Villages
+
+A mobile library bus visits the villages around Kaunas every week, bringing books and internet access to older residents.
 `
 
 // yearPage holds an untitled paraphrase of an entry of nearMissPage.
@@ -282,6 +290,8 @@ const yearPage = `URL: https://example.org/showroom/?prog=innovation-in-politics
 Showroom
 
 The municipality of Aarhus covers a share of the costs for owners who turn flat roofs green, cooling the streets and retaining rain during storms.
+
+From Monday to Friday the main library of Kaunas no longer closes in the evening: until midnight its reading rooms serve pupils preparing for exams and workers coming off late shifts.
 `
 
 // countryPages state two countries for reworded copies of one text.
@@ -412,8 +422,34 @@ func TestMergeDuplicatesNearMisses(t *testing.T) {
 			t.Errorf("the cross-country copies are not reported as uncertain")
 		}
 	})
-	if rep.After != len(ins)-1 {
-		t.Errorf("%d → %d initiatives; want exactly one merge", len(ins), rep.After)
+	t.Run("a looser paraphrase merges as each other's clear nearest; the library bus stays", func(t *testing.T) {
+		s := byTitle["Night Library Kaunas"]
+		if s == nil || byTitle["Library Bus for Kaunas Villages"] == nil {
+			t.Fatal("Kaunas fixtures not parsed")
+		}
+		var derived *domain.Initiative
+		for _, in := range ins {
+			if in.TitleDerived && strings.Contains(in.Summary, "Kaunas") {
+				derived = in
+			}
+		}
+		if derived == nil {
+			t.Fatal("the untitled Kaunas description was not parsed as its own initiative")
+		}
+		checkMerged(t, out, s.ID, derived.ID)
+		if !left["Library Bus for Kaunas Villages"] {
+			t.Error("the library bus was merged away")
+		}
+		for _, p := range rep.Merged {
+			if p.A.Key == derived.ID || p.B.Key == derived.ID {
+				if p.Description >= enrich.DescriptionCertain || !slices.ContainsFunc(p.Evidence, func(e string) bool { return strings.HasPrefix(e, "each other's nearest") }) {
+					t.Errorf("want this pair below DescriptionCertain and merged as clear nearest: %+v", p)
+				}
+			}
+		}
+	})
+	if rep.After != len(ins)-2 {
+		t.Errorf("%d → %d initiatives; want exactly two merges", len(ins), rep.After)
 	}
 }
 
