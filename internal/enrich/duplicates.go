@@ -65,7 +65,7 @@ import (
 //
 // Up to ExactLimit (2000) initiatives every pair is scored: n²/2 pairs of
 // two dot products, 0.1 M pairs on the showroom (under 0.1 s), 2 M at
-// 2000 (1000 took 0.15–0.31 s on this shared, loaded 2-core machine).
+// 2000 (1000 took 0.15–0.65 s on this shared, loaded 2-core machine).
 // Above it, candidates come from an inverted-file partition (IVF): the
 // description vectors are centred on their mean (e5's vectors share one narrow cone;
 // centred, unrelated pairs are near-orthogonal), k = 4·√(n/2) centroids
@@ -76,7 +76,7 @@ import (
 // assignment costs n·k dot products and the cells about 16·n²/(2k) pairs,
 // so the work grows as n^1.5, not n². Measured on synthetic vectors in a
 // cone like e5's (BenchmarkMergeDuplicates; no cluster structure, the
-// hard case for a partition): 10 000 initiatives in 2.3–6.9 s (the
+// hard case for a partition): 10 000 initiatives in 2.3–7.0 s (the
 // machine's load varied) with every planted copy found; 30 000 scored 3 %
 // of all pairs and found 299 of 300 copies.
 // Random-hyperplane LSH was tried first and missed one of the showroom's
