@@ -398,7 +398,7 @@ func newDupIndex(ins []*domain.Initiative) *dupIndex {
 
 // withoutPlace drops the words of an initiative's city and country
 // names from its title words: two initiatives of one city share them
-// without being one ("Leuven 2030", "Leuven Helps").
+// without being one ("Vellbrook 2030", "Vellbrook Helps").
 func withoutPlace(ws []string, in *domain.Initiative) []string {
 	drop := map[string]bool{}
 	for _, name := range []string{cityName(in), countryName(in)} {
