@@ -83,8 +83,9 @@ import (
 // certain pairs (16 bands × 12 bits): a certain pair's centred cosine can
 // be as low as 0.73, a per-bit collision probability of 0.76 against 0.5
 // for unrelated pairs, so high recall needs hundreds of bands at 100k.
-// Forced through the IVF path, the showroom gives the same merges and
-// uncertain pairs as the exact one (a test checks it).
+// Under IVF the "nearest description" of R1 is the nearest among the
+// pairs scored. Forced through the IVF path, the showroom gives the same
+// merges and uncertain pairs as the exact one (a test checks it).
 //
 // # Merging
 //
