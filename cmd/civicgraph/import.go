@@ -87,15 +87,18 @@ Flags (each falls back to the environment variable shown):`)
 	}
 	en := &enrich.Enricher{Gaz: gazetteer.Default(), Tax: tax}
 	ins, rep := en.Build(recs)
+	// Meaning: embeddings, near-duplicate merging and themes by meaning
+	// (lexical only without the model).
 	mm := loadModel(cfg.Model, log)
-	vecs, est, err := mm.passages(ctx, ins)
+	ins, vecs, meaning, err := applyMeaning(ctx, mm, en, ins, log)
 	if err != nil {
-		return fmt.Errorf("embed passages: %w", err)
+		return err
 	}
 	sum := summarize(ins)
+	sum.Duplicates = meaning.Duplicates
 	sum.Pages, sum.Files, sum.OrphanSummaries, sum.OrphansMerged = rs.stats.Pages, rs.files, rs.stats.OrphanSummaries, rs.stats.OrphansMerged
 	sum.UserRecords = rs.userRecords
-	sum.Model, sum.Embed = mm.why, est
+	sum.Meaning = meaning
 
 	if o.dryRun {
 		if o.asJSON {
@@ -113,7 +116,7 @@ Flags (each falls back to the environment variable shown):`)
 		}
 		sum.print(out, nil)
 		if o.report {
-			printReport(out, ins, rep)
+			printReport(out, rep, meaning.Duplicates)
 		}
 		return rs.errs
 	}
@@ -144,6 +147,9 @@ Flags (each falls back to the environment variable shown):`)
 	if sum.Vectors, err = mm.writeVectors(ctx, db, ins, vecs); err != nil {
 		return err
 	}
+	if sum.Retired, err = db.RetireMerged(ctx, ins); err != nil {
+		return err
+	}
 	if sum.Pruned, err = db.PruneOrphans(ctx); err != nil {
 		return fmt.Errorf("prune orphan cities and years: %w", err)
 	}
@@ -170,7 +176,7 @@ Flags (each falls back to the environment variable shown):`)
 	sum.Stats = &st
 	sum.print(stdout, counts)
 	if o.report {
-		printReport(stdout, ins, rep)
+		printReport(stdout, rep, meaning.Duplicates)
 	}
 	return rs.errs
 }

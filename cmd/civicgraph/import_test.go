@@ -64,6 +64,7 @@ func TestImportIdempotentAndResumable(t *testing.T) {
 	}
 	tax := themes.Default()
 	ins, _ := (&enrich.Enricher{Gaz: gazetteer.Default(), Tax: tax}).Build(recs)
+	ins = meaningFor(t, ins) // what runImport writes: duplicates merged
 	if err := db.UpsertThemes(ctx, enrich.ThemeList(tax)); err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -30,10 +31,16 @@ type importSummary struct {
 	SimilarLinks                   int
 	Pruned                         int
 	Stats                          *neo4jdb.ImportStats
-	// Model is why no embedding model was used ("" when one was).
-	Model                string
-	Embed, SentenceEmbed embed.Stats
-	Vectors              neo4jdb.EmbeddingRun
+	// Meaning is what the embedding step did (Meaning.Why says why there
+	// was no model); SentenceEmbed the sentence vectors of the similarity
+	// reasons; Vectors their write.
+	Meaning       meaningReport
+	SentenceEmbed embed.Stats
+	Vectors       neo4jdb.EmbeddingRun
+	Retired       int // nodes of merged-away keys removed
+	// Duplicates is what near-duplicate detection did (Before counts the
+	// initiatives before merging).
+	Duplicates enrich.DuplicateReport
 }
 
 func summarize(ins []*domain.Initiative) importSummary {
@@ -93,6 +100,12 @@ func (s importSummary) print(w io.Writer, counts map[string]int) {
 	fmt.Fprintf(w, "civicgraph import summary\n")
 	fmt.Fprintf(w, "  files read:           %d (%d showroom pages, %d user records)\n", s.Files, s.Pages, s.UserRecords)
 	fmt.Fprintf(w, "  initiatives:          %d (%d with a derived title)\n", s.Initiatives, s.TitleDerived)
+	switch d := s.Duplicates; {
+	case d.Lexical:
+		fmt.Fprintf(w, "  duplicates:           lexical only (no embedding model): %d suspected, none merged\n", len(d.Suspected))
+	case d.Before > 0:
+		fmt.Fprintf(w, "  duplicates:           %d merged (%d → %d initiatives), %d uncertain (see --report)\n", d.Before-d.After, d.Before, d.After, len(d.Uncertain))
+	}
 	fmt.Fprintf(w, "  orphan summaries:     %d, merged with their titled twin: %d (%s)\n", s.OrphanSummaries, s.OrphansMerged, pct(s.OrphansMerged, s.OrphanSummaries))
 	fmt.Fprintf(w, "  places:               %d with city (%s), %d country only (%s), %d unresolved (%s)\n",
 		s.WithCity, pct(s.WithCity, s.Initiatives), s.CountryOnly, pct(s.CountryOnly, s.Initiatives), s.NoPlace, pct(s.NoPlace, s.Initiatives))
@@ -103,16 +116,16 @@ func (s importSummary) print(w io.Writer, counts map[string]int) {
 	}
 	fmt.Fprintf(w, "  themes:               %.2f per initiative (%d from categories/users, %d from text)\n", mean, s.ThemesFromCategory, s.ThemesText)
 	fmt.Fprintf(w, "  awards:               %d initiatives with an award year, %d winner entries\n", s.WithAwardYear, s.Winners)
-	if s.Model != "" {
-		fmt.Fprintf(w, "  meaning:              off, lexical only (%s)\n", s.Model)
+	if m := s.Meaning; m.Model == "" {
+		fmt.Fprintf(w, "  meaning:              off, lexical only (%s)\n", m.Why)
 	} else {
-		fmt.Fprintf(w, "  meaning:              %d passages (%d embedded, %d cached) in %s; %d sentences (%d embedded) in %s\n",
-			s.Embed.Texts, s.Embed.Embedded, s.Embed.Cached, s.Embed.Took.Round(time.Millisecond),
+		fmt.Fprintf(w, "  meaning:              %d texts embedded, %d from the cache (passages, descriptions) in %s; %d sentences (%d embedded) in %s\n",
+			m.Passages.Embedded+m.Descriptions.Embedded, m.Passages.Cached+m.Descriptions.Cached, m.Took.Round(time.Millisecond),
 			s.SentenceEmbed.Texts, s.SentenceEmbed.Embedded, s.SentenceEmbed.Took.Round(time.Millisecond))
 	}
 	if s.Stats != nil {
-		if s.Model == "" {
-			fmt.Fprintf(w, "  vectors:              %d written, %d unchanged\n", s.Vectors.Written, s.Vectors.Unchanged)
+		if s.Meaning.Model != "" {
+			fmt.Fprintf(w, "  vectors:              %d written, %d unchanged; %d nodes of merged duplicates removed\n", s.Vectors.Written, s.Vectors.Unchanged, s.Retired)
 		}
 		fmt.Fprintf(w, "  neo4j:                %d created, %d updated, %d unchanged in %s; %d orphan cities/years removed\n", s.Stats.Created, s.Stats.Updated, s.Stats.Unchanged, s.WriteTime.Round(time.Millisecond), s.Pruned)
 		fmt.Fprintf(w, "  similarity:           %d links in %s\n", s.SimilarLinks, s.SimilarityTime.Round(time.Millisecond))
@@ -129,8 +142,16 @@ func (s importSummary) print(w io.Writer, counts map[string]int) {
 
 // printReport lists what needs a human: missing places and themes,
 // suspected duplicates and conflicting facts.
-func printReport(w io.Writer, ins []*domain.Initiative, rep *enrich.Report) {
+func printReport(w io.Writer, rep *enrich.Report, dups enrich.DuplicateReport) {
+	// Issues of initiatives merged into another are gone with them.
+	gone := map[string]bool{}
+	for _, p := range dups.Merged {
+		for _, k := range []string{p.A.Key, p.B.Key} {
+			gone[k] = k != p.Into
+		}
+	}
 	section := func(title string, items []enrich.Issue) {
+		items = slices.DeleteFunc(slices.Clone(items), func(it enrich.Issue) bool { return gone[it.Key] })
 		fmt.Fprintf(w, "\n== %s (%d)\n", title, len(items))
 		for _, it := range items {
 			fmt.Fprintf(w, "  %-50s %s\n", truncate(it.Title, 50), it.Note)
@@ -140,10 +161,26 @@ func printReport(w io.Writer, ins []*domain.Initiative, rep *enrich.Report) {
 	section("ambiguous place", rep.Ambiguous)
 	section("without theme", rep.NoTheme)
 	section("conflicting facts", rep.Conflicts)
-	dups := enrich.SuspectedDuplicates(ins)
-	fmt.Fprintf(w, "\n== suspected duplicates (%d)\n", len(dups))
-	for _, d := range dups {
-		fmt.Fprintf(w, "  %-40s ~ %-40s %s\n", truncate(d.A, 40), truncate(d.B, 40), d.Why)
+	if dups.Lexical {
+		fmt.Fprintf(w, "\n== suspected duplicates, by words only: no embedding model (%d)\n", len(dups.Suspected))
+		for _, d := range dups.Suspected {
+			fmt.Fprintf(w, "  %-40s ~ %-40s %s\n", truncate(d.A, 40), truncate(d.B, 40), d.Why)
+		}
+	} else {
+		pairs := func(title string, ps []enrich.DuplicatePair) {
+			fmt.Fprintf(w, "\n== %s (%d; candidates: %s)\n", title, len(ps), dups.Method)
+			for _, p := range ps {
+				fmt.Fprintf(w, "  %-40s ~ %-40s desc %.3f passage %.3f\n", truncate(p.A.Title, 40), truncate(p.B.Title, 40), p.Description, p.Passage)
+				if p.Into != "" {
+					fmt.Fprintf(w, "      into %s; %s\n", p.Into, p.Rule)
+				} else {
+					fmt.Fprintf(w, "      %s\n", p.Rule)
+				}
+				fmt.Fprintf(w, "      %s\n", strings.Join(p.Evidence, "; "))
+			}
+		}
+		pairs("merged duplicates", dups.Merged)
+		pairs("uncertain duplicates, not merged", dups.Uncertain)
 	}
 	if rep.UndatedAwards > 0 {
 		fmt.Fprintf(w, "\n== finalist statuses without a reliable year, not imported: %d\n", rep.UndatedAwards)

@@ -118,6 +118,10 @@ type Initiative struct {
 	// Covid marks COVID-19 measures from the showroom's coronavirus pages;
 	// they are not award entries.
 	Covid bool `json:"covid,omitempty"`
+	// MergedKeys are the keys of near-duplicate initiatives merged into
+	// this one at import (see enrich.MergeDuplicates), so a later import
+	// or a curator can find what became of them.
+	MergedKeys []string `json:"mergedKeys,omitempty"`
 	// SortKey is the stored title sort key (folded title, then the key;
 	// unique), set when read from the store; keyset cursors carry it. It
 	// is not part of the content.

@@ -250,3 +250,21 @@ func (c *Cache) Get(model, text string) []float32 {
 	defer c.mu.Unlock()
 	return c.m[k]
 }
+
+// WithQueryCache is e with its queries answered through c (on disk), for
+// fixed query sets embedded at every import (theme prototypes, hubness
+// probes).
+func WithQueryCache(e Embedder, c *Cache) Embedder { return cachedQueries{e, c} }
+
+type cachedQueries struct {
+	Embedder
+	c *Cache
+}
+
+func (q cachedQueries) Query(ctx context.Context, text string) ([]float32, error) {
+	vs, _, err := q.c.EmbedQueries(ctx, q.Embedder, []string{text})
+	if err != nil {
+		return nil, err
+	}
+	return vs[0], nil
+}
