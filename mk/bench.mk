@@ -26,7 +26,7 @@ BENCH_BIN ?= .bench-data/bin
 BENCH_NEO4J_ENV = env -u NEO4J_URI NEO4J_LOCAL_DIR=$(BENCH_DIR) NEO4J_LOCAL_PORT=$(BENCH_PORT) \
   NEO4J_PLUGINS_DIR=$(BENCH_PLUGINS) NEO4J_HEAP=$(BENCH_HEAP) NEO4J_PAGECACHE=$(BENCH_PAGECACHE) NEO4J_TX_TIMEOUT=10m
 
-.PHONY: bench bench-go bench-quick bench-deps bench-neo4j-start bench-neo4j-stop bench-peer-deps bench-apoc
+.PHONY: bench bench-go bench-meaning bench-quick bench-deps bench-neo4j-start bench-neo4j-stop bench-peer-deps bench-apoc
 
 # APOC core (and its runtime dependencies) from Maven Central into the plugins dir.
 $(BENCH_PLUGINS)/.apoc-ok: bench/apoc/pom.xml
@@ -69,7 +69,16 @@ bench-go: model
 	@echo "bench-go: the embedding engine on one thread (OMP_NUM_THREADS=1)"
 	OMP_NUM_THREADS=1 $(GO) test -run '^$$' -bench 'E5' -benchtime 2s ./internal/embed
 
-bench: bench-go bench-deps
+# Search latency by words only and hybrid (query vectors cached / embedded each time), on the
+# imported showroom in a throw-away Neo4j (port $(BENCH_MEANING_PORT)). Also run by `make bench`.
+BENCH_MEANING_PORT ?= 7690
+bench-meaning: model
+	@env -u NEO4J_URI NEO4J_LOCAL_DIR=.neo4j-bench-meaning NEO4J_LOCAL_PORT=$(BENCH_MEANING_PORT) scripts/neo4j.sh start
+	@status=0; CIVICGRAPH_TEST_NEO4J_URI=bolt://127.0.0.1:$(BENCH_MEANING_PORT) CIVICGRAPH_DATA=$(abspath $(DATA)) \
+	  $(GO) test -run '^$$' -bench 'BenchmarkSearch' -benchtime 3s ./cmd/civicgraph || status=$$?; \
+	env -u NEO4J_URI NEO4J_LOCAL_DIR=.neo4j-bench-meaning NEO4J_LOCAL_PORT=$(BENCH_MEANING_PORT) scripts/neo4j.sh stop; exit $$status
+
+bench: bench-go bench-meaning bench-deps
 	$(call bench_run,--sizes $(BENCH_SIZES) --warmup $(BENCH_WARMUP) --duration $(BENCH_DURATION) \
 	  --out BENCHMARKS.md --json .bench-data/results.json --command "make bench",$(BENCH_TIMEOUT))
 

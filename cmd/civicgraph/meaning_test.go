@@ -13,10 +13,10 @@ import (
 
 	"github.com/civicgraph/civicgraph/internal/config"
 	"github.com/civicgraph/civicgraph/internal/domain"
+	"github.com/civicgraph/civicgraph/internal/embed/embedtest"
 	"github.com/civicgraph/civicgraph/internal/enrich"
 	"github.com/civicgraph/civicgraph/internal/gazetteer"
 	"github.com/civicgraph/civicgraph/internal/themes"
-	"github.com/civicgraph/civicgraph/internal/embed/embedtest"
 )
 
 // testModel is the model configuration import uses: defaults, then the

@@ -40,7 +40,7 @@ var (
 // importedDB returns the test database holding the imported ../shared
 // pages. The import runs once per test binary; tests that change data
 // must restore it or call reimport.
-func importedDB(t *testing.T) *neo4jdb.DB {
+func importedDB(t testing.TB) *neo4jdb.DB {
 	t.Helper()
 	db := dbtest.Shared(t)
 	importOnce.Do(func() {

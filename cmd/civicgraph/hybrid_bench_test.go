@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/civicgraph/civicgraph/internal/embed/embedtest"
+	"github.com/civicgraph/civicgraph/internal/neo4jdb"
+	"github.com/civicgraph/civicgraph/internal/neo4jdb/dbtest"
+)
+
+// benchQueries are searches of the kinds users type (words that are in
+// the corpus, words that are not, other languages).
+var benchQueries = []string{"participatory budget", "elderly loneliness", "Klimaschutz", "volunteers", "flood", "Bürgerbeteiligung", "youth parliament", "housing first"}
+
+// BenchmarkSearch measures search on the imported showroom through the
+// store: by words only (no model), hybrid with the query vectors cached
+// (repeated queries), and hybrid embedding every query (distinct texts),
+// so the semantic part's added latency is the difference. ns/op is the
+// latency of one search on an otherwise idle server.
+func BenchmarkSearch(b *testing.B) {
+	importedDB(b)
+	words, err := neo4jdb.Connect(neo4jdb.Config{URI: dbtest.URI()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer words.Close(context.Background())
+	hybrid, err := neo4jdb.Connect(neo4jdb.Config{URI: dbtest.URI(), Embedder: embedtest.Model(b)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer hybrid.Close(context.Background())
+	ctx := context.Background()
+	run := func(b *testing.B, db *neo4jdb.DB, distinct bool) {
+		i := 0
+		for b.Loop() {
+			q := benchQueries[i%len(benchQueries)]
+			if distinct {
+				q = fmt.Sprintf("%s %d", q, i) // a new text every time: embedded, not cached
+			}
+			i++
+			if _, err := db.Search(ctx, q, 10); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.Run("words", func(b *testing.B) { run(b, words, false) })
+	b.Run("hybrid-cached", func(b *testing.B) { run(b, hybrid, false) })
+	b.Run("hybrid-uncached", func(b *testing.B) { run(b, hybrid, true) })
+	b.Run("words-distinct", func(b *testing.B) { run(b, words, true) })
+}
