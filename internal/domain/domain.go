@@ -26,6 +26,15 @@ const (
 	// MethodText: extracted from title or summary text (gazetteer, theme
 	// keywords).
 	MethodText = "text"
+	// MethodTitlePlace: a small place named at the edge of the title
+	// ("Innovative School Wutöschingen") whose text says it is a place.
+	MethodTitlePlace = "title-place"
+	// MethodInstitution: a national institution named in the text
+	// (Bundestag → DE) from a curated table.
+	MethodInstitution = "institution"
+	// MethodSubdivision: an ISO 3166-2 subdivision named in the text
+	// (Angus, a Scottish council area → GB).
+	MethodSubdivision = "subdivision"
 	// MethodUserFile: supplied by a user's JSON Lines or CSV file.
 	MethodUserFile = "user-file"
 	// MethodCuration: set through a curation mutation.
@@ -38,6 +47,12 @@ const (
 	ThemeSourceText     = "text"
 	ThemeSourceUser     = "user"
 )
+
+// CovidTheme is the slug of the COVID-19 theme. The covid flag of an
+// initiative is true exactly when it carries this theme (see
+// enrich.IsCovid); the store keeps the flag in step when curators link or
+// unlink the theme.
+const CovidTheme = "covid-19"
 
 // Award statuses.
 const (
@@ -115,8 +130,9 @@ type Initiative struct {
 	Themes       []ThemeAssignment `json:"themes"`
 	Awards       []Award           `json:"awards"`
 	Sources      []Source          `json:"sources"`
-	// Covid marks COVID-19 measures from the showroom's coronavirus pages;
-	// they are not award entries.
+	// Covid marks COVID-19 measures: true exactly when the initiative has
+	// the CovidTheme theme (from a covid-19 category page, a coronavirus
+	// crisis page, a user file, COVID keywords in its text, or curation).
 	Covid bool `json:"covid,omitempty"`
 	// SortKey is the stored title sort key (folded title, then the key;
 	// unique), set when read from the store; keyset cursors carry it. It

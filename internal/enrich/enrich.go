@@ -133,6 +133,9 @@ func (e *Enricher) one(r *importer.Record, rep *Report) *domain.Initiative {
 				Evidence: res.Evidence, Sources: []domain.Source{textSource}}
 		}
 	}
+	if r.CityName == "" {
+		e.applyFindings(r, in, factCountry, rep)
+	}
 	if in.City != nil && factCountry != nil && in.City.CountryCode != factCountry.Code {
 		// The page says one country, the text names a city elsewhere:
 		// keep the stated fact, drop the guess, report it.
@@ -155,6 +158,7 @@ func (e *Enricher) one(r *importer.Record, rep *Report) *domain.Initiative {
 	}
 
 	e.assignThemes(r, in)
+	in.Covid = IsCovid(in.Themes)
 	if len(in.Themes) == 0 {
 		rep.NoTheme = append(rep.NoTheme, issue("no category and no theme keywords"))
 	}
@@ -203,6 +207,23 @@ func (e *Enricher) assignThemes(r *importer.Record, in *domain.Initiative) {
 	}
 }
 
+// IsCovid is the one rule for the covid flag: an initiative is a COVID-19
+// measure exactly when it carries the COVID-19 theme (domain.CovidTheme),
+// whatever gave it the theme: a covid-19-strategies category page, one of
+// the showroom's coronavirus-crisis pages (which always add the theme), a
+// user file, COVID keywords in its title or summary (the taxonomy's
+// covid-19 terms, at the usual text-theme thresholds) or a curator. So
+// filter {covid: true} and themes: ["covid-19"] select the same
+// initiatives; the store applies the same rule after curation.
+func IsCovid(ts []domain.ThemeAssignment) bool {
+	for _, t := range ts {
+		if t.Slug == domain.CovidTheme {
+			return true
+		}
+	}
+	return false
+}
+
 // coronavirusSource is the first source on a coronavirus page.
 func coronavirusSource(r *importer.Record) string {
 	for _, s := range r.Sources {
@@ -248,4 +269,65 @@ func ThemeList(t *themes.Taxonomy) []domain.Theme {
 		out[i] = domain.Theme{Slug: th.Slug, Name: th.Name, Description: th.Description}
 	}
 	return out
+}
+
+// findingConfidence is the confidence of a country read from an institution
+// or subdivision, and of a title place (a small town named by a title whose
+// text says it is a place).
+var findingConfidence = map[string]float64{
+	gazetteer.EvidenceInstitution: 0.8,
+	gazetteer.EvidenceSubdivision: 0.75,
+	gazetteer.EvidenceTitlePlace:  0.7,
+}
+
+// applyFindings adds the place evidence Resolve does not read (national
+// institutions, ISO 3166-2 subdivisions, a small place in the title) where
+// the initiative has no place yet. Findings that name different countries
+// give nothing (ambiguity stays unknown); a finding that disagrees with a
+// country the page states or the text names is reported as a conflict and
+// not used.
+func (e *Enricher) applyFindings(r *importer.Record, in *domain.Initiative, fact *domain.CountryRef, rep *Report) {
+	fs := e.Gaz.Findings(r.Title, r.Summary)
+	if len(fs) == 0 {
+		return
+	}
+	issue := func(note string) Issue { return Issue{Key: r.Key, Title: r.Title, Note: note} }
+	known := ""
+	switch {
+	case fact != nil:
+		known = fact.Code
+	case in.City != nil:
+		known = in.City.CountryCode
+	case in.Country != nil:
+		known = in.Country.Code
+	}
+	var use *gazetteer.Finding
+	for k := range fs {
+		f := &fs[k]
+		if known != "" && f.Country != known {
+			rep.Conflicts = append(rep.Conflicts, issue(f.Kind+" "+strconv.Quote(f.Evidence)+" says "+f.Country+", not "+known+"; not used"))
+			continue
+		}
+		if use != nil && use.Country != f.Country {
+			rep.Ambiguous = append(rep.Ambiguous, issue("place evidence disagrees: "+use.Evidence+" ("+use.Country+") vs "+f.Evidence+" ("+f.Country+"); left unknown"))
+			return
+		}
+		if use == nil || (use.City == nil && f.City != nil) {
+			use = f
+		}
+	}
+	if use == nil {
+		return
+	}
+	src := domain.Source{URL: firstURL(r), Method: use.Kind}
+	conf := findingConfidence[use.Kind]
+	if use.City != nil && in.City == nil {
+		in.City = cityRef(*use.City, conf, use.Evidence, src)
+		return
+	}
+	if in.City == nil && in.Country == nil && fact == nil {
+		if c, ok := e.Gaz.CountryByCode(use.Country); ok {
+			in.Country = &domain.CountryRef{Code: c.Code, Name: c.Name, Confidence: conf, Evidence: use.Evidence, Sources: []domain.Source{src}}
+		}
+	}
 }

@@ -247,7 +247,9 @@ CALL { WITH i, row
   UNWIND row.awards AS aw
   MATCH (y:AwardYear {year: aw.year})
   MERGE (i)-[r:AWARDED]->(y)
-  SET r.status = aw.status, r.category = aw.category, r.sourceUrls = aw.su, r.sourceMethods = aw.sm }`, map[string]any{"rows": rows}},
+  SET r.status = aw.status, r.category = aw.category, r.sourceUrls = aw.su, r.sourceMethods = aw.sm }
+WITH i
+SET i.covid = EXISTS { (i)-[:HAS_THEME]->(:Theme {slug: $covidTheme}) }`, map[string]any{"rows": rows, "covidTheme": domain.CovidTheme}},
 		}
 		for _, s := range steps {
 			if _, err := run(ctx, tx, s.q, s.p); err != nil {
