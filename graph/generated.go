@@ -69,6 +69,7 @@ type ComplexityRoot struct {
 	}
 
 	City struct {
+		AltNames        func(childComplexity int) int
 		Country         func(childComplexity int) int
 		CountryCode     func(childComplexity int) int
 		GlobalID        func(childComplexity int) int
@@ -277,7 +278,9 @@ type ComplexityRoot struct {
 	ThemeCountryCount struct {
 		Count   func(childComplexity int) int
 		Country func(childComplexity int) int
+		Share   func(childComplexity int) int
 		Theme   func(childComplexity int) int
+		Total   func(childComplexity int) int
 	}
 
 	ThemeEdge struct {
@@ -303,7 +306,9 @@ type ComplexityRoot struct {
 
 	ThemeYearCount struct {
 		Count func(childComplexity int) int
+		Share func(childComplexity int) int
 		Theme func(childComplexity int) int
+		Total func(childComplexity int) int
 		Year  func(childComplexity int) int
 	}
 }
@@ -325,6 +330,7 @@ type CityResolver interface {
 	Country(ctx context.Context, obj *domain.City) (*domain.Country, error)
 
 	Population(ctx context.Context, obj *domain.City) (*int, error)
+
 	InitiativeCount(ctx context.Context, obj *domain.City) (int, error)
 	Initiatives(ctx context.Context, obj *domain.City, first *int, after *string) (*model.InitiativeConnection, error)
 }
@@ -489,6 +495,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AwardYear.Year(childComplexity), true
 
+	case "City.alternateNames":
+		if e.ComplexityRoot.City.AltNames == nil {
+			break
+		}
+
+		return e.ComplexityRoot.City.AltNames(childComplexity), true
 	case "City.country":
 		if e.ComplexityRoot.City.Country == nil {
 			break
@@ -1414,12 +1426,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ThemeCountryCount.Country(childComplexity), true
+	case "ThemeCountryCount.share":
+		if e.ComplexityRoot.ThemeCountryCount.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeCountryCount.Share(childComplexity), true
 	case "ThemeCountryCount.theme":
 		if e.ComplexityRoot.ThemeCountryCount.Theme == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ThemeCountryCount.Theme(childComplexity), true
+	case "ThemeCountryCount.total":
+		if e.ComplexityRoot.ThemeCountryCount.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeCountryCount.Total(childComplexity), true
 
 	case "ThemeEdge.cursor":
 		if e.ComplexityRoot.ThemeEdge.Cursor == nil {
@@ -1502,12 +1526,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ThemeYearCount.Count(childComplexity), true
+	case "ThemeYearCount.share":
+		if e.ComplexityRoot.ThemeYearCount.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeYearCount.Share(childComplexity), true
 	case "ThemeYearCount.theme":
 		if e.ComplexityRoot.ThemeYearCount.Theme == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ThemeYearCount.Theme(childComplexity), true
+	case "ThemeYearCount.total":
+		if e.ComplexityRoot.ThemeYearCount.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeYearCount.Total(childComplexity), true
 	case "ThemeYearCount.year":
 		if e.ComplexityRoot.ThemeYearCount.Year == nil {
 			break
@@ -1741,6 +1777,8 @@ type City implements Node {
   longitude: Float!
   "Population from GeoNames."
   population: Int
+  "GeoNames alternate names and exonyms kept by the gazetteer (` + "`" + `Aarhus` + "`" + ` for Århus, ` + "`" + `Wien` + "`" + ` for Vienna); ` + "`" + `cities(name:)` + "`" + ` and ` + "`" + `search` + "`" + ` find the city by them."
+  alternateNames: [String!]!
   "Number of initiatives in this city."
   initiativeCount: Int!
   "Initiatives in this city, by title."
@@ -2066,20 +2104,28 @@ type Graph {
 type ThemeYearCount {
   "Theme."
   theme: Theme!
-  "Award year."
+  "Award year. Every year from the first to the last award year in the graph has a row, also when no initiative has the theme then (count 0)."
   year: Int!
-  "Number of initiatives."
+  "Number of initiatives with the theme and an award in this year (0 when none)."
   count: Int!
+  "Number of initiatives with an award in this year (after the country filter), whatever their themes."
+  total: Int!
+  "count / total, rounded to 4 places; 0 when total is 0."
+  share: Float!
 }
 
 "Count of initiatives per theme and country."
 type ThemeCountryCount {
   "Theme."
   theme: Theme!
-  "Country."
+  "Country. Every country with initiatives has a row for every theme, also when none has the theme (count 0)."
   country: Country!
-  "Number of initiatives."
+  "Number of initiatives in the country with the theme (0 when none)."
   count: Int!
+  "Number of initiatives in the country, whatever their themes."
+  total: Int!
+  "count / total, rounded to 4 places."
+  share: Float!
 }
 
 "A city with its number of initiatives."
@@ -2127,7 +2173,7 @@ type Query {
   cities(
     "Only cities of these ISO country codes."
     countries: [String!]
-    "Name prefix (diacritics-insensitive)."
+    "Prefix of the name or of an alternate name or exonym, diacritics-insensitive (` + "`" + `Aarhus` + "`" + ` finds Århus, ` + "`" + `Wien` + "`" + ` finds Vienna)."
     name: String
     "Page size, 1–100 (default 20)."
     first: Int = 20
@@ -2198,14 +2244,14 @@ type Query {
     "Maximum nodes (1–500, default 100); ` + "`" + `truncated` + "`" + ` says when it cut."
     limit: Int = 100
   ): Graph!
-  "Initiatives per theme and award year, ready to chart."
+  "Initiatives per theme and award year, ready to chart: every theme (or the ones asked for) × every year of the data's range, zeros included, with each row's share of its year."
   themeTrends(
     "Only these theme slugs."
     themes: [String!]
     "Only these ISO country codes."
     countries: [String!]
   ): [ThemeYearCount!]!
-  "Initiatives per theme and country."
+  "Initiatives per theme and country: every theme (or the ones asked for) × every country with initiatives, zeros included, with each row's share of the country's initiatives."
   themeByCountry(
     "Only these theme slugs."
     themes: [String!]
@@ -2313,6 +2359,8 @@ func (ec *executionContext) childFields_City(ctx context.Context, field graphql.
 		return ec.fieldContext_City_longitude(ctx, field)
 	case "population":
 		return ec.fieldContext_City_population(ctx, field)
+	case "alternateNames":
+		return ec.fieldContext_City_alternateNames(ctx, field)
 	case "initiativeCount":
 		return ec.fieldContext_City_initiativeCount(ctx, field)
 	case "initiatives":
@@ -2659,6 +2707,10 @@ func (ec *executionContext) childFields_ThemeCountryCount(ctx context.Context, f
 		return ec.fieldContext_ThemeCountryCount_country(ctx, field)
 	case "count":
 		return ec.fieldContext_ThemeCountryCount_count(ctx, field)
+	case "total":
+		return ec.fieldContext_ThemeCountryCount_total(ctx, field)
+	case "share":
+		return ec.fieldContext_ThemeCountryCount_share(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ThemeCountryCount", field.Name)
 }
@@ -2713,6 +2765,10 @@ func (ec *executionContext) childFields_ThemeYearCount(ctx context.Context, fiel
 		return ec.fieldContext_ThemeYearCount_year(ctx, field)
 	case "count":
 		return ec.fieldContext_ThemeYearCount_count(ctx, field)
+	case "total":
+		return ec.fieldContext_ThemeYearCount_total(ctx, field)
+	case "share":
+		return ec.fieldContext_ThemeYearCount_share(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ThemeYearCount", field.Name)
 }
@@ -3951,6 +4007,29 @@ func (ec *executionContext) _City_population(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_City_population(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("City", field, true, true, "Int")
+}
+
+func (ec *executionContext) _City_alternateNames(ctx context.Context, field graphql.CollectedField, obj *domain.City) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_City_alternateNames(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AltNames, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_City_alternateNames(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("City", field, false, false, "String")
 }
 
 func (ec *executionContext) _City_initiativeCount(ctx context.Context, field graphql.CollectedField, obj *domain.City) (ret graphql.Marshaler) {
@@ -7712,6 +7791,52 @@ func (ec *executionContext) fieldContext_ThemeCountryCount_count(_ context.Conte
 	return graphql.NewScalarFieldContext("ThemeCountryCount", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ThemeCountryCount_total(ctx context.Context, field graphql.CollectedField, obj *domain.ThemeCountryCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeCountryCount_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeCountryCount_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeCountryCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeCountryCount_share(ctx context.Context, field graphql.CollectedField, obj *domain.ThemeCountryCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeCountryCount_share(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Share, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeCountryCount_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeCountryCount", field, false, false, "Float")
+}
+
 func (ec *executionContext) _ThemeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ThemeEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8109,6 +8234,52 @@ func (ec *executionContext) _ThemeYearCount_count(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_ThemeYearCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ThemeYearCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeYearCount_total(ctx context.Context, field graphql.CollectedField, obj *domain.ThemeYearCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeYearCount_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeYearCount_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeYearCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeYearCount_share(ctx context.Context, field graphql.CollectedField, obj *domain.ThemeYearCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeYearCount_share(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Share, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeYearCount_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeYearCount", field, false, false, "Float")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -9605,6 +9776,11 @@ func (ec *executionContext) _City(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._City_population(ctx, field, obj)
 				})
+		case "alternateNames":
+			out.Values[i] = ec._City_alternateNames(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "initiativeCount":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -11047,6 +11223,16 @@ func (ec *executionContext) _ThemeCountryCount(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "total":
+			out.Values[i] = ec._ThemeCountryCount_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "share":
+			out.Values[i] = ec._ThemeCountryCount_share(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11235,6 +11421,16 @@ func (ec *executionContext) _ThemeYearCount(ctx context.Context, sel ast.Selecti
 			}
 		case "count":
 			out.Values[i] = ec._ThemeYearCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "total":
+			out.Values[i] = ec._ThemeYearCount_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "share":
+			out.Values[i] = ec._ThemeYearCount_share(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

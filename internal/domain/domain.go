@@ -79,6 +79,9 @@ type CityRef struct {
 	Lat         float64 `json:"lat"`
 	Lon         float64 `json:"lon"`
 	Population  int     `json:"population,omitempty"`
+	// AltNames are the gazetteer's alternate names and exonyms of the
+	// city (Aarhus for Århus, Wien for Vienna); lookups search them.
+	AltNames []string `json:"altNames,omitempty"`
 	// Confidence is in [0,1]; Method and Evidence say how it was found.
 	Confidence float64  `json:"confidence,omitempty"`
 	Evidence   string   `json:"evidence,omitempty"`

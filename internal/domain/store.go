@@ -12,6 +12,9 @@ type City struct {
 	CountryCode string
 	Lat, Lon    float64
 	Population  int
+	// AltNames are GeoNames alternate names and exonyms (Aarhus, Wien);
+	// cities(name:) and search find the city by them.
+	AltNames []string
 	// CountryName is set when the store read the country along with the
 	// city, so City.country needs no second query.
 	CountryName string
@@ -157,6 +160,10 @@ type ThemeYearCount struct {
 	Theme string
 	Year  int
 	Count int
+	// Total is the number of initiatives with an award in Year (after the
+	// same filters); Share is Count/Total, 0 when Total is 0.
+	Total int
+	Share float64
 }
 
 // ThemeCountryCount counts initiatives per theme and country.
@@ -164,6 +171,9 @@ type ThemeCountryCount struct {
 	Theme   string
 	Country string
 	Count   int
+	// Total is the number of initiatives in Country; Share is Count/Total.
+	Total int
+	Share float64
 }
 
 // CityRank counts initiatives per city.

@@ -237,7 +237,7 @@ func coronavirusSource(r *importer.Record) string {
 func cityRef(c gazetteer.City, conf float64, evidence string, src domain.Source) *domain.CityRef {
 	return &domain.CityRef{
 		ID: strconv.FormatInt(c.ID, 10), Name: c.Name, CountryCode: c.CountryCode,
-		Lat: c.Lat, Lon: c.Lon, Population: c.Population,
+		Lat: c.Lat, Lon: c.Lon, Population: c.Population, AltNames: c.AlternateNames(),
 		Confidence: round3(conf), Evidence: evidence, Sources: []domain.Source{src},
 	}
 }

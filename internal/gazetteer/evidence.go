@@ -236,7 +236,7 @@ func (r *resolver) titlePlace(lower map[string]bool) (Finding, bool) {
 		if start < 0 || t.gapBefore {
 			start = k
 		}
-		last := k + 1 >= len(r.toks) || r.toks[k+1].part != 0 || r.toks[k+1].gapBefore
+		last := k+1 >= len(r.toks) || r.toks[k+1].part != 0 || r.toks[k+1].gapBefore
 		if k == start {
 			edges = append(edges, [2]int{k, k})
 			if k+1 < len(r.toks) && r.sameRun(k, k+1) {

@@ -62,8 +62,8 @@ type Gazetteer struct {
 
 	countries     []Country
 	countryByCode map[string]int
-	countryNames  map[string]countryName // folded name → country
-	regions       map[string]region      // folded name → region
+	countryNames  map[string]countryName   // folded name → country
+	regions       map[string]region        // folded name → region
 	subdivisions  map[string][]Subdivision // folded name → ISO 3166-2 subdivisions
 	institutions  []Institution
 }

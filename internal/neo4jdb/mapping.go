@@ -186,10 +186,10 @@ func toCity(m map[string]any) *domain.City {
 	return &domain.City{
 		ID: str(m, "id"), Name: str(m, "name"), CountryCode: str(m, "countryCode"),
 		Lat: f64(m, "lat"), Lon: f64(m, "lon"), Population: int(i64(m, "population")),
-		CountryName: str(m, "countryName"),
+		CountryName: str(m, "countryName"), AltNames: strs(m, "altNames"),
 	}
 }
 
 // cityProjection returns a city `c` with its country's name.
-const cityProjection = `c {.id, .name, .countryCode, .lat, .lon, .population,
+const cityProjection = `c {.id, .name, .countryCode, .lat, .lon, .population, .altNames,
   countryName: head([(c)-[:LOCATED_IN]->(co:Country) | co.name])}`

@@ -149,14 +149,20 @@ func (db *DB) writeBatch(ctx context.Context, ins []*domain.Initiative, hashes m
 		}
 		var places []string
 		if c := in.City; c != nil {
+			folded := []string{Fold(c.Name)}
+			for _, a := range c.AltNames {
+				folded = append(folded, Fold(a))
+			}
 			cities[c.ID] = map[string]any{"id": c.ID, "name": c.Name, "foldedName": Fold(c.Name), "countryCode": c.CountryCode,
-				"lat": c.Lat, "lon": c.Lon, "population": int64(c.Population)}
+				"lat": c.Lat, "lon": c.Lon, "population": int64(c.Population),
+				"altNames": nonNil(c.AltNames), "foldedNames": folded}
 			if _, ok := countries[c.CountryCode]; !ok {
 				countries[c.CountryCode] = map[string]any{"code": c.CountryCode, "name": nil}
 			}
 			csu, csm := splitSources(c.Sources)
 			row["city"] = map[string]any{"id": c.ID, "confidence": c.Confidence, "evidence": c.Evidence, "su": csu, "sm": csm}
 			places = append(places, c.Name)
+			places = append(places, c.AltNames...) // search finds Wien, Aarhus
 		}
 		if c := in.Country; c != nil {
 			countries[c.Code] = map[string]any{"code": c.Code, "name": c.Name}
@@ -209,6 +215,7 @@ func (db *DB) writeBatch(ctx context.Context, ins []*domain.Initiative, hashes m
 SET c.name = coalesce(row.name, c.name, row.code)`, map[string]any{"rows": countryRows}},
 			{`UNWIND $rows AS row MERGE (c:City {id: row.id})
 SET c.name = row.name, c.foldedName = row.foldedName, c.countryCode = row.countryCode,
+    c.altNames = row.altNames, c.foldedNames = row.foldedNames,
     c.lat = row.lat, c.lon = row.lon, c.population = row.population,
     c.location = point({latitude: row.lat, longitude: row.lon})
 WITH c, row MATCH (co:Country {code: row.countryCode}) MERGE (c)-[:LOCATED_IN]->(co)`, map[string]any{"rows": cityRows}},
