@@ -54,6 +54,27 @@ const (
 // unlink the theme.
 const CovidTheme = "covid-19"
 
+// Levels of government, as LevelRef.Level and the API's GovernmentLevel.
+const (
+	LevelMunicipal     = "MUNICIPAL"
+	LevelRegional      = "REGIONAL"
+	LevelNational      = "NATIONAL"
+	LevelInternational = "INTERNATIONAL"
+	LevelCivilSociety  = "CIVIL_SOCIETY"
+)
+
+// Levels lists the levels in their order in the API.
+var Levels = []string{LevelMunicipal, LevelRegional, LevelNational, LevelInternational, LevelCivilSociety}
+
+// LevelRef is an initiative's level of government (who runs it) with its
+// provenance, like a place: nil when the text does not say.
+type LevelRef struct {
+	Level      string   `json:"level"`
+	Confidence float64  `json:"confidence,omitempty"`
+	Evidence   string   `json:"evidence,omitempty"`
+	Sources    []Source `json:"sources,omitempty"`
+}
+
 // Award statuses.
 const (
 	AwardWinner   = "winner"
@@ -123,16 +144,18 @@ type Award struct {
 type Initiative struct {
 	// ID is the stable key (a slug of the normalised title, or of the
 	// summary for untitled descriptions); imports MERGE on it.
-	ID           string            `json:"id"`
-	Title        string            `json:"title"`
-	TitleDerived bool              `json:"titleDerived"`
-	AltTitles    []string          `json:"altTitles,omitempty"`
-	Summary      string            `json:"summary"`
-	City         *CityRef          `json:"city"`
-	Country      *CountryRef       `json:"country"`
-	Themes       []ThemeAssignment `json:"themes"`
-	Awards       []Award           `json:"awards"`
-	Sources      []Source          `json:"sources"`
+	ID           string      `json:"id"`
+	Title        string      `json:"title"`
+	TitleDerived bool        `json:"titleDerived"`
+	AltTitles    []string    `json:"altTitles,omitempty"`
+	Summary      string      `json:"summary"`
+	City         *CityRef    `json:"city"`
+	Country      *CountryRef `json:"country"`
+	// Level is the level of government the text names; nil when unknown.
+	Level   *LevelRef         `json:"level"`
+	Themes  []ThemeAssignment `json:"themes"`
+	Awards  []Award           `json:"awards"`
+	Sources []Source          `json:"sources"`
 	// Covid marks COVID-19 measures: true exactly when the initiative has
 	// the CovidTheme theme (from a covid-19 category page, a coronavirus
 	// crisis page, a user file, COVID keywords in its text, or curation).

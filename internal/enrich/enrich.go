@@ -105,6 +105,8 @@ func (e *Enricher) one(r *importer.Record, rep *Report) *domain.Initiative {
 	}
 
 	textSource := domain.Source{URL: firstURL(r), Method: domain.MethodText}
+	var res gazetteer.Resolution
+	findings := e.Gaz.Findings(r.Title, r.Summary)
 	if r.CityName != "" {
 		// A user file names the city: look it up, no text guessing.
 		cc := ""
@@ -117,7 +119,7 @@ func (e *Enricher) one(r *importer.Record, rep *Report) *domain.Initiative {
 			rep.Ambiguous = append(rep.Ambiguous, issue("city "+strconv.Quote(r.CityName)+" not found or ambiguous in the gazetteer"))
 		}
 	} else {
-		res := e.Gaz.Resolve(r.Title, r.Summary, hints)
+		res = e.Gaz.Resolve(r.Title, r.Summary, hints)
 		switch {
 		case res.City != nil:
 			in.City = cityRef(*res.City, res.Confidence, res.Evidence, textSource)
@@ -134,7 +136,7 @@ func (e *Enricher) one(r *importer.Record, rep *Report) *domain.Initiative {
 		}
 	}
 	if r.CityName == "" {
-		e.applyFindings(r, in, factCountry, rep)
+		e.applyFindings(r, in, findings, factCountry, rep)
 	}
 	if in.City != nil && factCountry != nil && in.City.CountryCode != factCountry.Code {
 		// The page says one country, the text names a city elsewhere:
@@ -156,6 +158,8 @@ func (e *Enricher) one(r *importer.Record, rep *Report) *domain.Initiative {
 	if in.City == nil && in.Country == nil {
 		rep.NoPlace = append(rep.NoPlace, issue("no place found in title or summary"))
 	}
+
+	in.Level = e.levelOf(r.Title, r.Summary, in.City, res, findings, textSource)
 
 	e.assignThemes(r, in)
 	in.Covid = IsCovid(in.Themes)
@@ -286,8 +290,7 @@ var findingConfidence = map[string]float64{
 // give nothing (ambiguity stays unknown); a finding that disagrees with a
 // country the page states or the text names is reported as a conflict and
 // not used.
-func (e *Enricher) applyFindings(r *importer.Record, in *domain.Initiative, fact *domain.CountryRef, rep *Report) {
-	fs := e.Gaz.Findings(r.Title, r.Summary)
+func (e *Enricher) applyFindings(r *importer.Record, in *domain.Initiative, fs []gazetteer.Finding, fact *domain.CountryRef, rep *Report) {
 	if len(fs) == 0 {
 		return
 	}

@@ -313,3 +313,11 @@ func (g *Gazetteer) uniqueOwnName(k string) (City, bool) {
 	}
 	return g.cities[idx], idx >= 0
 }
+
+// RegionByName returns the curated region (or regional adjective: Basque,
+// Bavarian) with the name, diacritics- and case-insensitively, and its
+// country.
+func (g *Gazetteer) RegionByName(name string) (region, country string, ok bool) {
+	r, ok := g.regions[fold(name)]
+	return r.Name, r.Country, ok
+}
