@@ -37,6 +37,9 @@ type levelRule struct {
 const (
 	nameRegion  = "region"
 	nameCountry = "country"
+	// nameNotOf: the match counts unless "of" follows ("the government"
+	// alone is national; "the Government of Aragon" is the other rules').
+	nameNotOf = "not-of"
 )
 
 func rx(s string) *regexp.Regexp { return regexp.MustCompile(s) }
@@ -60,7 +63,8 @@ var levelRules = []levelRule{
 	{domain.LevelNational, 3, rx(`\b[Gg]overnment of (\p{Lu}[\p{L}-]+(?: \p{Lu}[\p{L}-]+)?)`), nameCountry},
 	{domain.LevelNational, 3, rx(`\b(\p{Lu}[\p{L}-]+(?: \p{Lu}[\p{L}-]+)?)(?:’s|'s)? (?:[Gg]overnment|[Pp]arliament|[Ll]aw|[Ll]egislation)\b`), nameCountry},
 	{domain.LevelNational, 3, rx(`\b(\p{Lu}[\p{L}-]+) (?:\p{Lu}[\p{L}-]+ ){0,2}(?:Board|Agency|Authority|Office|Institute|Service|Ministry)\b`), nameCountry},
-	{domain.LevelNational, 2, rx(`(?i)\b(?:a|the) government\b|\bnational budget\b|\bnationwide\b|\breferendum\b|\bparliament\b`), ""},
+	{domain.LevelNational, 2, rx(`(?i)\b(?:a|the) government\b`), nameNotOf},
+	{domain.LevelNational, 2, rx(`(?i)\bnational budget\b|\bnationwide\b|\breferendum\b|\bparliament\b`), ""},
 	// International.
 	{domain.LevelInternational, 3, rx(`\b(?:European Commission|United Nations|UNICEF|UNESCO|UNHCR|UNDP|WHO|OECD|Council of Europe|World Bank|Open Government Partnership|European Parliament|Red Cross)\b`), ""},
 	{domain.LevelInternational, 2, rx(`(?i)\b(?:international organi[sz]ation|cross-border|several countries|European countries)\b`), ""},
@@ -97,10 +101,12 @@ func (e *Enricher) levelOf(title, summary string, city *domain.CityRef, res gaze
 	}
 	subjectEnd := subjectSpan(summary)
 	for _, part := range []string{title, summary} {
-		for ri, rule := range levelRules {
-			_ = ri
+		for _, rule := range levelRules {
 			for _, m := range rule.re.FindAllStringSubmatchIndex(part, -1) {
-				if rule.name != "" && !e.nameIs(part[m[2]:m[3]], rule.name) {
+				if rule.name == nameNotOf && strings.HasPrefix(part[m[1]:], " of ") {
+					continue
+				}
+				if rule.name != "" && rule.name != nameNotOf && !e.nameIs(part[m[2]:m[3]], rule.name) {
 					continue
 				}
 				w := rule.weight
