@@ -141,6 +141,11 @@ func (r *initiativeConnectionResolver) Facets(ctx context.Context, obj *model.In
 	return obj.FacetsFn(ctx)
 }
 
+// Level is the resolver for the level field.
+func (r *levelLinkResolver) Level(ctx context.Context, obj *domain.LevelRef) (model.GovernmentLevel, error) {
+	return model.GovernmentLevel(obj.Level), nil
+}
+
 // UpsertInitiative is the resolver for the upsertInitiative field.
 func (r *mutationResolver) UpsertInitiative(ctx context.Context, input model.InitiativeInput) (*domain.Initiative, error) {
 	in := domain.InitiativeInput{Title: input.Title, Summary: input.Summary, Themes: input.Themes}
@@ -544,6 +549,11 @@ func (r *queryResolver) ThemeCooccurrence(ctx context.Context, minCount *int) ([
 	return ptrSlice(rows), err
 }
 
+// Coverage is the resolver for the coverage field.
+func (r *queryResolver) Coverage(ctx context.Context) (*domain.Coverage, error) {
+	return r.Store.Coverage(ctx)
+}
+
 // Initiative is the resolver for the initiative field.
 func (r *searchHitResolver) Initiative(ctx context.Context, obj *domain.SearchHit) (*domain.Initiative, error) {
 	if obj.Initiative != nil {
@@ -664,6 +674,9 @@ func (r *Resolver) InitiativeConnection() InitiativeConnectionResolver {
 	return &initiativeConnectionResolver{r}
 }
 
+// LevelLink returns LevelLinkResolver implementation.
+func (r *Resolver) LevelLink() LevelLinkResolver { return &levelLinkResolver{r} }
+
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
@@ -707,6 +720,7 @@ type (
 	graphNodeResolver            struct{ *Resolver }
 	initiativeResolver           struct{ *Resolver }
 	initiativeConnectionResolver struct{ *Resolver }
+	levelLinkResolver            struct{ *Resolver }
 	mutationResolver             struct{ *Resolver }
 	queryResolver                struct{ *Resolver }
 	searchHitResolver            struct{ *Resolver }

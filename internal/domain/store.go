@@ -54,6 +54,7 @@ type InitiativeFilter struct {
 	Years     []int
 	Status    []string // AwardWinner, AwardFinalist, AwardEntry
 	Covid     *bool
+	Levels    []string // LevelMunicipal … LevelCivilSociety
 }
 
 // Order fields for initiatives.
@@ -91,7 +92,14 @@ type FacetCount struct {
 
 // Facets are counts of a filtered set.
 type Facets struct {
-	Themes, Countries, Years, Status []FacetCount
+	Themes, Countries, Years, Status, Levels []FacetCount
+}
+
+// Coverage counts how many initiatives have each kind of fact; what is not
+// counted is unknown.
+type Coverage struct {
+	Initiatives, WithCity, WithCountry, CountryOnly, WithoutPlace int
+	WithYear, WithLevel, WithTheme, DerivedTitles, Covid         int
 }
 
 // Owner kinds for batched edge lookups.
@@ -241,6 +249,8 @@ type ReadStore interface {
 	ThemeByCountry(ctx context.Context, themes []string) ([]ThemeCountryCount, error)
 	CityRanking(ctx context.Context, theme, country string, first int) ([]CityRank, error)
 	ThemeCooccurrence(ctx context.Context, minCount int) ([]ThemePair, error)
+	// Coverage counts the initiatives with each kind of fact, in one query.
+	Coverage(ctx context.Context) (*Coverage, error)
 	// Ping checks the database and that migrations are applied.
 	Ready(ctx context.Context) error
 }

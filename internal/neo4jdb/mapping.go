@@ -97,7 +97,7 @@ var initiativeProjection = projection(domain.PartsAll)
 var projections = func() [domain.PartsAll + 1]string {
 	var out [domain.PartsAll + 1]string
 	for p := range domain.PartsAll + 1 {
-		parts := []string{".key, .sortTitle, .title, .titleDerived, .altTitles, .covid"}
+		parts := []string{".key, .sortTitle, .title, .titleDerived, .altTitles, .covid, .level, .levelConfidence, .levelEvidence, .levelSourceUrls, .levelSourceMethods"}
 		if p&domain.PartSummary != 0 {
 			parts = append(parts, ".summary")
 		}
@@ -154,6 +154,10 @@ func toInitiative(m map[string]any) *domain.Initiative {
 			Confidence: f64(c, "confidence"), Evidence: str(c, "evidence"), Sources: sources(c),
 			CountryName: str(c, "countryName"),
 		}
+	}
+	if l := str(m, "level"); l != "" {
+		in.Level = &domain.LevelRef{Level: l, Confidence: f64(m, "levelConfidence"), Evidence: str(m, "levelEvidence"),
+			Sources: sources(map[string]any{"su": m["levelSourceUrls"], "sm": m["levelSourceMethods"]})}
 	}
 	if c := sub(m, "country"); c != nil {
 		in.Country = &domain.CountryRef{

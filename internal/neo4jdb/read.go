@@ -95,6 +95,10 @@ func filterQuery(f domain.InitiativeFilter, params map[string]any, anchored bool
 		params["covid"] = *f.Covid
 		where = append(where, "i.covid = $covid")
 	}
+	if len(f.Levels) > 0 {
+		params["levels"] = f.Levels
+		where = append(where, "i.level IN $levels")
+	}
 	if len(where) > 0 {
 		b.WriteString("WHERE " + strings.Join(where, "\n  AND ") + "\n")
 	}
@@ -160,7 +164,7 @@ func (db *DB) CountInitiatives(ctx context.Context, f domain.InitiativeFilter) (
 
 func isEmptyFilter(f domain.InitiativeFilter) bool {
 	return strings.TrimSpace(f.Text) == "" && len(f.Themes) == 0 && len(f.Countries) == 0 && len(f.Cities) == 0 &&
-		len(f.Years) == 0 && len(f.Status) == 0 && f.Covid == nil
+		len(f.Years) == 0 && len(f.Status) == 0 && f.Covid == nil && len(f.Levels) == 0
 }
 
 // InitiativeFacets implements domain.ReadStore in one query.
@@ -178,7 +182,9 @@ CALL { WITH set UNWIND set AS i
        WITH i, [(i)-[r:AWARDED]->() | r.status] AS st
        RETURN collect(CASE WHEN 'winner' IN st THEN 'WINNER' WHEN 'finalist' IN st THEN 'FINALIST'
                            WHEN size(st) > 0 THEN 'ENTRY' ELSE 'NONE' END) AS st0 }
-RETURN th0, co0, ye0, st0`
+CALL { WITH set UNWIND set AS i
+       RETURN collect({v: coalesce(i.level, 'unknown'), l: coalesce(i.level, 'Unknown')}) AS le0 }
+RETURN th0, co0, ye0, st0, le0`
 	recs, err := db.read(ctx, q, params)
 	if err != nil {
 		return nil, err
@@ -218,6 +224,7 @@ RETURN th0, co0, ye0, st0`
 		return out
 	}
 	fc.Themes, fc.Countries, fc.Years, fc.Status = bucket("th0"), bucket("co0"), bucket("ye0"), bucket("st0")
+	fc.Levels = bucket("le0")
 	return fc, nil
 }
 
@@ -798,6 +805,43 @@ RETURN slugs, totals, counts`
 		out = append(out, rows...)
 	}
 	return out, nil
+}
+
+// Coverage implements domain.ReadStore in one statement.
+func (db *DB) Coverage(ctx context.Context) (*domain.Coverage, error) {
+	recs, err := db.read(ctx, `MATCH (i:Initiative)
+WITH i, EXISTS { (i)-[:IN_CITY]->(:City) } AS city, EXISTS { (i)-[:IN_COUNTRY]->(:Country) } AS country
+RETURN count(i) AS n,
+  sum(CASE WHEN city THEN 1 ELSE 0 END) AS withCity,
+  sum(CASE WHEN city OR country THEN 1 ELSE 0 END) AS withCountry,
+  sum(CASE WHEN country AND NOT city THEN 1 ELSE 0 END) AS countryOnly,
+  sum(CASE WHEN NOT city AND NOT country THEN 1 ELSE 0 END) AS withoutPlace,
+  sum(CASE WHEN EXISTS { (i)-[:AWARDED]->(:AwardYear) } THEN 1 ELSE 0 END) AS withYear,
+  sum(CASE WHEN i.level IS NOT NULL THEN 1 ELSE 0 END) AS withLevel,
+  sum(CASE WHEN EXISTS { (i)-[:HAS_THEME]->(:Theme) } THEN 1 ELSE 0 END) AS withTheme,
+  sum(CASE WHEN i.titleDerived THEN 1 ELSE 0 END) AS derived,
+  sum(CASE WHEN i.covid THEN 1 ELSE 0 END) AS covid`, nil)
+	if err != nil {
+		return nil, err
+	}
+	c := &domain.Coverage{}
+	if len(recs) == 0 {
+		return c, nil
+	}
+	r := recs[0]
+	for _, f := range []struct {
+		key string
+		dst *int
+	}{{"n", &c.Initiatives}, {"withCity", &c.WithCity}, {"withCountry", &c.WithCountry}, {"countryOnly", &c.CountryOnly},
+		{"withoutPlace", &c.WithoutPlace}, {"withYear", &c.WithYear}, {"withLevel", &c.WithLevel}, {"withTheme", &c.WithTheme},
+		{"derived", &c.DerivedTitles}, {"covid", &c.Covid}} {
+		v, _, err := neo4j.GetRecordValue[int64](r, f.key)
+		if err != nil {
+			return nil, fmt.Errorf("read coverage %s: %w", f.key, err)
+		}
+		*f.dst = int(v)
+	}
+	return c, nil
 }
 
 // CityRanking implements domain.ReadStore.

@@ -146,6 +146,11 @@ func (db *DB) writeBatch(ctx context.Context, ins []*domain.Initiative, hashes m
 			"key": in.ID, "title": in.Title, "sortTitle": SortKey(in.Title, in.ID), "titleDerived": in.TitleDerived,
 			"summary": in.Summary, "altTitles": nonNil(in.AltTitles), "covid": in.Covid, "su": su, "sm": sm,
 			"hash": hashes[in.ID], "bestYear": nil, "places": "",
+			"level": nil, "levelConfidence": nil, "levelEvidence": nil, "levelSu": []string{}, "levelSm": []string{},
+		}
+		if l := in.Level; l != nil {
+			lsu, lsm := splitSources(l.Sources)
+			row["level"], row["levelConfidence"], row["levelEvidence"], row["levelSu"], row["levelSm"] = l.Level, l.Confidence, l.Evidence, lsu, lsm
 		}
 		var places []string
 		if c := in.City; c != nil {
@@ -224,7 +229,9 @@ WITH c, row MATCH (co:Country {code: row.countryCode}) MERGE (c)-[:LOCATED_IN]->
 MERGE (i:Initiative {key: row.key})
 SET i.title = row.title, i.sortTitle = row.sortTitle, i.titleDerived = row.titleDerived, i.summary = row.summary,
     i.altTitles = row.altTitles, i.covid = row.covid, i.sourceUrls = row.su, i.sourceMethods = row.sm,
-    i.places = row.places, i.bestYear = row.bestYear, i.importHash = row.hash
+    i.places = row.places, i.bestYear = row.bestYear, i.importHash = row.hash,
+    i.level = row.level, i.levelConfidence = row.levelConfidence, i.levelEvidence = row.levelEvidence,
+    i.levelSourceUrls = row.levelSu, i.levelSourceMethods = row.levelSm
 WITH i, row
 CALL { WITH i
   MATCH (i)-[r:IN_CITY|IN_COUNTRY|HAS_THEME|AWARDED]->()
