@@ -43,6 +43,7 @@ type ResolverRoot interface {
 	SearchHit() SearchHitResolver
 	SimilarCity() SimilarCityResolver
 	SimilarInitiative() SimilarInitiativeResolver
+	Source() SourceResolver
 	Theme() ThemeResolver
 	ThemeCountryCount() ThemeCountryCountResolver
 	ThemeLink() ThemeLinkResolver
@@ -281,6 +282,7 @@ type ComplexityRoot struct {
 
 	Source struct {
 		Method func(childComplexity int) int
+		Pages  func(childComplexity int) int
 		URL    func(childComplexity int) int
 	}
 
@@ -424,6 +426,9 @@ type SimilarInitiativeResolver interface {
 
 	SharedThemes(ctx context.Context, obj *domain.SimilarLink) ([]*domain.Theme, error)
 	SharedTerms(ctx context.Context, obj *domain.SimilarLink) ([]string, error)
+}
+type SourceResolver interface {
+	Pages(ctx context.Context, obj *domain.Source) (*int, error)
 }
 type ThemeResolver interface {
 	InitiativeCount(ctx context.Context, obj *domain.Theme) (int, error)
@@ -1478,6 +1483,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Source.Method(childComplexity), true
+	case "Source.pages":
+		if e.ComplexityRoot.Source.Pages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Pages(childComplexity), true
 	case "Source.url":
 		if e.ComplexityRoot.Source.URL == nil {
 			break
@@ -1791,8 +1802,10 @@ interface Node {
 type Source {
   "Page URL (or ` + "`" + `file:NAME` + "`" + ` for pages without a URL line, ` + "`" + `curation:` + "`" + ` for edits through the API)."
   url: String!
-  "How the fact was read: listing, url-category, url-country, url-year, page-structure, winners-footer, text, user-file, curation."
+  "How the fact was read: listing, url-category, url-country, url-year, page-structure, winners-footer, title-place, institution, subdivision, text, user-file, curation."
   method: String!
+  "For a fact many pages repeat word for word (the site-wide winners footer, recorded once per fact), how many pages carry it; ` + "`" + `url` + "`" + ` is then the first of them. Null for a single page."
+  pages: Int
 }
 
 "A political-innovation initiative: one case of the showroom."
@@ -2899,6 +2912,8 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 		return ec.fieldContext_Source_url(ctx, field)
 	case "method":
 		return ec.fieldContext_Source_method(ctx, field)
+	case "pages":
+		return ec.fieldContext_Source_pages(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 }
@@ -8119,6 +8134,29 @@ func (ec *executionContext) fieldContext_Source_method(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
 }
 
+func (ec *executionContext) _Source_pages(ctx context.Context, field graphql.CollectedField, obj *domain.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_pages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Source().Pages(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_pages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Source", field, true, true, "Int")
+}
+
 func (ec *executionContext) _Theme_id(ctx context.Context, field graphql.CollectedField, obj *domain.Theme) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11879,13 +11917,19 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 		case "url":
 			out.Values[i] = ec._Source_url(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "method":
 			out.Values[i] = ec._Source_method(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "pages":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_pages(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

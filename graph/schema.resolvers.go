@@ -598,6 +598,14 @@ func (r *similarInitiativeResolver) SharedTerms(ctx context.Context, obj *domain
 	return nonNilStrings(obj.SharedTerms), nil
 }
 
+// Pages is the resolver for the pages field.
+func (r *sourceResolver) Pages(ctx context.Context, obj *domain.Source) (*int, error) {
+	if obj.Pages == 0 {
+		return nil, nil
+	}
+	return &obj.Pages, nil
+}
+
 // InitiativeCount is the resolver for the initiativeCount field.
 func (r *themeResolver) InitiativeCount(ctx context.Context, obj *domain.Theme) (int, error) {
 	if obj.Count != nil {
@@ -694,6 +702,9 @@ func (r *Resolver) SimilarInitiative() SimilarInitiativeResolver {
 	return &similarInitiativeResolver{r}
 }
 
+// Source returns SourceResolver implementation.
+func (r *Resolver) Source() SourceResolver { return &sourceResolver{r} }
+
 // Theme returns ThemeResolver implementation.
 func (r *Resolver) Theme() ThemeResolver { return &themeResolver{r} }
 
@@ -726,6 +737,7 @@ type (
 	searchHitResolver            struct{ *Resolver }
 	similarCityResolver          struct{ *Resolver }
 	similarInitiativeResolver    struct{ *Resolver }
+	sourceResolver               struct{ *Resolver }
 	themeResolver                struct{ *Resolver }
 	themeCountryCountResolver    struct{ *Resolver }
 	themeLinkResolver            struct{ *Resolver }

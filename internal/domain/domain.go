@@ -89,6 +89,10 @@ const (
 type Source struct {
 	URL    string `json:"url"`
 	Method string `json:"method"`
+	// Pages, for a fact that many pages repeat word for word (the
+	// site-wide winners footer), is how many pages carry it; URL is then
+	// the first of them. Zero for ordinary sources (one page each).
+	Pages int `json:"pages,omitempty"`
 }
 
 // CityRef is an initiative's city as resolved against the gazetteer.

@@ -257,7 +257,7 @@ func (r *resolver) titlePlace(lower map[string]bool) (Finding, bool) {
 			continue
 		}
 		k := r.key(i, j)
-		if len(k) < 4 || neverPlace[k] || weakPlace[k] || lower[k] || englishForm(k) {
+		if len(k) < 4 || neverPlace[k] || weakPlace[k] || lower[k] || englishForm(k) || qualifier[k] {
 			continue
 		}
 		if _, ok := g.countryNames[k]; ok {
@@ -281,6 +281,10 @@ func (r *resolver) titlePlace(lower map[string]bool) (Finding, bool) {
 	}
 	return *found, true
 }
+
+// qualifier words start a longer name ("Outer Hebrides", "Greater
+// Manchester") and are no place on their own in a title.
+var qualifier = setOf(`outer inner greater little great high`)
 
 // englishForm reports a word with an English inflection or suffix ("Going",
 // "Connected", "Friendly"): a title word that happens to name a village.

@@ -446,19 +446,24 @@ func buildRecord(g []*occurrence) *Record {
 			a.Sources = append(a.Sources, src)
 		}
 	}
+	// The site-wide winners footer repeats the same facts on every page
+	// that carries it: each fact (the initiative appears in it; it won in
+	// year Y) is recorded once, with the number of pages, not once per page.
+	footerPages := map[string]bool{}
+	footerYears := map[int]map[string]bool{}
 	for _, o := range g {
 		u, f := o.page.SourceURL(), o.page.Facts
-		method := domain.MethodListing
 		if o.footer {
-			method = domain.MethodWinnersFooter
-		}
-		sources[domain.Source{URL: u, Method: method}] = true
-		if o.footer {
+			footerPages[u] = true
 			if o.e.Year > 0 {
-				addAward(awards, o.e.Year, domain.AwardWinner, "", domain.Source{URL: u, Method: domain.MethodWinnersFooter})
+				if footerYears[o.e.Year] == nil {
+					footerYears[o.e.Year] = map[string]bool{}
+				}
+				footerYears[o.e.Year][u] = true
 			}
 			continue
 		}
+		sources[domain.Source{URL: u, Method: domain.MethodListing}] = true
 		ps := domain.Source{URL: u, Method: domain.MethodPageStructure}
 		if f.Country != "" || f.CountryName != "" {
 			k := f.CountryName + "|" + f.Country + "|" + u
@@ -505,6 +510,12 @@ func buildRecord(g []*occurrence) *Record {
 		if f.Covid {
 			rec.Covid = true
 		}
+	}
+	if len(footerPages) > 0 {
+		sources[footerSource(footerPages)] = true
+	}
+	for y, pages := range footerYears {
+		addAward(awards, y, domain.AwardWinner, "", footerSource(pages))
 	}
 	for s := range sources {
 		rec.Sources = append(rec.Sources, s)
@@ -589,4 +600,15 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// footerSource is one winners-footer source for the pages that carry the
+// same footer fact: the first page (in URL order) and how many there are.
+func footerSource(pages map[string]bool) domain.Source {
+	urls := make([]string, 0, len(pages))
+	for u := range pages {
+		urls = append(urls, u)
+	}
+	slices.Sort(urls)
+	return domain.Source{URL: urls[0], Method: domain.MethodWinnersFooter, Pages: len(urls)}
 }

@@ -53,11 +53,11 @@ func TestMerge(t *testing.T) {
 		want := []domain.Award{
 			{Year: 2023, Status: domain.AwardWinner, Sources: []domain.Source{
 				{URL: "https://innovationinpolitics.eu/awards/awards-22-23/", Method: domain.MethodPageStructure},
-				{URL: "https://innovationinpolitics.eu/showroom/?e-page-5138712=2&prog=innovation-in-politics-awards&project_year=2022&ipa-filter=finalists&project_cat=ecology", Method: domain.MethodWinnersFooter},
+				{URL: "https://innovationinpolitics.eu/showroom/?e-page-5138712=2&prog=innovation-in-politics-awards&project_year=2022&ipa-filter=finalists&project_cat=ecology", Method: domain.MethodWinnersFooter, Pages: 1},
 			}},
 			{Year: 2024, Status: domain.AwardWinner, Sources: []domain.Source{
 				{URL: "https://awards.innovationinpolitics.eu/best-practices-hub", Method: domain.MethodPageStructure},
-				{URL: "https://innovationinpolitics.eu/showroom/?search_term=vellbrook", Method: domain.MethodWinnersFooter},
+				{URL: "https://innovationinpolitics.eu/showroom/?search_term=vellbrook", Method: domain.MethodWinnersFooter, Pages: 1},
 			}},
 		}
 		if !reflect.DeepEqual(r.Awards, want) {
@@ -65,6 +65,28 @@ func TestMerge(t *testing.T) {
 		}
 		if len(r.CountryNames) != 0 {
 			t.Errorf("a cut-off country became a fact: %+v", r.CountryNames)
+		}
+	})
+	t.Run("winners footer is one source per fact, with its page count", func(t *testing.T) {
+		r := MustRecord(t, m, "harbour-lights-data-platform")
+		var footer []domain.Source
+		for _, s := range r.Sources {
+			switch s.Method {
+			case domain.MethodWinnersFooter:
+				footer = append(footer, s)
+			case domain.MethodListing, domain.MethodPageStructure:
+			default:
+				t.Errorf("unexpected source %+v", s)
+			}
+		}
+		// Two pages carry a footer naming it (the 2023 and the 2024 footer):
+		// one footer source, not one per page; the pages that describe it
+		// stay sources of their own.
+		if len(footer) != 1 || footer[0].Pages != 2 {
+			t.Errorf("footer sources = %+v, want one with pages 2", footer)
+		}
+		if len(r.Sources) != 3 {
+			t.Errorf("sources = %+v, want the two describing pages and one footer entry", r.Sources)
 		}
 	})
 	t.Run("translation in brackets: one record, parts as alt titles", func(t *testing.T) {

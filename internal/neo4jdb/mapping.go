@@ -68,13 +68,28 @@ func sub(m map[string]any, k string) map[string]any {
 // for a list of maps, which Neo4j properties cannot hold.
 func sources(m map[string]any) []domain.Source {
 	urls, methods := strs(m, "su"), strs(m, "sm")
+	pages, _ := m["sp"].([]any) // page counts (winners footer); absent on older data and most links
 	out := make([]domain.Source, 0, len(urls))
 	for i, u := range urls {
 		s := domain.Source{URL: u}
 		if i < len(methods) {
 			s.Method = methods[i]
 		}
+		if i < len(pages) {
+			n, _ := pages[i].(int64)
+			s.Pages = int(n)
+		}
 		out = append(out, s)
+	}
+	return out
+}
+
+// sourcePages is the page count of each source (0 for one page), stored
+// beside su/sm as sp where a source may stand for many pages.
+func sourcePages(ss []domain.Source) []int64 {
+	out := make([]int64, len(ss))
+	for i, s := range ss {
+		out[i] = int64(s.Pages)
 	}
 	return out
 }
@@ -102,7 +117,7 @@ var projections = func() [domain.PartsAll + 1]string {
 			parts = append(parts, ".summary")
 		}
 		if p&domain.PartSources != 0 {
-			parts = append(parts, "su: i.sourceUrls, sm: i.sourceMethods")
+			parts = append(parts, "su: i.sourceUrls, sm: i.sourceMethods, sp: i.sourcePages")
 		}
 		if p&domain.PartPlace != 0 {
 			parts = append(parts, `city: head([(i)-[r:IN_CITY]->(c:City) | c {.id, .name, .countryCode, .lat, .lon, .population,
@@ -117,7 +132,7 @@ var projections = func() [domain.PartsAll + 1]string {
 		}
 		if p&domain.PartAwards != 0 {
 			parts = append(parts, `awards: [(i)-[r:AWARDED]->(y:AwardYear) | {year: y.year, status: r.status, category: r.category,
-        su: r.sourceUrls, sm: r.sourceMethods}]`)
+        su: r.sourceUrls, sm: r.sourceMethods, sp: r.sourcePages}]`)
 		}
 		out[p] = "i {\n  " + strings.Join(parts, ",\n  ") + "\n}"
 	}

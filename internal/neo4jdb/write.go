@@ -144,7 +144,7 @@ func (db *DB) writeBatch(ctx context.Context, ins []*domain.Initiative, hashes m
 		su, sm := splitSources(in.Sources)
 		row := map[string]any{
 			"key": in.ID, "title": in.Title, "sortTitle": SortKey(in.Title, in.ID), "titleDerived": in.TitleDerived,
-			"summary": in.Summary, "altTitles": nonNil(in.AltTitles), "covid": in.Covid, "su": su, "sm": sm,
+			"summary": in.Summary, "altTitles": nonNil(in.AltTitles), "covid": in.Covid, "su": su, "sm": sm, "sp": sourcePages(in.Sources),
 			"hash": hashes[in.ID], "bestYear": nil, "places": "",
 			"level": nil, "levelConfidence": nil, "levelEvidence": nil, "levelSu": []string{}, "levelSm": []string{},
 		}
@@ -189,7 +189,8 @@ func (db *DB) writeBatch(ctx context.Context, ins []*domain.Initiative, hashes m
 			years[a.Year] = true
 			best = max(best, a.Year)
 			asu, asm := splitSources(a.Sources)
-			awards = append(awards, map[string]any{"year": int64(a.Year), "status": a.Status, "category": a.Category, "su": asu, "sm": asm})
+			awards = append(awards, map[string]any{"year": int64(a.Year), "status": a.Status, "category": a.Category, "su": asu, "sm": asm,
+				"sp": sourcePages(a.Sources)})
 		}
 		if best > 0 {
 			row["bestYear"] = int64(best)
@@ -228,7 +229,7 @@ WITH c, row MATCH (co:Country {code: row.countryCode}) MERGE (c)-[:LOCATED_IN]->
 			{`UNWIND $rows AS row
 MERGE (i:Initiative {key: row.key})
 SET i.title = row.title, i.sortTitle = row.sortTitle, i.titleDerived = row.titleDerived, i.summary = row.summary,
-    i.altTitles = row.altTitles, i.covid = row.covid, i.sourceUrls = row.su, i.sourceMethods = row.sm,
+    i.altTitles = row.altTitles, i.covid = row.covid, i.sourceUrls = row.su, i.sourceMethods = row.sm, i.sourcePages = row.sp,
     i.places = row.places, i.bestYear = row.bestYear, i.importHash = row.hash,
     i.level = row.level, i.levelConfidence = row.levelConfidence, i.levelEvidence = row.levelEvidence,
     i.levelSourceUrls = row.levelSu, i.levelSourceMethods = row.levelSm
@@ -261,7 +262,7 @@ CALL { WITH i, row
   UNWIND row.awards AS aw
   MATCH (y:AwardYear {year: aw.year})
   MERGE (i)-[r:AWARDED]->(y)
-  SET r.status = aw.status, r.category = aw.category, r.sourceUrls = aw.su, r.sourceMethods = aw.sm }
+  SET r.status = aw.status, r.category = aw.category, r.sourceUrls = aw.su, r.sourceMethods = aw.sm, r.sourcePages = aw.sp }
 WITH i
 SET i.covid = EXISTS { (i)-[:HAS_THEME]->(:Theme {slug: $covidTheme}) }`, map[string]any{"rows": rows, "covidTheme": domain.CovidTheme}},
 		}
