@@ -99,7 +99,7 @@ type Facets struct {
 // counted is unknown.
 type Coverage struct {
 	Initiatives, WithCity, WithCountry, CountryOnly, WithoutPlace int
-	WithYear, WithLevel, WithTheme, DerivedTitles, Covid         int
+	WithYear, WithLevel, WithTheme, DerivedTitles, Covid          int
 }
 
 // Owner kinds for batched edge lookups.
