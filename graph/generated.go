@@ -173,20 +173,21 @@ type ComplexityRoot struct {
 	}
 
 	Initiative struct {
-		AltTitles    func(childComplexity int) int
-		Awards       func(childComplexity int) int
-		City         func(childComplexity int) int
-		Country      func(childComplexity int) int
-		Covid        func(childComplexity int) int
-		GlobalID     func(childComplexity int) int
-		ID           func(childComplexity int) int
-		Level        func(childComplexity int) int
-		Similar      func(childComplexity int, first *int, differentCity *bool) int
-		Sources      func(childComplexity int) int
-		Summary      func(childComplexity int) int
-		Themes       func(childComplexity int) int
-		Title        func(childComplexity int) int
-		TitleDerived func(childComplexity int) int
+		AltTitles       func(childComplexity int) int
+		Awards          func(childComplexity int) int
+		City            func(childComplexity int) int
+		Country         func(childComplexity int) int
+		Covid           func(childComplexity int) int
+		GlobalID        func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Level           func(childComplexity int) int
+		Similar         func(childComplexity int, first *int, differentCity *bool) int
+		Sources         func(childComplexity int) int
+		Summary         func(childComplexity int) int
+		Themes          func(childComplexity int) int
+		Title           func(childComplexity int) int
+		TitleDerived    func(childComplexity int) int
+		TitleIncomplete func(childComplexity int) int
 	}
 
 	InitiativeConnection struct {
@@ -1006,6 +1007,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Initiative.TitleDerived(childComplexity), true
+	case "Initiative.titleIncomplete":
+		if e.ComplexityRoot.Initiative.TitleIncomplete == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Initiative.TitleIncomplete(childComplexity), true
 
 	case "InitiativeConnection.edges":
 		if e.ComplexityRoot.InitiativeConnection.Edges == nil {
@@ -1818,6 +1825,8 @@ type Initiative implements Node {
   title: String!
   "True when the showroom gave no title and it was derived from the summary."
   titleDerived: Boolean!
+  "True when the pages printed the title cut: without its start (shown without the leading dash) or as one word too short to be the whole name."
+  titleIncomplete: Boolean!
   "Other titles the same initiative appears under."
   altTitles: [String!]!
   "One-sentence summary, read from the showroom page at import time."
@@ -2760,6 +2769,8 @@ func (ec *executionContext) childFields_Initiative(ctx context.Context, field gr
 		return ec.fieldContext_Initiative_title(ctx, field)
 	case "titleDerived":
 		return ec.fieldContext_Initiative_titleDerived(ctx, field)
+	case "titleIncomplete":
+		return ec.fieldContext_Initiative_titleIncomplete(ctx, field)
 	case "altTitles":
 		return ec.fieldContext_Initiative_altTitles(ctx, field)
 	case "summary":
@@ -5755,6 +5766,29 @@ func (ec *executionContext) _Initiative_titleDerived(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Initiative_titleDerived(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Initiative", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Initiative_titleIncomplete(ctx context.Context, field graphql.CollectedField, obj *domain.Initiative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Initiative_titleIncomplete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TitleIncomplete, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Initiative_titleIncomplete(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Initiative", field, false, false, "Boolean")
 }
 
@@ -11164,6 +11198,11 @@ func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSe
 			}
 		case "titleDerived":
 			out.Values[i] = ec._Initiative_titleDerived(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "titleIncomplete":
+			out.Values[i] = ec._Initiative_titleIncomplete(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -148,13 +148,17 @@ type Award struct {
 type Initiative struct {
 	// ID is the stable key (a slug of the normalised title, or of the
 	// summary for untitled descriptions); imports MERGE on it.
-	ID           string      `json:"id"`
-	Title        string      `json:"title"`
-	TitleDerived bool        `json:"titleDerived"`
-	AltTitles    []string    `json:"altTitles,omitempty"`
-	Summary      string      `json:"summary"`
-	City         *CityRef    `json:"city"`
-	Country      *CountryRef `json:"country"`
+	ID           string `json:"id"`
+	Title        string `json:"title"`
+	TitleDerived bool   `json:"titleDerived"`
+	// TitleIncomplete marks a title the pages printed cut: without its
+	// start ("– Citizen Participation Platform", shown without the dash) or
+	// a single word too short to be the whole name ("Fee").
+	TitleIncomplete bool        `json:"titleIncomplete,omitempty"`
+	AltTitles       []string    `json:"altTitles,omitempty"`
+	Summary         string      `json:"summary"`
+	City            *CityRef    `json:"city"`
+	Country         *CountryRef `json:"country"`
 	// Level is the level of government the text names; nil when unknown.
 	Level   *LevelRef         `json:"level"`
 	Themes  []ThemeAssignment `json:"themes"`

@@ -70,7 +70,7 @@ func firstURL(r *importer.Record) string {
 
 func (e *Enricher) one(r *importer.Record, rep *Report) *domain.Initiative {
 	in := &domain.Initiative{
-		ID: r.Key, Title: r.Title, TitleDerived: r.TitleDerived, AltTitles: r.AltTitles,
+		ID: r.Key, Title: r.Title, TitleDerived: r.TitleDerived, TitleIncomplete: r.TitleIncomplete, AltTitles: r.AltTitles,
 		Summary: r.Summary, Covid: r.Covid, Sources: dedupeSources(r.Sources),
 		Themes: []domain.ThemeAssignment{}, Awards: []domain.Award{},
 	}

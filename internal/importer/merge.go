@@ -387,6 +387,12 @@ func buildRecord(g []*occurrence) *Record {
 	case len(titles) > 0:
 		rec.Title = titles[0]
 		rec.Key = Key(rec.Title)
+		if t, ok := trimLeadingPunct(rec.Title); ok {
+			rec.Title, rec.TitleIncomplete = t, true // "– Citizen Participation Platform": the start is lost
+		}
+		if tooShortTitle(rec.Title) {
+			rec.TitleIncomplete = true // "Fee": a word too short to be the whole name
+		}
 		alt := map[string]bool{fold(rec.Title): true}
 		add := func(t string) {
 			if f := fold(t); f != "" && !alt[f] {
@@ -408,7 +414,10 @@ func buildRecord(g []*occurrence) *Record {
 	default:
 		for _, o := range g {
 			if o.e.TitleFragment {
-				rec.Title, rec.TitleIncomplete = "– "+cleanText(o.e.Title), true
+				rec.Title, rec.TitleIncomplete = cleanText(o.e.Title), true
+				if t, ok := trimLeadingPunct(rec.Title); ok {
+					rec.Title = t
+				}
 				rec.Key = Key(o.e.Title)
 				break
 			}

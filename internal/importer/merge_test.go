@@ -159,8 +159,32 @@ func TestMerge(t *testing.T) {
 	})
 	t.Run("fragment title without match stays flagged", func(t *testing.T) {
 		r := MustRecord(t, m, "open-streets-platform")
-		if !r.TitleIncomplete || r.Title != "– Open Streets Platform" {
+		if !r.TitleIncomplete || r.Title != "Open Streets Platform" { // the dash is dropped, the flag says the start is lost
 			t.Errorf("record = %+v", r)
+		}
+	})
+	t.Run("title clean-up rules", func(t *testing.T) {
+		for _, tc := range []struct {
+			key, title string
+			incomplete bool
+		}{
+			// Wrapped at a colon: the lower-case second line continues the title.
+			{"lets-plan-vellbrook-together-creating-the-participatory-vellbrook-2030-strategy",
+				"Let’s Plan Vellbrook Together: creating the participatory Vellbrook 2030 Strategy", false},
+			// Leading dash: the start is lost; shown without it, flagged.
+			{"quiet-harbour-platform", "Quiet Harbour Platform", true},
+			// One short word is kept but flagged; an acronym is a name.
+			{"zap", "Zap", true},
+			{"zoe", "ZOE", false},
+		} {
+			r := MustRecord(t, m, tc.key)
+			if r.Title != tc.title || r.TitleIncomplete != tc.incomplete || r.TitleDerived || r.Summary == "" {
+				t.Errorf("%s: title %q incomplete %v derived %v summary %q; want %q incomplete %v with a summary",
+					tc.key, r.Title, r.TitleIncomplete, r.TitleDerived, r.Summary, tc.title, tc.incomplete)
+			}
+		}
+		if _, ok := m["lets-plan-vellbrook-together"]; ok {
+			t.Error("the wrapped title's first line became an initiative of its own")
 		}
 	})
 	t.Run("no header, counter or footer line became an initiative", func(t *testing.T) {

@@ -112,7 +112,7 @@ var initiativeProjection = projection(domain.PartsAll)
 var projections = func() [domain.PartsAll + 1]string {
 	var out [domain.PartsAll + 1]string
 	for p := range domain.PartsAll + 1 {
-		parts := []string{".key, .sortTitle, .title, .titleDerived, .altTitles, .covid, .level, .levelConfidence, .levelEvidence, .levelSourceUrls, .levelSourceMethods"}
+		parts := []string{".key, .sortTitle, .title, .titleDerived, .titleIncomplete, .altTitles, .covid, .level, .levelConfidence, .levelEvidence, .levelSourceUrls, .levelSourceMethods"}
 		if p&domain.PartSummary != 0 {
 			parts = append(parts, ".summary")
 		}
@@ -150,17 +150,18 @@ func toInitiativeParts(m map[string]any, p domain.Parts) *domain.Initiative {
 
 func toInitiative(m map[string]any) *domain.Initiative {
 	in := &domain.Initiative{
-		ID:           str(m, "key"),
-		Title:        str(m, "title"),
-		SortKey:      str(m, "sortTitle"),
-		TitleDerived: boolean(m, "titleDerived"),
-		Summary:      str(m, "summary"),
-		AltTitles:    strs(m, "altTitles"),
-		Covid:        boolean(m, "covid"),
-		Sources:      sources(m),
-		Themes:       []domain.ThemeAssignment{},
-		Awards:       []domain.Award{},
-		Parts:        domain.PartsAll,
+		ID:              str(m, "key"),
+		Title:           str(m, "title"),
+		SortKey:         str(m, "sortTitle"),
+		TitleDerived:    boolean(m, "titleDerived"),
+		TitleIncomplete: boolean(m, "titleIncomplete"),
+		Summary:         str(m, "summary"),
+		AltTitles:       strs(m, "altTitles"),
+		Covid:           boolean(m, "covid"),
+		Sources:         sources(m),
+		Themes:          []domain.ThemeAssignment{},
+		Awards:          []domain.Award{},
+		Parts:           domain.PartsAll,
 	}
 	if c := sub(m, "city"); c != nil {
 		in.City = &domain.CityRef{

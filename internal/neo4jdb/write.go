@@ -143,7 +143,7 @@ func (db *DB) writeBatch(ctx context.Context, ins []*domain.Initiative, hashes m
 	for _, in := range ins {
 		su, sm := splitSources(in.Sources)
 		row := map[string]any{
-			"key": in.ID, "title": in.Title, "sortTitle": SortKey(in.Title, in.ID), "titleDerived": in.TitleDerived,
+			"key": in.ID, "title": in.Title, "sortTitle": SortKey(in.Title, in.ID), "titleDerived": in.TitleDerived, "titleIncomplete": in.TitleIncomplete,
 			"summary": in.Summary, "altTitles": nonNil(in.AltTitles), "covid": in.Covid, "su": su, "sm": sm, "sp": sourcePages(in.Sources),
 			"hash": hashes[in.ID], "bestYear": nil, "places": "",
 			"level": nil, "levelConfidence": nil, "levelEvidence": nil, "levelSu": []string{}, "levelSm": []string{},
@@ -228,7 +228,7 @@ WITH c, row MATCH (co:Country {code: row.countryCode}) MERGE (c)-[:LOCATED_IN]->
 			{`UNWIND $years AS y MERGE (:AwardYear {year: y})`, map[string]any{"years": yearRows}},
 			{`UNWIND $rows AS row
 MERGE (i:Initiative {key: row.key})
-SET i.title = row.title, i.sortTitle = row.sortTitle, i.titleDerived = row.titleDerived, i.summary = row.summary,
+SET i.title = row.title, i.sortTitle = row.sortTitle, i.titleDerived = row.titleDerived, i.titleIncomplete = row.titleIncomplete, i.summary = row.summary,
     i.altTitles = row.altTitles, i.covid = row.covid, i.sourceUrls = row.su, i.sourceMethods = row.sm, i.sourcePages = row.sp,
     i.places = row.places, i.bestYear = row.bestYear, i.importHash = row.hash,
     i.level = row.level, i.levelConfidence = row.levelConfidence, i.levelEvidence = row.levelEvidence,
