@@ -71,8 +71,8 @@ func (u unionFind) union(a, b int) bool {
 // and "X" or "Y", and "X – Z" and "X". Titled entries with different titles
 // are joined when their summaries are identical (after normalisation).
 // Descriptions without title join the titled initiative whose summary
-// matches — identical, or one a prefix of the other when that one was cut —
-// and otherwise become records of their own with a title derived from
+// matches — identical, or one a prefix of the other when that one was cut,
+// or a clear paraphrase of it (joinParaphrases) — and otherwise become records of their own with a title derived from
 // their first words (TitleDerived). A title cut by the end of its page joins
 // the one record whose title (or summary) it begins; otherwise it is
 // dropped. The result is sorted by Key and does not depend on page order.
@@ -203,6 +203,11 @@ func Merge(pages []*Page) ([]*Record, MergeStats) {
 			}
 		}
 	}
+
+	// 3b. Untitled descriptions that paraphrase one titled initiative.
+	n := joinParaphrases(occ, uf, dropped)
+	st.OrphansMerged += n
+	st.OrphansParaphrased = n
 
 	// 4. Titles cut by the end of the page.
 	for i, o := range occ {

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/civicgraph/civicgraph/internal/domain"
@@ -185,6 +186,21 @@ func TestMerge(t *testing.T) {
 		}
 		if _, ok := m["lets-plan-vellbrook-together"]; ok {
 			t.Error("the wrapped title's first line became an initiative of its own")
+		}
+	})
+	t.Run("an untitled paraphrase joins its one clear titled twin", func(t *testing.T) {
+		MustRecord(t, m, "green-ferry-pass")
+		for k, r := range m {
+			if r.TitleDerived && strings.Contains(r.Summary, "harbour board") {
+				t.Errorf("paraphrase stayed apart as %s", k)
+			}
+		}
+		// A description with no twin keeps its own record.
+		if r := MustRecord(t, m, "teenagers-repaint-the-bus-shelters-of-their-suburb"); !r.TitleDerived {
+			t.Errorf("record = %+v", r)
+		}
+		if st.OrphansParaphrased != 1 {
+			t.Errorf("OrphansParaphrased = %d, want 1", st.OrphansParaphrased)
 		}
 	})
 	t.Run("no header, counter or footer line became an initiative", func(t *testing.T) {
