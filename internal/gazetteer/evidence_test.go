@@ -72,3 +72,18 @@ func TestAlternateNames(t *testing.T) {
 		}
 	}
 }
+
+// TestIslands: islands resolve to their country as regions.
+func TestIslands(t *testing.T) {
+	g := gazetteer.Default()
+	for _, tc := range []struct{ title, summary, country string }{
+		{"Zero Waste Tilos", "The island recycles almost everything its residents throw away.", "GR"},
+		{"Ferry Timetables", "Residents of Gozo plan trips with one shared timetable.", "MT"},
+		{"Solar Crete", "Schools in Crete put solar panels on their roofs.", "GR"},
+	} {
+		res := g.Resolve(tc.title, tc.summary, gazetteer.Hints{})
+		if res.Country == nil || res.Country.Code != tc.country || res.City != nil {
+			t.Errorf("Resolve(%q, %q) = %+v, want country %s and no city", tc.title, tc.summary, res, tc.country)
+		}
+	}
+}
