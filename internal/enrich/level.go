@@ -3,6 +3,7 @@ package enrich
 import (
 	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/civicgraph/civicgraph/internal/domain"
 	"github.com/civicgraph/civicgraph/internal/gazetteer"
@@ -56,7 +57,7 @@ var levelRules = []levelRule{
 	{domain.LevelRegional, 3, rx(`(?i)\b(?:regional|provincial|county|cantonal|state) (?:government|council|authority|authorities|administration|parliament|agency|office)\b`), ""},
 	{domain.LevelRegional, 3, rx(`\b[Gg]overnment of (\p{Lu}[\p{L}-]+(?: \p{Lu}[\p{L}-]+)?)`), nameRegion},
 	{domain.LevelRegional, 3, rx(`\b(\p{Lu}[\p{L}-]+(?: \p{Lu}[\p{L}-]+)?)(?:’s|'s)? (?:regional )?[Gg]overnment\b`), nameRegion},
-	{domain.LevelRegional, 3, rx(`(?i)\b(?:voivodeship|Landkreis|Bundesland|federal state|county of)\b`), ""},
+	{domain.LevelRegional, 3, rx(`(?i)\b(?:voivodeship|Landkreis|Bundesland|federal state)\b`), ""},
 	{domain.LevelRegional, 1, rx(`(?i)\b(?:regional|region|county|province)\b`), ""},
 	// National.
 	{domain.LevelNational, 3, rx(`(?i)\b(?:ministry|ministries|minister|national government|federal government|central government|national agency|government agency|state agency)\b`), ""},
@@ -66,10 +67,12 @@ var levelRules = []levelRule{
 	{domain.LevelNational, 2, rx(`(?i)\b(?:a|the) government\b`), nameNotOf},
 	{domain.LevelNational, 2, rx(`(?i)\bnational budget\b|\bnationwide\b|\breferendum\b|\bparliament\b`), ""},
 	// International.
-	{domain.LevelInternational, 3, rx(`\b(?:European Commission|United Nations|UNICEF|UNESCO|UNHCR|UNDP|WHO|OECD|Council of Europe|World Bank|Open Government Partnership|European Parliament|Red Cross)\b`), ""},
+	{domain.LevelInternational, 3, rx(`\b(?:European Commission|United Nations|UNICEF|UNESCO|UNHCR|UNDP|WHO|OECD|Council of Europe|World Bank|Open Government Partnership|European Parliament)\b`), ""},
 	{domain.LevelInternational, 2, rx(`(?i)\b(?:international organi[sz]ation|cross-border|several countries|European countries)\b`), ""},
 	// Civil society.
-	{domain.LevelCivilSociety, 3, rx(`(?i)\b(?:NGOs?|non-governmental organi[sz]ations?|non-profit|nonprofit|not-for-profit|charity|charities|association|foundation|cooperative|co-operative|grassroots|civil society organi[sz]ations?|volunteer-run|citizens’ initiative|citizens' initiative|activists|non-partisan)\b`), ""},
+	{domain.LevelCivilSociety, 3, rx(`(?i)\b(?:NGOs?|non-governmental organi[sz]ations?|non-profit|nonprofit|not-for-profit|charity|charities|association|foundation|grassroots|civil society organi[sz]ations?|volunteer-run|citizens’ initiative|citizens' initiative|activists|non-partisan)\b`), ""},
+	// "a housing cooperative run by…", not "a cooperative platform".
+	{domain.LevelCivilSociety, 3, rx(`(?i)\bco-?operatives?(?:[,.;:)]|$| (?:run|of|that|which|counters|in|for|is|has|brings|with|where)\b)`), ""},
 	{domain.LevelCivilSociety, 3, rx(`(?i)\bresidents and volunteers\b|\bvolunteers and residents\b`), ""},
 	{domain.LevelCivilSociety, 2, rx(`(?i)\bvolunteers\b`), ""},
 	// Several kinds of actor together: evidence against any one level.
@@ -100,7 +103,11 @@ func (e *Enricher) levelOf(title, summary string, city *domain.CityRef, res gaze
 		}
 	}
 	subjectEnd := subjectSpan(summary)
-	for _, part := range []string{title, summary} {
+	parts := []string{title, summary}
+	if isAllCapsText(title) {
+		parts = parts[1:] // "COOPERATIVE COUNCIL GRONINGEN": capitals hide which words are names
+	}
+	for _, part := range parts {
 		for _, rule := range levelRules {
 			for _, m := range rule.re.FindAllStringSubmatchIndex(part, -1) {
 				if rule.name == nameNotOf && strings.HasPrefix(part[m[1]:], " of ") {
@@ -133,7 +140,7 @@ func (e *Enricher) levelOf(title, summary string, city *domain.CityRef, res gaze
 			add(domain.LevelMunicipal, 2, ev)
 		}
 	}
-	if res.Method == "region" && res.Region != "" && strings.Contains(title, res.Evidence) {
+	if res.Method == "region" && res.Region != "" && strings.Contains(title, res.Evidence) && !e.Gaz.IsIsland(res.Region) {
 		add(domain.LevelRegional, 2, res.Evidence)
 	}
 	var top, second string
@@ -187,6 +194,18 @@ func subjectSpan(s string) int {
 		}
 	}
 	return len(s)
+}
+
+// isAllCapsText reports text with letters and no lower-case letter.
+func isAllCapsText(s string) bool {
+	letters := false
+	for _, r := range s {
+		if unicode.IsLower(r) {
+			return false
+		}
+		letters = letters || unicode.IsLetter(r)
+	}
+	return letters
 }
 
 func isLowerStart(s string) bool {

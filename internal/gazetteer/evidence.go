@@ -318,6 +318,12 @@ func (g *Gazetteer) uniqueOwnName(k string) (City, bool) {
 	return g.cities[idx], idx >= 0
 }
 
+// IsIsland reports whether the name is one of the curated islands (Tilos,
+// Gozo), which name a place but no regional government.
+func (g *Gazetteer) IsIsland(name string) bool {
+	return g.regions[fold(name)].Island
+}
+
 // RegionByName returns the curated region (or regional adjective: Basque,
 // Bavarian) with the name, diacritics- and case-insensitively, and its
 // country.

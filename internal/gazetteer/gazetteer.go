@@ -83,6 +83,7 @@ type countryName struct {
 type region struct {
 	Name    string
 	Country string
+	Island  bool // third column "island": a place, not a level of government
 }
 
 var (
@@ -326,7 +327,7 @@ func (g *Gazetteer) loadCurated() error {
 		}
 		names := strings.Split(f[0], "|")
 		for _, n := range names {
-			g.regions[fold(n)] = region{Name: names[0], Country: f[1]}
+			g.regions[fold(n)] = region{Name: names[0], Country: f[1], Island: len(f) > 2 && f[2] == "island"}
 		}
 		return nil
 	})
