@@ -104,6 +104,26 @@ func TestKnowledgeFacts(t *testing.T) {
 		}
 	})
 
+	t.Run("search finds initiatives by their city's exonym", func(t *testing.T) {
+		var got struct {
+			Search []struct {
+				Initiative struct {
+					City *struct{ City struct{ Name string } }
+				}
+			}
+		}
+		mustData(t, srv, `{ search(query: "Wien", first: 20) { initiative { city { city { name } } } } }`, nil, &got)
+		found := false
+		for _, h := range got.Search {
+			if c := h.Initiative.City; c != nil && c.City.Name == "Vienna" {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("search(Wien) found no initiative in Vienna: %+v", got.Search)
+		}
+	})
+
 	t.Run("level of government: field, filter and facet agree", func(t *testing.T) {
 		var all struct {
 			Initiatives struct {
