@@ -712,19 +712,25 @@ RETURN lo, hi, slugs, totals, counts`
 	}
 	total := map[int64]int64{}
 	for _, x := range totals {
-		p := x.([]any)
-		total[p[0].(int64)] = p[1].(int64)
+		var y, n int64
+		if err := scanTuple(x, &y, &n); err != nil {
+			return nil, fmt.Errorf("read theme trends: %w", err)
+		}
+		total[y] = n
 	}
 	count := map[string]int64{}
 	for _, x := range counts {
-		p := x.([]any)
-		count[p[0].(string)+"|"+p[1].(string)] = p[2].(int64)
+		var t, y string
+		var n int64
+		if err := scanTuple(x, &t, &y, &n); err != nil {
+			return nil, fmt.Errorf("read theme trends: %w", err)
+		}
+		count[t+"|"+y] = n
 	}
-	names := make([]string, 0, len(slugs))
-	for _, x := range slugs {
-		names = append(names, x.(string))
+	names, err := sortedStrings(slugs)
+	if err != nil {
+		return nil, fmt.Errorf("read theme trends: %w", err)
 	}
-	sort.Strings(names)
 	out := make([]domain.ThemeYearCount, 0, len(names)*int(hi-lo+1))
 	for _, t := range names {
 		for y := lo; y <= hi; y++ {
@@ -732,6 +738,42 @@ RETURN lo, hi, slugs, totals, counts`
 			out = append(out, domain.ThemeYearCount{Theme: t, Year: int(y), Count: int(n), Total: int(tot), Share: share(n, tot)})
 		}
 	}
+	return out, nil
+}
+
+// scanTuple reads one [a, b, …] list of a chart query into dst (each a
+// *string or *int64); a list of another shape is an error, not a panic.
+func scanTuple(x any, dst ...any) error {
+	p, ok := x.([]any)
+	if !ok || len(p) != len(dst) {
+		return fmt.Errorf("chart row %v: want a list of %d values", x, len(dst))
+	}
+	for i, d := range dst {
+		switch d := d.(type) {
+		case *string:
+			if *d, ok = p[i].(string); !ok {
+				return fmt.Errorf("chart row %v: value %d is not a string", x, i)
+			}
+		case *int64:
+			if *d, ok = p[i].(int64); !ok {
+				return fmt.Errorf("chart row %v: value %d is not an integer", x, i)
+			}
+		}
+	}
+	return nil
+}
+
+// sortedStrings returns the sorted strings of a list value.
+func sortedStrings(xs []any) ([]string, error) {
+	out := make([]string, 0, len(xs))
+	for _, x := range xs {
+		s, ok := x.(string)
+		if !ok {
+			return nil, fmt.Errorf("list value %v is not a string", x)
+		}
+		out = append(out, s)
+	}
+	sort.Strings(out)
 	return out, nil
 }
 
@@ -775,20 +817,27 @@ RETURN slugs, totals, counts`
 	total := map[string]int64{}
 	codes := make([]string, 0, len(totals))
 	for _, x := range totals {
-		p := x.([]any)
-		total[p[0].(string)] = p[1].(int64)
-		codes = append(codes, p[0].(string))
+		var c string
+		var n int64
+		if err := scanTuple(x, &c, &n); err != nil {
+			return nil, fmt.Errorf("read theme by country: %w", err)
+		}
+		total[c] = n
+		codes = append(codes, c)
 	}
 	count := map[string]int64{}
 	for _, x := range counts {
-		p := x.([]any)
-		count[p[0].(string)+"|"+p[1].(string)] = p[2].(int64)
+		var t, c string
+		var n int64
+		if err := scanTuple(x, &t, &c, &n); err != nil {
+			return nil, fmt.Errorf("read theme by country: %w", err)
+		}
+		count[t+"|"+c] = n
 	}
-	names := make([]string, 0, len(slugs))
-	for _, x := range slugs {
-		names = append(names, x.(string))
+	names, err := sortedStrings(slugs)
+	if err != nil {
+		return nil, fmt.Errorf("read theme by country: %w", err)
 	}
-	sort.Strings(names)
 	out := make([]domain.ThemeCountryCount, 0, len(names)*len(codes))
 	for _, t := range names {
 		rows := make([]domain.ThemeCountryCount, 0, len(codes))
