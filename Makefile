@@ -90,7 +90,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParsePage -fuzztime $(FUZZTIME) ./internal/importer
 
 gazetteer:
-	cd scripts/gazetteer && npm ci && node build.mjs
+	cd scripts/gazetteer && npm ci && node build.mjs && node subdivisions.mjs
 
 # Targets contributed by parts of the project (explorer, benchmarks).
 -include mk/*.mk

@@ -37,11 +37,13 @@ type ResolverRoot interface {
 	GraphNode() GraphNodeResolver
 	Initiative() InitiativeResolver
 	InitiativeConnection() InitiativeConnectionResolver
+	LevelLink() LevelLinkResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 	SearchHit() SearchHitResolver
 	SimilarCity() SimilarCityResolver
 	SimilarInitiative() SimilarInitiativeResolver
+	Source() SourceResolver
 	Theme() ThemeResolver
 	ThemeCountryCount() ThemeCountryCountResolver
 	ThemeLink() ThemeLinkResolver
@@ -69,6 +71,7 @@ type ComplexityRoot struct {
 	}
 
 	City struct {
+		AltNames        func(childComplexity int) int
 		Country         func(childComplexity int) int
 		CountryCode     func(childComplexity int) int
 		GlobalID        func(childComplexity int) int
@@ -130,6 +133,19 @@ type ComplexityRoot struct {
 		Sources    func(childComplexity int) int
 	}
 
+	Coverage struct {
+		CountryOnly   func(childComplexity int) int
+		Covid         func(childComplexity int) int
+		DerivedTitles func(childComplexity int) int
+		Initiatives   func(childComplexity int) int
+		WithCity      func(childComplexity int) int
+		WithCountry   func(childComplexity int) int
+		WithLevel     func(childComplexity int) int
+		WithTheme     func(childComplexity int) int
+		WithYear      func(childComplexity int) int
+		WithoutPlace  func(childComplexity int) int
+	}
+
 	FacetCount struct {
 		Count func(childComplexity int) int
 		Label func(childComplexity int) int
@@ -157,19 +173,21 @@ type ComplexityRoot struct {
 	}
 
 	Initiative struct {
-		AltTitles    func(childComplexity int) int
-		Awards       func(childComplexity int) int
-		City         func(childComplexity int) int
-		Country      func(childComplexity int) int
-		Covid        func(childComplexity int) int
-		GlobalID     func(childComplexity int) int
-		ID           func(childComplexity int) int
-		Similar      func(childComplexity int, first *int, differentCity *bool) int
-		Sources      func(childComplexity int) int
-		Summary      func(childComplexity int) int
-		Themes       func(childComplexity int) int
-		Title        func(childComplexity int) int
-		TitleDerived func(childComplexity int) int
+		AltTitles       func(childComplexity int) int
+		Awards          func(childComplexity int) int
+		City            func(childComplexity int) int
+		Country         func(childComplexity int) int
+		Covid           func(childComplexity int) int
+		GlobalID        func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Level           func(childComplexity int) int
+		Similar         func(childComplexity int, first *int, differentCity *bool) int
+		Sources         func(childComplexity int) int
+		Summary         func(childComplexity int) int
+		Themes          func(childComplexity int) int
+		Title           func(childComplexity int) int
+		TitleDerived    func(childComplexity int) int
+		TitleIncomplete func(childComplexity int) int
 	}
 
 	InitiativeConnection struct {
@@ -186,9 +204,17 @@ type ComplexityRoot struct {
 
 	InitiativeFacets struct {
 		Countries func(childComplexity int) int
+		Levels    func(childComplexity int) int
 		Status    func(childComplexity int) int
 		Themes    func(childComplexity int) int
 		Years     func(childComplexity int) int
+	}
+
+	LevelLink struct {
+		Confidence func(childComplexity int) int
+		Evidence   func(childComplexity int) int
+		Level      func(childComplexity int) int
+		Sources    func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -219,6 +245,7 @@ type ComplexityRoot struct {
 		CityRanking        func(childComplexity int, theme *string, country *string, first *int) int
 		Connection         func(childComplexity int, from string, to string, maxHops *int, structuralOnly *bool) int
 		Countries          func(childComplexity int, first *int, after *string) int
+		Coverage           func(childComplexity int) int
 		Initiative         func(childComplexity int, id string) int
 		Initiatives        func(childComplexity int, filter *model.InitiativeFilter, orderBy *model.InitiativeOrder, first *int, after *string) int
 		Neighbourhood      func(childComplexity int, id string, depth *int, limit *int) int
@@ -258,6 +285,7 @@ type ComplexityRoot struct {
 
 	Source struct {
 		Method func(childComplexity int) int
+		Pages  func(childComplexity int) int
 		URL    func(childComplexity int) int
 	}
 
@@ -279,7 +307,9 @@ type ComplexityRoot struct {
 	ThemeCountryCount struct {
 		Count   func(childComplexity int) int
 		Country func(childComplexity int) int
+		Share   func(childComplexity int) int
 		Theme   func(childComplexity int) int
+		Total   func(childComplexity int) int
 	}
 
 	ThemeEdge struct {
@@ -305,7 +335,9 @@ type ComplexityRoot struct {
 
 	ThemeYearCount struct {
 		Count func(childComplexity int) int
+		Share func(childComplexity int) int
 		Theme func(childComplexity int) int
+		Total func(childComplexity int) int
 		Year  func(childComplexity int) int
 	}
 }
@@ -327,6 +359,7 @@ type CityResolver interface {
 	Country(ctx context.Context, obj *domain.City) (*domain.Country, error)
 
 	Population(ctx context.Context, obj *domain.City) (*int, error)
+
 	InitiativeCount(ctx context.Context, obj *domain.City) (int, error)
 	Initiatives(ctx context.Context, obj *domain.City, first *int, after *string) (*model.InitiativeConnection, error)
 }
@@ -349,6 +382,9 @@ type InitiativeResolver interface {
 type InitiativeConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.InitiativeConnection) (int, error)
 	Facets(ctx context.Context, obj *model.InitiativeConnection) (*domain.Facets, error)
+}
+type LevelLinkResolver interface {
+	Level(ctx context.Context, obj *domain.LevelRef) (model.GovernmentLevel, error)
 }
 type MutationResolver interface {
 	UpsertInitiative(ctx context.Context, input model.InitiativeInput) (*domain.Initiative, error)
@@ -376,6 +412,7 @@ type QueryResolver interface {
 	ThemeByCountry(ctx context.Context, themes []string) ([]*domain.ThemeCountryCount, error)
 	CityRanking(ctx context.Context, theme *string, country *string, first *int) ([]*domain.CityRank, error)
 	ThemeCooccurrence(ctx context.Context, minCount *int) ([]*domain.ThemePair, error)
+	Coverage(ctx context.Context) (*domain.Coverage, error)
 }
 type SearchHitResolver interface {
 	Initiative(ctx context.Context, obj *domain.SearchHit) (*domain.Initiative, error)
@@ -393,6 +430,9 @@ type SimilarInitiativeResolver interface {
 
 	SharedThemes(ctx context.Context, obj *domain.SimilarLink) ([]*domain.Theme, error)
 	SharedTerms(ctx context.Context, obj *domain.SimilarLink) ([]string, error)
+}
+type SourceResolver interface {
+	Pages(ctx context.Context, obj *domain.Source) (*int, error)
 }
 type ThemeResolver interface {
 	InitiativeCount(ctx context.Context, obj *domain.Theme) (int, error)
@@ -492,6 +532,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AwardYear.Year(childComplexity), true
 
+	case "City.alternateNames":
+		if e.ComplexityRoot.City.AltNames == nil {
+			break
+		}
+
+		return e.ComplexityRoot.City.AltNames(childComplexity), true
 	case "City.country":
 		if e.ComplexityRoot.City.Country == nil {
 			break
@@ -726,6 +772,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CountryLink.Sources(childComplexity), true
 
+	case "Coverage.countryOnly":
+		if e.ComplexityRoot.Coverage.CountryOnly == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.CountryOnly(childComplexity), true
+	case "Coverage.covid":
+		if e.ComplexityRoot.Coverage.Covid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.Covid(childComplexity), true
+	case "Coverage.derivedTitles":
+		if e.ComplexityRoot.Coverage.DerivedTitles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.DerivedTitles(childComplexity), true
+	case "Coverage.initiatives":
+		if e.ComplexityRoot.Coverage.Initiatives == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.Initiatives(childComplexity), true
+	case "Coverage.withCity":
+		if e.ComplexityRoot.Coverage.WithCity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.WithCity(childComplexity), true
+	case "Coverage.withCountry":
+		if e.ComplexityRoot.Coverage.WithCountry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.WithCountry(childComplexity), true
+	case "Coverage.withLevel":
+		if e.ComplexityRoot.Coverage.WithLevel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.WithLevel(childComplexity), true
+	case "Coverage.withTheme":
+		if e.ComplexityRoot.Coverage.WithTheme == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.WithTheme(childComplexity), true
+	case "Coverage.withYear":
+		if e.ComplexityRoot.Coverage.WithYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.WithYear(childComplexity), true
+	case "Coverage.withoutPlace":
+		if e.ComplexityRoot.Coverage.WithoutPlace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.WithoutPlace(childComplexity), true
+
 	case "FacetCount.count":
 		if e.ComplexityRoot.FacetCount.Count == nil {
 			break
@@ -856,6 +963,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Initiative.ID(childComplexity), true
+	case "Initiative.level":
+		if e.ComplexityRoot.Initiative.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Initiative.Level(childComplexity), true
 	case "Initiative.similar":
 		if e.ComplexityRoot.Initiative.Similar == nil {
 			break
@@ -897,6 +1010,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Initiative.TitleDerived(childComplexity), true
+	case "Initiative.titleIncomplete":
+		if e.ComplexityRoot.Initiative.TitleIncomplete == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Initiative.TitleIncomplete(childComplexity), true
 
 	case "InitiativeConnection.edges":
 		if e.ComplexityRoot.InitiativeConnection.Edges == nil {
@@ -942,6 +1061,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InitiativeFacets.Countries(childComplexity), true
+	case "InitiativeFacets.levels":
+		if e.ComplexityRoot.InitiativeFacets.Levels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InitiativeFacets.Levels(childComplexity), true
 	case "InitiativeFacets.status":
 		if e.ComplexityRoot.InitiativeFacets.Status == nil {
 			break
@@ -960,6 +1085,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InitiativeFacets.Years(childComplexity), true
+
+	case "LevelLink.confidence":
+		if e.ComplexityRoot.LevelLink.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LevelLink.Confidence(childComplexity), true
+	case "LevelLink.evidence":
+		if e.ComplexityRoot.LevelLink.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LevelLink.Evidence(childComplexity), true
+	case "LevelLink.level":
+		if e.ComplexityRoot.LevelLink.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LevelLink.Level(childComplexity), true
+	case "LevelLink.sources":
+		if e.ComplexityRoot.LevelLink.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LevelLink.Sources(childComplexity), true
 
 	case "Mutation.deleteInitiative":
 		if e.ComplexityRoot.Mutation.DeleteInitiative == nil {
@@ -1127,6 +1277,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Countries(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.coverage":
+		if e.ComplexityRoot.Query.Coverage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Coverage(childComplexity), true
 	case "Query.initiative":
 		if e.ComplexityRoot.Query.Initiative == nil {
 			break
@@ -1349,6 +1505,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Source.Method(childComplexity), true
+	case "Source.pages":
+		if e.ComplexityRoot.Source.Pages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Pages(childComplexity), true
 	case "Source.url":
 		if e.ComplexityRoot.Source.URL == nil {
 			break
@@ -1429,12 +1591,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ThemeCountryCount.Country(childComplexity), true
+	case "ThemeCountryCount.share":
+		if e.ComplexityRoot.ThemeCountryCount.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeCountryCount.Share(childComplexity), true
 	case "ThemeCountryCount.theme":
 		if e.ComplexityRoot.ThemeCountryCount.Theme == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ThemeCountryCount.Theme(childComplexity), true
+	case "ThemeCountryCount.total":
+		if e.ComplexityRoot.ThemeCountryCount.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeCountryCount.Total(childComplexity), true
 
 	case "ThemeEdge.cursor":
 		if e.ComplexityRoot.ThemeEdge.Cursor == nil {
@@ -1517,12 +1691,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ThemeYearCount.Count(childComplexity), true
+	case "ThemeYearCount.share":
+		if e.ComplexityRoot.ThemeYearCount.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeYearCount.Share(childComplexity), true
 	case "ThemeYearCount.theme":
 		if e.ComplexityRoot.ThemeYearCount.Theme == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ThemeYearCount.Theme(childComplexity), true
+	case "ThemeYearCount.total":
+		if e.ComplexityRoot.ThemeYearCount.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeYearCount.Total(childComplexity), true
 	case "ThemeYearCount.year":
 		if e.ComplexityRoot.ThemeYearCount.Year == nil {
 			break
@@ -1638,8 +1824,10 @@ interface Node {
 type Source {
   "Page URL (or ` + "`" + `file:NAME` + "`" + ` for pages without a URL line, ` + "`" + `curation:` + "`" + ` for edits through the API)."
   url: String!
-  "How the fact was read: listing, url-category, url-country, url-year, page-structure, winners-footer, text, user-file, curation."
+  "How the fact was read: listing, url-category, url-country, url-year, page-structure, winners-footer, title-place, institution, subdivision, text, user-file, curation."
   method: String!
+  "For a fact many pages repeat word for word (the site-wide winners footer, recorded once per fact), how many pages carry it; ` + "`" + `url` + "`" + ` is then the first of them. Null for a single page."
+  pages: Int
 }
 
 "A political-innovation initiative: one case of the showroom."
@@ -1652,16 +1840,20 @@ type Initiative implements Node {
   title: String!
   "True when the showroom gave no title and it was derived from the summary."
   titleDerived: Boolean!
+  "True when the pages printed the title cut: without its start (shown without the leading dash) or as one word too short to be the whole name."
+  titleIncomplete: Boolean!
   "Other titles the same initiative appears under."
   altTitles: [String!]!
   "One-sentence summary, read from the showroom page at import time."
   summary: String!
-  "True for COVID-19 measures from the showroom's coronavirus pages (not award entries)."
+  "True for COVID-19 measures: exactly the initiatives that have the ` + "`" + `covid-19` + "`" + ` theme (from a COVID-19 category page, the showroom's coronavirus pages, COVID keywords in the text, a user file or curation), so ` + "`" + `filter: {covid: true}` + "`" + ` and ` + "`" + `filter: {themes: [\"covid-19\"]}` + "`" + ` select the same initiatives."
   covid: Boolean!
   "The city, when one is known; null for national initiatives or unknown places."
   city: CityLink
   "The country, when known (directly or through the city)."
   country: CountryLink
+  "Level of government of whoever runs the initiative, as its text says (\"The City of Leipzig\", \"the Government of Aragon\", \"a ministry\", \"residents and volunteers\"); null when the text does not say: unknown, not none."
+  level: LevelLink
   "Themes with the source and confidence of each assignment."
   themes: [ThemeLink!]!
   "Award entries: year, status and category."
@@ -1718,6 +1910,32 @@ type ThemeLink {
   sources: [Source!]!
 }
 
+"Level of government of whoever runs an initiative."
+enum GovernmentLevel {
+  "A city, town, municipality or district."
+  MUNICIPAL
+  "A region, county, province or regional government."
+  REGIONAL
+  "A national government, ministry, national agency, parliament or law."
+  NATIONAL
+  "The EU, UN bodies, the OECD or another international organisation."
+  INTERNATIONAL
+  "Associations, NGOs, cooperatives, citizens' or volunteers' groups."
+  CIVIL_SOCIETY
+}
+
+"An initiative's level of government, with provenance."
+type LevelLink {
+  "The level."
+  level: GovernmentLevel!
+  "Confidence, 0–1."
+  confidence: Float!
+  "The words that said it, e.g. ` + "`" + `The City of Leipzig` + "`" + `."
+  evidence: String
+  "Where it came from (method ` + "`" + `text` + "`" + `)."
+  sources: [Source!]!
+}
+
 "Award status of an initiative in one year."
 enum AwardStatus {
   "Won its category."
@@ -1756,6 +1974,8 @@ type City implements Node {
   longitude: Float!
   "Population from GeoNames."
   population: Int
+  "GeoNames alternate names and exonyms kept by the gazetteer (` + "`" + `Aarhus` + "`" + ` for Århus, ` + "`" + `Wien` + "`" + ` for Vienna); ` + "`" + `cities(name:)` + "`" + ` and ` + "`" + `search` + "`" + ` find the city by them."
+  alternateNames: [String!]!
   "Number of initiatives in this city."
   initiativeCount: Int!
   "Initiatives in this city, by title."
@@ -1873,6 +2093,8 @@ type InitiativeFacets {
   years: [FacetCount!]!
   "Per best award status (` + "`" + `WINNER` + "`" + `, ` + "`" + `FINALIST` + "`" + `, ` + "`" + `ENTRY` + "`" + `, ` + "`" + `NONE` + "`" + `)."
   status: [FacetCount!]!
+  "Per level of government (` + "`" + `MUNICIPAL` + "`" + ` … ` + "`" + `CIVIL_SOCIETY` + "`" + `; ` + "`" + `unknown` + "`" + ` for initiatives whose text does not say)."
+  levels: [FacetCount!]!
 }
 
 "One facet bucket."
@@ -1901,6 +2123,8 @@ input InitiativeFilter {
   status: [AwardStatus!]
   "Only COVID-19 measures (true) or only others (false)."
   covid: Boolean
+  "Levels of government (any of them); initiatives of unknown level match none."
+  levels: [GovernmentLevel!]
 }
 
 "Sort fields for initiatives."
@@ -2100,20 +2324,28 @@ type Graph {
 type ThemeYearCount {
   "Theme."
   theme: Theme!
-  "Award year."
+  "Award year. Every year from the first to the last award year in the graph has a row, also when no initiative has the theme then (count 0)."
   year: Int!
-  "Number of initiatives."
+  "Number of initiatives with the theme and an award in this year (0 when none)."
   count: Int!
+  "Number of initiatives with an award in this year (after the country filter), whatever their themes."
+  total: Int!
+  "count / total, rounded to 4 places; 0 when total is 0."
+  share: Float!
 }
 
 "Count of initiatives per theme and country."
 type ThemeCountryCount {
   "Theme."
   theme: Theme!
-  "Country."
+  "Country. Every country with initiatives has a row for every theme, also when none has the theme (count 0)."
   country: Country!
-  "Number of initiatives."
+  "Number of initiatives in the country with the theme (0 when none)."
   count: Int!
+  "Number of initiatives in the country, whatever their themes."
+  total: Int!
+  "count / total, rounded to 4 places."
+  share: Float!
 }
 
 "A city with its number of initiatives."
@@ -2161,7 +2393,7 @@ type Query {
   cities(
     "Only cities of these ISO country codes."
     countries: [String!]
-    "Name prefix (diacritics-insensitive)."
+    "Prefix of the name or of an alternate name or exonym, diacritics-insensitive (` + "`" + `Aarhus` + "`" + ` finds Århus, ` + "`" + `Wien` + "`" + ` finds Vienna)."
     name: String
     "Page size, 1–100 (default 20)."
     first: Int = 20
@@ -2239,14 +2471,14 @@ type Query {
     "Maximum nodes (1–500, default 100); ` + "`" + `truncated` + "`" + ` says when it cut."
     limit: Int = 100
   ): Graph!
-  "Initiatives per theme and award year, ready to chart."
+  "Initiatives per theme and award year, ready to chart: every theme (or the ones asked for) × every year of the data's range, zeros included, with each row's share of its year."
   themeTrends(
     "Only these theme slugs."
     themes: [String!]
     "Only these ISO country codes."
     countries: [String!]
   ): [ThemeYearCount!]!
-  "Initiatives per theme and country."
+  "Initiatives per theme and country: every theme (or the ones asked for) × every country with initiatives, zeros included, with each row's share of the country's initiatives."
   themeByCountry(
     "Only these theme slugs."
     themes: [String!]
@@ -2265,6 +2497,32 @@ type Query {
     "Minimum count (default 1)."
     minCount: Int = 1
   ): [ThemePair!]!
+  "How much of the graph is known: initiatives with a city, a country, an award year, a level of government… Everything not counted is unknown, not absent."
+  coverage: Coverage!
+}
+
+"Data coverage: how many initiatives have each kind of fact."
+type Coverage {
+  "All initiatives."
+  initiatives: Int!
+  "With a city (and so a country)."
+  withCity: Int!
+  "With a country (through a city or stated alone)."
+  withCountry: Int!
+  "With a country but no city (national, regional or unresolved city)."
+  countryOnly: Int!
+  "With neither city nor country: place unknown."
+  withoutPlace: Int!
+  "With at least one award year."
+  withYear: Int!
+  "With a level of government."
+  withLevel: Int!
+  "With at least one theme."
+  withTheme: Int!
+  "Whose title was derived from the summary (the page gave none)."
+  derivedTitles: Int!
+  "COVID-19 measures."
+  covid: Int!
 }
 
 "Fields of an initiative to create or update."
@@ -2354,6 +2612,8 @@ func (ec *executionContext) childFields_City(ctx context.Context, field graphql.
 		return ec.fieldContext_City_longitude(ctx, field)
 	case "population":
 		return ec.fieldContext_City_population(ctx, field)
+	case "alternateNames":
+		return ec.fieldContext_City_alternateNames(ctx, field)
 	case "initiativeCount":
 		return ec.fieldContext_City_initiativeCount(ctx, field)
 	case "initiatives":
@@ -2462,6 +2722,32 @@ func (ec *executionContext) childFields_CountryLink(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type CountryLink", field.Name)
 }
 
+func (ec *executionContext) childFields_Coverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "initiatives":
+		return ec.fieldContext_Coverage_initiatives(ctx, field)
+	case "withCity":
+		return ec.fieldContext_Coverage_withCity(ctx, field)
+	case "withCountry":
+		return ec.fieldContext_Coverage_withCountry(ctx, field)
+	case "countryOnly":
+		return ec.fieldContext_Coverage_countryOnly(ctx, field)
+	case "withoutPlace":
+		return ec.fieldContext_Coverage_withoutPlace(ctx, field)
+	case "withYear":
+		return ec.fieldContext_Coverage_withYear(ctx, field)
+	case "withLevel":
+		return ec.fieldContext_Coverage_withLevel(ctx, field)
+	case "withTheme":
+		return ec.fieldContext_Coverage_withTheme(ctx, field)
+	case "derivedTitles":
+		return ec.fieldContext_Coverage_derivedTitles(ctx, field)
+	case "covid":
+		return ec.fieldContext_Coverage_covid(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Coverage", field.Name)
+}
+
 func (ec *executionContext) childFields_FacetCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "value":
@@ -2524,6 +2810,8 @@ func (ec *executionContext) childFields_Initiative(ctx context.Context, field gr
 		return ec.fieldContext_Initiative_title(ctx, field)
 	case "titleDerived":
 		return ec.fieldContext_Initiative_titleDerived(ctx, field)
+	case "titleIncomplete":
+		return ec.fieldContext_Initiative_titleIncomplete(ctx, field)
 	case "altTitles":
 		return ec.fieldContext_Initiative_altTitles(ctx, field)
 	case "summary":
@@ -2534,6 +2822,8 @@ func (ec *executionContext) childFields_Initiative(ctx context.Context, field gr
 		return ec.fieldContext_Initiative_city(ctx, field)
 	case "country":
 		return ec.fieldContext_Initiative_country(ctx, field)
+	case "level":
+		return ec.fieldContext_Initiative_level(ctx, field)
 	case "themes":
 		return ec.fieldContext_Initiative_themes(ctx, field)
 	case "awards":
@@ -2580,8 +2870,24 @@ func (ec *executionContext) childFields_InitiativeFacets(ctx context.Context, fi
 		return ec.fieldContext_InitiativeFacets_years(ctx, field)
 	case "status":
 		return ec.fieldContext_InitiativeFacets_status(ctx, field)
+	case "levels":
+		return ec.fieldContext_InitiativeFacets_levels(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InitiativeFacets", field.Name)
+}
+
+func (ec *executionContext) childFields_LevelLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "level":
+		return ec.fieldContext_LevelLink_level(ctx, field)
+	case "confidence":
+		return ec.fieldContext_LevelLink_confidence(ctx, field)
+	case "evidence":
+		return ec.fieldContext_LevelLink_evidence(ctx, field)
+	case "sources":
+		return ec.fieldContext_LevelLink_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LevelLink", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2662,6 +2968,8 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 		return ec.fieldContext_Source_url(ctx, field)
 	case "method":
 		return ec.fieldContext_Source_method(ctx, field)
+	case "pages":
+		return ec.fieldContext_Source_pages(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 }
@@ -2704,6 +3012,10 @@ func (ec *executionContext) childFields_ThemeCountryCount(ctx context.Context, f
 		return ec.fieldContext_ThemeCountryCount_country(ctx, field)
 	case "count":
 		return ec.fieldContext_ThemeCountryCount_count(ctx, field)
+	case "total":
+		return ec.fieldContext_ThemeCountryCount_total(ctx, field)
+	case "share":
+		return ec.fieldContext_ThemeCountryCount_share(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ThemeCountryCount", field.Name)
 }
@@ -2758,6 +3070,10 @@ func (ec *executionContext) childFields_ThemeYearCount(ctx context.Context, fiel
 		return ec.fieldContext_ThemeYearCount_year(ctx, field)
 	case "count":
 		return ec.fieldContext_ThemeYearCount_count(ctx, field)
+	case "total":
+		return ec.fieldContext_ThemeYearCount_total(ctx, field)
+	case "share":
+		return ec.fieldContext_ThemeYearCount_share(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ThemeYearCount", field.Name)
 }
@@ -3998,6 +4314,29 @@ func (ec *executionContext) fieldContext_City_population(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("City", field, true, true, "Int")
 }
 
+func (ec *executionContext) _City_alternateNames(ctx context.Context, field graphql.CollectedField, obj *domain.City) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_City_alternateNames(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AltNames, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_City_alternateNames(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("City", field, false, false, "String")
+}
+
 func (ec *executionContext) _City_initiativeCount(ctx context.Context, field graphql.CollectedField, obj *domain.City) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4804,6 +5143,236 @@ func (ec *executionContext) fieldContext_CountryLink_sources(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Coverage_initiatives(ctx context.Context, field graphql.CollectedField, obj *domain.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_initiatives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Initiatives, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_initiatives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Coverage_withCity(ctx context.Context, field graphql.CollectedField, obj *domain.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_withCity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithCity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_withCity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Coverage_withCountry(ctx context.Context, field graphql.CollectedField, obj *domain.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_withCountry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithCountry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_withCountry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Coverage_countryOnly(ctx context.Context, field graphql.CollectedField, obj *domain.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_countryOnly(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CountryOnly, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_countryOnly(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Coverage_withoutPlace(ctx context.Context, field graphql.CollectedField, obj *domain.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_withoutPlace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithoutPlace, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_withoutPlace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Coverage_withYear(ctx context.Context, field graphql.CollectedField, obj *domain.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_withYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_withYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Coverage_withLevel(ctx context.Context, field graphql.CollectedField, obj *domain.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_withLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithLevel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_withLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Coverage_withTheme(ctx context.Context, field graphql.CollectedField, obj *domain.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_withTheme(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithTheme, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_withTheme(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Coverage_derivedTitles(ctx context.Context, field graphql.CollectedField, obj *domain.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_derivedTitles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DerivedTitles, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_derivedTitles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Coverage_covid(ctx context.Context, field graphql.CollectedField, obj *domain.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_covid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Covid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_covid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, "Int")
+}
+
 func (ec *executionContext) _FacetCount_value(ctx context.Context, field graphql.CollectedField, obj *domain.FacetCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5245,6 +5814,29 @@ func (ec *executionContext) fieldContext_Initiative_titleDerived(_ context.Conte
 	return graphql.NewScalarFieldContext("Initiative", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Initiative_titleIncomplete(ctx context.Context, field graphql.CollectedField, obj *domain.Initiative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Initiative_titleIncomplete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TitleIncomplete, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Initiative_titleIncomplete(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Initiative", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Initiative_altTitles(ctx context.Context, field graphql.CollectedField, obj *domain.Initiative) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5373,6 +5965,38 @@ func (ec *executionContext) fieldContext_Initiative_country(_ context.Context, f
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CountryLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Initiative_level(ctx context.Context, field graphql.CollectedField, obj *domain.Initiative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Initiative_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.LevelRef) graphql.Marshaler {
+			return ec.marshalOLevelLink2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐLevelRef(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Initiative_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Initiative",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LevelLink(ctx, field)
 		},
 	}
 	return fc, nil
@@ -5815,6 +6439,139 @@ func (ec *executionContext) fieldContext_InitiativeFacets_status(_ context.Conte
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_FacetCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InitiativeFacets_levels(ctx context.Context, field graphql.CollectedField, obj *domain.Facets) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InitiativeFacets_levels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Levels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.FacetCount) graphql.Marshaler {
+			return ec.marshalNFacetCount2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐFacetCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InitiativeFacets_levels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InitiativeFacets",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FacetCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LevelLink_level(ctx context.Context, field graphql.CollectedField, obj *domain.LevelRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LevelLink_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LevelLink().Level(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.GovernmentLevel) graphql.Marshaler {
+			return ec.marshalNGovernmentLevel2githubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐGovernmentLevel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LevelLink_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LevelLink", field, true, true, "GovernmentLevel")
+}
+
+func (ec *executionContext) _LevelLink_confidence(ctx context.Context, field graphql.CollectedField, obj *domain.LevelRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LevelLink_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LevelLink_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LevelLink", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LevelLink_evidence(ctx context.Context, field graphql.CollectedField, obj *domain.LevelRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LevelLink_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LevelLink_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LevelLink", field, false, false, "String")
+}
+
+func (ec *executionContext) _LevelLink_sources(ctx context.Context, field graphql.CollectedField, obj *domain.LevelRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LevelLink_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LevelLink_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LevelLink",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
 		},
 	}
 	return fc, nil
@@ -6958,6 +7715,38 @@ func (ec *executionContext) fieldContext_Query_themeCooccurrence(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_coverage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_coverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Coverage(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Coverage) graphql.Marshaler {
+			return ec.marshalNCoverage2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐCoverage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_coverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Coverage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7470,6 +8259,29 @@ func (ec *executionContext) fieldContext_Source_method(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
 }
 
+func (ec *executionContext) _Source_pages(ctx context.Context, field graphql.CollectedField, obj *domain.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_pages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Source().Pages(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_pages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Source", field, true, true, "Int")
+}
+
 func (ec *executionContext) _Theme_id(ctx context.Context, field graphql.CollectedField, obj *domain.Theme) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7801,6 +8613,52 @@ func (ec *executionContext) _ThemeCountryCount_count(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_ThemeCountryCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ThemeCountryCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeCountryCount_total(ctx context.Context, field graphql.CollectedField, obj *domain.ThemeCountryCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeCountryCount_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeCountryCount_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeCountryCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeCountryCount_share(ctx context.Context, field graphql.CollectedField, obj *domain.ThemeCountryCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeCountryCount_share(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Share, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeCountryCount_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeCountryCount", field, false, false, "Float")
 }
 
 func (ec *executionContext) _ThemeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ThemeEdge) (ret graphql.Marshaler) {
@@ -8200,6 +9058,52 @@ func (ec *executionContext) _ThemeYearCount_count(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_ThemeYearCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ThemeYearCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeYearCount_total(ctx context.Context, field graphql.CollectedField, obj *domain.ThemeYearCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeYearCount_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeYearCount_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeYearCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeYearCount_share(ctx context.Context, field graphql.CollectedField, obj *domain.ThemeYearCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeYearCount_share(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Share, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeYearCount_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeYearCount", field, false, false, "Float")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -9286,7 +10190,7 @@ func (ec *executionContext) unmarshalInputInitiativeFilter(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"text", "themes", "cities", "countries", "years", "status", "covid"}
+	fieldsInOrder := [...]string{"text", "themes", "cities", "countries", "years", "status", "covid", "levels"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -9342,6 +10246,13 @@ func (ec *executionContext) unmarshalInputInitiativeFilter(ctx context.Context, 
 				return it, err
 			}
 			it.Covid = data
+		case "levels":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("levels"))
+			data, err := ec.unmarshalOGovernmentLevel2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐGovernmentLevelᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Levels = data
 		}
 	}
 	return it, nil
@@ -9696,6 +10607,11 @@ func (ec *executionContext) _City(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._City_population(ctx, field, obj)
 				})
+		case "alternateNames":
+			out.Values[i] = ec._City_alternateNames(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "initiativeCount":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -10083,6 +10999,84 @@ func (ec *executionContext) _CountryLink(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var coverageImplementors = []string{"Coverage"}
+
+func (ec *executionContext) _Coverage(ctx context.Context, sel ast.SelectionSet, obj *domain.Coverage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Coverage")
+		case "initiatives":
+			out.Values[i] = ec._Coverage_initiatives(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withCity":
+			out.Values[i] = ec._Coverage_withCity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withCountry":
+			out.Values[i] = ec._Coverage_withCountry(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "countryOnly":
+			out.Values[i] = ec._Coverage_countryOnly(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withoutPlace":
+			out.Values[i] = ec._Coverage_withoutPlace(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withYear":
+			out.Values[i] = ec._Coverage_withYear(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withLevel":
+			out.Values[i] = ec._Coverage_withLevel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withTheme":
+			out.Values[i] = ec._Coverage_withTheme(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "derivedTitles":
+			out.Values[i] = ec._Coverage_derivedTitles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "covid":
+			out.Values[i] = ec._Coverage_covid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var facetCountImplementors = []string{"FacetCount"}
 
 func (ec *executionContext) _FacetCount(ctx context.Context, sel ast.SelectionSet, obj *domain.FacetCount) graphql.Marshaler {
@@ -10298,6 +11292,11 @@ func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "titleIncomplete":
+			out.Values[i] = ec._Initiative_titleIncomplete(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "altTitles":
 			out.Values[i] = ec._Initiative_altTitles(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -10320,6 +11319,11 @@ func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSe
 			}
 		case "country":
 			out.Values[i] = ec._Initiative_country(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "level":
+			out.Values[i] = ec._Initiative_level(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -10479,6 +11483,60 @@ func (ec *executionContext) _InitiativeFacets(ctx context.Context, sel ast.Selec
 			out.Values[i] = ec._InitiativeFacets_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		case "levels":
+			out.Values[i] = ec._InitiativeFacets_levels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var levelLinkImplementors = []string{"LevelLink"}
+
+func (ec *executionContext) _LevelLink(ctx context.Context, sel ast.SelectionSet, obj *domain.LevelRef) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, levelLinkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LevelLink")
+		case "level":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LevelLink_level(ctx, field, obj)
+				})
+		case "confidence":
+			out.Values[i] = ec._LevelLink_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "evidence":
+			out.Values[i] = ec._LevelLink_evidence(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.Values[i] = ec._LevelLink_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -10782,6 +11840,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_themeCooccurrence(ctx, field)
 				})
+		case "coverage":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_coverage(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -10994,13 +12058,19 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 		case "url":
 			out.Values[i] = ec._Source_url(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "method":
 			out.Values[i] = ec._Source_method(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "pages":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_pages(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11146,6 +12216,16 @@ func (ec *executionContext) _ThemeCountryCount(ctx context.Context, sel ast.Sele
 				})
 		case "count":
 			out.Values[i] = ec._ThemeCountryCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "total":
+			out.Values[i] = ec._ThemeCountryCount_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "share":
+			out.Values[i] = ec._ThemeCountryCount_share(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -11337,6 +12417,16 @@ func (ec *executionContext) _ThemeYearCount(ctx context.Context, sel ast.Selecti
 			}
 		case "count":
 			out.Values[i] = ec._ThemeYearCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "total":
+			out.Values[i] = ec._ThemeYearCount_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "share":
+			out.Values[i] = ec._ThemeYearCount_share(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -11907,6 +12997,14 @@ func (ec *executionContext) marshalNCountryEdge2ᚖgithubᚗcomᚋcivicgraphᚋc
 	return ec._CountryEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCoverage2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐCoverage(ctx context.Context, sel ast.SelectionSet, v *domain.Coverage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Coverage!")
+		return graphql.Null
+	}
+	return ec._Coverage(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNFacetCount2githubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐFacetCount(ctx context.Context, sel ast.SelectionSet, v domain.FacetCount) graphql.Marshaler {
 	return ec._FacetCount(ctx, sel, &v)
 }
@@ -11939,6 +13037,16 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
 	}
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalNGovernmentLevel2githubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐGovernmentLevel(ctx context.Context, v any) (model.GovernmentLevel, error) {
+	var res model.GovernmentLevel
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNGovernmentLevel2githubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐGovernmentLevel(ctx context.Context, sel ast.SelectionSet, v model.GovernmentLevel) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNGraph2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐGraph(ctx context.Context, sel ast.SelectionSet, v *domain.Graph) graphql.Marshaler {
@@ -12667,6 +13775,42 @@ func (ec *executionContext) marshalOCountryLink2ᚖgithubᚗcomᚋcivicgraphᚋc
 	return ec._CountryLink(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOGovernmentLevel2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐGovernmentLevelᚄ(ctx context.Context, v any) ([]model.GovernmentLevel, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.GovernmentLevel, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNGovernmentLevel2githubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐGovernmentLevel(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOGovernmentLevel2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐGovernmentLevelᚄ(ctx context.Context, sel ast.SelectionSet, v []model.GovernmentLevel) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGovernmentLevel2githubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐGovernmentLevel(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOGraph2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐGraph(ctx context.Context, sel ast.SelectionSet, v *domain.Graph) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -12801,6 +13945,13 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOLevelLink2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐLevelRef(ctx context.Context, sel ast.SelectionSet, v *domain.LevelRef) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LevelLink(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalONode2githubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐNode(ctx context.Context, sel ast.SelectionSet, v domain.Node) graphql.Marshaler {

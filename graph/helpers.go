@@ -257,7 +257,7 @@ func toFilter(f *model.InitiativeFilter) (domain.InitiativeFilter, error) {
 		}
 		out.Text = *f.Text
 	}
-	if len(f.Themes)+len(f.Cities)+len(f.Countries)+len(f.Years)+len(f.Status) > 200 {
+	if len(f.Themes)+len(f.Cities)+len(f.Countries)+len(f.Years)+len(f.Status)+len(f.Levels) > 200 {
 		return out, domain.Errorf(domain.EINVALID, "filter has more than 200 values")
 	}
 	out.Themes = f.Themes
@@ -279,6 +279,9 @@ func toFilter(f *model.InitiativeFilter) (domain.InitiativeFilter, error) {
 		out.Status = append(out.Status, strings.ToLower(string(s)))
 	}
 	out.Covid = f.Covid
+	for _, l := range f.Levels {
+		out.Levels = append(out.Levels, string(l))
+	}
 	return out, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"testing"
 
+	"github.com/civicgraph/civicgraph/graph/model"
 	"github.com/civicgraph/civicgraph/internal/domain"
 )
 
@@ -41,3 +42,19 @@ func TestCursorAfter(t *testing.T) {
 }
 
 func ptr(s string) *string { return &s }
+
+func TestToFilterLevels(t *testing.T) {
+	f, err := toFilter(&model.InitiativeFilter{Levels: []model.GovernmentLevel{model.GovernmentLevelMunicipal, model.GovernmentLevelCivilSociety}})
+	if err != nil || len(f.Levels) != 2 || f.Levels[0] != domain.LevelMunicipal || f.Levels[1] != domain.LevelCivilSociety {
+		t.Errorf("toFilter levels = %v, %v; want the domain level names", f.Levels, err)
+	}
+	// The API's enum values are exactly the domain's levels.
+	for _, l := range domain.Levels {
+		if !model.GovernmentLevel(l).IsValid() {
+			t.Errorf("domain level %q is not a GovernmentLevel", l)
+		}
+	}
+	if len(model.AllGovernmentLevel) != len(domain.Levels) {
+		t.Errorf("%d API levels, %d domain levels", len(model.AllGovernmentLevel), len(domain.Levels))
+	}
+}

@@ -95,7 +95,7 @@ func initiativeParts(oc *graphql.OperationContext, sel ast.SelectionSet) domain.
 	var p domain.Parts
 	for _, f := range graphql.CollectFields(oc, sel, []string{"Initiative", "Node"}) {
 		switch f.Name {
-		case "__typename", "id", "key", "title", "titleDerived", "altTitles", "covid", "similar":
+		case "__typename", "id", "key", "title", "titleDerived", "titleIncomplete", "altTitles", "covid", "level", "similar":
 		case "summary":
 			p |= domain.PartSummary
 		case "sources":

@@ -141,6 +141,11 @@ func (r *initiativeConnectionResolver) Facets(ctx context.Context, obj *model.In
 	return obj.FacetsFn(ctx)
 }
 
+// Level is the resolver for the level field.
+func (r *levelLinkResolver) Level(ctx context.Context, obj *domain.LevelRef) (model.GovernmentLevel, error) {
+	return model.GovernmentLevel(obj.Level), nil
+}
+
 // UpsertInitiative is the resolver for the upsertInitiative field.
 func (r *mutationResolver) UpsertInitiative(ctx context.Context, input model.InitiativeInput) (*domain.Initiative, error) {
 	in := domain.InitiativeInput{Title: input.Title, Summary: input.Summary, Themes: input.Themes}
@@ -544,6 +549,11 @@ func (r *queryResolver) ThemeCooccurrence(ctx context.Context, minCount *int) ([
 	return ptrSlice(rows), err
 }
 
+// Coverage is the resolver for the coverage field.
+func (r *queryResolver) Coverage(ctx context.Context) (*domain.Coverage, error) {
+	return r.Store.Coverage(ctx)
+}
+
 // Initiative is the resolver for the initiative field.
 func (r *searchHitResolver) Initiative(ctx context.Context, obj *domain.SearchHit) (*domain.Initiative, error) {
 	if obj.Initiative != nil {
@@ -598,6 +608,14 @@ func (r *similarInitiativeResolver) SharedThemes(ctx context.Context, obj *domai
 // SharedTerms is the resolver for the sharedTerms field.
 func (r *similarInitiativeResolver) SharedTerms(ctx context.Context, obj *domain.SimilarLink) ([]string, error) {
 	return nonNilStrings(obj.SharedTerms), nil
+}
+
+// Pages is the resolver for the pages field.
+func (r *sourceResolver) Pages(ctx context.Context, obj *domain.Source) (*int, error) {
+	if obj.Pages == 0 {
+		return nil, nil
+	}
+	return &obj.Pages, nil
 }
 
 // InitiativeCount is the resolver for the initiativeCount field.
@@ -676,6 +694,9 @@ func (r *Resolver) InitiativeConnection() InitiativeConnectionResolver {
 	return &initiativeConnectionResolver{r}
 }
 
+// LevelLink returns LevelLinkResolver implementation.
+func (r *Resolver) LevelLink() LevelLinkResolver { return &levelLinkResolver{r} }
+
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
@@ -692,6 +713,9 @@ func (r *Resolver) SimilarCity() SimilarCityResolver { return &similarCityResolv
 func (r *Resolver) SimilarInitiative() SimilarInitiativeResolver {
 	return &similarInitiativeResolver{r}
 }
+
+// Source returns SourceResolver implementation.
+func (r *Resolver) Source() SourceResolver { return &sourceResolver{r} }
 
 // Theme returns ThemeResolver implementation.
 func (r *Resolver) Theme() ThemeResolver { return &themeResolver{r} }
@@ -719,11 +743,13 @@ type (
 	graphNodeResolver            struct{ *Resolver }
 	initiativeResolver           struct{ *Resolver }
 	initiativeConnectionResolver struct{ *Resolver }
+	levelLinkResolver            struct{ *Resolver }
 	mutationResolver             struct{ *Resolver }
 	queryResolver                struct{ *Resolver }
 	searchHitResolver            struct{ *Resolver }
 	similarCityResolver          struct{ *Resolver }
 	similarInitiativeResolver    struct{ *Resolver }
+	sourceResolver               struct{ *Resolver }
 	themeResolver                struct{ *Resolver }
 	themeCountryCountResolver    struct{ *Resolver }
 	themeLinkResolver            struct{ *Resolver }

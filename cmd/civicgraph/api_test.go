@@ -629,7 +629,8 @@ func TestAggregations(t *testing.T) {
 		t.Errorf("themeTrends has %d rows", len(got.ThemeTrends))
 	}
 	for _, r := range got.ThemeTrends {
-		if r.Year < 2017 || r.Year > 2025 || r.Count < 1 {
+		// Every year of the range has a row, so counts may be 0.
+		if r.Year < 2017 || r.Year > 2025 || r.Count < 0 {
 			t.Errorf("trend row %+v", r)
 		}
 	}

@@ -86,6 +86,9 @@ func applyMeaning(ctx context.Context, mm *meaningModel, en *enrich.Enricher, in
 		}
 		log.Warn("themes by meaning failed; themes stay lexical", "err", err)
 	}
+	for _, in := range out { // one rule for the flag: the COVID-19 theme (enrich.IsCovid)
+		in.Covid = enrich.IsCovid(in.Themes)
+	}
 	mr.Took = time.Since(start)
 	log.Info("meaning", "model", mr.Model, "initiatives", len(ins), "embedded", mr.Passages.Embedded+mr.Descriptions.Embedded,
 		"cached", mr.Passages.Cached+mr.Descriptions.Cached, "merged", len(ins)-len(out), "uncertain", len(dr.Uncertain),

@@ -23,6 +23,8 @@ type importSummary struct {
 	ThemeLinks                     int
 	ThemesFromCategory, ThemesText int
 	WithAwardYear, Winners         int
+	WithCountry, WithLevel         int
+	Levels                         map[string]int // per level of government
 	Years                          []int
 	TitleDerived                   int
 	OrphanSummaries, OrphansMerged int
@@ -44,7 +46,7 @@ type importSummary struct {
 }
 
 func summarize(ins []*domain.Initiative) importSummary {
-	s := importSummary{Initiatives: len(ins)}
+	s := importSummary{Initiatives: len(ins), Levels: map[string]int{}}
 	cities, countries, themes, years := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[int]bool{}
 	for _, in := range ins {
 		switch {
@@ -58,6 +60,11 @@ func summarize(ins []*domain.Initiative) importSummary {
 		}
 		if in.Country != nil {
 			countries[in.Country.Code] = true
+			s.WithCountry++
+		}
+		if in.Level != nil {
+			s.WithLevel++
+			s.Levels[in.Level.Level]++
 		}
 		for _, t := range in.Themes {
 			themes[t.Slug] = true
@@ -116,6 +123,15 @@ func (s importSummary) print(w io.Writer, counts map[string]int) {
 	}
 	fmt.Fprintf(w, "  themes:               %.2f per initiative (%d from categories/users, %d from text)\n", mean, s.ThemesFromCategory, s.ThemesText)
 	fmt.Fprintf(w, "  awards:               %d initiatives with an award year, %d winner entries\n", s.WithAwardYear, s.Winners)
+	var lv []string
+	for _, l := range domain.Levels {
+		if n := s.Levels[l]; n > 0 {
+			lv = append(lv, fmt.Sprintf("%s %d", strings.ToLower(l), n))
+		}
+	}
+	fmt.Fprintf(w, "  coverage:             city %s, country %s, award year %s, level of government %s (%s); the rest is unknown\n",
+		pct(s.WithCity, s.Initiatives), pct(s.WithCountry, s.Initiatives), pct(s.WithAwardYear, s.Initiatives),
+		pct(s.WithLevel, s.Initiatives), strings.Join(lv, ", "))
 	if m := s.Meaning; m.Model == "" {
 		fmt.Fprintf(w, "  meaning:              off, lexical only (%s)\n", m.Why)
 	} else {

@@ -63,6 +63,8 @@ type InitiativeFilter struct {
 	Status []AwardStatus `json:"status,omitempty"`
 	// Only COVID-19 measures (true) or only others (false).
 	Covid *bool `json:"covid,omitempty"`
+	// Levels of government (any of them); initiatives of unknown level match none.
+	Levels []GovernmentLevel `json:"levels,omitempty"`
 }
 
 // Fields of an initiative to create or update.
@@ -193,6 +195,73 @@ func (e *AwardStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e AwardStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Level of government of whoever runs an initiative.
+type GovernmentLevel string
+
+const (
+	// A city, town, municipality or district.
+	GovernmentLevelMunicipal GovernmentLevel = "MUNICIPAL"
+	// A region, county, province or regional government.
+	GovernmentLevelRegional GovernmentLevel = "REGIONAL"
+	// A national government, ministry, national agency, parliament or law.
+	GovernmentLevelNational GovernmentLevel = "NATIONAL"
+	// The EU, UN bodies, the OECD or another international organisation.
+	GovernmentLevelInternational GovernmentLevel = "INTERNATIONAL"
+	// Associations, NGOs, cooperatives, citizens' or volunteers' groups.
+	GovernmentLevelCivilSociety GovernmentLevel = "CIVIL_SOCIETY"
+)
+
+var AllGovernmentLevel = []GovernmentLevel{
+	GovernmentLevelMunicipal,
+	GovernmentLevelRegional,
+	GovernmentLevelNational,
+	GovernmentLevelInternational,
+	GovernmentLevelCivilSociety,
+}
+
+func (e GovernmentLevel) IsValid() bool {
+	switch e {
+	case GovernmentLevelMunicipal, GovernmentLevelRegional, GovernmentLevelNational, GovernmentLevelInternational, GovernmentLevelCivilSociety:
+		return true
+	}
+	return false
+}
+
+func (e GovernmentLevel) String() string {
+	return string(e)
+}
+
+func (e *GovernmentLevel) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = GovernmentLevel(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid GovernmentLevel", str)
+	}
+	return nil
+}
+
+func (e GovernmentLevel) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *GovernmentLevel) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e GovernmentLevel) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -26,6 +26,15 @@ const (
 	// MethodText: extracted from title or summary text (gazetteer, theme
 	// keywords).
 	MethodText = "text"
+	// MethodTitlePlace: a small place named at the edge of the title
+	// ("Innovative School Wutöschingen") whose text says it is a place.
+	MethodTitlePlace = "title-place"
+	// MethodInstitution: a national institution named in the text
+	// (Bundestag → DE) from a curated table.
+	MethodInstitution = "institution"
+	// MethodSubdivision: an ISO 3166-2 subdivision named in the text
+	// (Angus, a Scottish council area → GB).
+	MethodSubdivision = "subdivision"
 	// MethodUserFile: supplied by a user's JSON Lines or CSV file.
 	MethodUserFile = "user-file"
 	// MethodCuration: set through a curation mutation.
@@ -38,6 +47,33 @@ const (
 	ThemeSourceText     = "text"
 	ThemeSourceUser     = "user"
 )
+
+// CovidTheme is the slug of the COVID-19 theme. The covid flag of an
+// initiative is true exactly when it carries this theme (see
+// enrich.IsCovid); the store keeps the flag in step when curators link or
+// unlink the theme.
+const CovidTheme = "covid-19"
+
+// Levels of government, as LevelRef.Level and the API's GovernmentLevel.
+const (
+	LevelMunicipal     = "MUNICIPAL"
+	LevelRegional      = "REGIONAL"
+	LevelNational      = "NATIONAL"
+	LevelInternational = "INTERNATIONAL"
+	LevelCivilSociety  = "CIVIL_SOCIETY"
+)
+
+// Levels lists the levels in their order in the API.
+var Levels = []string{LevelMunicipal, LevelRegional, LevelNational, LevelInternational, LevelCivilSociety}
+
+// LevelRef is an initiative's level of government (who runs it) with its
+// provenance, like a place: nil when the text does not say.
+type LevelRef struct {
+	Level      string   `json:"level"`
+	Confidence float64  `json:"confidence,omitempty"`
+	Evidence   string   `json:"evidence,omitempty"`
+	Sources    []Source `json:"sources,omitempty"`
+}
 
 // Award statuses.
 const (
@@ -53,6 +89,10 @@ const (
 type Source struct {
 	URL    string `json:"url"`
 	Method string `json:"method"`
+	// Pages, for a fact that many pages repeat word for word (the
+	// site-wide winners footer), is how many pages carry it; URL is then
+	// the first of them. Zero for ordinary sources (one page each).
+	Pages int `json:"pages,omitempty"`
 }
 
 // CityRef is an initiative's city as resolved against the gazetteer.
@@ -64,6 +104,9 @@ type CityRef struct {
 	Lat         float64 `json:"lat"`
 	Lon         float64 `json:"lon"`
 	Population  int     `json:"population,omitempty"`
+	// AltNames are the gazetteer's alternate names and exonyms of the
+	// city (Aarhus for Århus, Wien for Vienna); lookups search them.
+	AltNames []string `json:"altNames,omitempty"`
 	// Confidence is in [0,1]; Method and Evidence say how it was found.
 	Confidence float64  `json:"confidence,omitempty"`
 	Evidence   string   `json:"evidence,omitempty"`
@@ -105,18 +148,25 @@ type Award struct {
 type Initiative struct {
 	// ID is the stable key (a slug of the normalised title, or of the
 	// summary for untitled descriptions); imports MERGE on it.
-	ID           string            `json:"id"`
-	Title        string            `json:"title"`
-	TitleDerived bool              `json:"titleDerived"`
-	AltTitles    []string          `json:"altTitles,omitempty"`
-	Summary      string            `json:"summary"`
-	City         *CityRef          `json:"city"`
-	Country      *CountryRef       `json:"country"`
-	Themes       []ThemeAssignment `json:"themes"`
-	Awards       []Award           `json:"awards"`
-	Sources      []Source          `json:"sources"`
-	// Covid marks COVID-19 measures from the showroom's coronavirus pages;
-	// they are not award entries.
+	ID           string `json:"id"`
+	Title        string `json:"title"`
+	TitleDerived bool   `json:"titleDerived"`
+	// TitleIncomplete marks a title the pages printed cut: without its
+	// start ("– Citizen Participation Platform", shown without the dash) or
+	// a single word too short to be the whole name ("Fee").
+	TitleIncomplete bool        `json:"titleIncomplete,omitempty"`
+	AltTitles       []string    `json:"altTitles,omitempty"`
+	Summary         string      `json:"summary"`
+	City            *CityRef    `json:"city"`
+	Country         *CountryRef `json:"country"`
+	// Level is the level of government the text names; nil when unknown.
+	Level   *LevelRef         `json:"level"`
+	Themes  []ThemeAssignment `json:"themes"`
+	Awards  []Award           `json:"awards"`
+	Sources []Source          `json:"sources"`
+	// Covid marks COVID-19 measures: true exactly when the initiative has
+	// the CovidTheme theme (from a covid-19 category page, a coronavirus
+	// crisis page, a user file, COVID keywords in its text, or curation).
 	Covid bool `json:"covid,omitempty"`
 	// MergedKeys are the keys of near-duplicate initiatives merged into
 	// this one at import (see enrich.MergeDuplicates), so a later import

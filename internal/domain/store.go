@@ -12,6 +12,9 @@ type City struct {
 	CountryCode string
 	Lat, Lon    float64
 	Population  int
+	// AltNames are GeoNames alternate names and exonyms (Aarhus, Wien);
+	// cities(name:) and search find the city by them.
+	AltNames []string
 	// CountryName is set when the store read the country along with the
 	// city, so City.country needs no second query.
 	CountryName string
@@ -51,6 +54,7 @@ type InitiativeFilter struct {
 	Years     []int
 	Status    []string // AwardWinner, AwardFinalist, AwardEntry
 	Covid     *bool
+	Levels    []string // LevelMunicipal … LevelCivilSociety
 }
 
 // Order fields for initiatives.
@@ -88,7 +92,14 @@ type FacetCount struct {
 
 // Facets are counts of a filtered set.
 type Facets struct {
-	Themes, Countries, Years, Status []FacetCount
+	Themes, Countries, Years, Status, Levels []FacetCount
+}
+
+// Coverage counts how many initiatives have each kind of fact; what is not
+// counted is unknown.
+type Coverage struct {
+	Initiatives, WithCity, WithCountry, CountryOnly, WithoutPlace int
+	WithYear, WithLevel, WithTheme, DerivedTitles, Covid          int
 }
 
 // Owner kinds for batched edge lookups.
@@ -164,6 +175,10 @@ type ThemeYearCount struct {
 	Theme string
 	Year  int
 	Count int
+	// Total is the number of initiatives with an award in Year (after the
+	// same filters); Share is Count/Total, 0 when Total is 0.
+	Total int
+	Share float64
 }
 
 // ThemeCountryCount counts initiatives per theme and country.
@@ -171,6 +186,9 @@ type ThemeCountryCount struct {
 	Theme   string
 	Country string
 	Count   int
+	// Total is the number of initiatives in Country; Share is Count/Total.
+	Total int
+	Share float64
 }
 
 // CityRank counts initiatives per city.
@@ -238,6 +256,8 @@ type ReadStore interface {
 	ThemeByCountry(ctx context.Context, themes []string) ([]ThemeCountryCount, error)
 	CityRanking(ctx context.Context, theme, country string, first int) ([]CityRank, error)
 	ThemeCooccurrence(ctx context.Context, minCount int) ([]ThemePair, error)
+	// Coverage counts the initiatives with each kind of fact, in one query.
+	Coverage(ctx context.Context) (*Coverage, error)
 	// Ping checks the database and that migrations are applied.
 	Ready(ctx context.Context) error
 }

@@ -70,7 +70,7 @@ func firstURL(r *importer.Record) string {
 
 func (e *Enricher) one(r *importer.Record, rep *Report) *domain.Initiative {
 	in := &domain.Initiative{
-		ID: r.Key, Title: r.Title, TitleDerived: r.TitleDerived, AltTitles: r.AltTitles,
+		ID: r.Key, Title: r.Title, TitleDerived: r.TitleDerived, TitleIncomplete: r.TitleIncomplete, AltTitles: r.AltTitles,
 		Summary: r.Summary, Covid: r.Covid, Sources: dedupeSources(r.Sources),
 		Themes: []domain.ThemeAssignment{}, Awards: []domain.Award{},
 	}
@@ -105,6 +105,8 @@ func (e *Enricher) one(r *importer.Record, rep *Report) *domain.Initiative {
 	}
 
 	textSource := domain.Source{URL: firstURL(r), Method: domain.MethodText}
+	var res gazetteer.Resolution
+	findings := e.Gaz.Findings(r.Title, r.Summary)
 	if r.CityName != "" {
 		// A user file names the city: look it up, no text guessing.
 		cc := ""
@@ -117,7 +119,7 @@ func (e *Enricher) one(r *importer.Record, rep *Report) *domain.Initiative {
 			rep.Ambiguous = append(rep.Ambiguous, issue("city "+strconv.Quote(r.CityName)+" not found or ambiguous in the gazetteer"))
 		}
 	} else {
-		res := e.Gaz.Resolve(r.Title, r.Summary, hints)
+		res = e.Gaz.Resolve(r.Title, r.Summary, hints)
 		switch {
 		case res.City != nil:
 			in.City = cityRef(*res.City, res.Confidence, res.Evidence, textSource)
@@ -132,6 +134,9 @@ func (e *Enricher) one(r *importer.Record, rep *Report) *domain.Initiative {
 			in.Country = &domain.CountryRef{Code: res.Country.Code, Name: res.Country.Name, Confidence: res.Confidence,
 				Evidence: res.Evidence, Sources: []domain.Source{textSource}}
 		}
+	}
+	if r.CityName == "" {
+		e.applyFindings(r, in, findings, factCountry, rep)
 	}
 	if in.City != nil && factCountry != nil && in.City.CountryCode != factCountry.Code {
 		// The page says one country, the text names a city elsewhere:
@@ -154,7 +159,10 @@ func (e *Enricher) one(r *importer.Record, rep *Report) *domain.Initiative {
 		rep.NoPlace = append(rep.NoPlace, issue("no place found in title or summary"))
 	}
 
+	in.Level = e.levelOf(r.Title, r.Summary, in.City, res, findings, textSource)
+
 	e.assignThemes(r, in)
+	in.Covid = IsCovid(in.Themes)
 	if len(in.Themes) == 0 {
 		rep.NoTheme = append(rep.NoTheme, issue("no category and no theme keywords"))
 	}
@@ -203,6 +211,23 @@ func (e *Enricher) assignThemes(r *importer.Record, in *domain.Initiative) {
 	}
 }
 
+// IsCovid is the one rule for the covid flag: an initiative is a COVID-19
+// measure exactly when it carries the COVID-19 theme (domain.CovidTheme),
+// whatever gave it the theme: a covid-19-strategies category page, one of
+// the showroom's coronavirus-crisis pages (which always add the theme), a
+// user file, COVID keywords in its title or summary (the taxonomy's
+// covid-19 terms, at the usual text-theme thresholds) or a curator. So
+// filter {covid: true} and themes: ["covid-19"] select the same
+// initiatives; the store applies the same rule after curation.
+func IsCovid(ts []domain.ThemeAssignment) bool {
+	for _, t := range ts {
+		if t.Slug == domain.CovidTheme {
+			return true
+		}
+	}
+	return false
+}
+
 // coronavirusSource is the first source on a coronavirus page.
 func coronavirusSource(r *importer.Record) string {
 	for _, s := range r.Sources {
@@ -216,7 +241,7 @@ func coronavirusSource(r *importer.Record) string {
 func cityRef(c gazetteer.City, conf float64, evidence string, src domain.Source) *domain.CityRef {
 	return &domain.CityRef{
 		ID: strconv.FormatInt(c.ID, 10), Name: c.Name, CountryCode: c.CountryCode,
-		Lat: c.Lat, Lon: c.Lon, Population: c.Population,
+		Lat: c.Lat, Lon: c.Lon, Population: c.Population, AltNames: c.AlternateNames(),
 		Confidence: round3(conf), Evidence: evidence, Sources: []domain.Source{src},
 	}
 }
@@ -248,4 +273,64 @@ func ThemeList(t *themes.Taxonomy) []domain.Theme {
 		out[i] = domain.Theme{Slug: th.Slug, Name: th.Name, Description: th.Description}
 	}
 	return out
+}
+
+// findingConfidence is the confidence of a country read from an institution
+// or subdivision, and of a title place (a small town named by a title whose
+// text says it is a place).
+var findingConfidence = map[string]float64{
+	gazetteer.EvidenceInstitution: 0.8,
+	gazetteer.EvidenceSubdivision: 0.75,
+	gazetteer.EvidenceTitlePlace:  0.7,
+}
+
+// applyFindings adds the place evidence Resolve does not read (national
+// institutions, ISO 3166-2 subdivisions, a small place in the title) where
+// the initiative has no place yet. Findings that name different countries
+// give nothing (ambiguity stays unknown); a finding that disagrees with a
+// country the page states or the text names is reported as a conflict and
+// not used.
+func (e *Enricher) applyFindings(r *importer.Record, in *domain.Initiative, fs []gazetteer.Finding, fact *domain.CountryRef, rep *Report) {
+	if len(fs) == 0 {
+		return
+	}
+	issue := func(note string) Issue { return Issue{Key: r.Key, Title: r.Title, Note: note} }
+	known := ""
+	switch {
+	case fact != nil:
+		known = fact.Code
+	case in.City != nil:
+		known = in.City.CountryCode
+	case in.Country != nil:
+		known = in.Country.Code
+	}
+	var use *gazetteer.Finding
+	for k := range fs {
+		f := &fs[k]
+		if known != "" && f.Country != known {
+			rep.Conflicts = append(rep.Conflicts, issue(f.Kind+" "+strconv.Quote(f.Evidence)+" says "+f.Country+", not "+known+"; not used"))
+			continue
+		}
+		if use != nil && use.Country != f.Country {
+			rep.Ambiguous = append(rep.Ambiguous, issue("place evidence disagrees: "+use.Evidence+" ("+use.Country+") vs "+f.Evidence+" ("+f.Country+"); left unknown"))
+			return
+		}
+		if use == nil || (use.City == nil && f.City != nil) {
+			use = f
+		}
+	}
+	if use == nil {
+		return
+	}
+	src := domain.Source{URL: firstURL(r), Method: use.Kind}
+	conf := findingConfidence[use.Kind]
+	if use.City != nil && in.City == nil {
+		in.City = cityRef(*use.City, conf, use.Evidence, src)
+		return
+	}
+	if in.City == nil && in.Country == nil && fact == nil {
+		if c, ok := e.Gaz.CountryByCode(use.Country); ok {
+			in.Country = &domain.CountryRef{Code: c.Code, Name: c.Name, Confidence: conf, Evidence: use.Evidence, Sources: []domain.Source{src}}
+		}
+	}
 }

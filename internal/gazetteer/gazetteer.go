@@ -22,7 +22,7 @@ import (
 	"sync"
 )
 
-//go:embed data/cities.tsv.gz data/countries.tsv data/demonyms.tsv data/regions.tsv data/aliases.tsv
+//go:embed data/cities.tsv.gz data/countries.tsv data/demonyms.tsv data/regions.tsv data/aliases.tsv data/subdivisions.tsv data/institutions.tsv
 var dataFS embed.FS
 
 // City is one populated place from GeoNames.
@@ -33,6 +33,18 @@ type City struct {
 	Admin1      string // GeoNames admin1 code
 	Lat, Lon    float64
 	Population  int
+	alts        string // kept GeoNames alternate names, "|"-separated
+}
+
+// AlternateNames returns the GeoNames alternate names and exonyms the
+// gazetteer keeps for the city (Aarhus for Århus, Wien for Vienna), in table
+// order. The generator keeps them for places of at least 50,000 inhabitants
+// and capitals, and the halves of bilingual names (Biel/Bienne) for all.
+func (c City) AlternateNames() []string {
+	if c.alts == "" {
+		return nil
+	}
+	return strings.Split(c.alts, "|")
 }
 
 // Country is an ISO 3166-1 country.
@@ -50,8 +62,10 @@ type Gazetteer struct {
 
 	countries     []Country
 	countryByCode map[string]int
-	countryNames  map[string]countryName // folded name → country
-	regions       map[string]region      // folded name → region
+	countryNames  map[string]countryName   // folded name → country
+	regions       map[string]region        // folded name → region
+	subdivisions  map[string][]Subdivision // folded name → ISO 3166-2 subdivisions
+	institutions  []Institution
 }
 
 // entry is one (name → city) link of the name index.
@@ -69,6 +83,7 @@ type countryName struct {
 type region struct {
 	Name    string
 	Country string
+	Island  bool // third column "island": a place, not a level of government
 }
 
 var (
@@ -108,6 +123,9 @@ func load() (*Gazetteer, error) {
 		return nil, fmt.Errorf("load countries: %w", err)
 	}
 	if err := g.loadCurated(); err != nil {
+		return nil, err
+	}
+	if err := g.loadEvidence(); err != nil {
 		return nil, err
 	}
 	return g, nil
@@ -180,7 +198,7 @@ func (g *Gazetteer) loadCities() error {
 		if err := errorsJoin(err1, err2, err3, err4); err != nil {
 			return fmt.Errorf("parse city %q: %w", fs[0], err)
 		}
-		c := City{ID: id, Name: fs[1], ASCII: fs[2], CountryCode: fs[3], Admin1: fs[4], Lat: lat, Lon: lon, Population: pop}
+		c := City{ID: id, Name: fs[1], ASCII: fs[2], CountryCode: fs[3], Admin1: fs[4], Lat: lat, Lon: lon, Population: pop, alts: fs[10]}
 		if c.ASCII == "" {
 			c.ASCII = c.Name
 		}
@@ -309,7 +327,7 @@ func (g *Gazetteer) loadCurated() error {
 		}
 		names := strings.Split(f[0], "|")
 		for _, n := range names {
-			g.regions[fold(n)] = region{Name: names[0], Country: f[1]}
+			g.regions[fold(n)] = region{Name: names[0], Country: f[1], Island: len(f) > 2 && f[2] == "island"}
 		}
 		return nil
 	})
@@ -341,7 +359,7 @@ func (g *Gazetteer) loadCurated() error {
 		for _, n := range strings.Split(f[1], "|") {
 			idx := int32(len(g.cities))
 			c := g.cities[parent]
-			c.Name, c.ASCII = n, n
+			c.Name, c.ASCII, c.alts = n, n, ""
 			g.cities = append(g.cities, c)
 			g.kind = append(g.kind, k)
 			g.parent = append(g.parent, parent)

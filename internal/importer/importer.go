@@ -194,6 +194,9 @@ type MergeStats struct {
 	// OrphansMerged how many were joined to a titled record.
 	OrphanSummaries int
 	OrphansMerged   int
+	// OrphansParaphrased counts the orphans among OrphansMerged that were
+	// joined by paraphrase (see joinParaphrases), not by identical text.
+	OrphansParaphrased int
 	// TitlesMergedBySummary counts groups of different titles joined because
 	// their summaries matched.
 	TitlesMergedBySummary int

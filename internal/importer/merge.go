@@ -71,8 +71,8 @@ func (u unionFind) union(a, b int) bool {
 // and "X" or "Y", and "X – Z" and "X". Titled entries with different titles
 // are joined when their summaries are identical (after normalisation).
 // Descriptions without title join the titled initiative whose summary
-// matches — identical, or one a prefix of the other when that one was cut —
-// and otherwise become records of their own with a title derived from
+// matches — identical, or one a prefix of the other when that one was cut,
+// or a clear paraphrase of it (joinParaphrases) — and otherwise become records of their own with a title derived from
 // their first words (TitleDerived). A title cut by the end of its page joins
 // the one record whose title (or summary) it begins; otherwise it is
 // dropped. The result is sorted by Key and does not depend on page order.
@@ -203,6 +203,11 @@ func Merge(pages []*Page) ([]*Record, MergeStats) {
 			}
 		}
 	}
+
+	// 3b. Untitled descriptions that paraphrase one titled initiative.
+	n := joinParaphrases(occ, uf, dropped)
+	st.OrphansMerged += n
+	st.OrphansParaphrased = n
 
 	// 4. Titles cut by the end of the page.
 	for i, o := range occ {
@@ -387,6 +392,12 @@ func buildRecord(g []*occurrence) *Record {
 	case len(titles) > 0:
 		rec.Title = titles[0]
 		rec.Key = Key(rec.Title)
+		if t, ok := trimLeadingPunct(rec.Title); ok {
+			rec.Title, rec.TitleIncomplete = t, true // "– Citizen Participation Platform": the start is lost
+		}
+		if tooShortTitle(rec.Title) {
+			rec.TitleIncomplete = true // "Fee": a word too short to be the whole name
+		}
 		alt := map[string]bool{fold(rec.Title): true}
 		add := func(t string) {
 			if f := fold(t); f != "" && !alt[f] {
@@ -408,7 +419,10 @@ func buildRecord(g []*occurrence) *Record {
 	default:
 		for _, o := range g {
 			if o.e.TitleFragment {
-				rec.Title, rec.TitleIncomplete = "– "+cleanText(o.e.Title), true
+				rec.Title, rec.TitleIncomplete = cleanText(o.e.Title), true
+				if t, ok := trimLeadingPunct(rec.Title); ok {
+					rec.Title = t
+				}
 				rec.Key = Key(o.e.Title)
 				break
 			}
@@ -446,19 +460,24 @@ func buildRecord(g []*occurrence) *Record {
 			a.Sources = append(a.Sources, src)
 		}
 	}
+	// The site-wide winners footer repeats the same facts on every page
+	// that carries it: each fact (the initiative appears in it; it won in
+	// year Y) is recorded once, with the number of pages, not once per page.
+	footerPages := map[string]bool{}
+	footerYears := map[int]map[string]bool{}
 	for _, o := range g {
 		u, f := o.page.SourceURL(), o.page.Facts
-		method := domain.MethodListing
 		if o.footer {
-			method = domain.MethodWinnersFooter
-		}
-		sources[domain.Source{URL: u, Method: method}] = true
-		if o.footer {
+			footerPages[u] = true
 			if o.e.Year > 0 {
-				addAward(awards, o.e.Year, domain.AwardWinner, "", domain.Source{URL: u, Method: domain.MethodWinnersFooter})
+				if footerYears[o.e.Year] == nil {
+					footerYears[o.e.Year] = map[string]bool{}
+				}
+				footerYears[o.e.Year][u] = true
 			}
 			continue
 		}
+		sources[domain.Source{URL: u, Method: domain.MethodListing}] = true
 		ps := domain.Source{URL: u, Method: domain.MethodPageStructure}
 		if f.Country != "" || f.CountryName != "" {
 			k := f.CountryName + "|" + f.Country + "|" + u
@@ -505,6 +524,12 @@ func buildRecord(g []*occurrence) *Record {
 		if f.Covid {
 			rec.Covid = true
 		}
+	}
+	if len(footerPages) > 0 {
+		sources[footerSource(footerPages)] = true
+	}
+	for y, pages := range footerYears {
+		addAward(awards, y, domain.AwardWinner, "", footerSource(pages))
 	}
 	for s := range sources {
 		rec.Sources = append(rec.Sources, s)
@@ -589,4 +614,15 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// footerSource is one winners-footer source for the pages that carry the
+// same footer fact: the first page (in URL order) and how many there are.
+func footerSource(pages map[string]bool) domain.Source {
+	urls := make([]string, 0, len(pages))
+	for u := range pages {
+		urls = append(urls, u)
+	}
+	slices.Sort(urls)
+	return domain.Source{URL: urls[0], Method: domain.MethodWinnersFooter, Pages: len(urls)}
 }

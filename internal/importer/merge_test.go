@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/civicgraph/civicgraph/internal/domain"
@@ -53,11 +54,11 @@ func TestMerge(t *testing.T) {
 		want := []domain.Award{
 			{Year: 2023, Status: domain.AwardWinner, Sources: []domain.Source{
 				{URL: "https://innovationinpolitics.eu/awards/awards-22-23/", Method: domain.MethodPageStructure},
-				{URL: "https://innovationinpolitics.eu/showroom/?e-page-5138712=2&prog=innovation-in-politics-awards&project_year=2022&ipa-filter=finalists&project_cat=ecology", Method: domain.MethodWinnersFooter},
+				{URL: "https://innovationinpolitics.eu/showroom/?e-page-5138712=2&prog=innovation-in-politics-awards&project_year=2022&ipa-filter=finalists&project_cat=ecology", Method: domain.MethodWinnersFooter, Pages: 1},
 			}},
 			{Year: 2024, Status: domain.AwardWinner, Sources: []domain.Source{
 				{URL: "https://awards.innovationinpolitics.eu/best-practices-hub", Method: domain.MethodPageStructure},
-				{URL: "https://innovationinpolitics.eu/showroom/?search_term=vellbrook", Method: domain.MethodWinnersFooter},
+				{URL: "https://innovationinpolitics.eu/showroom/?search_term=vellbrook", Method: domain.MethodWinnersFooter, Pages: 1},
 			}},
 		}
 		if !reflect.DeepEqual(r.Awards, want) {
@@ -65,6 +66,28 @@ func TestMerge(t *testing.T) {
 		}
 		if len(r.CountryNames) != 0 {
 			t.Errorf("a cut-off country became a fact: %+v", r.CountryNames)
+		}
+	})
+	t.Run("winners footer is one source per fact, with its page count", func(t *testing.T) {
+		r := MustRecord(t, m, "harbour-lights-data-platform")
+		var footer []domain.Source
+		for _, s := range r.Sources {
+			switch s.Method {
+			case domain.MethodWinnersFooter:
+				footer = append(footer, s)
+			case domain.MethodListing, domain.MethodPageStructure:
+			default:
+				t.Errorf("unexpected source %+v", s)
+			}
+		}
+		// Two pages carry a footer naming it (the 2023 and the 2024 footer):
+		// one footer source, not one per page; the pages that describe it
+		// stay sources of their own.
+		if len(footer) != 1 || footer[0].Pages != 2 {
+			t.Errorf("footer sources = %+v, want one with pages 2", footer)
+		}
+		if len(r.Sources) != 3 {
+			t.Errorf("sources = %+v, want the two describing pages and one footer entry", r.Sources)
 		}
 	})
 	t.Run("translation in brackets: one record, parts as alt titles", func(t *testing.T) {
@@ -137,8 +160,47 @@ func TestMerge(t *testing.T) {
 	})
 	t.Run("fragment title without match stays flagged", func(t *testing.T) {
 		r := MustRecord(t, m, "open-streets-platform")
-		if !r.TitleIncomplete || r.Title != "– Open Streets Platform" {
+		if !r.TitleIncomplete || r.Title != "Open Streets Platform" { // the dash is dropped, the flag says the start is lost
 			t.Errorf("record = %+v", r)
+		}
+	})
+	t.Run("title clean-up rules", func(t *testing.T) {
+		for _, tc := range []struct {
+			key, title string
+			incomplete bool
+		}{
+			// Wrapped at a colon: the lower-case second line continues the title.
+			{"lets-plan-vellbrook-together-creating-the-participatory-vellbrook-2030-strategy",
+				"Let’s Plan Vellbrook Together: creating the participatory Vellbrook 2030 Strategy", false},
+			// Leading dash: the start is lost; shown without it, flagged.
+			{"quiet-harbour-platform", "Quiet Harbour Platform", true},
+			// One short word is kept but flagged; an acronym is a name.
+			{"zap", "Zap", true},
+			{"zoe", "ZOE", false},
+		} {
+			r := MustRecord(t, m, tc.key)
+			if r.Title != tc.title || r.TitleIncomplete != tc.incomplete || r.TitleDerived || r.Summary == "" {
+				t.Errorf("%s: title %q incomplete %v derived %v summary %q; want %q incomplete %v with a summary",
+					tc.key, r.Title, r.TitleIncomplete, r.TitleDerived, r.Summary, tc.title, tc.incomplete)
+			}
+		}
+		if _, ok := m["lets-plan-vellbrook-together"]; ok {
+			t.Error("the wrapped title's first line became an initiative of its own")
+		}
+	})
+	t.Run("an untitled paraphrase joins its one clear titled twin", func(t *testing.T) {
+		MustRecord(t, m, "green-ferry-pass")
+		for k, r := range m {
+			if r.TitleDerived && strings.Contains(r.Summary, "harbour board") {
+				t.Errorf("paraphrase stayed apart as %s", k)
+			}
+		}
+		// A description with no twin keeps its own record.
+		if r := MustRecord(t, m, "teenagers-repaint-the-bus-shelters-of-their-suburb"); !r.TitleDerived {
+			t.Errorf("record = %+v", r)
+		}
+		if st.OrphansParaphrased != 1 {
+			t.Errorf("OrphansParaphrased = %d, want 1", st.OrphansParaphrased)
 		}
 	})
 	t.Run("no header, counter or footer line became an initiative", func(t *testing.T) {

@@ -3,6 +3,7 @@ package importer
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -197,4 +198,30 @@ func strongTitle(s string) bool {
 	}
 	ws := words(s)
 	return len(ws) <= 4 || (len(ws) <= 14 && titleCaseRatio(ws) >= 0.6)
+}
+
+// trimLeadingPunct removes dashes, bullets and other punctuation that a
+// title starts with when the page printed it without its start ("– Citizen
+// Participation Platform"); ok reports that something was removed. Opening
+// quotes, brackets and hashtags (“Casettiamo…”, #WirVsVirus, +Ricicli) are
+// part of titles and stay.
+func trimLeadingPunct(t string) (string, bool) {
+	out := strings.TrimLeftFunc(t, func(r rune) bool {
+		switch r {
+		case '–', '—', '-', '‐', '•', '·', ',', ';', ':', '.', '…', '/', '|':
+			return true
+		}
+		return unicode.IsSpace(r)
+	})
+	return out, out != t && out != ""
+}
+
+// tooShortTitle reports a title of one word under four letters that is not
+// an acronym ("Fee", not "ZOE" or "B2B"): too short to be a whole name, so
+// most likely cut; it is kept, marked incomplete.
+func tooShortTitle(t string) bool {
+	if strings.ContainsFunc(t, unicode.IsSpace) || utf8.RuneCountInString(t) >= 4 {
+		return false
+	}
+	return !isAllCaps(t)
 }

@@ -540,6 +540,15 @@ func (p *Page) pairItems(ls []line, last int, covid, profiles bool) []item {
 			if i+1 < len(ts) {
 				next = i + 1
 			}
+			// A title wrapped at a colon ("Let’s Plan X Together:" / "creating
+			// the participatory X 2030 Strategy"): the lower-case line that
+			// does not end a sentence continues the title.
+			if strings.HasSuffix(pending.title, ":") && startsLower(t.s) && !endsSentence(t.s) && !t.frag &&
+				next >= 0 && isSentence(ts[next].s) {
+				p.warn(t.n, "title wrapped at a colon joined to line %d", pending.line)
+				pending.title += " " + t.s
+				continue
+			}
 			if profiles && !isSentence(t.s) && next >= 0 {
 				continue // people or tagline line of a profile
 			}

@@ -41,6 +41,7 @@ type Store struct {
 	ThemeByCountryFn    func(ctx context.Context, themes []string) ([]domain.ThemeCountryCount, error)
 	CityRankingFn       func(ctx context.Context, theme, country string, first int) ([]domain.CityRank, error)
 	ThemeCooccurrenceFn func(ctx context.Context, minCount int) ([]domain.ThemePair, error)
+	CoverageFn          func(ctx context.Context) (*domain.Coverage, error)
 	ReadyFn             func(ctx context.Context) error
 	UpsertInitiativeFn  func(ctx context.Context, in domain.InitiativeInput) (string, error)
 	DeleteInitiativeFn  func(ctx context.Context, key string) (bool, error)
@@ -236,6 +237,14 @@ func (s *Store) CityRanking(ctx context.Context, theme, country string, first in
 		return nil, unexpected("CityRanking")
 	}
 	return s.CityRankingFn(ctx, theme, country, first)
+}
+
+// Coverage calls CoverageFn.
+func (s *Store) Coverage(ctx context.Context) (*domain.Coverage, error) {
+	if s.CoverageFn == nil {
+		return nil, unexpected("Coverage")
+	}
+	return s.CoverageFn(ctx)
 }
 
 // ThemeCooccurrence calls ThemeCooccurrenceFn.

@@ -66,7 +66,7 @@ func (db *DB) UpsertInitiative(ctx context.Context, in domain.InitiativeInput) (
 		url = "curation:"
 	}
 	p := map[string]any{"key": key, "title": title, "sortTitle": SortKey(title, key), "summary": summary, "url": url,
-		"city": in.CityID, "country": strings.ToUpper(in.CountryCode), "themes": nonNil(in.Themes)}
+		"city": in.CityID, "country": strings.ToUpper(in.CountryCode), "themes": nonNil(in.Themes), "covidTheme": domain.CovidTheme}
 	if in.CityID != "" {
 		ok, err := db.countSimple(ctx, `MATCH (c:City {id: $city}) RETURN count(c) AS n`, p)
 		if err != nil {
@@ -107,6 +107,7 @@ CALL { WITH i WITH i WHERE $city = '' AND $country <> ''
 CALL { WITH i UNWIND $themes AS slug MATCH (t:Theme {slug: slug})
   MERGE (i)-[r:HAS_THEME]->(t) SET r.curated = true, r.source = 'user', r.confidence = 1.0, r.terms = [],
     r.sourceUrls = [$url], r.sourceMethods = ['curation'] }
+WITH i SET i.covid = EXISTS { (i)-[:HAS_THEME]->(:Theme {slug: $covidTheme}) }
 RETURN i.key AS key`, p)
 	if err != nil {
 		return "", err
@@ -127,7 +128,8 @@ SET i.suppressedThemes = [s IN coalesce(i.suppressedThemes, []) WHERE s <> $them
 MERGE (i)-[r:HAS_THEME]->(t)
 SET r.curated = true, r.source = 'user', r.confidence = 1.0, r.terms = coalesce(r.terms, []),
     r.sourceUrls = ['curation:'], r.sourceMethods = ['curation']
-RETURN 1 AS ok`, map[string]any{"key": key, "theme": theme})
+WITH i SET i.covid = EXISTS { (i)-[:HAS_THEME]->(:Theme {slug: $covidTheme}) }
+RETURN 1 AS ok`, map[string]any{"key": key, "theme": theme, "covidTheme": domain.CovidTheme})
 	if err == nil && !ok {
 		return domain.Errorf(domain.ENOTFOUND, "initiative %q or theme %q not found", key, theme)
 	}
@@ -143,8 +145,9 @@ func (db *DB) UnlinkTheme(ctx context.Context, key, theme string) error {
 	ok, err := db.writeOne(ctx, `MATCH (i:Initiative {key: $key})
 OPTIONAL MATCH (i)-[r:HAS_THEME]->(:Theme {slug: $theme}) DELETE r
 WITH DISTINCT i
-SET i.suppressedThemes = [s IN coalesce(i.suppressedThemes, []) WHERE s <> $theme] + $theme
-RETURN 1 AS ok`, map[string]any{"key": key, "theme": theme})
+SET i.suppressedThemes = [s IN coalesce(i.suppressedThemes, []) WHERE s <> $theme] + $theme,
+    i.covid = EXISTS { (i)-[:HAS_THEME]->(:Theme {slug: $covidTheme}) }
+RETURN 1 AS ok`, map[string]any{"key": key, "theme": theme, "covidTheme": domain.CovidTheme})
 	if err == nil && !ok {
 		return domain.Errorf(domain.ENOTFOUND, "initiative %q not found", key)
 	}

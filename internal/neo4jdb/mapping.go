@@ -68,13 +68,28 @@ func sub(m map[string]any, k string) map[string]any {
 // for a list of maps, which Neo4j properties cannot hold.
 func sources(m map[string]any) []domain.Source {
 	urls, methods := strs(m, "su"), strs(m, "sm")
+	pages, _ := m["sp"].([]any) // page counts (winners footer); absent on older data and most links
 	out := make([]domain.Source, 0, len(urls))
 	for i, u := range urls {
 		s := domain.Source{URL: u}
 		if i < len(methods) {
 			s.Method = methods[i]
 		}
+		if i < len(pages) {
+			n, _ := pages[i].(int64)
+			s.Pages = int(n)
+		}
 		out = append(out, s)
+	}
+	return out
+}
+
+// sourcePages is the page count of each source (0 for one page), stored
+// beside su/sm as sp where a source may stand for many pages.
+func sourcePages(ss []domain.Source) []int64 {
+	out := make([]int64, len(ss))
+	for i, s := range ss {
+		out[i] = int64(s.Pages)
 	}
 	return out
 }
@@ -97,12 +112,12 @@ var initiativeProjection = projection(domain.PartsAll)
 var projections = func() [domain.PartsAll + 1]string {
 	var out [domain.PartsAll + 1]string
 	for p := range domain.PartsAll + 1 {
-		parts := []string{".key, .sortTitle, .title, .titleDerived, .altTitles, .covid"}
+		parts := []string{".key, .sortTitle, .title, .titleDerived, .titleIncomplete, .altTitles, .covid, .level, .levelConfidence, .levelEvidence, .levelSourceUrls, .levelSourceMethods"}
 		if p&domain.PartSummary != 0 {
 			parts = append(parts, ".summary")
 		}
 		if p&domain.PartSources != 0 {
-			parts = append(parts, "su: i.sourceUrls, sm: i.sourceMethods")
+			parts = append(parts, "su: i.sourceUrls, sm: i.sourceMethods, sp: i.sourcePages")
 		}
 		if p&domain.PartPlace != 0 {
 			parts = append(parts, `city: head([(i)-[r:IN_CITY]->(c:City) | c {.id, .name, .countryCode, .lat, .lon, .population,
@@ -117,7 +132,7 @@ var projections = func() [domain.PartsAll + 1]string {
 		}
 		if p&domain.PartAwards != 0 {
 			parts = append(parts, `awards: [(i)-[r:AWARDED]->(y:AwardYear) | {year: y.year, status: r.status, category: r.category,
-        su: r.sourceUrls, sm: r.sourceMethods}]`)
+        su: r.sourceUrls, sm: r.sourceMethods, sp: r.sourcePages}]`)
 		}
 		out[p] = "i {\n  " + strings.Join(parts, ",\n  ") + "\n}"
 	}
@@ -135,17 +150,18 @@ func toInitiativeParts(m map[string]any, p domain.Parts) *domain.Initiative {
 
 func toInitiative(m map[string]any) *domain.Initiative {
 	in := &domain.Initiative{
-		ID:           str(m, "key"),
-		Title:        str(m, "title"),
-		SortKey:      str(m, "sortTitle"),
-		TitleDerived: boolean(m, "titleDerived"),
-		Summary:      str(m, "summary"),
-		AltTitles:    strs(m, "altTitles"),
-		Covid:        boolean(m, "covid"),
-		Sources:      sources(m),
-		Themes:       []domain.ThemeAssignment{},
-		Awards:       []domain.Award{},
-		Parts:        domain.PartsAll,
+		ID:              str(m, "key"),
+		Title:           str(m, "title"),
+		SortKey:         str(m, "sortTitle"),
+		TitleDerived:    boolean(m, "titleDerived"),
+		TitleIncomplete: boolean(m, "titleIncomplete"),
+		Summary:         str(m, "summary"),
+		AltTitles:       strs(m, "altTitles"),
+		Covid:           boolean(m, "covid"),
+		Sources:         sources(m),
+		Themes:          []domain.ThemeAssignment{},
+		Awards:          []domain.Award{},
+		Parts:           domain.PartsAll,
 	}
 	if c := sub(m, "city"); c != nil {
 		in.City = &domain.CityRef{
@@ -154,6 +170,10 @@ func toInitiative(m map[string]any) *domain.Initiative {
 			Confidence: f64(c, "confidence"), Evidence: str(c, "evidence"), Sources: sources(c),
 			CountryName: str(c, "countryName"),
 		}
+	}
+	if l := str(m, "level"); l != "" {
+		in.Level = &domain.LevelRef{Level: l, Confidence: f64(m, "levelConfidence"), Evidence: str(m, "levelEvidence"),
+			Sources: sources(map[string]any{"su": m["levelSourceUrls"], "sm": m["levelSourceMethods"]})}
 	}
 	if c := sub(m, "country"); c != nil {
 		in.Country = &domain.CountryRef{
@@ -186,10 +206,10 @@ func toCity(m map[string]any) *domain.City {
 	return &domain.City{
 		ID: str(m, "id"), Name: str(m, "name"), CountryCode: str(m, "countryCode"),
 		Lat: f64(m, "lat"), Lon: f64(m, "lon"), Population: int(i64(m, "population")),
-		CountryName: str(m, "countryName"),
+		CountryName: str(m, "countryName"), AltNames: strs(m, "altNames"),
 	}
 }
 
 // cityProjection returns a city `c` with its country's name.
-const cityProjection = `c {.id, .name, .countryCode, .lat, .lon, .population,
+const cityProjection = `c {.id, .name, .countryCode, .lat, .lon, .population, .altNames,
   countryName: head([(c)-[:LOCATED_IN]->(co:Country) | co.name])}`

@@ -11,7 +11,7 @@ import (
 
 // SchemaVersion is bumped whenever migrations change; /readyz checks that
 // the database carries it.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // FulltextIndex is the name of the full-text index over initiatives.
 const FulltextIndex = "initiative_text"
@@ -39,6 +39,7 @@ var migrations = []string{
 	// Indexes on every filtered or sorted property.
 	`CREATE INDEX initiative_sort_title IF NOT EXISTS FOR (n:Initiative) ON (n.sortTitle)`,
 	`CREATE INDEX initiative_covid IF NOT EXISTS FOR (n:Initiative) ON (n.covid)`,
+	`CREATE INDEX initiative_level IF NOT EXISTS FOR (n:Initiative) ON (n.level)`,
 	`CREATE INDEX initiative_best_year IF NOT EXISTS FOR (n:Initiative) ON (n.bestYear)`,
 	`CREATE INDEX initiative_import_hash IF NOT EXISTS FOR (n:Initiative) ON (n.importHash)`,
 	`CREATE INDEX city_country IF NOT EXISTS FOR (n:City) ON (n.countryCode)`,

@@ -2,7 +2,11 @@ package neo4jdb
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -98,6 +102,10 @@ func filterQuery(f domain.InitiativeFilter, params map[string]any, anchored bool
 		params["covid"] = *f.Covid
 		where = append(where, "i.covid = $covid")
 	}
+	if len(f.Levels) > 0 {
+		params["levels"] = f.Levels
+		where = append(where, "i.level IN $levels")
+	}
 	if len(where) > 0 {
 		b.WriteString("WHERE " + strings.Join(where, "\n  AND ") + "\n")
 	}
@@ -169,7 +177,7 @@ func (db *DB) CountInitiatives(ctx context.Context, f domain.InitiativeFilter) (
 
 func isEmptyFilter(f domain.InitiativeFilter) bool {
 	return strings.TrimSpace(f.Text) == "" && len(f.Themes) == 0 && len(f.Countries) == 0 && len(f.Cities) == 0 &&
-		len(f.Years) == 0 && len(f.Status) == 0 && f.Covid == nil
+		len(f.Years) == 0 && len(f.Status) == 0 && f.Covid == nil && len(f.Levels) == 0
 }
 
 // InitiativeFacets implements domain.ReadStore in one query.
@@ -190,7 +198,9 @@ CALL { WITH set UNWIND set AS i
        WITH i, [(i)-[r:AWARDED]->() | r.status] AS st
        RETURN collect(CASE WHEN 'winner' IN st THEN 'WINNER' WHEN 'finalist' IN st THEN 'FINALIST'
                            WHEN size(st) > 0 THEN 'ENTRY' ELSE 'NONE' END) AS st0 }
-RETURN th0, co0, ye0, st0`
+CALL { WITH set UNWIND set AS i
+       RETURN collect({v: coalesce(i.level, 'unknown'), l: coalesce(i.level, 'Unknown')}) AS le0 }
+RETURN th0, co0, ye0, st0, le0`
 	recs, err := db.read(ctx, q, params)
 	if err != nil {
 		return nil, err
@@ -230,6 +240,7 @@ RETURN th0, co0, ye0, st0`
 		return out
 	}
 	fc.Themes, fc.Countries, fc.Years, fc.Status = bucket("th0"), bucket("co0"), bucket("ye0"), bucket("st0")
+	fc.Levels = bucket("le0")
 	return fc, nil
 }
 
@@ -473,12 +484,13 @@ func (db *DB) Cities(ctx context.Context, countries []string, namePrefix string,
 	}
 	if p := Fold(namePrefix); p != "" {
 		params["prefix"] = p
-		where = append(where, "c.foldedName STARTS WITH $prefix")
+		// The name or any alternate name (Aarhus → Århus, Wien → Vienna).
+		where = append(where, "any(n IN coalesce(c.foldedNames, [c.foldedName]) WHERE n STARTS WITH $prefix)")
 	}
 	base := "MATCH (c:City) WHERE " + strings.Join(where, " AND ") + "\n"
 	q := base + `WITH c, COUNT { (c)<-[:IN_CITY]-(:Initiative) } AS n
 WITH c, n ORDER BY n DESC, c.name, c.id
-WITH collect(c {.id, .name, .countryCode, .lat, .lon, .population, count: n,
+WITH collect(c {.id, .name, .countryCode, .lat, .lon, .population, .altNames, count: n,
   countryName: head([(c)-[:LOCATED_IN]->(co:Country) | co.name])}) AS rows
 RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS cities`
 	recs, err := db.read(ctx, q, params)
@@ -651,58 +663,228 @@ func WeightedJaccard(a, b map[string]float64) (float64, []string) {
 	return num / den, shared
 }
 
-// ThemeTrends implements domain.ReadStore.
+// ThemeTrends implements domain.ReadStore: one row per theme and year for
+// every year from the first to the last award year in the graph, zeros
+// included, with the year's total of awarded initiatives (after the country
+// filter) and the row's share of it. One statement.
 func (db *DB) ThemeTrends(ctx context.Context, themes, countries []string) ([]domain.ThemeYearCount, error) {
-	params := map[string]any{}
-	q := "MATCH (t:Theme)<-[:HAS_THEME]-(i:Initiative)-[:AWARDED]->(y:AwardYear)\n"
-	var where []string
-	if len(themes) > 0 {
-		params["themes"] = themes
-		where = append(where, "t.slug IN $themes")
+	params := map[string]any{"themes": themes, "countries": countries}
+	if len(themes) == 0 {
+		params["themes"] = nil
 	}
-	if len(countries) > 0 {
-		params["countries"] = countries
-		where = append(where, "EXISTS { (i)-[:IN_COUNTRY]->(c:Country) WHERE c.code IN $countries }")
+	if len(countries) == 0 {
+		params["countries"] = nil
 	}
-	if len(where) > 0 {
-		q += "WHERE " + strings.Join(where, " AND ") + "\n"
-	}
-	q += "RETURN t.slug AS theme, y.year AS year, count(DISTINCT i) AS n ORDER BY theme, year"
+	const q = `CALL { MATCH (y:AwardYear) RETURN min(y.year) AS lo, max(y.year) AS hi }
+CALL { MATCH (t:Theme) WHERE $themes IS NULL OR t.slug IN $themes RETURN collect(t.slug) AS slugs }
+CALL { MATCH (i:Initiative)-[:AWARDED]->(y:AwardYear)
+  WHERE $countries IS NULL OR EXISTS { (i)-[:IN_COUNTRY]->(c:Country) WHERE c.code IN $countries }
+  WITH y.year AS year, count(DISTINCT i) AS n RETURN collect([year, n]) AS totals }
+CALL { MATCH (t:Theme)<-[:HAS_THEME]-(i:Initiative)-[:AWARDED]->(y:AwardYear)
+  WHERE ($themes IS NULL OR t.slug IN $themes)
+    AND ($countries IS NULL OR EXISTS { (i)-[:IN_COUNTRY]->(c:Country) WHERE c.code IN $countries })
+  WITH t.slug AS theme, y.year AS year, count(DISTINCT i) AS n RETURN collect([theme, toString(year), n]) AS counts }
+RETURN lo, hi, slugs, totals, counts`
 	recs, err := db.read(ctx, q, params)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]domain.ThemeYearCount, 0, len(recs))
-	for _, r := range recs {
-		t, _, _ := neo4j.GetRecordValue[string](r, "theme")
-		y, _, _ := neo4j.GetRecordValue[int64](r, "year")
-		n, _, _ := neo4j.GetRecordValue[int64](r, "n")
-		out = append(out, domain.ThemeYearCount{Theme: t, Year: int(y), Count: int(n)})
+	if len(recs) == 0 {
+		return nil, nil
+	}
+	r := recs[0]
+	lo, loNil, err1 := neo4j.GetRecordValue[int64](r, "lo")
+	hi, _, err2 := neo4j.GetRecordValue[int64](r, "hi")
+	slugs, _, err3 := neo4j.GetRecordValue[[]any](r, "slugs")
+	totals, _, err4 := neo4j.GetRecordValue[[]any](r, "totals")
+	counts, _, err5 := neo4j.GetRecordValue[[]any](r, "counts")
+	if err := errors.Join(err1, err2, err3, err4, err5); err != nil {
+		return nil, fmt.Errorf("read theme trends: %w", err)
+	}
+	if loNil {
+		return []domain.ThemeYearCount{}, nil
+	}
+	total := map[int64]int64{}
+	for _, x := range totals {
+		var y, n int64
+		if err := scanTuple(x, &y, &n); err != nil {
+			return nil, fmt.Errorf("read theme trends: %w", err)
+		}
+		total[y] = n
+	}
+	count := map[string]int64{}
+	for _, x := range counts {
+		var t, y string
+		var n int64
+		if err := scanTuple(x, &t, &y, &n); err != nil {
+			return nil, fmt.Errorf("read theme trends: %w", err)
+		}
+		count[t+"|"+y] = n
+	}
+	names, err := sortedStrings(slugs)
+	if err != nil {
+		return nil, fmt.Errorf("read theme trends: %w", err)
+	}
+	out := make([]domain.ThemeYearCount, 0, len(names)*int(hi-lo+1))
+	for _, t := range names {
+		for y := lo; y <= hi; y++ {
+			n, tot := count[t+"|"+strconv.FormatInt(y, 10)], total[y]
+			out = append(out, domain.ThemeYearCount{Theme: t, Year: int(y), Count: int(n), Total: int(tot), Share: share(n, tot)})
+		}
 	}
 	return out, nil
 }
 
-// ThemeByCountry implements domain.ReadStore.
-func (db *DB) ThemeByCountry(ctx context.Context, themes []string) ([]domain.ThemeCountryCount, error) {
-	params := map[string]any{}
-	q := "MATCH (t:Theme)<-[:HAS_THEME]-(i:Initiative)-[:IN_COUNTRY]->(c:Country)\n"
-	if len(themes) > 0 {
-		params["themes"] = themes
-		q += "WHERE t.slug IN $themes\n"
+// scanTuple reads one [a, b, …] list of a chart query into dst (each a
+// *string or *int64); a list of another shape is an error, not a panic.
+func scanTuple(x any, dst ...any) error {
+	p, ok := x.([]any)
+	if !ok || len(p) != len(dst) {
+		return fmt.Errorf("chart row %v: want a list of %d values", x, len(dst))
 	}
-	q += "RETURN t.slug AS theme, c.code AS country, count(DISTINCT i) AS n ORDER BY theme, n DESC, country"
+	for i, d := range dst {
+		switch d := d.(type) {
+		case *string:
+			if *d, ok = p[i].(string); !ok {
+				return fmt.Errorf("chart row %v: value %d is not a string", x, i)
+			}
+		case *int64:
+			if *d, ok = p[i].(int64); !ok {
+				return fmt.Errorf("chart row %v: value %d is not an integer", x, i)
+			}
+		}
+	}
+	return nil
+}
+
+// sortedStrings returns the sorted strings of a list value.
+func sortedStrings(xs []any) ([]string, error) {
+	out := make([]string, 0, len(xs))
+	for _, x := range xs {
+		s, ok := x.(string)
+		if !ok {
+			return nil, fmt.Errorf("list value %v is not a string", x)
+		}
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// share is n/total rounded to four places, 0 when total is 0.
+func share(n, total int64) float64 {
+	if total == 0 {
+		return 0
+	}
+	return math.Round(float64(n)/float64(total)*10000) / 10000
+}
+
+// ThemeByCountry implements domain.ReadStore: one row per theme and country
+// with initiatives, zeros included, with the country's total of initiatives
+// and the row's share of it. One statement.
+func (db *DB) ThemeByCountry(ctx context.Context, themes []string) ([]domain.ThemeCountryCount, error) {
+	params := map[string]any{"themes": themes}
+	if len(themes) == 0 {
+		params["themes"] = nil
+	}
+	const q = `CALL { MATCH (t:Theme) WHERE $themes IS NULL OR t.slug IN $themes RETURN collect(t.slug) AS slugs }
+CALL { MATCH (i:Initiative)-[:IN_COUNTRY]->(c:Country)
+  WITH c.code AS code, count(DISTINCT i) AS n RETURN collect([code, n]) AS totals }
+CALL { MATCH (t:Theme)<-[:HAS_THEME]-(i:Initiative)-[:IN_COUNTRY]->(c:Country)
+  WHERE $themes IS NULL OR t.slug IN $themes
+  WITH t.slug AS theme, c.code AS code, count(DISTINCT i) AS n RETURN collect([theme, code, n]) AS counts }
+RETURN slugs, totals, counts`
 	recs, err := db.read(ctx, q, params)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]domain.ThemeCountryCount, 0, len(recs))
-	for _, r := range recs {
-		t, _, _ := neo4j.GetRecordValue[string](r, "theme")
-		c, _, _ := neo4j.GetRecordValue[string](r, "country")
-		n, _, _ := neo4j.GetRecordValue[int64](r, "n")
-		out = append(out, domain.ThemeCountryCount{Theme: t, Country: c, Count: int(n)})
+	if len(recs) == 0 {
+		return nil, nil
+	}
+	r := recs[0]
+	slugs, _, err1 := neo4j.GetRecordValue[[]any](r, "slugs")
+	totals, _, err2 := neo4j.GetRecordValue[[]any](r, "totals")
+	counts, _, err3 := neo4j.GetRecordValue[[]any](r, "counts")
+	if err := errors.Join(err1, err2, err3); err != nil {
+		return nil, fmt.Errorf("read theme by country: %w", err)
+	}
+	total := map[string]int64{}
+	codes := make([]string, 0, len(totals))
+	for _, x := range totals {
+		var c string
+		var n int64
+		if err := scanTuple(x, &c, &n); err != nil {
+			return nil, fmt.Errorf("read theme by country: %w", err)
+		}
+		total[c] = n
+		codes = append(codes, c)
+	}
+	count := map[string]int64{}
+	for _, x := range counts {
+		var t, c string
+		var n int64
+		if err := scanTuple(x, &t, &c, &n); err != nil {
+			return nil, fmt.Errorf("read theme by country: %w", err)
+		}
+		count[t+"|"+c] = n
+	}
+	names, err := sortedStrings(slugs)
+	if err != nil {
+		return nil, fmt.Errorf("read theme by country: %w", err)
+	}
+	out := make([]domain.ThemeCountryCount, 0, len(names)*len(codes))
+	for _, t := range names {
+		rows := make([]domain.ThemeCountryCount, 0, len(codes))
+		for _, c := range codes {
+			n, tot := count[t+"|"+c], total[c]
+			rows = append(rows, domain.ThemeCountryCount{Theme: t, Country: c, Count: int(n), Total: int(tot), Share: share(n, tot)})
+		}
+		sort.Slice(rows, func(a, b int) bool {
+			if rows[a].Count != rows[b].Count {
+				return rows[a].Count > rows[b].Count
+			}
+			return rows[a].Country < rows[b].Country
+		})
+		out = append(out, rows...)
 	}
 	return out, nil
+}
+
+// Coverage implements domain.ReadStore in one statement.
+func (db *DB) Coverage(ctx context.Context) (*domain.Coverage, error) {
+	recs, err := db.read(ctx, `MATCH (i:Initiative)
+WITH i, EXISTS { (i)-[:IN_CITY]->(:City) } AS city, EXISTS { (i)-[:IN_COUNTRY]->(:Country) } AS country
+RETURN count(i) AS n,
+  sum(CASE WHEN city THEN 1 ELSE 0 END) AS withCity,
+  sum(CASE WHEN city OR country THEN 1 ELSE 0 END) AS withCountry,
+  sum(CASE WHEN country AND NOT city THEN 1 ELSE 0 END) AS countryOnly,
+  sum(CASE WHEN NOT city AND NOT country THEN 1 ELSE 0 END) AS withoutPlace,
+  sum(CASE WHEN EXISTS { (i)-[:AWARDED]->(:AwardYear) } THEN 1 ELSE 0 END) AS withYear,
+  sum(CASE WHEN i.level IS NOT NULL THEN 1 ELSE 0 END) AS withLevel,
+  sum(CASE WHEN EXISTS { (i)-[:HAS_THEME]->(:Theme) } THEN 1 ELSE 0 END) AS withTheme,
+  sum(CASE WHEN i.titleDerived THEN 1 ELSE 0 END) AS derived,
+  sum(CASE WHEN i.covid THEN 1 ELSE 0 END) AS covid`, nil)
+	if err != nil {
+		return nil, err
+	}
+	c := &domain.Coverage{}
+	if len(recs) == 0 {
+		return c, nil
+	}
+	r := recs[0]
+	for _, f := range []struct {
+		key string
+		dst *int
+	}{{"n", &c.Initiatives}, {"withCity", &c.WithCity}, {"withCountry", &c.WithCountry}, {"countryOnly", &c.CountryOnly},
+		{"withoutPlace", &c.WithoutPlace}, {"withYear", &c.WithYear}, {"withLevel", &c.WithLevel}, {"withTheme", &c.WithTheme},
+		{"derived", &c.DerivedTitles}, {"covid", &c.Covid}} {
+		v, _, err := neo4j.GetRecordValue[int64](r, f.key)
+		if err != nil {
+			return nil, fmt.Errorf("read coverage %s: %w", f.key, err)
+		}
+		*f.dst = int(v)
+	}
+	return c, nil
 }
 
 // CityRanking implements domain.ReadStore.

@@ -143,20 +143,31 @@ func (db *DB) writeBatch(ctx context.Context, ins []*domain.Initiative, hashes m
 	for _, in := range ins {
 		su, sm := splitSources(in.Sources)
 		row := map[string]any{
-			"key": in.ID, "title": in.Title, "sortTitle": SortKey(in.Title, in.ID), "titleDerived": in.TitleDerived,
-			"summary": in.Summary, "altTitles": nonNil(in.AltTitles), "covid": in.Covid, "su": su, "sm": sm,
+			"key": in.ID, "title": in.Title, "sortTitle": SortKey(in.Title, in.ID), "titleDerived": in.TitleDerived, "titleIncomplete": in.TitleIncomplete,
+			"summary": in.Summary, "altTitles": nonNil(in.AltTitles), "covid": in.Covid, "su": su, "sm": sm, "sp": sourcePages(in.Sources),
 			"hash": hashes[in.ID], "bestYear": nil, "places": "",
+			"level": nil, "levelConfidence": nil, "levelEvidence": nil, "levelSu": []string{}, "levelSm": []string{},
+		}
+		if l := in.Level; l != nil {
+			lsu, lsm := splitSources(l.Sources)
+			row["level"], row["levelConfidence"], row["levelEvidence"], row["levelSu"], row["levelSm"] = l.Level, l.Confidence, l.Evidence, lsu, lsm
 		}
 		var places []string
 		if c := in.City; c != nil {
+			folded := []string{Fold(c.Name)}
+			for _, a := range c.AltNames {
+				folded = append(folded, Fold(a))
+			}
 			cities[c.ID] = map[string]any{"id": c.ID, "name": c.Name, "foldedName": Fold(c.Name), "countryCode": c.CountryCode,
-				"lat": c.Lat, "lon": c.Lon, "population": int64(c.Population)}
+				"lat": c.Lat, "lon": c.Lon, "population": int64(c.Population),
+				"altNames": nonNil(c.AltNames), "foldedNames": folded}
 			if _, ok := countries[c.CountryCode]; !ok {
 				countries[c.CountryCode] = map[string]any{"code": c.CountryCode, "name": nil}
 			}
 			csu, csm := splitSources(c.Sources)
 			row["city"] = map[string]any{"id": c.ID, "confidence": c.Confidence, "evidence": c.Evidence, "su": csu, "sm": csm}
 			places = append(places, c.Name)
+			places = append(places, c.AltNames...) // search finds Wien, Aarhus
 		}
 		if c := in.Country; c != nil {
 			countries[c.Code] = map[string]any{"code": c.Code, "name": c.Name}
@@ -178,7 +189,8 @@ func (db *DB) writeBatch(ctx context.Context, ins []*domain.Initiative, hashes m
 			years[a.Year] = true
 			best = max(best, a.Year)
 			asu, asm := splitSources(a.Sources)
-			awards = append(awards, map[string]any{"year": int64(a.Year), "status": a.Status, "category": a.Category, "su": asu, "sm": asm})
+			awards = append(awards, map[string]any{"year": int64(a.Year), "status": a.Status, "category": a.Category, "su": asu, "sm": asm,
+				"sp": sourcePages(a.Sources)})
 		}
 		if best > 0 {
 			row["bestYear"] = int64(best)
@@ -209,15 +221,18 @@ func (db *DB) writeBatch(ctx context.Context, ins []*domain.Initiative, hashes m
 SET c.name = coalesce(row.name, c.name, row.code)`, map[string]any{"rows": countryRows}},
 			{`UNWIND $rows AS row MERGE (c:City {id: row.id})
 SET c.name = row.name, c.foldedName = row.foldedName, c.countryCode = row.countryCode,
+    c.altNames = row.altNames, c.foldedNames = row.foldedNames,
     c.lat = row.lat, c.lon = row.lon, c.population = row.population,
     c.location = point({latitude: row.lat, longitude: row.lon})
 WITH c, row MATCH (co:Country {code: row.countryCode}) MERGE (c)-[:LOCATED_IN]->(co)`, map[string]any{"rows": cityRows}},
 			{`UNWIND $years AS y MERGE (:AwardYear {year: y})`, map[string]any{"years": yearRows}},
 			{`UNWIND $rows AS row
 MERGE (i:Initiative {key: row.key})
-SET i.title = row.title, i.sortTitle = row.sortTitle, i.titleDerived = row.titleDerived, i.summary = row.summary,
-    i.altTitles = row.altTitles, i.covid = row.covid, i.sourceUrls = row.su, i.sourceMethods = row.sm,
-    i.places = row.places, i.bestYear = row.bestYear, i.importHash = row.hash
+SET i.title = row.title, i.sortTitle = row.sortTitle, i.titleDerived = row.titleDerived, i.titleIncomplete = row.titleIncomplete, i.summary = row.summary,
+    i.altTitles = row.altTitles, i.covid = row.covid, i.sourceUrls = row.su, i.sourceMethods = row.sm, i.sourcePages = row.sp,
+    i.places = row.places, i.bestYear = row.bestYear, i.importHash = row.hash,
+    i.level = row.level, i.levelConfidence = row.levelConfidence, i.levelEvidence = row.levelEvidence,
+    i.levelSourceUrls = row.levelSu, i.levelSourceMethods = row.levelSm
 WITH i, row
 CALL { WITH i
   MATCH (i)-[r:IN_CITY|IN_COUNTRY|HAS_THEME|AWARDED]->()
@@ -247,7 +262,9 @@ CALL { WITH i, row
   UNWIND row.awards AS aw
   MATCH (y:AwardYear {year: aw.year})
   MERGE (i)-[r:AWARDED]->(y)
-  SET r.status = aw.status, r.category = aw.category, r.sourceUrls = aw.su, r.sourceMethods = aw.sm }`, map[string]any{"rows": rows}},
+  SET r.status = aw.status, r.category = aw.category, r.sourceUrls = aw.su, r.sourceMethods = aw.sm, r.sourcePages = aw.sp }
+WITH i
+SET i.covid = EXISTS { (i)-[:HAS_THEME]->(:Theme {slug: $covidTheme}) }`, map[string]any{"rows": rows, "covidTheme": domain.CovidTheme}},
 		}
 		for _, s := range steps {
 			if _, err := run(ctx, tx, s.q, s.p); err != nil {
