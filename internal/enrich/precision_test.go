@@ -21,7 +21,7 @@ import (
 const (
 	minPlacePrecision = 0.95 // measured 0.977 (43/44)
 	minPlaceRecall    = 0.9  // measured 0.956 (43/45)
-	// Lexical themes (Build alone) on the 192 labelled initiatives.
+	// Lexical themes (Build alone) on the 190 labelled initiatives.
 	minThemePrecision = 0.7  // measured 0.735
 	minThemeRecall    = 0.72 // measured 0.757
 )
@@ -258,7 +258,7 @@ func themeLabels(t *testing.T, ins []*domain.Initiative) map[string][]string {
 }
 
 // labelledThemes is the size of the labelled theme set.
-const labelledThemes = 192
+const labelledThemes = 190
 
 // themesByKey is every initiative's theme slugs by key.
 func themesByKey(ins []*domain.Initiative) map[string][]string {

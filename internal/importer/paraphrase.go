@@ -52,10 +52,11 @@ func paraphraseTerms(s string) []string {
 func joinParaphrases(occ []*occurrence, uf unionFind, dropped []bool) int {
 	// Groups as they stand: text and whether they have a title.
 	type group struct {
-		root   int
-		titled bool
-		text   strings.Builder
-		vec    map[string]float64
+		root      int
+		titled    bool
+		text      strings.Builder
+		vec       map[string]float64
+		countries map[string]bool // countries its pages or entries state
 	}
 	byRoot := map[int]*group{}
 	var order []*group
@@ -73,6 +74,14 @@ func joinParaphrases(occ []*occurrence, uf unionFind, dropped []bool) int {
 		if o.titled() {
 			g.titled = true
 			g.text.WriteString(o.e.Title + " ")
+		}
+		for _, c := range []string{o.page.Facts.CountryName, o.e.CountryName} {
+			if c = fold(c); c != "" {
+				if g.countries == nil {
+					g.countries = map[string]bool{}
+				}
+				g.countries[c] = true
+			}
 		}
 		g.text.WriteString(o.e.Summary + " ")
 	}
@@ -136,6 +145,11 @@ func joinParaphrases(occ []*occurrence, uf unionFind, dropped []bool) int {
 		if bestK < 0 || best < paraphraseMin || best < paraphraseMargin*second {
 			continue
 		}
+		// Pages stating different countries are two initiatives, however
+		// alike their words (one model copied in another country).
+		if conflict(g.countries, order[bestK].countries) {
+			continue
+		}
 		for i, o := range occ {
 			if !dropped[i] && uf.find(i) == g.root && o.e.Title == "" && o.e.Summary != "" {
 				joined++
@@ -144,4 +158,18 @@ func joinParaphrases(occ []*occurrence, uf unionFind, dropped []bool) int {
 		uf.union(g.root, order[bestK].root)
 	}
 	return joined
+}
+
+// conflict reports whether two groups' stated countries disagree (both
+// state some, and none in common).
+func conflict(a, b map[string]bool) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return false
+	}
+	for c := range a {
+		if b[c] {
+			return false
+		}
+	}
+	return true
 }
