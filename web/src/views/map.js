@@ -117,6 +117,26 @@ export async function show(el, ctx) {
     if (p && p[0] > 0 && p[1] > 0 && p[0] < W && p[1] < H) gL.append(s('text', { x: (p[0] + r(c.initiativeCount) + 2).toFixed(1), y: (p[1] + 4).toFixed(1) }, c.name));
   }
   svg.append(gC, gL);
+  // Overlapping circles: a click goes to the city whose centre is nearest
+  // the pointer (relative to its radius), not to whichever circle happens
+  // to be drawn on top, so Vienna's centre opens Vienna, not Bratislava.
+  gC.addEventListener('click', (e) => {
+    const ctm = svg.getScreenCTM();
+    if (!ctm || e.button !== 0) return;
+    const pt = new DOMPoint(e.clientX, e.clientY).matrixTransform(ctm.inverse());
+    let best = null, bestD = Infinity;
+    for (const a of gC.querySelectorAll('a.city')) {
+      const c = a.firstChild;
+      const d = Math.hypot(pt.x - +c.getAttribute('cx'), pt.y - +c.getAttribute('cy')) / +c.getAttribute('r');
+      if (d <= 1 && d < bestD) { best = a; bestD = d; }
+    }
+    const hit = e.target.closest('a.city');
+    if (best && hit && best !== hit) {
+      e.preventDefault();
+      e.stopPropagation();
+      best.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, button: 0 }));
+    }
+  }, true);
   note.textContent = `${shown} cities on the map` + (outside.length ? `; outside it: ${outside.map((c) => `${c.name} (${c.countryCode}, ${c.initiativeCount})`).join(', ')}.` : '.');
 
   let seq = 0;
