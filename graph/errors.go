@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"golang.org/x/time/rate"
 
@@ -43,6 +44,10 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		var gqlErr *gqlerror.Error
 		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
 			// Parser, validation and limit errors from gqlgen itself.
+			if gqlErr.Rule == scalarValuesRule || isVariableError(gqlErr) {
+				// Wrong values, not wrong documents (as Apollo codes them).
+				gqlErr.Extensions = map[string]any{"code": domain.EINVALID}
+			}
 			if gqlErr.Extensions == nil || gqlErr.Extensions["code"] == nil {
 				if gqlErr.Extensions == nil {
 					gqlErr.Extensions = map[string]any{}
@@ -95,6 +100,16 @@ func logFault(ctx context.Context, log *slog.Logger, limiter *rate.Limiter, drop
 	}
 	log.Log(ctx, level, "graphql resolver error", "code", code, "path", path, "err", cause.Error(),
 		"log_lines_dropped", dropped.Swap(0))
+}
+
+// isVariableError reports errors of variable coercion (path
+// ["variable", name, …]).
+func isVariableError(e *gqlerror.Error) bool {
+	if len(e.Path) == 0 {
+		return false
+	}
+	k, ok := e.Path[0].(ast.PathName)
+	return ok && k == "variable"
 }
 
 // Recover turns a resolver panic into an INTERNAL error and logs it.

@@ -10,6 +10,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
+	"github.com/vektah/gqlparser/v2/validator/core"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/civicgraph/civicgraph/graph/model"
 	"github.com/civicgraph/civicgraph/internal/domain"
@@ -318,4 +320,24 @@ func longestList(v any, depth int) int {
 		}
 	}
 	return n
+}
+
+// scalarValuesRule is the name of the validation rule that refuses object
+// literals where a scalar or enum is expected (gqlparser lets
+// `initiative(id: {})` through to argument decoding, which then failed as
+// INTERNAL). The presenter codes its errors BAD_USER_INPUT.
+const scalarValuesRule = "ScalarValuesAreNotObjects"
+
+// ValidationRules returns gqlparser's default rules plus
+// scalarValuesRule.
+func ValidationRules() *rules.Rules {
+	r := rules.NewDefaultRules()
+	r.AddRule(scalarValuesRule, func(observers *core.Events, addError core.AddErrFunc) {
+		observers.OnValue(func(_ *core.Walker, v *ast.Value) {
+			if v.Kind == ast.ObjectValue && v.Definition != nil && v.Definition.Kind != ast.InputObject {
+				addError(core.Message("%s cannot represent an object value: %s", v.Definition.Name, v.String()), core.At(v.Position))
+			}
+		})
+	})
+	return r
 }

@@ -58,7 +58,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer, so serveOptions
 	// Connect without waiting: the server starts even while Neo4j is down,
 	// answers 503 on /readyz, and migrates as soon as Neo4j answers.
 	db, err := neo4jdb.Connect(neo4jdb.Config{URI: cfg.Neo4j.URI, User: cfg.Neo4j.User, Password: cfg.Neo4j.Password,
-		Database: cfg.Neo4j.Database, Logger: log, RetryTime: 2 * time.Second})
+		Database: cfg.Neo4j.Database, Logger: log, RetryTime: 2 * time.Second,
+		// Fail fast while Neo4j is down; a pool large enough for every
+		// in-flight request's statement slots.
+		Breaker:     &neo4jdb.BreakerConfig{},
+		MaxPoolSize: max(100, cfg.Server.MaxInFlight*max(cfg.Server.StatementConcurrency, 1)+8)})
 	if err != nil {
 		return err
 	}
@@ -69,6 +73,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, so serveOptions
 		Config: cfg.Server, Store: db, Writer: db, Logger: log,
 		Instrument: func(ctx context.Context) (context.Context, func() int64) {
 			ctx, n := neo4jdb.WithQueryCounter(ctx)
+			ctx = neo4jdb.WithStatementBudget(ctx, cfg.Server.MaxStatements, cfg.Server.StatementConcurrency)
 			return ctx, n.Load
 		},
 		Explorer: explorerHandler(),

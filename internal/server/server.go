@@ -119,6 +119,7 @@ func NewGraphQL(o Options, log *slog.Logger) *handler.Server {
 	srv.AddTransport(transport.POST{})
 	docs := newBoundedCache(queryCacheBytes, queryCacheEntry, 1000, func(q string, _ *ast.QueryDocument) int { return len(q) })
 	srv.SetQueryCache(docs)
+	srv.SetValidationRulesFn(graph.ValidationRules)
 	limits := graph.DefaultDocumentLimits()
 	if o.Limits != nil {
 		limits = *o.Limits
