@@ -201,11 +201,11 @@ func WithStatementBudget(ctx context.Context, maxStatements, concurrent int) con
 	return context.WithValue(ctx, budgetKey{}, b)
 }
 
-// begin admits one statement: it counts it, takes one of the request's
-// statement slots and asks the breaker. The returned function must be
+// begin admits one statement: it checks the request's statement budget,
+// takes one of its statement slots, asks the breaker and counts the round
+// trip. The returned function must be
 // called with the statement's (translated) error.
 func (db *DB) begin(ctx context.Context) (func(error), error) {
-	count(ctx)
 	b, _ := ctx.Value(budgetKey{}).(*budget)
 	if b != nil {
 		if n := b.used.Add(1); b.max > 0 && n > b.max {
@@ -229,6 +229,7 @@ func (db *DB) begin(ctx context.Context) (func(error), error) {
 		release()
 		return nil, err
 	}
+	count(ctx) // a round trip is made
 	return func(err error) { done(err); release() }, nil
 }
 
