@@ -130,4 +130,3 @@ func commitPending(ctx context.Context) {
 		f()
 	}
 }
-
