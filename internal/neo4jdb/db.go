@@ -121,7 +121,10 @@ func Connect(c Config) (*DB, error) {
 	}
 	db := &DB{driver: drv, database: dbName, log: log}
 	if c.Breaker != nil {
-		db.breaker = newBreaker(*c.Breaker, log)
+		db.breaker = newBreaker(*c.Breaker, log, func(ctx context.Context) error {
+			_, err := db.readDirect(ctx, `RETURN 1 AS ok`, nil)
+			return err
+		})
 	}
 	return db, nil
 }
