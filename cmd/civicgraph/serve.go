@@ -76,6 +76,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer, so serveOptions
 			ctx = neo4jdb.WithStatementBudget(ctx, cfg.Server.MaxStatements, cfg.Server.StatementConcurrency)
 			return ctx, n.Load
 		},
+		Heavy: func(ctx context.Context) context.Context {
+			return neo4jdb.WithStatementBudget(ctx, cfg.Server.MaxStatements, 1)
+		},
 		Explorer: explorerHandler(),
 	})
 	srv := &http.Server{

@@ -31,6 +31,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -59,6 +60,9 @@ type Options struct {
 	Instrument func(context.Context) (context.Context, func() int64)
 	// Explorer, if set, is served at / (the web explorer and GraphiQL).
 	Explorer http.Handler
+	// Heavy, if set, wraps the context of heavy requests (see isHeavy);
+	// the server's main gives them one Cypher statement at a time.
+	Heavy func(context.Context) context.Context
 	// Limits bound each document; zero means graph.DefaultDocumentLimits
 	// with MaxDepth from Config.
 	Limits *graph.DocumentLimits
@@ -141,6 +145,7 @@ func NewGraphQL(o Options, log *slog.Logger) *handler.Server {
 	srv.SetErrorPresenter(graph.ErrorPresenter(log))
 	srv.SetRecoverFunc(graph.Recover(log))
 	srv.AroundResponses(capErrors)
+	heavy := make(chan struct{}, HeavyConcurrency)
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		oc := graphql.GetOperationContext(ctx)
 		if oc.Operation != nil && oc.Operation.Operation == ast.Mutation && !authenticated(ctx) {
@@ -149,9 +154,60 @@ func NewGraphQL(o Options, log *slog.Logger) *handler.Server {
 				Extensions: map[string]any{"code": domain.EUNAUTH},
 			}}})
 		}
+		if isHeavy(ctx, oc) {
+			// Heavy requests queue among themselves, so a few clients
+			// sending them back to back use one lane of the database,
+			// not all of it.
+			select {
+			case heavy <- struct{}{}:
+			case <-ctx.Done():
+				return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
+					Message:    "request timed out waiting for its turn among expensive requests",
+					Extensions: map[string]any{"code": domain.EUNAVAILABLE},
+				}}})
+			}
+			var once sync.Once
+			release := func() { once.Do(func() { <-heavy }) }
+			context.AfterFunc(ctx, release) // also if the answer is never asked for
+			if o.Heavy != nil {
+				ctx = o.Heavy(ctx)
+			}
+			res := next(ctx)
+			return func(ctx context.Context) *graphql.Response {
+				start := time.Now()
+				resp := res(ctx)
+				// The lane rests as long as the request ran (at most a
+				// second), so heavy requests get at most half of one lane
+				// however many clients send them back to back.
+				time.AfterFunc(min(time.Since(start), time.Second), release)
+				return resp
+			}
+		}
 		return next(ctx)
 	})
 	return srv
+}
+
+// Heavy requests, those with complexity of at least HeavyComplexity or
+// more than HeavyRootFields root fields, run HeavyConcurrency at a time per
+// process, one Cypher statement at a time (Options.Heavy), and each holds
+// its lane for as long again after it finished (at most 1 s more): two
+// clients sending them back to back then use at most half of one lane of
+// the database, and everyone else's latency stays near its baseline.
+const (
+	HeavyComplexity  = 1000
+	HeavyRootFields  = 4
+	HeavyConcurrency = 1
+)
+
+func isHeavy(ctx context.Context, oc *graphql.OperationContext) bool {
+	if oc.Operation == nil {
+		return false
+	}
+	if st := extension.GetComplexityStats(ctx); st != nil && st.Complexity >= HeavyComplexity {
+		return true
+	}
+	return len(graphql.CollectFields(oc, oc.Operation.SelectionSet, nil)) > HeavyRootFields
 }
 
 // CodeMethodNotAllowed is the code of requests with the wrong HTTP method
