@@ -79,7 +79,9 @@ func newAPI(t *testing.T, db *neo4jdb.DB, mutate func(*config.Server)) *httptest
 			ctx = neo4jdb.WithStatementBudget(ctx, cfg.MaxStatements, cfg.StatementConcurrency)
 			return ctx, n.Load
 		},
-		Heavy: func(ctx context.Context) context.Context { return neo4jdb.WithStatementBudget(ctx, cfg.MaxStatements, 1) },
+		Heavy: func(ctx context.Context) context.Context {
+			return neo4jdb.WithStatementBudget(ctx, cfg.MaxStatements, 1)
+		},
 	})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
