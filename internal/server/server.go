@@ -32,6 +32,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -167,13 +168,19 @@ func NewGraphQL(o Options, log *slog.Logger) *handler.Server {
 				}}})
 			}
 			var once sync.Once
+			var answered atomic.Bool
 			release := func() { once.Do(func() { <-heavy }) }
-			context.AfterFunc(ctx, release) // also if the answer is never asked for
+			context.AfterFunc(ctx, func() {
+				if !answered.Load() { // the answer was never asked for
+					release()
+				}
+			})
 			if o.Heavy != nil {
 				ctx = o.Heavy(ctx)
 			}
 			res := next(ctx)
 			return func(ctx context.Context) *graphql.Response {
+				answered.Store(true)
 				start := time.Now()
 				resp := res(ctx)
 				// The lane rests as long as the request ran (at most a
