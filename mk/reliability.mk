@@ -2,7 +2,7 @@
 #
 #   make reliability   two hostile clients against everyone else's p99 (imported ../shared data
 #                      in the test Neo4j), and SIGKILL of a private Neo4j under 50 req/s with the
-#                      recovery time after it returns; about 3 minutes, bounded by RELIABILITY_TIMEOUT.
+#                      recovery time after it returns; about 2 minutes (123 s measured), bounded by RELIABILITY_TIMEOUT.
 #
 # The short forms (bombs refused in < 200 ms, heap growth from 100 hostile documents, breaker
 # answers within 100 ms, COMMIT_UNKNOWN, statement budget) run in `make test`. Uses the test
