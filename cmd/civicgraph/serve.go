@@ -69,7 +69,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer, so serveOptions
 	}
 	mm := loadModel(cfg.Model, log)
 	db, err := neo4jdb.Connect(neo4jdb.Config{URI: cfg.Neo4j.URI, User: cfg.Neo4j.User, Password: cfg.Neo4j.Password,
-		Database: cfg.Neo4j.Database, Logger: log, RetryTime: 2 * time.Second, Embedder: mm.emb})
+		Database: cfg.Neo4j.Database, Logger: log, RetryTime: 2 * time.Second, Embedder: mm.emb,
+		// Fail fast while Neo4j is down; a pool large enough for every
+		// in-flight request's statement slots.
+		Breaker:     &neo4jdb.BreakerConfig{},
+		MaxPoolSize: max(100, cfg.Server.MaxInFlight*max(cfg.Server.StatementConcurrency, 1)+8)})
 	if err != nil {
 		return err
 	}
@@ -80,7 +84,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer, so serveOptions
 		Config: cfg.Server, Store: db, Writer: db, Logger: log,
 		Instrument: func(ctx context.Context) (context.Context, func() int64) {
 			ctx, n := neo4jdb.WithQueryCounter(ctx)
+			ctx = neo4jdb.WithStatementBudget(ctx, cfg.Server.MaxStatements, cfg.Server.StatementConcurrency)
 			return ctx, n.Load
+		},
+		Heavy: func(ctx context.Context) context.Context {
+			return neo4jdb.WithStatementBudget(ctx, cfg.Server.MaxStatements, 1)
 		},
 		Explorer: explorerHandler(),
 	})

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/civicgraph/civicgraph/internal/neo4jdb/dbtest"
 )
 
@@ -53,8 +55,10 @@ func waitStatus(t *testing.T, url string, want int, within time.Duration) {
 
 // TestServeFollowsNeo4j runs `civicgraph serve` on port 0 against a
 // private Neo4j, stops and restarts that Neo4j under the running server
-// and checks /readyz (503 while it is down, 200 after) and the GraphQL
-// error code (UNAVAILABLE), then shuts the server down gracefully.
+// and checks /readyz (503 while it is down, 200 after), the GraphQL error
+// code (UNAVAILABLE), that the breaker then refuses within 100 ms, and
+// that queries are answered within 3 s of Neo4j being ready again; then
+// shuts the server down gracefully.
 func TestServeFollowsNeo4j(t *testing.T) {
 	if dbtest.URI() == "" {
 		dbtest.Shared(t) // fails under CI=true, skips otherwise
@@ -114,12 +118,60 @@ func TestServeFollowsNeo4j(t *testing.T) {
 			t.Errorf("error leaks internals: %q", e.Message)
 		}
 	}
-
-	neo4jScript(t, dir, port, "start")
-	waitStatus(t, base+"/readyz", 200, 60*time.Second)
-	if r := query(); len(r.Errors) > 0 {
-		t.Errorf("after Neo4j came back: %+v", r.Errors)
+	// The first statements wait out the driver's retries (2 s); then the
+	// breaker is open and every request is refused at once (issue 14: ~100 ms).
+	timed := func() (gqlResponse, time.Duration) {
+		start := time.Now()
+		r := query()
+		return r, time.Since(start)
 	}
+	for i := 0; ; i++ {
+		if _, d := timed(); d < 100*time.Millisecond {
+			break
+		}
+		if i == 10 {
+			t.Fatal("the breaker never opened: 10 requests each took ≥ 100 ms with Neo4j down")
+		}
+	}
+	var slowest time.Duration
+	for range 20 {
+		r, d := timed()
+		slowest = max(slowest, d)
+		if r.code() != "UNAVAILABLE" {
+			t.Errorf("with the breaker open: %+v", r.Errors)
+		}
+	}
+	t.Logf("Neo4j down, breaker open: slowest of 20 requests %s", slowest.Round(time.Microsecond))
+	if slowest > 100*time.Millisecond {
+		t.Errorf("slowest refusal %s with the breaker open, want < 100 ms", slowest)
+	}
+
+	neo4jScript(t, dir, port, "start") // returns once Bolt answers
+	// Neo4j is ready when an independent driver's read succeeds (a cold
+	// database takes seconds for its first query); the server must answer
+	// within 3 s of that.
+	started := time.Now()
+	probeReady := make(chan time.Duration, 1)
+	go func() { probeReady <- firstSuccess("bolt://127.0.0.1:"+port, 20*time.Second) }()
+	var served time.Duration
+	for {
+		r, _ := timed()
+		if len(r.Errors) == 0 {
+			served = time.Since(started)
+			break
+		}
+		if time.Since(started) > 20*time.Second {
+			t.Fatalf("queries still fail 20 s after Neo4j was started: %+v", r.Errors)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	ready := <-probeReady
+	t.Logf("after start: Neo4j answered an independent driver at %s, the server at %s (%s later)",
+		ready.Round(time.Millisecond), served.Round(time.Millisecond), (served - ready).Round(time.Millisecond))
+	if served-ready > 3*time.Second {
+		t.Errorf("the server answered %s after Neo4j was ready, want < 3 s", served-ready)
+	}
+	waitStatus(t, base+"/readyz", 200, 5*time.Second)
 
 	cancel()
 	select {
@@ -130,6 +182,27 @@ func TestServeFollowsNeo4j(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("serve did not stop")
 	}
+}
+
+// firstSuccess polls Neo4j at uri with a fresh driver of its own every
+// 50 ms and returns how long it took until a read succeeded.
+func firstSuccess(uri string, within time.Duration) time.Duration {
+	start := time.Now()
+	drv, err := neo4j.NewDriverWithContext(uri, neo4j.NoAuth())
+	if err != nil {
+		return within
+	}
+	defer drv.Close(context.Background())
+	for time.Since(start) < within {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_, err := neo4j.ExecuteQuery(ctx, drv, "MATCH (i:Initiative) RETURN count(i) AS n", nil, neo4j.EagerResultTransformer)
+		cancel()
+		if err == nil {
+			return time.Since(start)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return within
 }
 
 func TestHelpAndUsage(t *testing.T) {

@@ -76,8 +76,13 @@ func newAPI(t *testing.T, db *neo4jdb.DB, mutate func(*config.Server)) *httptest
 	h := server.New(server.Options{Config: cfg, Store: db, Writer: db,
 		Instrument: func(ctx context.Context) (context.Context, func() int64) {
 			ctx, n := neo4jdb.WithQueryCounter(ctx)
+			ctx = neo4jdb.WithStatementBudget(ctx, cfg.MaxStatements, cfg.StatementConcurrency)
 			return ctx, n.Load
-		}})
+		},
+		Heavy: func(ctx context.Context) context.Context {
+			return neo4jdb.WithStatementBudget(ctx, cfg.MaxStatements, 1)
+		},
+	})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv

@@ -31,6 +31,14 @@ type Server struct {
 	MaxDepth       int
 	MaxComplexity  int
 	APQCacheSize   int
+	// MaxInFlight bounds GraphQL requests running at once; more get 503
+	// with Retry-After (load shedding).
+	MaxInFlight int
+	// MaxStatements and StatementConcurrency bound one request's Cypher
+	// statements in all and at once, so one request cannot hold the
+	// driver's pool.
+	MaxStatements        int
+	StatementConcurrency int
 }
 
 // Model says where the embedding model is (see internal/embed). An empty
@@ -76,6 +84,7 @@ func Defaults() Config {
 		Server: Server{
 			Addr: "127.0.0.1:8080", RequestTimeout: 15 * time.Second, MaxBodyBytes: 1 << 20,
 			MaxDepth: 12, MaxComplexity: 20000, APQCacheSize: 1000,
+			MaxInFlight: 64, MaxStatements: 50, StatementConcurrency: 2,
 		},
 		Model: Model{Dir: DefaultModelDir()},
 		Log:   Log{Level: "info", Format: "text"},
@@ -187,7 +196,10 @@ func (c *Config) RegisterServer(fs *flag.FlagSet) {
 	fs.Int64Var(&s.MaxBodyBytes, "max-body-bytes", int64(envInt("CIVICGRAPH_MAX_BODY_BYTES", int(s.MaxBodyBytes))), "largest accepted request body [env CIVICGRAPH_MAX_BODY_BYTES]")
 	fs.IntVar(&s.MaxDepth, "max-depth", envInt("CIVICGRAPH_MAX_DEPTH", s.MaxDepth), "largest query depth [env CIVICGRAPH_MAX_DEPTH]")
 	fs.IntVar(&s.MaxComplexity, "max-complexity", envInt("CIVICGRAPH_MAX_COMPLEXITY", s.MaxComplexity), "largest query complexity (list fields cost page size × children) [env CIVICGRAPH_MAX_COMPLEXITY]")
-	fs.IntVar(&s.APQCacheSize, "apq-cache-size", envInt("CIVICGRAPH_APQ_CACHE_SIZE", s.APQCacheSize), "automatic persisted queries kept per process [env CIVICGRAPH_APQ_CACHE_SIZE]")
+	fs.IntVar(&s.APQCacheSize, "apq-cache-size", envInt("CIVICGRAPH_APQ_CACHE_SIZE", s.APQCacheSize), "automatic persisted queries kept per process (also bounded to 4 MiB of query text) [env CIVICGRAPH_APQ_CACHE_SIZE]")
+	fs.IntVar(&s.MaxInFlight, "max-in-flight", envInt("CIVICGRAPH_MAX_IN_FLIGHT", s.MaxInFlight), "GraphQL requests served at once; more get 503 with Retry-After [env CIVICGRAPH_MAX_IN_FLIGHT]")
+	fs.IntVar(&s.MaxStatements, "max-statements", envInt("CIVICGRAPH_MAX_STATEMENTS", s.MaxStatements), "Cypher statements one request may run [env CIVICGRAPH_MAX_STATEMENTS]")
+	fs.IntVar(&s.StatementConcurrency, "statement-concurrency", envInt("CIVICGRAPH_STATEMENT_CONCURRENCY", s.StatementConcurrency), "Cypher statements one request may run at once [env CIVICGRAPH_STATEMENT_CONCURRENCY]")
 }
 
 // LogValue implements slog.LogValuer with every secret masked.
@@ -206,6 +218,9 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("max.complexity", c.Server.MaxComplexity),
 		slog.String("model.dir", c.Model.Dir),
 		slog.Bool("model.off", c.Model.Off),
+		slog.Int("max.in.flight", c.Server.MaxInFlight),
+		slog.Int("max.statements", c.Server.MaxStatements),
+		slog.Int("statement.concurrency", c.Server.StatementConcurrency),
 		slog.String("log.level", c.Log.Level),
 	)
 }

@@ -14,12 +14,22 @@ const (
 	EUNAVAILABLE = "UNAVAILABLE"
 	ECONFLICT    = "CONFLICT"
 	EINTERNAL    = "INTERNAL"
+	// ECOMMITUNKNOWN: the connection was lost while a write committed, so
+	// it may or may not have been applied. Writes are idempotent by key:
+	// retrying the same mutation is safe.
+	ECOMMITUNKNOWN = "COMMIT_UNKNOWN"
+	// ELIMIT: the request needed more database work than one request may
+	// do (statements per request).
+	ELIMIT = "LIMIT_EXCEEDED"
 )
 
 // Error is an error meant for the user: a code and a message safe to show.
 type Error struct {
 	Code    string
 	Message string
+	// Key, if set, is the key of the node the error concerns (shown as
+	// extensions.key), e.g. the initiative of a COMMIT_UNKNOWN write.
+	Key string
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
@@ -40,6 +50,15 @@ func ErrorCode(err error) string {
 		return e.Code
 	}
 	return EINTERNAL
+}
+
+// ErrorKey returns the Key of the first *Error in err's chain.
+func ErrorKey(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Key
+	}
+	return ""
 }
 
 // ErrorMessage returns the user-safe message of err: the *Error's message,

@@ -274,7 +274,12 @@ type InitiativeInput struct {
 }
 
 // WriteStore is the curation side. Every method may fail with
-// EUNAVAILABLE; EINVALID for bad input; ENOTFOUND for unknown nodes.
+// EUNAVAILABLE; EINVALID for bad input (an unknown theme, a country code
+// that is not ISO 3166-1); ENOTFOUND for unknown nodes; ECOMMITUNKNOWN,
+// with the initiative's key in Error.Key, when the connection was lost
+// while the write committed. Each method writes in one transaction (the
+// similarity refresh after an edit runs on its own) and is
+// idempotent by key, so retrying after ECOMMITUNKNOWN is safe.
 type WriteStore interface {
 	UpsertInitiative(ctx context.Context, in InitiativeInput) (string, error)
 	DeleteInitiative(ctx context.Context, key string) (bool, error)

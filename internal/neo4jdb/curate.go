@@ -2,12 +2,14 @@ package neo4jdb
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/civicgraph/civicgraph/internal/domain"
+	"github.com/civicgraph/civicgraph/internal/gazetteer"
 )
 
 var _ domain.WriteStore = (*DB)(nil)
@@ -31,7 +33,8 @@ func Slug(s string) string {
 }
 
 // writeOne runs one statement in a write transaction and reports whether
-// it returned a row (used to detect unknown nodes).
+// it returned a row (used to detect unknown nodes). p["key"] names the
+// initiative in a COMMIT_UNKNOWN error.
 func (db *DB) writeOne(ctx context.Context, q string, p map[string]any) (bool, error) {
 	found := false
 	err := db.write(ctx, func(tx neo4j.ManagedTransaction) error {
@@ -39,8 +42,28 @@ func (db *DB) writeOne(ctx context.Context, q string, p map[string]any) (bool, e
 		found = len(recs) > 0
 		return err
 	})
-	return found, err
+	key, _ := p["key"].(string)
+	return found, withKey(err, key)
 }
+
+// withKey names the initiative in a COMMIT_UNKNOWN error, so the client
+// knows which write to check or retry.
+func withKey(err error, key string) error {
+	if err == nil || domain.ErrorCode(err) != domain.ECOMMITUNKNOWN {
+		return err
+	}
+	return &keyed{err: err, de: &domain.Error{Code: domain.ECOMMITUNKNOWN, Key: key,
+		Message: fmt.Sprintf("initiative %q: %s", key, domain.ErrorMessage(err))}}
+}
+
+// keyed is a domain error with a key that keeps its cause for logs.
+type keyed struct {
+	err error
+	de  *domain.Error
+}
+
+func (k *keyed) Error() string   { return k.de.Error() + ": " + k.err.Error() }
+func (k *keyed) Unwrap() []error { return []error{k.de, k.err} }
 
 // UpsertInitiative implements domain.WriteStore.
 func (db *DB) UpsertInitiative(ctx context.Context, in domain.InitiativeInput) (string, error) {
@@ -58,36 +81,50 @@ func (db *DB) UpsertInitiative(ctx context.Context, in domain.InitiativeInput) (
 	if key == "" || key != Slug(key) {
 		return "", domain.Errorf(domain.EINVALID, "key %q must be lower-case letters, digits and hyphens", key)
 	}
-	if in.CountryCode != "" && len(in.CountryCode) != 2 {
-		return "", domain.Errorf(domain.EINVALID, "countryCode %q must be ISO 3166-1 alpha-2", in.CountryCode)
+	country := ""
+	countryName := ""
+	if in.CountryCode != "" {
+		c, ok := gazetteer.Default().CountryByCode(in.CountryCode)
+		if !ok || len(strings.TrimSpace(in.CountryCode)) != 2 {
+			return "", domain.Errorf(domain.EINVALID, "countryCode %q is not an ISO 3166-1 alpha-2 code", in.CountryCode)
+		}
+		country, countryName = c.Code, c.Name
 	}
 	url := in.URL
 	if url == "" {
 		url = "curation:"
 	}
 	p := map[string]any{"key": key, "title": title, "sortTitle": SortKey(title, key), "summary": summary, "url": url,
-		"city": in.CityID, "country": strings.ToUpper(in.CountryCode), "themes": nonNil(in.Themes), "covidTheme": domain.CovidTheme}
-	if in.CityID != "" {
-		ok, err := db.countSimple(ctx, `MATCH (c:City {id: $city}) RETURN count(c) AS n`, p)
+		"city": in.CityID, "country": country, "countryName": countryName, "themes": nonNil(in.Themes), "covidTheme": domain.CovidTheme}
+	// One transaction: the checks of the city and themes and the write
+	// see the same graph, and the client learns one outcome.
+	err := db.write(ctx, func(tx neo4j.ManagedTransaction) error {
+		recs, err := run(ctx, tx, `OPTIONAL MATCH (c:City {id: $city})
+WITH count(c) AS cities
+UNWIND (CASE WHEN size($themes) = 0 THEN [null] ELSE $themes END) AS slug
+OPTIONAL MATCH (t:Theme {slug: slug})
+WITH cities, [s IN collect(CASE WHEN slug IS NOT NULL AND t IS NULL THEN slug END) WHERE s IS NOT NULL] AS unknown
+RETURN cities, unknown`, p)
 		if err != nil {
-			return "", err
+			return err
 		}
-		if ok == 0 {
-			return "", domain.Errorf(domain.ENOTFOUND, "city %q not found", in.CityID)
-		}
-	}
-	if len(in.Themes) > 0 {
-		known, err := db.ThemesBySlugs(ctx, in.Themes)
-		if err != nil {
-			return "", err
-		}
-		for _, t := range in.Themes {
-			if known[t] == nil {
-				return "", domain.Errorf(domain.EINVALID, "unknown theme %q", t)
+		if len(recs) == 1 {
+			cities, _, err := neo4j.GetRecordValue[int64](recs[0], "cities")
+			if err != nil {
+				return fmt.Errorf("upsert %s: read city check: %w", key, err)
+			}
+			unknown, _, err := neo4j.GetRecordValue[[]any](recs[0], "unknown")
+			if err != nil {
+				return fmt.Errorf("upsert %s: read theme check: %w", key, err)
+			}
+			if in.CityID != "" && cities == 0 {
+				return domain.Errorf(domain.ENOTFOUND, "city %q not found", in.CityID)
+			}
+			if len(unknown) > 0 {
+				return domain.Errorf(domain.EINVALID, "unknown theme %q", unknown[0])
 			}
 		}
-	}
-	_, err := db.writeOne(ctx, `MERGE (i:Initiative {key: $key})
+		_, err = run(ctx, tx, `MERGE (i:Initiative {key: $key})
 SET i.title = $title, i.sortTitle = $sortTitle, i.summary = $summary, i.titleDerived = false,
     i.covid = coalesce(i.covid, false), i.altTitles = coalesce(i.altTitles, []),
     i.sourceUrls = CASE WHEN $url IN coalesce(i.sourceUrls, []) THEN i.sourceUrls ELSE coalesce(i.sourceUrls, []) + $url END,
@@ -102,15 +139,17 @@ CALL { WITH i WITH i WHERE $city <> ''
   SET i.cityCurated = true }
 CALL { WITH i WITH i WHERE $city = '' AND $country <> ''
   OPTIONAL MATCH (i)-[old:IN_COUNTRY]->() DELETE old
-  WITH DISTINCT i MERGE (co:Country {code: $country}) ON CREATE SET co.name = $country
+  WITH DISTINCT i MERGE (co:Country {code: $country}) ON CREATE SET co.name = $countryName
   MERGE (i)-[r:IN_COUNTRY]->(co) SET r.curated = true, r.confidence = 1.0, r.sourceUrls = [$url], r.sourceMethods = ['curation'] }
 CALL { WITH i UNWIND $themes AS slug MATCH (t:Theme {slug: slug})
   MERGE (i)-[r:HAS_THEME]->(t) SET r.curated = true, r.source = 'user', r.confidence = 1.0, r.terms = [],
     r.sourceUrls = [$url], r.sourceMethods = ['curation'] }
 WITH i SET i.covid = EXISTS { (i)-[:HAS_THEME]->(:Theme {slug: $covidTheme}) }
 RETURN i.key AS key`, p)
+		return err
+	})
 	if err != nil {
-		return "", err
+		return "", withKey(err, key)
 	}
 	db.refreshAfterCuration(ctx, key)
 	return key, nil

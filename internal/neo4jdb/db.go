@@ -50,6 +50,12 @@ type Config struct {
 	// and curation the new passage vector of an edited initiative; nil
 	// keeps both lexical.
 	Embedder embed.Embedder
+	// Breaker, if set, fails statements fast while Neo4j is unreachable
+	// (see breaker.go). The API server sets it; imports leave it off and
+	// ride out outages with the driver's retries.
+	Breaker *BreakerConfig
+	// MaxPoolSize is the driver's connection pool size (default 100).
+	MaxPoolSize int
 }
 
 // DB is an open connection pool to Neo4j. It is safe for concurrent use.
@@ -59,6 +65,7 @@ type DB struct {
 	log      *slog.Logger
 	migrated atomic.Bool
 	emb      embed.Embedder // nil: lexical only
+	breaker  *breaker       // nil: no breaker
 }
 
 // Open creates the driver, waits until the database answers (up to
@@ -103,6 +110,9 @@ func Connect(c Config) (*DB, error) {
 		}
 		cfg.ConnectionLivenessCheckTimeout = 30 * time.Second
 		cfg.NotificationsMinSeverity = notifications.WarningLevel
+		if c.MaxPoolSize > 0 {
+			cfg.MaxConnectionPoolSize = c.MaxPoolSize
+		}
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create neo4j driver for %s: %w", RedactURI(c.URI), err)
@@ -115,7 +125,14 @@ func Connect(c Config) (*DB, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &DB{driver: drv, database: dbName, log: log, emb: c.Embedder}, nil
+	db := &DB{driver: drv, database: dbName, log: log, emb: c.Embedder}
+	if c.Breaker != nil {
+		db.breaker = newBreaker(*c.Breaker, log, func(ctx context.Context) error {
+			_, err := db.readDirect(ctx, `RETURN 1 AS ok`, nil)
+			return err
+		})
+	}
+	return db, nil
 }
 
 // RedactURI removes any user info from a URI before it is logged.
@@ -171,9 +188,73 @@ func count(ctx context.Context) {
 	}
 }
 
+// budgetKey carries a per-request statement budget in a context.
+type budgetKey struct{}
+
+type budget struct {
+	max  int64
+	used atomic.Int64
+	sem  chan struct{}
+}
+
+// WithStatementBudget returns a context in which this package runs at
+// most maxStatements Cypher statements (more fail with ELIMIT) and at
+// most concurrent of them at once (others wait for a slot, within ctx),
+// so one request of many cheap root fields cannot take the driver's pool
+// from everyone else. Zero or less means no bound.
+func WithStatementBudget(ctx context.Context, maxStatements, concurrent int) context.Context {
+	b := &budget{max: int64(maxStatements)}
+	if concurrent > 0 {
+		b.sem = make(chan struct{}, concurrent)
+	}
+	return context.WithValue(ctx, budgetKey{}, b)
+}
+
+// begin admits one statement: it checks the request's statement budget,
+// takes one of its statement slots, asks the breaker and counts the round
+// trip. The returned function must be
+// called with the statement's (translated) error.
+func (db *DB) begin(ctx context.Context) (func(error), error) {
+	b, _ := ctx.Value(budgetKey{}).(*budget)
+	if b != nil {
+		if n := b.used.Add(1); b.max > 0 && n > b.max {
+			return nil, domain.Errorf(domain.ELIMIT, "the request needs more than %d database statements; ask for fewer fields or aliases per request", b.max)
+		}
+		if b.sem != nil {
+			select {
+			case b.sem <- struct{}{}:
+			case <-ctx.Done():
+				return nil, translate(ctx.Err())
+			}
+		}
+	}
+	release := func() {
+		if b != nil && b.sem != nil {
+			<-b.sem
+		}
+	}
+	done, err := db.breaker.allow()
+	if err != nil {
+		release()
+		return nil, err
+	}
+	count(ctx) // a round trip is made
+	return func(err error) { done(err); release() }, nil
+}
+
 // read runs one read query routed to readers and returns its records.
 func (db *DB) read(ctx context.Context, cypher string, params map[string]any) ([]*neo4j.Record, error) {
-	count(ctx)
+	end, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := db.readDirect(ctx, cypher, params)
+	end(err)
+	return recs, err
+}
+
+// readDirect is read without budget or breaker (readiness probes).
+func (db *DB) readDirect(ctx context.Context, cypher string, params map[string]any) ([]*neo4j.Record, error) {
 	res, err := neo4j.ExecuteQuery(ctx, db.driver, cypher, params, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithDatabase(db.database), neo4j.ExecuteQueryWithReadersRouting())
 	if err != nil {
@@ -184,25 +265,54 @@ func (db *DB) read(ctx context.Context, cypher string, params map[string]any) ([
 
 // exec runs one auto-committed write statement routed to the writer.
 func (db *DB) exec(ctx context.Context, cypher string, params map[string]any) error {
-	count(ctx)
-	_, err := neo4j.ExecuteQuery(ctx, db.driver, cypher, params, neo4j.EagerResultTransformer,
+	end, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = neo4j.ExecuteQuery(ctx, db.driver, cypher, params, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithDatabase(db.database), neo4j.ExecuteQueryWithWritersRouting())
-	return translate(err)
+	err = translate(err)
+	end(err)
+	return err
 }
 
 // write runs work in one managed write transaction (retried on transient
-// failures, so work must be idempotent).
+// failures, so work must be idempotent). If the connection is lost while
+// the transaction commits, nobody knows whether it was applied: the error
+// is then coded ECOMMITUNKNOWN (the driver does not retry a commit on a
+// dead connection, and neither do we; the caller may, since writes are
+// idempotent).
 func (db *DB) write(ctx context.Context, work func(tx neo4j.ManagedTransaction) error) error {
+	end, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
 	sess := db.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.database})
 	defer sess.Close(ctx)
-	count(ctx)
-	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		return nil, work(tx)
+	committing := false
+	_, err = sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		committing = false
+		if err := work(tx); err != nil {
+			return nil, err
+		}
+		committing = true // the driver commits when work returns
+		return nil, nil
 	})
-	if err != nil {
-		return translate(err)
+	if err != nil && committing && !serverAnswered(err) {
+		err = &wrapped{code: domain.ECOMMITUNKNOWN,
+			msg: "the connection to the database was lost while the write committed; it may or may not have been applied, and retrying it is safe",
+			err: err}
 	}
-	return nil
+	err = translate(err)
+	end(err)
+	return err
+}
+
+// serverAnswered reports whether err carries an answer of the server (a
+// Neo4j error: the transaction was refused, so its outcome is known).
+func serverAnswered(err error) bool {
+	var ne *neo4j.Neo4jError
+	return errors.As(err, &ne)
 }
 
 // run executes one statement inside a managed transaction and consumes it.

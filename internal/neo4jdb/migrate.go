@@ -78,7 +78,9 @@ func (db *DB) Migrate(ctx context.Context) error {
 // schema version. It does not cache the answer, so /readyz follows Neo4j
 // going away and coming back.
 func (db *DB) Ready(ctx context.Context) error {
-	recs, err := db.read(ctx, `OPTIONAL MATCH (m:Meta {key: 'schema'}) RETURN m.version AS v`, nil)
+	// Probed directly, past the breaker: readiness must see Neo4j return
+	// even while the breaker still refuses traffic.
+	recs, err := db.readDirect(ctx, `OPTIONAL MATCH (m:Meta {key: 'schema'}) RETURN m.version AS v`, nil)
 	if err != nil {
 		return err
 	}

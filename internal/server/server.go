@@ -3,25 +3,42 @@
 // body-size and time limits, bearer-token auth for mutations, CORS from an
 // allowlist, and the operational endpoints /healthz and /readyz.
 //
-// The handler keeps no state between requests apart from the APQ cache,
-// which the APQ protocol allows to miss (a client resends the full query),
-// so several instances can run behind a load balancer.
+// The handler keeps no state between requests apart from the APQ and
+// parsed-query caches (both bounded by bytes, both allowed to miss: a
+// client resends the full query) and its in-flight counter, so several
+// instances can run behind a load balancer.
+//
+// Hostile clients meet, in order: load shedding (503 + Retry-After when
+// MaxInFlight requests are running), the request deadline, transport
+// checks (method, content type, body size also for chunked bodies, JSON
+// shape; errors coded, the body never echoed), document limits before
+// parsing or caching (graph.DocumentLimits), depth and complexity, and at
+// run time a cap on Cypher statements per request (the adapter's budget).
 package server
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"log/slog"
+	"mime"
 	"net/http"
+	"net/url"
+	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -44,7 +61,28 @@ type Options struct {
 	Instrument func(context.Context) (context.Context, func() int64)
 	// Explorer, if set, is served at / (the web explorer and GraphiQL).
 	Explorer http.Handler
+	// Heavy, if set, wraps the context of heavy requests (see isHeavy);
+	// the server's main gives them one Cypher statement at a time.
+	Heavy func(context.Context) context.Context
+	// Limits bound each document; zero means graph.DefaultDocumentLimits
+	// with MaxDepth from Config.
+	Limits *graph.DocumentLimits
 }
+
+// Handler-wide limits (README "Limits and hostile clients").
+const (
+	// MaxErrors is how many errors one response lists; the rest are
+	// counted in one more error coded TOO_MANY_ERRORS.
+	MaxErrors = 20
+	// Parsed documents are cached up to this many bytes of query text in
+	// all (a parsed document takes about 20 times its text), and never
+	// one over queryCacheEntry.
+	queryCacheBytes = 2 << 20
+	queryCacheEntry = 32 << 10
+	// APQ keeps query texts up to this many bytes.
+	apqCacheBytes = 4 << 20
+	apqCacheEntry = 64 << 10
+)
 
 // New returns the HTTP handler.
 func New(o Options) http.Handler {
@@ -55,8 +93,8 @@ func New(o Options) http.Handler {
 	gql := NewGraphQL(o, log)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", limitBody(o.Config.MaxBodyBytes, withTimeout(o.Config.RequestTimeout,
-		authenticate(o.Config.Tokens, loader.Middleware(o.Store, instrument(o, log, gql))))))
+	mux.Handle("/graphql", shed(o.Config.MaxInFlight, withTimeout(o.Config.RequestTimeout,
+		checkTransport(o.Config.MaxBodyBytes, authenticate(o.Config.Tokens, perRequest(loader.Middleware(o.Store, instrument(o, log, gql))))))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -73,7 +111,7 @@ func New(o Options) http.Handler {
 	if o.Explorer != nil {
 		mux.Handle("/", o.Explorer)
 	}
-	return corsHandler(o.Config.CORSOrigins).Handler(mux)
+	return sortPreflightHeaders(corsHandler(o.Config.CORSOrigins).Handler(mux))
 }
 
 // NewGraphQL returns the gqlgen handler with explicit transports and
@@ -84,17 +122,31 @@ func NewGraphQL(o Options, log *slog.Logger) *handler.Server {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	docs := newBoundedCache(queryCacheBytes, queryCacheEntry, 1000, func(q string, _ *ast.QueryDocument) int { return len(q) })
+	srv.SetQueryCache(docs)
+	srv.SetValidationRulesFn(graph.ValidationRules)
+	limits := graph.DefaultDocumentLimits()
+	if o.Limits != nil {
+		limits = *o.Limits
+	} else if o.Config.MaxDepth > 0 {
+		limits.MaxDepth = o.Config.MaxDepth
+	}
+	limits.Known = docs.Contains
+	srv.SetParserTokenLimit(limits.MaxTokens)
 	srv.Use(extension.Introspection{})
 	size := o.Config.APQCacheSize
 	if size <= 0 {
 		size = 1000
 	}
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](size)})
-	srv.Use(graph.DepthLimit{Max: max(o.Config.MaxDepth, 1)})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: newBoundedCache(apqCacheBytes, apqCacheEntry, size, func(k, q string) int { return len(k) + len(q) })})
+	// After APQ (which resolves a hash to its query), before parsing.
+	srv.Use(limits)
 	srv.Use(extension.FixedComplexityLimit(max(o.Config.MaxComplexity, 1)))
+	srv.Use(operationChecks{})
 	srv.SetErrorPresenter(graph.ErrorPresenter(log))
 	srv.SetRecoverFunc(graph.Recover(log))
+	srv.AroundResponses(capErrors)
+	heavy := make(chan struct{}, HeavyConcurrency)
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		oc := graphql.GetOperationContext(ctx)
 		if oc.Operation != nil && oc.Operation.Operation == ast.Mutation && !authenticated(ctx) {
@@ -103,9 +155,106 @@ func NewGraphQL(o Options, log *slog.Logger) *handler.Server {
 				Extensions: map[string]any{"code": domain.EUNAUTH},
 			}}})
 		}
+		if isHeavy(ctx, oc) {
+			// Heavy requests queue among themselves, so a few clients
+			// sending them back to back use one lane of the database,
+			// not all of it.
+			select {
+			case heavy <- struct{}{}:
+			case <-ctx.Done():
+				return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
+					Message:    "request timed out waiting for its turn among expensive requests",
+					Extensions: map[string]any{"code": domain.EUNAVAILABLE},
+				}}})
+			}
+			var once sync.Once
+			var answered atomic.Bool
+			release := func() { once.Do(func() { <-heavy }) }
+			context.AfterFunc(ctx, func() {
+				if !answered.Load() { // the answer was never asked for
+					release()
+				}
+			})
+			if o.Heavy != nil {
+				ctx = o.Heavy(ctx)
+			}
+			res := next(ctx)
+			return func(ctx context.Context) *graphql.Response {
+				answered.Store(true)
+				start := time.Now()
+				resp := res(ctx)
+				// The lane rests as long as the request ran (at most a
+				// second), so heavy requests get at most half of one lane
+				// however many clients send them back to back.
+				time.AfterFunc(min(time.Since(start), time.Second), release)
+				return resp
+			}
+		}
 		return next(ctx)
 	})
 	return srv
+}
+
+// Heavy requests, those with complexity of at least HeavyComplexity or
+// more than HeavyRootFields root fields, run HeavyConcurrency at a time per
+// process, one Cypher statement at a time (Options.Heavy), and each holds
+// its lane for as long again after it finished (at most 1 s more): two
+// clients sending them back to back then use at most half of one lane of
+// the database, and everyone else's latency stays near its baseline.
+const (
+	HeavyComplexity  = 1000
+	HeavyRootFields  = 4
+	HeavyConcurrency = 1
+)
+
+func isHeavy(ctx context.Context, oc *graphql.OperationContext) bool {
+	if oc.Operation == nil {
+		return false
+	}
+	if st := extension.GetComplexityStats(ctx); st != nil && st.Complexity >= HeavyComplexity {
+		return true
+	}
+	return len(graphql.CollectFields(oc, oc.Operation.SelectionSet, nil)) > HeavyRootFields
+}
+
+// CodeMethodNotAllowed is the code of requests with the wrong HTTP method
+// (also mutations over GET).
+const CodeMethodNotAllowed = "METHOD_NOT_ALLOWED"
+
+func init() {
+	errcode.RegisterErrorType(CodeMethodNotAllowed, errcode.KindProtocol)
+}
+
+// operationChecks is the last operation-context mutator, so it runs only
+// for documents that passed parsing, validation, depth and complexity: it
+// refuses mutations sent over GET (coded, before gqlgen's uncoded 406)
+// and then lets the request's cache additions through (commitCache).
+type operationChecks struct{}
+
+func (operationChecks) ExtensionName() string                   { return "OperationChecks" }
+func (operationChecks) Validate(graphql.ExecutableSchema) error { return nil }
+func (operationChecks) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation != nil && oc.Operation.Operation != ast.Query && isGET(ctx) {
+		err := gqlerror.Errorf("%s operations need POST; GET allows only queries", oc.Operation.Operation)
+		err.Extensions = map[string]any{"code": CodeMethodNotAllowed}
+		return err
+	}
+	commitPending(ctx)
+	return nil
+}
+
+// capErrors keeps the first MaxErrors errors of a response and replaces
+// the rest by one error that counts them.
+func capErrors(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	if resp != nil && len(resp.Errors) > MaxErrors {
+		more := len(resp.Errors) - MaxErrors
+		resp.Errors = append(resp.Errors[:MaxErrors:MaxErrors], &gqlerror.Error{
+			Message:    fmt.Sprintf("%d more errors not shown", more),
+			Extensions: map[string]any{"code": "TOO_MANY_ERRORS", "omitted": more},
+		})
+	}
+	return resp
 }
 
 type authKey struct{}
@@ -140,17 +289,140 @@ func authenticate(tokens []string, next http.Handler) http.Handler {
 	})
 }
 
-// limitBody refuses bodies over max bytes with a GraphQL-shaped 413.
-func limitBody(maxBytes int64, next http.Handler) http.Handler {
+// shed bounds the GraphQL requests running at once: over maxInFlight a
+// request is answered at once with 503, Retry-After and the code
+// OVERLOADED instead of queueing behind the others.
+func shed(maxInFlight int, next http.Handler) http.Handler {
+	if maxInFlight <= 0 {
+		return next
+	}
+	slots := make(chan struct{}, maxInFlight)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case slots <- struct{}{}:
+		default:
+			w.Header().Set("Retry-After", "1")
+			writeGraphQLError(w, http.StatusServiceUnavailable, "OVERLOADED", "the server is at capacity; retry in a second")
+			return
+		}
+		defer func() { <-slots }()
+		next.ServeHTTP(w, r)
+	})
+}
+
+type getKey struct{}
+
+func isGET(ctx context.Context) bool { _, ok := ctx.Value(getKey{}).(bool); return ok }
+
+// checkTransport answers every transport mistake itself, with a code and
+// without echoing the request: a method other than GET and POST (405), a
+// POST that is not application/json (415), a body over maxBytes, chunked
+// or not (413), a body or GET parameters that are not the GraphQL JSON
+// shape (400). What passes is exactly what gqlgen's transports accept.
+func checkTransport(maxBytes int64, next http.Handler) http.Handler {
 	if maxBytes <= 0 {
 		maxBytes = 1 << 20
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > maxBytes {
-			writeGraphQLError(w, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE", "request body is larger than the limit")
+		if r.Header.Get("Upgrade") != "" {
+			writeGraphQLError(w, http.StatusBadRequest, "BAD_REQUEST", "protocol upgrades (websockets) are not served")
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxBytes)
+		switch r.Method {
+		case http.MethodGet:
+			q, err := url.ParseQuery(r.URL.RawQuery)
+			if err != nil {
+				writeGraphQLError(w, http.StatusBadRequest, "BAD_REQUEST", "the URL query string is malformed")
+				return
+			}
+			for _, name := range []string{"variables", "extensions"} {
+				if v := q.Get(name); v != "" && !isJSONObject([]byte(v)) {
+					writeGraphQLError(w, http.StatusBadRequest, "BAD_REQUEST", "the "+name+" parameter must be a JSON object")
+					return
+				}
+			}
+			r = r.WithContext(context.WithValue(r.Context(), getKey{}, true))
+		case http.MethodPost:
+			mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+			if err != nil || mt != "application/json" {
+				writeGraphQLError(w, http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", "POST bodies must be application/json")
+				return
+			}
+			if r.ContentLength > maxBytes {
+				writeGraphQLError(w, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE", "request body is larger than the limit")
+				return
+			}
+			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBytes))
+			if err != nil {
+				var tooLarge *http.MaxBytesError
+				if errors.As(err, &tooLarge) {
+					writeGraphQLError(w, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE", "request body is larger than the limit")
+					return
+				}
+				writeGraphQLError(w, http.StatusBadRequest, "BAD_REQUEST", "the request body could not be read")
+				return
+			}
+			var params struct {
+				Query         string         `json:"query"`
+				OperationName string         `json:"operationName"`
+				Variables     map[string]any `json:"variables"`
+				Extensions    map[string]any `json:"extensions"`
+			}
+			dec := json.NewDecoder(bytes.NewReader(body))
+			dec.UseNumber()
+			if err := dec.Decode(&params); err != nil {
+				writeGraphQLError(w, http.StatusBadRequest, "BAD_REQUEST",
+					`the request body must be a JSON object {"query": string, "operationName"?: string, "variables"?: object, "extensions"?: object}`)
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		default:
+			w.Header().Set("Allow", "GET, POST, OPTIONS")
+			writeGraphQLError(w, http.StatusMethodNotAllowed, CodeMethodNotAllowed, "use POST (or GET for queries)")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func isJSONObject(b []byte) bool {
+	var m map[string]any
+	return json.Unmarshal(b, &m) == nil
+}
+
+// perRequest gives each request its pending cache additions and its
+// error-log state.
+func perRequest(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := graph.WithErrorLog(withPending(r.Context()))
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// sortPreflightHeaders rewrites a preflight's Access-Control-Request-Headers
+// into the form rs/cors v1.11 accepts (lower case, sorted, unique, no
+// empty elements): browsers send that form, other clients and proxies may
+// not, and rs/cors refuses anything else.
+func sortPreflightHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+			if vals, ok := r.Header["Access-Control-Request-Headers"]; ok {
+				joined := strings.Join(vals, ",")
+				if len(joined) <= 1024 {
+					seen := map[string]bool{}
+					var names []string
+					for _, n := range strings.Split(joined, ",") {
+						n = strings.ToLower(strings.TrimSpace(n))
+						if n != "" && !seen[n] {
+							seen[n] = true
+							names = append(names, n)
+						}
+					}
+					sort.Strings(names)
+					r.Header["Access-Control-Request-Headers"] = []string{strings.Join(names, ",")}
+				}
+			}
+		}
 		next.ServeHTTP(w, r)
 	})
 }
