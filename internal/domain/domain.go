@@ -84,6 +84,20 @@ const (
 	AwardEntry = "entry"
 )
 
+// AwardRank orders award statuses: winner 3, finalist 2, entry 1, else 0.
+// Merging two records of one initiative keeps the higher status per year.
+func AwardRank(status string) int {
+	switch status {
+	case AwardWinner:
+		return 3
+	case AwardFinalist:
+		return 2
+	case AwardEntry:
+		return 1
+	}
+	return 0
+}
+
 // Source is where a fact came from: a page URL (or file path for pages
 // without a URL line) and the method that read it.
 type Source struct {

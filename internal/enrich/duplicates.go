@@ -1034,7 +1034,7 @@ func mergeInto(m, o *domain.Initiative) {
 			continue
 		}
 		ma := &m.Awards[k]
-		if statusRank(a.Status) > statusRank(ma.Status) {
+		if domain.AwardRank(a.Status) > domain.AwardRank(ma.Status) {
 			ma.Status = a.Status
 		}
 		ma.Category = cmp.Or(ma.Category, a.Category)
@@ -1056,18 +1056,6 @@ func sortSourceList(ss []domain.Source) {
 func themeRank(t domain.ThemeAssignment) float64 {
 	base := map[string]float64{domain.ThemeSourceUser: 3, domain.ThemeSourceCategory: 2, domain.ThemeSourceText: 1}[t.Source]
 	return base + t.Confidence/10
-}
-
-func statusRank(s string) int {
-	switch s {
-	case domain.AwardWinner:
-		return 3
-	case domain.AwardFinalist:
-		return 2
-	case domain.AwardEntry:
-		return 1
-	}
-	return 0
 }
 
 // --- lexical suspicion (no model) ----------------------------------------

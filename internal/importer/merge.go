@@ -450,7 +450,7 @@ func buildRecord(g []*occurrence) *Record {
 			a = &domain.Award{Year: year}
 			m[year] = a
 		}
-		if statusRank(status) > statusRank(a.Status) {
+		if domain.AwardRank(status) > domain.AwardRank(a.Status) {
 			a.Status = status
 		}
 		if a.Category == "" {
@@ -570,18 +570,6 @@ func better(o, b *occurrence) bool {
 func bracketed(t string) bool {
 	i := strings.LastIndex(t, "(")
 	return i > 0 && strings.HasSuffix(t, ")")
-}
-
-func statusRank(s string) int {
-	switch s {
-	case domain.AwardWinner:
-		return 3
-	case domain.AwardFinalist:
-		return 2
-	case domain.AwardEntry:
-		return 1
-	}
-	return 0
 }
 
 func sortSources(s []domain.Source) {

@@ -190,6 +190,12 @@ func (p *Page) warn(n int, format string, args ...any) {
 // addEntry appends e unless the same title and summary are already on the
 // page (a repeated block).
 func (p *Page) addEntry(e Entry) {
+	// Clean-up may leave nothing (a line holding only a cut mark "[…]"
+	// or punctuation): such an entry is no initiative.
+	if strings.TrimSpace(e.Title) == "" && strings.TrimSpace(e.Summary) == "" {
+		p.warn(e.Line, "line without a title or description ignored")
+		return
+	}
 	k := fold(e.Title) + "|" + fold(e.Summary)
 	if p.seen == nil {
 		p.seen = map[string]int{}

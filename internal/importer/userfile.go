@@ -298,7 +298,7 @@ func parseAwards(v any, src domain.Source) ([]domain.Award, error) {
 		if status == "" {
 			status = domain.AwardEntry
 		}
-		if statusRank(status) == 0 {
+		if domain.AwardRank(status) == 0 {
 			return fmt.Errorf("status %q: want winner, finalist or entry", status)
 		}
 		out = append(out, domain.Award{Year: year, Status: status, Category: slug(cat), Sources: []domain.Source{src}})

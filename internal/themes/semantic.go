@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"github.com/civicgraph/civicgraph/internal/embed"
 )
 
 // Prototype is one text that stands for a theme in embedding space: the
@@ -112,7 +114,7 @@ func (m *Meaning) Scores(v []float32) []Score {
 	for k, ps := range m.protos {
 		c := 0.0
 		for _, p := range ps {
-			c += dot(v, p)
+			c += embed.Dot(v, p)
 		}
 		c /= float64(len(ps))
 		out[k] = Score{Slug: m.slugs[k], Cosine: c}
@@ -220,15 +222,4 @@ func (m *Meaning) Decide(v []float32, categories []string, keywords []Match) []D
 		n = 1
 	}
 	return ds[:n]
-}
-
-func dot(a, b []float32) float64 {
-	if len(a) != len(b) {
-		return 0
-	}
-	var s float32
-	for i := range a {
-		s += a[i] * b[i]
-	}
-	return float64(s)
 }
