@@ -99,7 +99,7 @@ func (s importSummary) print(w io.Writer, counts map[string]int) {
 	fmt.Fprintf(w, "  themes:               %.2f per initiative (%d from categories/users, %d from text)\n", mean, s.ThemesFromCategory, s.ThemesText)
 	fmt.Fprintf(w, "  awards:               %d initiatives with an award year, %d winner entries\n", s.WithAwardYear, s.Winners)
 	if s.Stats != nil {
-		fmt.Fprintf(w, "  neo4j:                %d created, %d updated, %d unchanged in %s; %d orphan cities/years removed\n", s.Stats.Created, s.Stats.Updated, s.Stats.Unchanged, s.WriteTime.Round(time.Millisecond), s.Pruned)
+		fmt.Fprintf(w, "  neo4j:                %d created, %d updated, %d unchanged, %d rewritten in %s; %d orphan cities/years removed\n", s.Stats.Created, s.Stats.Updated, s.Stats.Unchanged, s.Stats.Rewritten, s.WriteTime.Round(time.Millisecond), s.Pruned)
 		fmt.Fprintf(w, "  similarity:           %d links in %s\n", s.SimilarLinks, s.SimilarityTime.Round(time.Millisecond))
 	}
 	if counts != nil {
