@@ -167,7 +167,7 @@ func (db *DB) ImportInitiatives(ctx context.Context, ins []*domain.Initiative, o
 			if err != nil {
 				return st, fmt.Errorf("read hashes of batch %d: key: %w", start/batchSize, err)
 			}
-			h, _, _ := neo4j.GetRecordValue[string](r, "h") // absent (nil) for curated-only initiatives
+			h, _, _ := neo4j.GetRecordValue[string](r, "h") // nil if no hash was ever stored
 			linked, _, err := neo4j.GetRecordValue[bool](r, "linked")
 			if err != nil {
 				return st, fmt.Errorf("read hashes of batch %d: links of %s: %w", start/batchSize, k, err)
