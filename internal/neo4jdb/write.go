@@ -460,7 +460,7 @@ CALL (x) { DETACH DELETE x } IN TRANSACTIONS OF $rows ROWS
 RETURN count(*) AS n`},
 	}
 	for _, s := range steps {
-		if _, err := db.deleteInRounds(ctx, s.cypher); err != nil {
+		if _, err := db.deleteInRounds(ctx, s.what, s.cypher); err != nil {
 			return fmt.Errorf("delete all %s: %w", s.what, err)
 		}
 	}
@@ -472,13 +472,14 @@ RETURN count(*) AS n`},
 // and returns the total. Transient failures (e.g. a deadlock with a
 // transaction of a killed client that the server has not ended yet) are
 // retried: every round is idempotent.
-func (db *DB) deleteInRounds(ctx context.Context, cypher string) (int, error) {
+func (db *DB) deleteInRounds(ctx context.Context, what, cypher string) (int, error) {
 	p := map[string]any{"limit": deleteStatementRows, "rows": deleteTxRows}
 	total, failures := 0, 0
 	for {
 		if err := ctx.Err(); err != nil {
 			return total, err
 		}
+		t0 := time.Now()
 		recs, err := db.autoCommit(ctx, cypher, p)
 		if err != nil {
 			if failures++; failures <= 5 && retryable(err) {
@@ -499,6 +500,7 @@ func (db *DB) deleteInRounds(ctx context.Context, cypher string) (int, error) {
 			}
 		}
 		total += int(n)
+		db.log.Debug("bounded delete round", "what", what, "deleted", n, "total", total, "took", time.Since(t0).Round(time.Millisecond))
 		if n == 0 {
 			return total, nil
 		}
@@ -530,7 +532,7 @@ RETURN count(*) AS n`},
 	}
 	total := 0
 	for _, s := range steps {
-		n, err := db.deleteInRounds(ctx, s.cypher)
+		n, err := db.deleteInRounds(ctx, s.what, s.cypher)
 		total += n
 		if err != nil {
 			return total, fmt.Errorf("prune orphan %s: %w", s.what, err)
