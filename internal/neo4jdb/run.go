@@ -2,6 +2,7 @@ package neo4jdb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -107,16 +108,26 @@ func (db *DB) FinishImportRun(ctx context.Context) error {
 
 func decodeRun(r *neo4j.Record) (*ImportRun, error) {
 	var out ImportRun
+	errs := make([]error, 0, 7)
+	get := func(err error) { errs = append(errs, err) }
 	var err error
-	if out.State, _, err = neo4j.GetRecordValue[string](r, "state"); err != nil {
-		return nil, fmt.Errorf("decode import run marker: state: %w", err)
+	out.State, _, err = neo4j.GetRecordValue[string](r, "state")
+	get(err)
+	out.Phase, _, err = neo4j.GetRecordValue[string](r, "phase")
+	get(err)
+	out.Digest, _, err = neo4j.GetRecordValue[string](r, "digest")
+	get(err)
+	out.Wipe, _, err = neo4j.GetRecordValue[bool](r, "wipe")
+	get(err)
+	out.Repair, _, err = neo4j.GetRecordValue[bool](r, "repair")
+	get(err)
+	out.StartedAt, _, err = neo4j.GetRecordValue[time.Time](r, "startedAt")
+	get(err)
+	out.FinishedAt, _, err = neo4j.GetRecordValue[time.Time](r, "finishedAt")
+	get(err)
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("decode import run marker: %w", err)
 	}
-	out.Phase, _, _ = neo4j.GetRecordValue[string](r, "phase")
-	out.Digest, _, _ = neo4j.GetRecordValue[string](r, "digest")
-	out.Wipe, _, _ = neo4j.GetRecordValue[bool](r, "wipe")
-	out.Repair, _, _ = neo4j.GetRecordValue[bool](r, "repair")
-	out.StartedAt, _, _ = neo4j.GetRecordValue[time.Time](r, "startedAt")
-	out.FinishedAt, _, _ = neo4j.GetRecordValue[time.Time](r, "finishedAt")
 	return &out, nil
 }
 
