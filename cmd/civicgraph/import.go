@@ -42,11 +42,13 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintln(fset.Output(), `Usage: civicgraph import [flags] PATH...
 
 Imports showroom pages (*.txt), JSON Lines (*.jsonl) and CSV (*.csv) files;
-a directory is read recursively. The import is idempotent and resumable:
-initiatives are merged on a stable key, written in batches of one
-transaction each, and unchanged initiatives are skipped, so a run that was
-killed is completed by the next. Similar-initiative links are recomputed
-for the whole graph at the end.
+a directory is read recursively. The import is idempotent: initiatives are
+merged on a stable key and written in batches of one transaction each;
+unchanged initiatives (same content hash, links all present) are skipped.
+Similar-initiative links are recomputed for the whole graph at the end.
+A run marker in the database records each run's phase: a run that follows
+one that was killed or failed finishes its wipe first, or rewrites every
+initiative, so the next run repairs what an interrupted one left.
 Flags (each falls back to the environment variable shown):`)
 		fset.PrintDefaults()
 	}
@@ -128,9 +130,16 @@ Flags (each falls back to the environment variable shown):`)
 		return fmt.Errorf("open neo4j at %s: %w (start a local one with `make neo4j-start`, or set NEO4J_URI)", neo4jdb.RedactURI(cfg.Neo4j.URI), err)
 	}
 	defer db.Close(context.Background())
-	if o.wipe {
+	irun, err := beginImportRun(ctx, db, log, ins, o.wipe)
+	if err != nil {
+		return err
+	}
+	if irun.plan.wipe {
 		if err := db.DeleteAll(ctx); err != nil {
-			return fmt.Errorf("wipe: %w", err)
+			return fmt.Errorf("wipe (run again: the next run finishes it): %w", err)
+		}
+		if err := irun.phase(ctx, neo4jdb.PhaseWrite); err != nil {
+			return err
 		}
 	}
 	if err := db.UpsertThemes(ctx, enrich.ThemeList(tax)); err != nil {
@@ -138,7 +147,8 @@ Flags (each falls back to the environment variable shown):`)
 	}
 	bar := newBar(len(ins), stderr)
 	wstart := time.Now()
-	st, err := db.ImportInitiatives(ctx, ins, o.batch, func(done int) { _ = bar.Set(done) })
+	st, err := db.ImportInitiatives(ctx, ins, neo4jdb.ImportOptions{BatchSize: o.batch,
+		Progress: func(done int) { _ = bar.Set(done) }, IgnoreHashes: irun.plan.repair})
 	_ = bar.Finish()
 	if err != nil {
 		return fmt.Errorf("import initiatives (done so far: %d created, %d updated; run again to resume): %w", st.Created, st.Updated, err)
@@ -150,10 +160,17 @@ Flags (each falls back to the environment variable shown):`)
 	if sum.Retired, err = db.RetireMerged(ctx, ins); err != nil {
 		return err
 	}
+
+	if err := irun.phase(ctx, neo4jdb.PhasePrune); err != nil {
+		return err
+	}
 	if sum.Pruned, err = db.PruneOrphans(ctx); err != nil {
 		return fmt.Errorf("prune orphan cities and years: %w", err)
 	}
 	if !o.noSimilarity {
+		if err := irun.phase(ctx, neo4jdb.PhaseSimilarity); err != nil {
+			return err
+		}
 		sstart := time.Now()
 		if mm.on() {
 			sst, err := mm.embedSentences(ctx, ins)
@@ -167,6 +184,9 @@ Flags (each falls back to the environment variable shown):`)
 			return fmt.Errorf("similarity precompute: %w", err)
 		}
 		sum.SimilarityTime, sum.SimilarLinks = time.Since(sstart), n
+	}
+	if err := irun.finish(ctx); err != nil {
+		return err
 	}
 	counts, err := db.Counts(ctx)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/civicgraph/civicgraph/internal/domain"
 	"github.com/civicgraph/civicgraph/internal/enrich"
 	"github.com/civicgraph/civicgraph/internal/gazetteer"
+	"github.com/civicgraph/civicgraph/internal/neo4jdb"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb/dbtest"
 	"github.com/civicgraph/civicgraph/internal/themes"
 )
@@ -69,11 +70,11 @@ func TestImportIdempotentAndResumable(t *testing.T) {
 		t.Fatal(err)
 	}
 	cctx, cancel := context.WithCancel(ctx)
-	st, err := db.ImportInitiatives(cctx, ins, 50, func(done int) {
+	st, err := db.ImportInitiatives(cctx, ins, neo4jdb.ImportOptions{BatchSize: 50, Progress: func(done int) {
 		if done >= 50 {
 			cancel()
 		}
-	})
+	}})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled import returned %v", err)
 	}

@@ -143,7 +143,7 @@ func (s importSummary) print(w io.Writer, counts map[string]int) {
 		if s.Meaning.Model != "" {
 			fmt.Fprintf(w, "  vectors:              %d written, %d unchanged; %d nodes of merged duplicates removed\n", s.Vectors.Written, s.Vectors.Unchanged, s.Retired)
 		}
-		fmt.Fprintf(w, "  neo4j:                %d created, %d updated, %d unchanged in %s; %d orphan cities/years removed\n", s.Stats.Created, s.Stats.Updated, s.Stats.Unchanged, s.WriteTime.Round(time.Millisecond), s.Pruned)
+		fmt.Fprintf(w, "  neo4j:                %d created, %d updated, %d unchanged, %d rewritten in %s; %d orphan cities/years removed\n", s.Stats.Created, s.Stats.Updated, s.Stats.Unchanged, s.Stats.Rewritten, s.WriteTime.Round(time.Millisecond), s.Pruned)
 		fmt.Fprintf(w, "  similarity:           %d links in %s\n", s.SimilarLinks, s.SimilarityTime.Round(time.Millisecond))
 	}
 	if counts != nil {

@@ -8,15 +8,28 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/civicgraph/civicgraph/internal/domain"
 )
 
-// ImportStats counts what an import did to initiatives.
+// ImportStats counts what an import did to initiatives. Rewritten ones had
+// their content hash stored already but were written again: a link they
+// imply was missing, or the caller asked to ignore stored hashes.
 type ImportStats struct {
-	Created, Updated, Unchanged int
+	Created, Updated, Unchanged, Rewritten int
+}
+
+// ImportOptions tune ImportInitiatives.
+type ImportOptions struct {
+	BatchSize int            // initiatives per transaction (default 500)
+	Progress  func(done int) // if not nil, called after each batch with the number handled so far
+	// IgnoreHashes rewrites every initiative even if its stored content hash
+	// is current: after a run that did not finish, nothing it left is
+	// trusted.
+	IgnoreHashes bool
 }
 
 // UpsertThemes writes the taxonomy's themes (MERGE on slug).
@@ -62,23 +75,64 @@ const storageFormat = "2"
 // is unique and an index on it gives a total order for stable paging.
 func SortKey(title, key string) string { return Fold(title) + "\x1f" + key }
 
-// hashInitiative is a content hash: an initiative whose hash is unchanged
-// is skipped by the next import, which makes re-runs and resumed runs
-// cheap.
+// hashInitiative is a content hash of everything an import writes for an
+// initiative: its properties and the links it implies (city, country,
+// themes, awards, with their confidences and sources), because all of
+// them are fields of domain.Initiative. It is stored on the node in the
+// transaction that writes those links. The next import skips an
+// initiative whose hash is unchanged only if those links are still there
+// (see ImportInitiatives), since links can vanish without the node: their
+// other end deleted by a killed wipe, a prune or by hand.
 func hashInitiative(in *domain.Initiative) string {
 	b, _ := json.Marshal(in)
 	h := sha256.Sum256(append([]byte(storageFormat), b...))
 	return hex.EncodeToString(h[:12])
 }
 
+// impliedLinks is what an initiative's stored links must include for its
+// stored hash to be trusted: the key of every node it links to.
+func impliedLinks(in *domain.Initiative) map[string]any {
+	row := map[string]any{"key": in.ID, "city": nil, "country": nil}
+	if in.City != nil {
+		row["city"] = in.City.ID
+	}
+	if in.Country != nil {
+		row["country"] = in.Country.Code
+	}
+	slugs := make([]string, 0, len(in.Themes))
+	for _, t := range in.Themes {
+		slugs = append(slugs, t.Slug)
+	}
+	years := make([]int64, 0, len(in.Awards))
+	for _, a := range in.Awards {
+		years = append(years, int64(a.Year))
+	}
+	row["themes"], row["years"] = slugs, years
+	return row
+}
+
+// checkBatch reads, for the initiatives of a batch, the stored hash and
+// whether every link the input implies exists (links a curator removed or
+// took over — suppressed themes, a curated city — are not required, since
+// the import does not write them).
+const checkBatch = `UNWIND $rows AS row
+MATCH (i:Initiative {key: row.key})
+WITH row, i, coalesce(i.cityCurated, false) AS cc, coalesce(i.suppressedThemes, []) AS suppressed
+RETURN row.key AS k, i.importHash AS h,
+  (row.city IS NULL OR cc OR EXISTS { (i)-[:IN_CITY]->(:City {id: row.city}) })
+  AND (row.country IS NULL OR cc OR EXISTS { (i)-[:IN_COUNTRY]->(:Country {code: row.country}) })
+  AND all(s IN row.themes WHERE s IN suppressed OR EXISTS { (i)-[:HAS_THEME]->(:Theme {slug: s}) })
+  AND all(y IN row.years WHERE EXISTS { (i)-[:AWARDED]->(:AwardYear {year: y}) }) AS linked`
+
 // ImportInitiatives writes initiatives in batches, one managed transaction
 // per batch (MERGE on key, UNWIND over rows). Links made by imports are
 // replaced, curated ones kept. It is idempotent and resumable: an
-// initiative whose content hash is already stored is skipped, so a run
-// killed half-way is completed by the next one. progress, if not nil, is
-// called after each batch with the number of initiatives handled so far.
-func (db *DB) ImportInitiatives(ctx context.Context, ins []*domain.Initiative, batchSize int, progress func(done int)) (ImportStats, error) {
+// initiative whose content hash is already stored and whose implied links
+// all exist is skipped (unless o.IgnoreHashes), so a run killed half-way
+// is completed by the next one; every batch is whole or absent.
+func (db *DB) ImportInitiatives(ctx context.Context, ins []*domain.Initiative, o ImportOptions) (ImportStats, error) {
 	var st ImportStats
+	batchSize := o.BatchSize
 	if batchSize <= 0 {
 		batchSize = 500
 	}
@@ -94,30 +148,44 @@ func (db *DB) ImportInitiatives(ctx context.Context, ins []*domain.Initiative, b
 		end := min(start+batchSize, len(ins))
 		batch := ins[start:end]
 		hashes := make(map[string]string, len(batch))
-		keys := make([]string, len(batch))
+		rows := make([]map[string]any, len(batch))
 		for k, in := range batch {
-			keys[k] = in.ID
+			rows[k] = impliedLinks(in)
 			hashes[in.ID] = hashInitiative(in)
 		}
-		recs, err := db.read(ctx, `UNWIND $keys AS k MATCH (i:Initiative {key: k}) RETURN k, i.importHash AS h`, map[string]any{"keys": keys})
+		recs, err := db.read(ctx, checkBatch, map[string]any{"rows": rows})
 		if err != nil {
 			return st, fmt.Errorf("read hashes of batch %d: %w", start/batchSize, err)
 		}
-		existing := map[string]string{}
+		type stored struct {
+			hash   string
+			linked bool
+		}
+		existing := map[string]stored{}
 		for _, r := range recs {
-			k, _, _ := neo4j.GetRecordValue[string](r, "k")
-			h, _, _ := neo4j.GetRecordValue[string](r, "h")
-			existing[k] = h
+			k, _, err := neo4j.GetRecordValue[string](r, "k")
+			if err != nil {
+				return st, fmt.Errorf("read hashes of batch %d: key: %w", start/batchSize, err)
+			}
+			h, _, _ := neo4j.GetRecordValue[string](r, "h") // nil if no hash was ever stored
+			linked, _, err := neo4j.GetRecordValue[bool](r, "linked")
+			if err != nil {
+				return st, fmt.Errorf("read hashes of batch %d: links of %s: %w", start/batchSize, k, err)
+			}
+			existing[k] = stored{h, linked}
 		}
 		var changed []*domain.Initiative
 		for _, in := range batch {
-			h, ok := existing[in.ID]
+			s, ok := existing[in.ID]
 			switch {
 			case !ok:
 				st.Created++
 				changed = append(changed, in)
-			case h != hashes[in.ID]:
+			case s.hash != hashes[in.ID]:
 				st.Updated++
+				changed = append(changed, in)
+			case !s.linked || o.IgnoreHashes:
+				st.Rewritten++
 				changed = append(changed, in)
 			default:
 				st.Unchanged++
@@ -128,8 +196,8 @@ func (db *DB) ImportInitiatives(ctx context.Context, ins []*domain.Initiative, b
 				return st, fmt.Errorf("write batch %d (%s…): %w", start/batchSize, batch[0].ID, err)
 			}
 		}
-		if progress != nil {
-			progress(end)
+		if o.Progress != nil {
+			o.Progress(end)
 		}
 	}
 	return st, nil
@@ -343,8 +411,16 @@ ORDER BY key`, map[string]any{"all": known == nil})
 	return out, nil
 }
 
-// WriteSimilar replaces the SIMILAR links of the given initiatives, in
-// batches of batchSize initiatives, one transaction each.
+// maxSimilarPerTx bounds the SIMILAR links one WriteSimilar transaction
+// creates. The links it deletes are those the same initiatives held, made
+// by the same capped precompute, so they are of the same order.
+const maxSimilarPerTx = 10_000
+
+// WriteSimilar replaces the SIMILAR links of the given initiatives, one
+// transaction per batch of at most batchSize initiatives and
+// maxSimilarPerTx new links, so each transaction's memory is bounded
+// whatever the graph's size. Each initiative's links are replaced whole
+// (deleted and recreated in one transaction).
 func (db *DB) WriteSimilar(ctx context.Context, links map[string][]domain.SimilarLink, batchSize int) error {
 	keys := make([]string, 0, len(links))
 	for k := range links {
@@ -354,18 +430,7 @@ func (db *DB) WriteSimilar(ctx context.Context, links map[string][]domain.Simila
 	if batchSize <= 0 {
 		batchSize = 500
 	}
-	for start := 0; start < len(keys); start += batchSize {
-		end := min(start+batchSize, len(keys))
-		rows := make([]map[string]any, 0, end-start)
-		for _, k := range keys[start:end] {
-			ls := make([]map[string]any, 0, len(links[k]))
-			for _, l := range links[k] {
-				ls = append(ls, map[string]any{"to": l.To, "score": l.Score, "text": l.TextScore, "theme": l.ThemeScore,
-					"sem": l.SemanticScore, "closest": closestPair(l),
-					"themes": nonNil(l.SharedThemes), "terms": nonNil(l.SharedTerms)})
-			}
-			rows = append(rows, map[string]any{"from": k, "links": ls})
-		}
+	flush := func(n int, rows []map[string]any) error {
 		err := db.write(ctx, func(tx neo4j.ManagedTransaction) error {
 			_, err := run(ctx, tx, `UNWIND $rows AS row
 MATCH (a:Initiative {key: row.from})
@@ -378,8 +443,34 @@ CREATE (a)-[:SIMILAR {score: l.score, textScore: l.text, themeScore: l.theme, se
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("write similarity batch %d: %w", start/batchSize, err)
+			return fmt.Errorf("write similarity batch %d (%v…): %w", n, rows[0]["from"], err)
 		}
+		return nil
+	}
+	var rows []map[string]any
+	batches, inBatch := 0, 0
+	for _, k := range keys {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if len(rows) > 0 && (len(rows) >= batchSize || inBatch+len(links[k]) > maxSimilarPerTx) {
+			if err := flush(batches, rows); err != nil {
+				return err
+			}
+			batches++
+			rows, inBatch = nil, 0
+		}
+		ls := make([]map[string]any, 0, len(links[k]))
+		for _, l := range links[k] {
+			ls = append(ls, map[string]any{"to": l.To, "score": l.Score, "text": l.TextScore, "theme": l.ThemeScore,
+				"sem": l.SemanticScore, "closest": closestPair(l),
+				"themes": nonNil(l.SharedThemes), "terms": nonNil(l.SharedTerms)})
+		}
+		rows = append(rows, map[string]any{"from": k, "links": ls})
+		inBatch += len(ls)
+	}
+	if len(rows) > 0 {
+		return flush(batches, rows)
 	}
 	return nil
 }
@@ -400,49 +491,107 @@ UNION ALL MATCH ()-[r]->() RETURN type(r) AS k, count(*) AS n`, nil)
 	return out, nil
 }
 
-// DeleteAll removes every node and relationship in batches (tests, and
-// `civicgraph import --wipe`). Schema stays.
+// Bounded deletes: rows per inner transaction, and rows per statement (so
+// a statement also ends well within the transaction timeout).
+const (
+	deleteTxRows        = 10_000
+	deleteStatementRows = 500_000
+)
+
+// DeleteAll removes every node and relationship except :Meta nodes (the
+// schema version and the import's run marker), for tests and
+// `civicgraph import --wipe`. Schema stays. Relationships go first, then
+// nodes (which then have none left to detach), each with CALL { … } IN
+// TRANSACTIONS OF deleteTxRows ROWS, so a wipe of any size fits the
+// configured transaction memory. A wipe killed half-way leaves a smaller
+// graph; the import's run marker makes the next run finish it.
 func (db *DB) DeleteAll(ctx context.Context) error {
-	for {
-		var n int64
-		err := db.write(ctx, func(tx neo4j.ManagedTransaction) error {
-			recs, err := run(ctx, tx, `MATCH (x) WHERE NOT x:Meta WITH x LIMIT 5000 DETACH DELETE x RETURN count(*) AS n`, nil)
-			if err != nil {
-				return err
-			}
-			if len(recs) > 0 {
-				n, _, _ = neo4j.GetRecordValue[int64](recs[0], "n")
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			return nil
+	steps := []struct{ what, cypher string }{
+		{"relationships", `MATCH ()-[r]->() WITH r LIMIT $limit
+CALL (r) { DELETE r } IN TRANSACTIONS OF $rows ROWS
+RETURN count(*) AS n`},
+		{"nodes", `MATCH (x) WHERE NOT x:Meta WITH x LIMIT $limit
+CALL (x) { DETACH DELETE x } IN TRANSACTIONS OF $rows ROWS
+RETURN count(*) AS n`},
+	}
+	for _, s := range steps {
+		if _, err := db.deleteInRounds(ctx, s.what, s.cypher); err != nil {
+			return fmt.Errorf("delete all %s: %w", s.what, err)
 		}
 	}
+	return nil
+}
+
+// deleteInRounds runs a bounded delete statement (parameters $limit and
+// $rows, returning n, the rows it deleted) until a round deletes nothing,
+// and returns the total. Transient failures (e.g. a deadlock with a
+// transaction of a killed client that the server has not ended yet) are
+// retried: every round is idempotent.
+func (db *DB) deleteInRounds(ctx context.Context, what, cypher string) (int, error) {
+	p := map[string]any{"limit": deleteStatementRows, "rows": deleteTxRows}
+	total, failures := 0, 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return total, err
+		}
+		t0 := time.Now()
+		recs, err := db.autoCommit(ctx, cypher, p)
+		if err != nil {
+			if failures++; failures <= 5 && retryable(err) {
+				db.log.Warn("bounded delete failed, retrying", "attempt", failures, "err", err)
+				select {
+				case <-ctx.Done():
+					return total, ctx.Err()
+				case <-time.After(time.Duration(failures) * 500 * time.Millisecond):
+				}
+				continue
+			}
+			return total, err
+		}
+		var n int64
+		if len(recs) > 0 {
+			if n, _, err = neo4j.GetRecordValue[int64](recs[0], "n"); err != nil {
+				return total, fmt.Errorf("read deleted count: %w", err)
+			}
+		}
+		total += int(n)
+		db.log.Debug("bounded delete round", "what", what, "deleted", n, "total", total, "took", time.Since(t0).Round(time.Millisecond))
+		if n == 0 {
+			return total, nil
+		}
+	}
+}
+
+// retryable reports whether a failed auto-commit statement may be run
+// again: the driver's own rule for managed transactions, plus the domain's
+// "unavailable" (translate maps transient errors to it).
+func retryable(err error) bool {
+	return neo4j.IsRetryable(err) || domain.ErrorCode(err) == domain.EUNAVAILABLE
 }
 
 // PruneOrphans deletes cities and award years no initiative points at any
 // more (left behind when an import or a curator moved initiatives), so
 // the graph holds only places and years that carry facts. Countries and
-// themes stay: they are reference data.
+// themes stay: they are reference data. Deletes run in bounded inner
+// transactions (an orphan has no links but its LOCATED_IN), so a prune of
+// any size fits the transaction memory; killed half-way, it leaves only
+// orphans, which the next run removes.
 func (db *DB) PruneOrphans(ctx context.Context) (int, error) {
-	var n int64
-	err := db.write(ctx, func(tx neo4j.ManagedTransaction) error {
-		recs, err := run(ctx, tx, `CALL {
-  MATCH (c:City) WHERE NOT EXISTS { (c)<-[:IN_CITY]-(:Initiative) } DETACH DELETE c RETURN count(*) AS a }
-CALL {
-  MATCH (y:AwardYear) WHERE NOT EXISTS { (y)<-[:AWARDED]-(:Initiative) } DETACH DELETE y RETURN count(*) AS b }
-RETURN a + b AS n`, nil)
+	steps := []struct{ what, cypher string }{
+		{"cities", `MATCH (c:City) WHERE NOT EXISTS { (c)<-[:IN_CITY]-(:Initiative) } WITH c LIMIT $limit
+CALL (c) { DETACH DELETE c } IN TRANSACTIONS OF $rows ROWS
+RETURN count(*) AS n`},
+		{"award years", `MATCH (y:AwardYear) WHERE NOT EXISTS { (y)<-[:AWARDED]-(:Initiative) } WITH y LIMIT $limit
+CALL (y) { DETACH DELETE y } IN TRANSACTIONS OF $rows ROWS
+RETURN count(*) AS n`},
+	}
+	total := 0
+	for _, s := range steps {
+		n, err := db.deleteInRounds(ctx, s.what, s.cypher)
+		total += n
 		if err != nil {
-			return err
+			return total, fmt.Errorf("prune orphan %s: %w", s.what, err)
 		}
-		if len(recs) > 0 {
-			n, _, _ = neo4j.GetRecordValue[int64](recs[0], "n")
-		}
-		return nil
-	})
-	return int(n), err
+	}
+	return total, nil
 }

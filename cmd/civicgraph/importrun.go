@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/civicgraph/civicgraph/internal/domain"
+	"github.com/civicgraph/civicgraph/internal/neo4jdb"
+)
+
+// importPlan is what a run does given how the previous one ended (its run
+// marker): the run-marker rule of the README's Import section.
+type importPlan struct {
+	wipe   bool   // delete everything first
+	repair bool   // ignore stored hashes: rewrite every initiative and its links
+	reason string // why the plan differs from the flags, for the log; empty if it does not
+}
+
+// planImport applies the rule. After a finished run (or none) the flags
+// decide and stored hashes are trusted. After a run that did not finish,
+// nothing it left is trusted: if it was wiping, this run finishes the wipe
+// first (whatever its own flags say: the graph is part deleted); in any
+// other phase this run rewrites every initiative with its links. The
+// phases after the write (prune, similarity) are redone by every run
+// anyway.
+func planImport(prev *neo4jdb.ImportRun, wipe bool) importPlan {
+	p := importPlan{wipe: wipe}
+	if prev.Finished() {
+		return p
+	}
+	p.repair = true
+	started := prev.StartedAt.UTC().Format(time.RFC3339)
+	if prev.Phase == neo4jdb.PhaseWipe {
+		p.wipe = true
+		p.reason = fmt.Sprintf("the previous import (started %s) was stopped while wiping the graph: finishing the wipe first", started)
+		return p
+	}
+	p.reason = fmt.Sprintf("the previous import (started %s) did not finish (phase %q): rewriting every initiative and its links, stored hashes ignored", started, prev.Phase)
+	return p
+}
+
+// importRun is a running import's handle on its marker.
+type importRun struct {
+	db   *neo4jdb.DB
+	log  *slog.Logger
+	plan importPlan
+}
+
+// beginImportRun marks the run started (in the wipe phase if it wipes,
+// else the write phase) and returns its plan, decided from the marker the
+// previous run left.
+func beginImportRun(ctx context.Context, db *neo4jdb.DB, log *slog.Logger, ins []*domain.Initiative, wipe bool) (*importRun, error) {
+	prev, err := db.LastImportRun(ctx)
+	if err != nil {
+		return nil, err
+	}
+	plan := planImport(prev, wipe)
+	phase := neo4jdb.PhaseWrite
+	if plan.wipe {
+		phase = neo4jdb.PhaseWipe
+	}
+	digest := inputDigest(ins)
+	if _, err := db.StartImportRun(ctx, neo4jdb.ImportRun{Phase: phase, Digest: digest, Wipe: plan.wipe, Repair: plan.repair}); err != nil {
+		return nil, err
+	}
+	if plan.reason != "" {
+		args := []any{"reason", plan.reason}
+		if prev.Digest != digest {
+			args = append(args, "note", "the previous run had a different input")
+		}
+		log.Warn("import repairs an unfinished run", args...)
+	}
+	log.Info("import phase", "phase", phase)
+	return &importRun{db: db, log: log, plan: plan}, nil
+}
+
+// phase records that the run enters phase p (committed before p starts).
+func (r *importRun) phase(ctx context.Context, p string) error {
+	if err := r.db.SetImportPhase(ctx, p); err != nil {
+		return err
+	}
+	r.log.Info("import phase", "phase", p)
+	return nil
+}
+
+// finish marks the run finished: the graph is whole.
+func (r *importRun) finish(ctx context.Context) error {
+	if err := r.db.FinishImportRun(ctx); err != nil {
+		return err
+	}
+	r.log.Info("import phase", "phase", neo4jdb.PhaseDone)
+	return nil
+}
+
+// inputDigest identifies a run's input: a hash of every initiative as it
+// will be written, in order.
+func inputDigest(ins []*domain.Initiative) string {
+	h := sha256.New()
+	enc := json.NewEncoder(h)
+	for _, in := range ins {
+		_ = enc.Encode(in) // writes to a hash cannot fail
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}

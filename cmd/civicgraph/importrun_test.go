@@ -1,0 +1,188 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"maps"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/civicgraph/civicgraph/internal/neo4jdb"
+	"github.com/civicgraph/civicgraph/internal/neo4jdb/dbtest"
+)
+
+// TestPlanImport checks the run-marker rule: flags decide after a finished
+// run; after an unfinished one, a wipe is finished first (even by a run
+// without --wipe) and any other phase makes the run ignore stored hashes.
+func TestPlanImport(t *testing.T) {
+	at := time.Date(2026, 12, 1, 21, 0, 0, 0, time.UTC)
+	started := func(phase string) *neo4jdb.ImportRun {
+		return &neo4jdb.ImportRun{State: neo4jdb.RunStarted, Phase: phase, StartedAt: at}
+	}
+	finished := &neo4jdb.ImportRun{State: neo4jdb.RunFinished, Phase: neo4jdb.PhaseDone, StartedAt: at}
+	for _, c := range []struct {
+		name               string
+		prev               *neo4jdb.ImportRun
+		wipe               bool
+		wantWipe, wantRep  bool
+		wantReasonContains string
+	}{
+		{"first run ever", nil, false, false, false, ""},
+		{"first run ever, wipe", nil, true, true, false, ""},
+		{"after a finished run", finished, false, false, false, ""},
+		{"after a finished run, wipe", finished, true, true, false, ""},
+		{"killed while wiping, plain run", started(neo4jdb.PhaseWipe), false, true, true, "finishing the wipe"},
+		{"killed while wiping, wipe run", started(neo4jdb.PhaseWipe), true, true, true, "finishing the wipe"},
+		{"killed while writing", started(neo4jdb.PhaseWrite), false, false, true, `phase "write"`},
+		{"killed while writing, wipe run", started(neo4jdb.PhaseWrite), true, true, true, "stored hashes ignored"},
+		{"killed while pruning", started(neo4jdb.PhasePrune), false, false, true, `phase "prune"`},
+		{"killed in similarity", started(neo4jdb.PhaseSimilarity), false, false, true, `phase "similarity"`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := planImport(c.prev, c.wipe)
+			if p.wipe != c.wantWipe || p.repair != c.wantRep {
+				t.Errorf("plan %+v, want wipe=%v repair=%v", p, c.wantWipe, c.wantRep)
+			}
+			if (c.wantReasonContains == "") != (p.reason == "") || !strings.Contains(p.reason, c.wantReasonContains) {
+				t.Errorf("reason %q, want one containing %q", p.reason, c.wantReasonContains)
+			}
+		})
+	}
+}
+
+// genInput writes a synthetic input of n initiatives (civicgraph gen,
+// seed 1: the first n records of a larger size are the same).
+func genInput(t *testing.T, n int) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), fmt.Sprintf("g%d.jsonl", n))
+	if err := runGen(context.Background(), []string{"--size", fmt.Sprint(n), "--out", path}, io.Discard, io.Discard); err != nil {
+		t.Fatalf("gen: %v", err)
+	}
+	return path
+}
+
+// mustImport runs import in-process and returns its summary.
+func mustImport(t *testing.T, args ...string) string {
+	t.Helper()
+	var out bytes.Buffer
+	if err := runImport(context.Background(), append(importArgs(), args...), &out, io.Discard); err != nil {
+		t.Fatalf("import %v: %v\n%s", args, err, out.String())
+	}
+	return out.String()
+}
+
+// assertSameGraph fails unless the database holds exactly want.
+func assertSameGraph(t *testing.T, what string, want graphDump) {
+	t.Helper()
+	got := dumpGraph(t)
+	if got.digest() != want.digest() {
+		t.Errorf("%s: graph digest %s, want %s (clean import)\ncounts %v\nwant   %v\n%s",
+			what, got.digest(), want.digest(), got.counts, want.counts, want.diff(got))
+	} else if !maps.Equal(got.counts, want.counts) {
+		t.Errorf("%s: counts %v, want %v", what, got.counts, want.counts) // cannot happen with equal digests
+	}
+}
+
+// TestImportRepairsLinksOfUnchangedInitiatives: links can vanish while the
+// initiative node and its stored content hash stay (their other end
+// deleted). A plain re-import, after a run that finished, must not report
+// those initiatives unchanged; it rewrites them and the graph equals a
+// clean import. (Before the fix the re-import reported "300 unchanged"
+// and every HAS_THEME link stayed gone.)
+func TestImportRepairsLinksOfUnchangedInitiatives(t *testing.T) {
+	dbtest.Open(t)
+	t.Cleanup(func() { reimport(t) })
+	in := genInput(t, 300)
+	mustImport(t, "--wipe", in)
+	clean := dumpGraph(t)
+	if clean.counts["HAS_THEME"] == 0 || clean.counts["IN_CITY"] == 0 || clean.counts["AWARDED"] == 0 || clean.counts["SIMILAR"] == 0 {
+		t.Fatalf("implausible clean graph: %v", clean.counts)
+	}
+	rawQuery(t, `MATCH (t:Theme) DETACH DELETE t`, nil)
+	rawQuery(t, `MATCH (c:City) WITH c ORDER BY c.id LIMIT 20 DETACH DELETE c`, nil)
+	rawQuery(t, `MATCH ()-[r:AWARDED]->() WITH r LIMIT 50 DELETE r`, nil)
+
+	out := mustImport(t, in)
+	assertSameGraph(t, "after re-import", clean)
+	if strings.Contains(out, "300 unchanged") || !strings.Contains(out, "0 created, 0 updated") {
+		t.Errorf("re-import summary:\n%s", out)
+	}
+}
+
+// TestImportFinishesAnInterruptedWipe reproduces issue 14's case: an
+// `import --wipe g` killed while deleting (places and themes gone, some
+// initiatives gone, others left with their hashes), then a plain
+// `import g`. The run marker says the wipe did not finish, so the plain
+// run finishes it: the graph equals a clean import of g, without the
+// initiatives that only the older input had.
+func TestImportFinishesAnInterruptedWipe(t *testing.T) {
+	db := dbtest.Open(t)
+	t.Cleanup(func() { reimport(t) })
+	ctx := context.Background()
+	small, big := genInput(t, 300), genInput(t, 320)
+	mustImport(t, "--wipe", small)
+	clean := dumpGraph(t)
+	mustImport(t, big) // 20 more initiatives, which a wipe removes
+
+	// What a killed `import --wipe small` leaves: its marker, started in
+	// the wipe phase, and a half-deleted graph.
+	if _, err := db.StartImportRun(ctx, neo4jdb.ImportRun{Phase: neo4jdb.PhaseWipe, Wipe: true, Digest: "killed"}); err != nil {
+		t.Fatal(err)
+	}
+	rawQuery(t, `MATCH (x) WHERE x:City OR x:Theme OR x:Country DETACH DELETE x`, nil)
+	rawQuery(t, `MATCH (i:Initiative) WITH i ORDER BY i.key DESC LIMIT 100 DETACH DELETE i`, nil)
+
+	out := mustImport(t, small)
+	assertSameGraph(t, "after the run that followed the killed wipe", clean)
+	if !strings.Contains(out, "300 created") {
+		t.Errorf("the run did not start from an empty graph:\n%s", out)
+	}
+	run, err := db.LastImportRun(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run == nil || !run.Finished() || !run.Wipe || !run.Repair || run.Phase != neo4jdb.PhaseDone {
+		t.Errorf("marker after the repairing run: %+v, want finished, wipe, repair", run)
+	}
+}
+
+// TestImportRewritesAllAfterUnfinishedRun: after a run that did not finish
+// (here killed in its similarity phase), the next run trusts no stored
+// hash: every initiative is rewritten, so even damage that keeps the
+// hashes and the links (a property, a link's confidence) is repaired.
+func TestImportRewritesAllAfterUnfinishedRun(t *testing.T) {
+	db := dbtest.Open(t)
+	t.Cleanup(func() { reimport(t) })
+	ctx := context.Background()
+	in := genInput(t, 300)
+	mustImport(t, "--wipe", in)
+	clean := dumpGraph(t)
+
+	if _, err := db.StartImportRun(ctx, neo4jdb.ImportRun{Phase: neo4jdb.PhaseSimilarity, Digest: "killed"}); err != nil {
+		t.Fatal(err)
+	}
+	rawQuery(t, `MATCH (i:Initiative) WITH i ORDER BY i.key LIMIT 5 SET i.title = 'damaged'`, nil)
+	rawQuery(t, `MATCH (:Initiative)-[r:IN_COUNTRY]->() WITH r LIMIT 5 SET r.confidence = 0.01`, nil)
+	rawQuery(t, `MATCH (a:Initiative)-[r:SIMILAR]->() WITH a LIMIT 30 MATCH (a)-[r:SIMILAR]->() DELETE r`, nil)
+
+	out := mustImport(t, in)
+	assertSameGraph(t, "after the run that followed the unfinished one", clean)
+	if !strings.Contains(out, "0 created, 0 updated, 0 unchanged, 300 rewritten") {
+		t.Errorf("want every initiative rewritten:\n%s", out)
+	}
+	run, err := db.LastImportRun(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run == nil || !run.Finished() || !run.Repair {
+		t.Errorf("marker after the repairing run: %+v", run)
+	}
+	// The run after that one trusts the hashes again.
+	if out := mustImport(t, in); !strings.Contains(out, "300 unchanged, 0 rewritten") {
+		t.Errorf("the next run rewrote initiatives again:\n%s", out)
+	}
+}
