@@ -60,7 +60,7 @@ run: build model
 	@if [ -z "$${NEO4J_URI:-}" ]; then scripts/neo4j.sh start; else echo "make: using NEO4J_URI (nothing local started)"; fi
 	@export NEO4J_URI="$${NEO4J_URI:-$$(scripts/neo4j.sh uri)}"; \
 	  $(MAKE) --no-print-directory import && \
-	  echo "make: serving GraphQL at http://localhost:8080/graphql (IDE at http://localhost:8080/graphiql); Ctrl-C stops" && \
+	  echo "make: serving GraphQL at http://$${CIVICGRAPH_ADDR:-127.0.0.1:8080}/graphql (IDE at http://$${CIVICGRAPH_ADDR:-127.0.0.1:8080}/graphiql); Ctrl-C stops" && \
 	  exec ./$(BIN) serve --addr "$${CIVICGRAPH_ADDR:-127.0.0.1:8080}"
 
 # Every test. Starts a test Neo4j (unless CIVICGRAPH_TEST_NEO4J_URI is set)
