@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"reflect"
 	"slices"
 	"testing"
 )
@@ -61,5 +63,46 @@ func TestCurationRefreshesSimilar(t *testing.T) {
 				t.Errorf("after unlinking covid-19, %s still shares it", s.Initiative.Key)
 			}
 		}
+	}
+}
+
+// TestStaleSimilarLinksRefreshed: a curated initiative whose similar-link
+// refresh was lost (marked similarStale, links gone) gets the same links
+// back from the sweep, and the mark goes; an import's full refresh clears
+// marks too.
+func TestStaleSimilarLinksRefreshed(t *testing.T) {
+	db := importedDB(t)
+	t.Cleanup(func() { reimport(t) })
+	srv := newAPI(t, db, nil)
+	auth := []string{"Authorization", "Bearer " + testToken}
+	const m = `mutation($in: InitiativeInput!) { upsertInitiative(input: $in) { key } }`
+	in := map[string]any{"in": map[string]any{"title": "Neighbours help neighbours in the lockdown",
+		"summary": "Volunteers deliver groceries and medicine to elderly residents isolated during the covid lockdown.", "themes": []string{"covid-19"}}}
+	if r := post(t, srv, m, in, auth...); len(r.Errors) > 0 {
+		t.Fatalf("upsert: %+v", r.Errors)
+	}
+	key := "neighbours-help-neighbours-in-the-lockdown"
+	links := func() []any {
+		return rawQuery(t, `MATCH (:Initiative {key: $k})-[s:SIMILAR]->(b) WITH b, s ORDER BY b.key RETURN collect([b.key, round(s.score, 6)])`, map[string]any{"k": key})[0][0].([]any)
+	}
+	mark := func() bool {
+		return rawQuery(t, `MATCH (i:Initiative {key: $k}) RETURN i.similarStale IS NOT NULL`, map[string]any{"k": key})[0][0].(bool)
+	}
+	want := links()
+	if len(want) == 0 || mark() {
+		t.Fatalf("after the upsert: %d links, mark %v; want links and no mark", len(want), mark())
+	}
+	// A refresh that never ran: links gone, the edit's mark left.
+	rawQuery(t, `MATCH (i:Initiative {key: $k}) OPTIONAL MATCH (i)-[s:SIMILAR]->() DELETE s SET i.similarStale = timestamp()`, map[string]any{"k": key})
+	n, err := db.RefreshStale(context.Background(), 50)
+	if err != nil || n != 1 {
+		t.Fatalf("RefreshStale: %d, %v", n, err)
+	}
+	if got := links(); !reflect.DeepEqual(got, want) || mark() {
+		t.Errorf("after the sweep: links %v (want %v), mark %v", got, want, mark())
+	}
+	// Nothing left to sweep.
+	if n, err := db.RefreshStale(context.Background(), 50); err != nil || n != 0 {
+		t.Errorf("second sweep: %d, %v", n, err)
 	}
 }

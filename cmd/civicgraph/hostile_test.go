@@ -188,6 +188,17 @@ func TestCommitUnknownReported(t *testing.T) {
 	if n := count(); n != 1 {
 		t.Fatalf("%d initiatives stored; the cut commit should have been applied", n)
 	}
+	// The write carried its similarStale mark in the same transaction, so
+	// the refresh the server never ran is not lost: the sweep does it.
+	if rows := rawQuery(t, `MATCH (i:Initiative {key: 'commit-lost-on-the-way'}) RETURN i.similarStale IS NOT NULL`, nil); rows[0][0] != true {
+		t.Fatalf("the stored write carries no similarStale mark")
+	}
+	if n, err := dbtest.Shared(t).RefreshStale(context.Background(), 50); err != nil || n < 1 {
+		t.Fatalf("RefreshStale: %d, %v", n, err)
+	}
+	if rows := rawQuery(t, `MATCH (i:Initiative {key: 'commit-lost-on-the-way'}) RETURN i.similarStale IS NULL`, nil); rows[0][0] != true {
+		t.Errorf("the mark stayed after the sweep")
+	}
 
 	proxy.armed.Store(false)
 	if r := post(t, srv, m, in, auth...); len(r.Errors) > 0 {

@@ -179,9 +179,18 @@ Flags (each falls back to the environment variable shown):`)
 			}
 			sum.SentenceEmbed = sst
 		}
+		before, err := db.Now(ctx)
+		if err != nil {
+			return err
+		}
 		n, err := precomputeSimilarity(ctx, db, mm.similarityInput(similarity.Options{}), log)
 		if err != nil {
 			return fmt.Errorf("similarity precompute: %w", err)
+		}
+		// Curation edits marked before the full refresh read the graph are
+		// covered by it.
+		if err := db.ClearStale(ctx, before); err != nil {
+			return fmt.Errorf("clear similarStale marks: %w", err)
 		}
 		sum.SimilarityTime, sum.SimilarLinks = time.Since(sstart), n
 	}

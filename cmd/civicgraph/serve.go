@@ -79,6 +79,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, so serveOptions
 	}
 	defer db.Close(context.Background())
 	go migrateWhenReachable(ctx, db, log)
+	go sweepStale(ctx, db, log)
 
 	handler := server.New(server.Options{
 		Config: cfg.Server, Store: db, Writer: db, Logger: log,
@@ -150,5 +151,31 @@ func migrateWhenReachable(ctx context.Context, db *neo4jdb.DB, log *slog.Logger)
 		case <-time.After(delay):
 		}
 		delay = min(delay*2, 10*time.Second)
+	}
+}
+
+// staleSweep is how often the server looks for curated initiatives whose
+// similar links still wait for a refresh (a failed refresh, or a commit
+// whose outcome the client never learned).
+const staleSweep = 15 * time.Second
+
+// sweepStale refreshes the similar links of initiatives marked
+// similarStale, a batch at a time, until ctx ends.
+func sweepStale(ctx context.Context, db *neo4jdb.DB, log *slog.Logger) {
+	t := time.NewTicker(staleSweep)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		n, err := db.RefreshStale(ctx, 50)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Debug("stale similar links not refreshed this round", "err", err)
+		case n > 0:
+			log.Info("similar links refreshed for initiatives left stale", "initiatives", n)
+		}
 	}
 }

@@ -144,7 +144,7 @@ CALL { WITH i WITH i WHERE $city = '' AND $country <> ''
 CALL { WITH i UNWIND $themes AS slug MATCH (t:Theme {slug: slug})
   MERGE (i)-[r:HAS_THEME]->(t) SET r.curated = true, r.source = 'user', r.confidence = 1.0, r.terms = [],
     r.sourceUrls = [$url], r.sourceMethods = ['curation'] }
-WITH i SET i.covid = EXISTS { (i)-[:HAS_THEME]->(:Theme {slug: $covidTheme}) }
+WITH i SET i.covid = EXISTS { (i)-[:HAS_THEME]->(:Theme {slug: $covidTheme}) }, i.similarStale = timestamp()
 RETURN i.key AS key`, p)
 		return err
 	})
@@ -167,7 +167,7 @@ SET i.suppressedThemes = [s IN coalesce(i.suppressedThemes, []) WHERE s <> $them
 MERGE (i)-[r:HAS_THEME]->(t)
 SET r.curated = true, r.source = 'user', r.confidence = 1.0, r.terms = coalesce(r.terms, []),
     r.sourceUrls = ['curation:'], r.sourceMethods = ['curation']
-WITH i SET i.covid = EXISTS { (i)-[:HAS_THEME]->(:Theme {slug: $covidTheme}) }
+WITH i SET i.covid = EXISTS { (i)-[:HAS_THEME]->(:Theme {slug: $covidTheme}) }, i.similarStale = timestamp()
 RETURN 1 AS ok`, map[string]any{"key": key, "theme": theme, "covidTheme": domain.CovidTheme})
 	if err == nil && !ok {
 		return domain.Errorf(domain.ENOTFOUND, "initiative %q or theme %q not found", key, theme)
@@ -185,7 +185,7 @@ func (db *DB) UnlinkTheme(ctx context.Context, key, theme string) error {
 OPTIONAL MATCH (i)-[r:HAS_THEME]->(:Theme {slug: $theme}) DELETE r
 WITH DISTINCT i
 SET i.suppressedThemes = [s IN coalesce(i.suppressedThemes, []) WHERE s <> $theme] + $theme,
-    i.covid = EXISTS { (i)-[:HAS_THEME]->(:Theme {slug: $covidTheme}) }
+    i.covid = EXISTS { (i)-[:HAS_THEME]->(:Theme {slug: $covidTheme}) }, i.similarStale = timestamp()
 RETURN 1 AS ok`, map[string]any{"key": key, "theme": theme, "covidTheme": domain.CovidTheme})
 	if err == nil && !ok {
 		return domain.Errorf(domain.ENOTFOUND, "initiative %q not found", key)
@@ -203,7 +203,7 @@ func (db *DB) LinkCity(ctx context.Context, key, cityID string) error {
 CALL { WITH i OPTIONAL MATCH (i)-[old:IN_CITY|IN_COUNTRY]->() DELETE old }
 MERGE (i)-[r:IN_CITY]->(c) SET r.curated = true, r.confidence = 1.0, r.sourceUrls = ['curation:'], r.sourceMethods = ['curation']
 MERGE (i)-[r2:IN_COUNTRY]->(co) SET r2.curated = true, r2.confidence = 1.0, r2.sourceUrls = ['curation:'], r2.sourceMethods = ['curation']
-SET i.cityCurated = true
+SET i.cityCurated = true, i.similarStale = timestamp()
 RETURN 1 AS ok`, map[string]any{"key": key, "city": cityID})
 	if err == nil && !ok {
 		return domain.Errorf(domain.ENOTFOUND, "initiative %q or city %q not found", key, cityID)
@@ -218,7 +218,7 @@ RETURN 1 AS ok`, map[string]any{"key": key, "city": cityID})
 func (db *DB) UnlinkCity(ctx context.Context, key string) error {
 	ok, err := db.writeOne(ctx, `MATCH (i:Initiative {key: $key})
 CALL { WITH i OPTIONAL MATCH (i)-[r:IN_CITY]->() DELETE r }
-SET i.cityCurated = true
+SET i.cityCurated = true, i.similarStale = timestamp()
 RETURN 1 AS ok`, map[string]any{"key": key})
 	if err == nil && !ok {
 		return domain.Errorf(domain.ENOTFOUND, "initiative %q not found", key)

@@ -11,7 +11,7 @@ import (
 
 // SchemaVersion is bumped whenever migrations change; /readyz checks that
 // the database carries it.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // FulltextIndex is the name of the full-text index over initiatives.
 const FulltextIndex = "initiative_text"
@@ -42,6 +42,9 @@ var migrations = []string{
 	`CREATE INDEX initiative_level IF NOT EXISTS FOR (n:Initiative) ON (n.level)`,
 	`CREATE INDEX initiative_best_year IF NOT EXISTS FOR (n:Initiative) ON (n.bestYear)`,
 	`CREATE INDEX initiative_import_hash IF NOT EXISTS FOR (n:Initiative) ON (n.importHash)`,
+	// Curated initiatives whose similar links wait for a refresh (see
+	// RefreshStale).
+	`CREATE INDEX initiative_similar_stale IF NOT EXISTS FOR (n:Initiative) ON (n.similarStale)`,
 	`CREATE INDEX city_country IF NOT EXISTS FOR (n:City) ON (n.countryCode)`,
 	`CREATE INDEX city_folded_name IF NOT EXISTS FOR (n:City) ON (n.foldedName)`,
 	`CREATE INDEX awarded_status IF NOT EXISTS FOR ()-[r:AWARDED]-() ON (r.status)`,

@@ -2,7 +2,10 @@ package neo4jdb
 
 import (
 	"context"
+	"fmt"
 	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/civicgraph/civicgraph/internal/domain"
 	"github.com/civicgraph/civicgraph/internal/embed"
@@ -79,16 +82,19 @@ func (db *DB) RefreshSimilarity(ctx context.Context, keys []string, in Similarit
 }
 
 // refreshAfterCuration keeps a curated initiative's similar links in step
-// with its new text, themes or city. The edit itself is already saved, so
-// a failure here is logged, not returned: the next import refreshes
-// everything anyway.
+// with its new text, themes or city. The edit is already saved, and saved
+// with the mark similarStale (the time of the edit) in its own
+// transaction, so a refresh that fails — or never runs, as after a commit
+// whose outcome the client never learned — is not lost: RefreshStale (the
+// server runs it periodically) and the next import redo it, and the mark
+// stays visible on the node until then.
 func (db *DB) refreshAfterCuration(ctx context.Context, key string) {
 	if err := db.embedCurated(ctx, key); err != nil {
 		db.log.Warn("passage vector not refreshed after curation; similarity uses the stored one", "initiative", key, "err", err)
 	}
-	run, err := db.RefreshSimilarity(ctx, []string{key}, SimilarityInput{})
+	run, err := db.refreshMarked(ctx, []string{key})
 	if err != nil {
-		db.log.Warn("similar links not refreshed after curation", "initiative", key, "err", err)
+		db.log.Warn("similar links not refreshed after curation; the initiative stays marked (similarStale) and the server's sweeper or the next import retries", "initiative", key, "err", err)
 		return
 	}
 	db.log.Debug("similar links refreshed after curation", "initiative", key, "links", run.Links,
@@ -114,4 +120,75 @@ func (db *DB) embedCurated(ctx context.Context, key string) error {
 	}
 	_, err = db.WriteEmbeddings(ctx, db.emb.Model(), []Embedding{{Key: key, Hash: embed.KeyOf(db.emb.Model(), text).String(), Vec: vs[0]}}, 1)
 	return err
+}
+
+// refreshMarked refreshes the similar links of keys and then clears
+// their similarStale marks, but only marks set before the refresh read
+// the graph (an edit made meanwhile stays marked for the next round).
+func (db *DB) refreshMarked(ctx context.Context, keys []string) (SimilarityRun, error) {
+	recs, err := db.read(ctx, `UNWIND $keys AS k MATCH (i:Initiative {key: k}) WHERE i.similarStale IS NOT NULL
+RETURN i.key AS key, i.similarStale AS at`, map[string]any{"keys": keys})
+	if err != nil {
+		return SimilarityRun{}, err
+	}
+	seen := make([]map[string]any, 0, len(recs))
+	for _, r := range recs {
+		m := r.AsMap()
+		seen = append(seen, map[string]any{"key": m["key"], "at": m["at"]})
+	}
+	run, err := db.RefreshSimilarity(ctx, keys, SimilarityInput{})
+	if err != nil {
+		return run, err
+	}
+	if len(seen) > 0 {
+		err = db.exec(ctx, `UNWIND $seen AS s MATCH (i:Initiative {key: s.key}) WHERE i.similarStale = s.at REMOVE i.similarStale`, map[string]any{"seen": seen})
+	}
+	return run, err
+}
+
+// RefreshStale refreshes the similar links of up to limit initiatives
+// still marked similarStale (their refresh after a curation edit failed or
+// never ran) and returns how many it refreshed. Several API servers may
+// run it at once: a refresh is idempotent.
+func (db *DB) RefreshStale(ctx context.Context, limit int) (int, error) {
+	recs, err := db.read(ctx, `MATCH (i:Initiative) WHERE i.similarStale IS NOT NULL
+RETURN i.key AS key ORDER BY i.similarStale LIMIT $limit`, map[string]any{"limit": int64(limit)})
+	if err != nil || len(recs) == 0 {
+		return 0, err
+	}
+	keys := make([]string, 0, len(recs))
+	for _, r := range recs {
+		k, _, err := neo4j.GetRecordValue[string](r, "key")
+		if err != nil {
+			return 0, fmt.Errorf("decode stale key: %w", err)
+		}
+		keys = append(keys, k)
+	}
+	for _, k := range keys {
+		if err := db.embedCurated(ctx, k); err != nil {
+			db.log.Warn("passage vector not refreshed for a stale initiative", "initiative", k, "err", err)
+		}
+	}
+	if _, err := db.refreshMarked(ctx, keys); err != nil {
+		return 0, err
+	}
+	return len(keys), nil
+}
+
+// ClearStale removes the similarStale marks set at or before t (ms since
+// the epoch): a full similarity refresh that read the graph after t has
+// covered them.
+func (db *DB) ClearStale(ctx context.Context, t int64) error {
+	return db.exec(ctx, `MATCH (i:Initiative) WHERE i.similarStale <= $t REMOVE i.similarStale`, map[string]any{"t": t})
+}
+
+// Now is the database's clock (ms since the epoch), the one similarStale
+// marks are written with.
+func (db *DB) Now(ctx context.Context) (int64, error) {
+	recs, err := db.read(ctx, `RETURN timestamp() AS t`, nil)
+	if err != nil || len(recs) == 0 {
+		return 0, err
+	}
+	t, _, err := neo4j.GetRecordValue[int64](recs[0], "t")
+	return t, err
 }
