@@ -5,7 +5,7 @@
 # and digest equal a clean import's. The normal suite (`make test`) runs the same
 # test with 4 kills of a 2000-initiative input.
 #
-#   make reliability-import     24 kills of a 4000-initiative import (~6 min here)
+#   make reliability-import     24 kills of a 4000-initiative import (~3.5 min here)
 #
 # Like `make test` it starts a throw-away test Neo4j (TEST_PORT, TEST_DIR) unless
 # CIVICGRAPH_TEST_NEO4J_URI is set, and stops it afterwards, also on failure.
