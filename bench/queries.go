@@ -389,7 +389,8 @@ RETURN total, page`, v)
 		Floor: func(ctx context.Context, f *floor, v map[string]any) (any, error) {
 			recs, err := f.run(ctx, `CALL db.index.fulltext.queryNodes('initiative_text', $l, {limit: $k}) YIELD node
 WITH collect(node) AS ns UNWIND range(0, size(ns) - 1) AS r
-WITH ns[r] AS node, 1.0 / (61 + r) + CASE WHEN size($re) > 0 AND node.sortTitle =~ $re THEN 2.0 / 61 ELSE 0.0 END AS score
+WITH ns[r] AS node, r
+WITH node, 1.0 / (61 + r) + CASE WHEN size($re) > 0 AND node.sortTitle =~ $re THEN 2.0 / 61 ELSE 0.0 END AS score
 RETURN node.key AS key, node.title, score ORDER BY score DESC, key LIMIT $first`, v)
 			out := rows(recs)
 			for _, r := range out {

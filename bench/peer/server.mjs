@@ -110,7 +110,8 @@ const typeDefs = /* GraphQL */ `
         statement: """
         CALL db.index.fulltext.queryNodes('initiative_text', $lucene, {limit: $limit}) YIELD node
         WITH collect(node) AS ns UNWIND range(0, size(ns) - 1) AS r
-        WITH ns[r] AS node, 1.0 / (61 + r) + CASE WHEN size($titleRe) > 0 AND node.sortTitle =~ $titleRe THEN 2.0 / 61 ELSE 0.0 END AS score
+        WITH ns[r] AS node, r
+        WITH node, 1.0 / (61 + r) + CASE WHEN size($titleRe) > 0 AND node.sortTitle =~ $titleRe THEN 2.0 / 61 ELSE 0.0 END AS score
         WITH node, score ORDER BY score DESC, node.key LIMIT $first
         RETURN {key: node.key, title: node.title, score: score} AS hit
         """
