@@ -14,7 +14,7 @@ RELIABILITY_TIMEOUT ?= 15m
 .PHONY: reliability reliability-run
 
 reliability-run:
-	CIVICGRAPH_RELIABILITY=1 CIVICGRAPH_DATA=$(abspath $(DATA)) $(GO) test -count=1 -timeout $(RELIABILITY_TIMEOUT) \
+	CIVICGRAPH_DATA=$(abspath $(DATA)) $(GO) test -tags reliability -count=1 -timeout $(RELIABILITY_TIMEOUT) \
 	  -run 'TestReliability|TestServeFollowsNeo4j|TestCommitUnknownReported|TestStatementBudgetPerRequest' -v ./cmd/civicgraph
 	$(GO) test -count=1 -run 'TestBombsRefusedFast|TestHostileDocumentsDoNotGrowTheHeap|TestLoadShedding' -v ./internal/server
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -152,6 +153,11 @@ func TestCommitUnknownReported(t *testing.T) {
 	t.Cleanup(func() { reimport(t) })
 	target := strings.TrimPrefix(dbtest.URI(), "bolt://")
 	if strings.Contains(target, "://") {
+		// make test always gives a bolt:// URI; a routing URI set by hand
+		// cannot go through the proxy.
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true: the commit-cutting proxy needs a bolt:// test URI, got %s", dbtest.URI())
+		}
 		t.Skip("the commit-cutting proxy needs a bolt:// test URI")
 	}
 	proxy := newCommitCutter(t, target)

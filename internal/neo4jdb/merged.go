@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/civicgraph/civicgraph/internal/domain"
 )
 
@@ -23,9 +21,7 @@ func (db *DB) RetireMerged(ctx context.Context, ins []*domain.Initiative) (int, 
 	if len(rows) == 0 {
 		return 0, nil
 	}
-	var removed int64
-	err := db.write(ctx, func(tx neo4j.ManagedTransaction) error {
-		recs, err := run(ctx, tx, `UNWIND $rows AS row
+	removed, err := db.writeCount(ctx, `UNWIND $rows AS row
 MATCH (s:Initiative {key: row.key})
 SET s.mergedKeys = row.merged
 WITH row
@@ -34,17 +30,8 @@ MATCH (old:Initiative {key: k})
 WHERE k <> row.key
 DETACH DELETE old
 RETURN count(*) AS n`, map[string]any{"rows": rows})
-		if err != nil {
-			return err
-		}
-		removed = 0
-		if len(recs) > 0 {
-			removed, _, _ = neo4j.GetRecordValue[int64](recs[0], "n")
-		}
-		return nil
-	})
 	if err != nil {
 		return 0, fmt.Errorf("retire merged initiatives: %w", err)
 	}
-	return int(removed), nil
+	return removed, nil
 }

@@ -29,25 +29,22 @@ func sortInitiativeLinks(in *domain.Initiative) {
 
 // filterQuery builds the MATCH/WHERE part for a filter from constant
 // fragments; values go to params. With a text condition the match starts
-// from the full-text index. Without one, a page (anchored false) walks the
+// from hybrid search (textMatch, which embeds the query; hence ctx and
+// the error). Without one, a page (anchored false) walks the
 // sortTitle index in order and stops at LIMIT, while counts and facets
 // (anchored true) start from the filter's most selective node — a city, a
 // theme, a country, a year — instead of visiting every initiative.
-func filterQuery(f domain.InitiativeFilter, params map[string]any, anchored bool, extra ...string) string {
-	if strings.TrimSpace(f.Text) != "" {
-		if _, ok := params[textFragment]; !ok {
-			panic("neo4jdb: filterQuery with a text condition needs withText first")
-		}
-	}
+func (db *DB) filterQuery(ctx context.Context, f domain.InitiativeFilter, params map[string]any, anchored bool, extra ...string) (string, error) {
 	var b strings.Builder
 	where := append([]string(nil), extra...)
 	anchor := ""
 	switch {
 	case strings.TrimSpace(f.Text) != "":
-		// The caller ran textMatch (it needs the context to embed the
-		// query) and left the fragment in params.
-		b.WriteString(params[textFragment].(string))
-		delete(params, textFragment)
+		frag, err := db.textMatch(ctx, f.Text, params, MaxWordHits)
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(frag)
 	case anchored && len(f.Cities) > 0:
 		anchor = "cities"
 		b.WriteString("MATCH (a:City)<-[:IN_CITY]-(i:Initiative) WHERE a.id IN $cities\nWITH DISTINCT i\n")
@@ -109,7 +106,7 @@ func filterQuery(f domain.InitiativeFilter, params map[string]any, anchored bool
 	if len(where) > 0 {
 		b.WriteString("WHERE " + strings.Join(where, "\n  AND ") + "\n")
 	}
-	return b.String()
+	return b.String(), nil
 }
 
 // Initiatives implements domain.ReadStore.
@@ -124,10 +121,10 @@ func (db *DB) Initiatives(ctx context.Context, f domain.InitiativeFilter, o doma
 			keyset = append(keyset, "i.sortTitle > $after")
 		}
 	}
-	if err := db.withText(ctx, f, params); err != nil {
+	q, err := db.filterQuery(ctx, f, params, false, keyset...)
+	if err != nil {
 		return nil, err
 	}
-	q := filterQuery(f, params, false, keyset...)
 	dir := ""
 	if o.Desc {
 		dir = " DESC"
@@ -160,10 +157,11 @@ func (db *DB) Initiatives(ctx context.Context, f domain.InitiativeFilter, o doma
 // CountInitiatives implements domain.ReadStore with a count query.
 func (db *DB) CountInitiatives(ctx context.Context, f domain.InitiativeFilter) (int, error) {
 	params := map[string]any{}
-	if err := db.withText(ctx, f, params); err != nil {
+	q, err := db.filterQuery(ctx, f, params, true)
+	if err != nil {
 		return 0, err
 	}
-	q := filterQuery(f, params, true) + "RETURN count(i) AS n"
+	q += "RETURN count(i) AS n"
 	if isEmptyFilter(f) {
 		q = "MATCH (i:Initiative) RETURN count(i) AS n" // served from the count store
 	}
@@ -183,10 +181,11 @@ func isEmptyFilter(f domain.InitiativeFilter) bool {
 // InitiativeFacets implements domain.ReadStore in one query.
 func (db *DB) InitiativeFacets(ctx context.Context, f domain.InitiativeFilter) (*domain.Facets, error) {
 	params := map[string]any{}
-	if err := db.withText(ctx, f, params); err != nil {
+	q, err := db.filterQuery(ctx, f, params, true)
+	if err != nil {
 		return nil, err
 	}
-	q := filterQuery(f, params, true) + `WITH collect(i) AS set
+	q += `WITH collect(i) AS set
 CALL { WITH set UNWIND set AS i MATCH (i)-[:HAS_THEME]->(t:Theme)
        RETURN collect({v: t.slug, l: t.name, n: 0}) AS th0 }
 CALL { WITH set UNWIND set AS i OPTIONAL MATCH (i)-[:IN_COUNTRY]->(c:Country)
@@ -520,6 +519,26 @@ func (db *DB) countSimple(ctx context.Context, q string, params map[string]any) 
 	}
 	n, _, _ := neo4j.GetRecordValue[int64](recs[0], "n")
 	return int(n), nil
+}
+
+// writeCount runs one write statement returning a count column n, in a
+// managed transaction (retried as a whole), and returns n.
+func (db *DB) writeCount(ctx context.Context, q string, params map[string]any) (int, error) {
+	var n int64
+	err := db.write(ctx, func(tx neo4j.ManagedTransaction) error {
+		recs, err := run(ctx, tx, q, params)
+		if err != nil {
+			return err
+		}
+		n = 0
+		if len(recs) > 0 {
+			if n, _, err = neo4j.GetRecordValue[int64](recs[0], "n"); err != nil {
+				return fmt.Errorf("decode count: %w", err)
+			}
+		}
+		return nil
+	})
+	return int(n), err
 }
 
 // Countries implements domain.ReadStore.

@@ -152,23 +152,6 @@ func titleRegex(terms []string) string {
 	return b.String()
 }
 
-// textFragment is the params key under which withText leaves the text
-// condition's Cypher for filterQuery (removed before the query runs).
-const textFragment = "\x00text"
-
-// withText prepares a filter's text condition, if any, for filterQuery.
-func (db *DB) withText(ctx context.Context, f domain.InitiativeFilter, params map[string]any) error {
-	if strings.TrimSpace(f.Text) == "" {
-		return nil
-	}
-	frag, err := db.textMatch(ctx, f.Text, params, MaxWordHits)
-	if err != nil {
-		return err
-	}
-	params[textFragment] = frag
-	return nil
-}
-
 // Search implements domain.ReadStore: hybrid search, in one statement.
 func (db *DB) Search(ctx context.Context, query string, first int) ([]domain.SearchHit, error) {
 	params := map[string]any{"limit": int64(first)}

@@ -46,29 +46,18 @@ func (db *DB) WriteEmbeddings(ctx context.Context, model string, es []Embedding,
 			}
 			rows = append(rows, map[string]any{"key": e.Key, "hash": e.Hash, "vec": v, "hub": e.Hub})
 		}
-		var written int64
-		err := db.write(ctx, func(tx neo4j.ManagedTransaction) error {
-			recs, err := run(ctx, tx, `UNWIND $rows AS row
+		written, err := db.writeCount(ctx, `UNWIND $rows AS row
 MATCH (i:Initiative {key: row.key})
 CALL { WITH i, row WITH i, row WHERE i.hub IS NULL OR abs(i.hub - row.hub) > 1e-5 SET i.hub = row.hub }
 WITH i, row WHERE i.embeddingHash IS NULL OR i.embeddingHash <> row.hash OR i.embedding IS NULL
 CALL db.create.setNodeVectorProperty(i, 'embedding', row.vec)
 SET i.embeddingHash = row.hash, i.embeddingModel = $model
 RETURN count(*) AS n`, map[string]any{"rows": rows, "model": model})
-			if err != nil {
-				return err
-			}
-			written = 0
-			if len(recs) > 0 {
-				written, _, _ = neo4j.GetRecordValue[int64](recs[0], "n")
-			}
-			return nil
-		})
 		if err != nil {
 			return out, fmt.Errorf("write embeddings batch %d: %w", lo/batchSize, err)
 		}
-		out.Written += int(written)
-		out.Unchanged += hi - lo - int(written)
+		out.Written += written
+		out.Unchanged += hi - lo - written
 	}
 	return out, nil
 }
