@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/civicgraph/civicgraph/internal/config"
 	"github.com/civicgraph/civicgraph/internal/domain"
@@ -160,5 +161,51 @@ func TestIntrospectionAllowed(t *testing.T) {
 	r := call(t, h, q)
 	if len(r.Errors) > 0 || r.Data["__schema"] == nil {
 		t.Fatalf("introspection refused: %+v", r.Errors)
+	}
+}
+
+// TestClientGoneCancelsTheRequest: when the client closes its connection
+// while a request runs, the store call sees its context cancelled (and
+// with the real driver Neo4j stops the statement: see neo4jdb's
+// TestCancelledReadEndsOnTheServer), instead of running to an answer
+// nobody reads.
+func TestClientGoneCancelsTheRequest(t *testing.T) {
+	entered, gone := make(chan struct{}), make(chan error, 1)
+	s := &mock.Store{AwardYearsFn: func(ctx context.Context) ([]*domain.AwardYear, error) {
+		close(entered)
+		select {
+		case <-ctx.Done():
+			gone <- ctx.Err()
+		case <-time.After(10 * time.Second):
+			gone <- nil
+		}
+		return nil, ctx.Err()
+	}}
+	ts := httptest.NewServer(newHandler(t, s, nil))
+	defer ts.Close()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, ts.URL+"/graphql",
+		strings.NewReader(`{"query":"{ awardYears { year } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	sent := make(chan error, 1)
+	go func() {
+		res, err := http.DefaultClient.Do(req)
+		if err == nil {
+			res.Body.Close()
+		}
+		sent <- err
+	}()
+	select {
+	case <-entered:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the request never reached the store")
+	}
+	cancel() // the client goes away: its transport closes the connection
+	if err := <-sent; !errors.Is(err, context.Canceled) {
+		t.Fatalf("client: %v, want its own cancellation", err)
+	}
+	if err := <-gone; !errors.Is(err, context.Canceled) {
+		t.Errorf("store call after the client left: context error %v, want context.Canceled", err)
 	}
 }

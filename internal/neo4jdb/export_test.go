@@ -1,0 +1,14 @@
+package neo4jdb
+
+import (
+	"context"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// ReadForTest runs cypher through the path every API read takes (budget,
+// breaker, readers routing), for tests outside the package that need a
+// statement no API read makes, such as a deliberately slow one.
+func (db *DB) ReadForTest(ctx context.Context, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	return db.read(ctx, cypher, params)
+}
