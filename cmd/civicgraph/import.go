@@ -130,6 +130,10 @@ Flags (each falls back to the environment variable shown):`)
 		return fmt.Errorf("open neo4j at %s: %w (start a local one with `make neo4j-start`, or set NEO4J_URI)", neo4jdb.RedactURI(cfg.Neo4j.URI), err)
 	}
 	defer db.Close(context.Background())
+	// What the graph knew before this run, for the summary to compare.
+	if sum.Before, err = db.Coverage(ctx); err != nil {
+		return fmt.Errorf("read the coverage before the import: %w", err)
+	}
 	irun, err := beginImportRun(ctx, db, log, ins, o.wipe)
 	if err != nil {
 		return err

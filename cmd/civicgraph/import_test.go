@@ -10,6 +10,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -56,6 +57,15 @@ func TestImportIdempotentAndResumable(t *testing.T) {
 		t.Errorf("second run wrote initiatives again:\n%s", out2.String())
 	}
 	t.Logf("graph after import: %v", first)
+	// The summary compares with what the graph knew before the run: nothing
+	// before the first, the first run's coverage before the second.
+	if strings.Contains(out1.String(), "coverage before:") {
+		t.Errorf("first import into an empty graph printed a coverage before it:\n%s", out1.String())
+	}
+	after, before := coverageFigures(t, out1.String(), "coverage:"), coverageFigures(t, out2.String(), "coverage before:")
+	if after != before {
+		t.Errorf("second import: coverage before %q, the first import left %q", before, after)
+	}
 
 	// Cancel after the first batch of 50, then resume.
 	dbtest.Wipe(t, db)
@@ -229,4 +239,16 @@ func TestImportUserFiles(t *testing.T) {
 	if lab.City == nil || lab.City.Name != "Leuven" || len(lab.Awards) != 1 || lab.Awards[0].Year != 2021 || lab.Awards[0].Status != "finalist" {
 		t.Errorf("lab: city %+v awards %+v", lab.City, lab.Awards)
 	}
+}
+
+// coverageFigures returns the four percentages (city, country, award year,
+// level) of the summary line that starts with label.
+func coverageFigures(t *testing.T, summary, label string) string {
+	t.Helper()
+	re := regexp.MustCompile(`(?m)^\s+` + regexp.QuoteMeta(label) + `\s+city (\d+%), country (\d+%), award year (\d+%), level of government (\d+%)`)
+	m := re.FindStringSubmatch(summary)
+	if m == nil {
+		t.Fatalf("no %q line in the summary:\n%s", label, summary)
+	}
+	return strings.Join(m[1:], " ")
 }

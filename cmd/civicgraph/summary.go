@@ -43,6 +43,8 @@ type importSummary struct {
 	// Duplicates is what near-duplicate detection did (Before counts the
 	// initiatives before merging).
 	Duplicates enrich.DuplicateReport
+	// Before is the graph's coverage before this run (nil on a dry run).
+	Before *domain.Coverage
 }
 
 func summarize(ins []*domain.Initiative) importSummary {
@@ -132,6 +134,10 @@ func (s importSummary) print(w io.Writer, counts map[string]int) {
 	fmt.Fprintf(w, "  coverage:             city %s, country %s, award year %s, level of government %s (%s); the rest is unknown\n",
 		pct(s.WithCity, s.Initiatives), pct(s.WithCountry, s.Initiatives), pct(s.WithAwardYear, s.Initiatives),
 		pct(s.WithLevel, s.Initiatives), strings.Join(lv, ", "))
+	if b := s.Before; b != nil && b.Initiatives > 0 {
+		fmt.Fprintf(w, "  coverage before:      city %s, country %s, award year %s, level of government %s of %d initiatives in the graph before this run\n",
+			pct(b.WithCity, b.Initiatives), pct(b.WithCountry, b.Initiatives), pct(b.WithYear, b.Initiatives), pct(b.WithLevel, b.Initiatives), b.Initiatives)
+	}
 	if m := s.Meaning; m.Model == "" {
 		fmt.Fprintf(w, "  meaning:              off, lexical only (%s)\n", m.Why)
 	} else {
