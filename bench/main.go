@@ -423,7 +423,7 @@ var (
 
 func importFile(ctx context.Context, o options, file string) (*ImportResult, error) {
 	start := time.Now()
-	cmd := exec.CommandContext(ctx, o.bin, "import", "--wipe", "--neo4j-uri", o.neo4jURI, "--no-model", file)
+	cmd := exec.CommandContext(ctx, o.bin, "import", "--wipe", "--yes", "--neo4j-uri", o.neo4jURI, "--no-model", file)
 	cmd.Env = append(os.Environ(), "CIVICGRAPH_LOG_LEVEL=warn")
 	out, err := cmd.CombinedOutput()
 	if err != nil {

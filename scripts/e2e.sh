@@ -27,7 +27,7 @@ for d in "$DATA/seeds" "$DATA/corpus/showroom"; do [ -d "$d" ] && paths+=("$d");
 
 start=$(date +%s)
 echo "e2e: importing ${paths[*]} into $URI (--wipe)"
-"$BIN" import --wipe --neo4j-uri "$URI" --log-level warn "${paths[@]}" >/dev/null
+"$BIN" import --wipe --yes --neo4j-uri "$URI" --log-level warn "${paths[@]}" >/dev/null
 echo "e2e: import took $(( $(date +%s) - start )) s"
 
 port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")

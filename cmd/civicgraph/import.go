@@ -29,9 +29,9 @@ import (
 
 // importOptions are import's flags.
 type importOptions struct {
-	dryRun, asJSON, report, wipe, noSimilarity bool
-	batch                                      int
-	taxonomy                                   string
+	dryRun, asJSON, report, wipe, yes, noSimilarity bool
+	batch                                           int
+	taxonomy                                        string
 }
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -55,7 +55,8 @@ Flags (each falls back to the environment variable shown):`)
 	fset.BoolVar(&o.dryRun, "dry-run", false, "parse and enrich without touching Neo4j")
 	fset.BoolVar(&o.asJSON, "json", false, "with --dry-run: print one JSON object per initiative to stdout")
 	fset.BoolVar(&o.report, "report", false, "print a report: initiatives without place or theme, suspected duplicates, conflicting facts")
-	fset.BoolVar(&o.wipe, "wipe", false, "delete every node before importing (schema stays)")
+	fset.BoolVar(&o.wipe, "wipe", false, "delete every node before importing (schema stays); refused on a database with data that civicgraph never imported into, unless --yes")
+	fset.BoolVar(&o.yes, "yes", false, "with --wipe: wipe even a database civicgraph has not imported into")
 	fset.BoolVar(&o.noSimilarity, "no-similarity", false, "skip the similarity precompute")
 	fset.IntVar(&o.batch, "batch", 500, "initiatives per transaction")
 	fset.StringVar(&o.taxonomy, "taxonomy", os.Getenv("CIVICGRAPH_TAXONOMY"), "theme taxonomy JSON file (default: the embedded one) [env CIVICGRAPH_TAXONOMY]")
@@ -130,6 +131,12 @@ Flags (each falls back to the environment variable shown):`)
 		return fmt.Errorf("open neo4j at %s: %w (start a local one with `make neo4j-start`, or set NEO4J_URI)", neo4jdb.RedactURI(cfg.Neo4j.URI), err)
 	}
 	defer db.Close(context.Background())
+	fmt.Fprintf(stderr, "import: writing to %s, database %q\n", neo4jdb.RedactURI(cfg.Neo4j.URI), cfg.Neo4j.Database)
+	if o.wipe && !o.yes {
+		if err := wipeAllowed(ctx, db); err != nil {
+			return fmt.Errorf("--wipe refused for %s, database %q: %w", neo4jdb.RedactURI(cfg.Neo4j.URI), cfg.Neo4j.Database, err)
+		}
+	}
 	// What the graph knew before this run, for the summary to compare.
 	if sum.Before, err = db.Coverage(ctx); err != nil {
 		return fmt.Errorf("read the coverage before the import: %w", err)

@@ -145,7 +145,7 @@ var phaseLine = regexp.MustCompile(`msg="import phase" phase=(\w+)`)
 // runToEnd runs the binary's import and fails the test unless it succeeds.
 func runToEnd(t *testing.T, bin string, args ...string) importRunOut {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"import", "--neo4j-uri", dbtest.URI(), "--log-level", "info", "--no-model"}, args...)...)
+	cmd := exec.Command(bin, append([]string{"import", "--neo4j-uri", dbtest.URI(), "--log-level", "info", "--no-model", "--yes"}, args...)...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -194,7 +194,7 @@ type killed struct {
 // that it enters phase target (or lets it end if it never does).
 func killDuring(t *testing.T, bin, target string, delay time.Duration, args ...string) killed {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"import", "--neo4j-uri", dbtest.URI(), "--log-level", "info", "--no-model"}, args...)...)
+	cmd := exec.Command(bin, append([]string{"import", "--neo4j-uri", dbtest.URI(), "--log-level", "info", "--no-model", "--yes"}, args...)...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

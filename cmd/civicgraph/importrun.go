@@ -107,3 +107,27 @@ func inputDigest(ins []*domain.Initiative) string {
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
+
+// wipeAllowed decides whether --wipe may run without --yes: when the
+// database holds no data (only civicgraph's own Meta nodes, if any), or
+// when it holds civicgraph's import run marker, which every import writes
+// and no wipe removes, so the database is one civicgraph imported into
+// before. A database with data and no marker may belong to someone else
+// (a mistyped NEO4J_URI); wiping it needs --yes.
+func wipeAllowed(ctx context.Context, db *neo4jdb.DB) error {
+	prev, err := db.LastImportRun(ctx)
+	if err != nil {
+		return err
+	}
+	if prev != nil {
+		return nil
+	}
+	n, err := db.DataNodes(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return fmt.Errorf("it holds %d nodes and no civicgraph import has run on it, so it may not be civicgraph's; add --yes to wipe it anyway", n)
+	}
+	return nil
+}

@@ -187,3 +187,54 @@ func TestImportRewritesAllAfterUnfinishedRun(t *testing.T) {
 		t.Errorf("the next run rewrote initiatives again:\n%s", out)
 	}
 }
+
+// TestWipeGuard: --wipe without --yes refuses a database that holds data
+// but no civicgraph import run marker (it may be someone else's) and
+// leaves it untouched; --yes wipes it; after a civicgraph import (the
+// marker survives wipes) and on an empty database --wipe needs no --yes.
+func TestWipeGuard(t *testing.T) {
+	dbtest.Open(t)
+	t.Cleanup(func() { reimport(t) })
+	in := genInput(t, 30)
+	guarded := func(extra ...string) error {
+		args := append([]string{"--neo4j-uri", dbtest.URI(), "--log-level", "warn", "--no-model", "--no-similarity", "--wipe"}, extra...)
+		return runImport(context.Background(), append(args, in), io.Discard, io.Discard)
+	}
+	foreign := func() int64 {
+		rows := rawQuery(t, `MATCH (n:ForeignData) RETURN count(n)`, nil)
+		return rows[0][0].(int64)
+	}
+	forget := func() { rawQuery(t, `MATCH (m:Meta {key: 'import'}) DELETE m`, nil) }
+
+	forget()
+	rawQuery(t, `CREATE (:ForeignData {name: 'not civicgraph'})`, nil)
+	err := guarded()
+	if err == nil || !strings.Contains(err.Error(), "--yes") {
+		t.Fatalf("--wipe on a foreign database: %v, want a refusal naming --yes", err)
+	}
+	if n := foreign(); n != 1 {
+		t.Fatalf("refused wipe left %d foreign nodes, want 1", n)
+	}
+	if err := guarded("--yes"); err != nil {
+		t.Fatalf("--wipe --yes: %v", err)
+	}
+	if n := foreign(); n != 0 {
+		t.Errorf("--wipe --yes left %d foreign nodes", n)
+	}
+
+	// The import left its marker: the next --wipe needs no --yes.
+	rawQuery(t, `CREATE (:ForeignData {name: 'added later'})`, nil)
+	if err := guarded(); err != nil {
+		t.Fatalf("--wipe after a civicgraph import: %v", err)
+	}
+	if n := foreign(); n != 0 {
+		t.Errorf("--wipe after a civicgraph import left %d foreign nodes", n)
+	}
+
+	// An empty database without a marker: nothing to lose.
+	dbtest.Wipe(t, dbtest.Shared(t))
+	forget()
+	if err := guarded(); err != nil {
+		t.Fatalf("--wipe on an empty database: %v", err)
+	}
+}

@@ -29,7 +29,9 @@ func pagePaths(tb testing.TB) []string {
 
 // importArgs are the flags that point import at the test database.
 func importArgs() []string {
-	return []string{"--neo4j-uri", dbtest.URI(), "--log-level", "warn"}
+	// --yes: the test database is a throw-away one, and some tests write
+	// to it without an import (TestWipeGuard tests the guard itself).
+	return []string{"--neo4j-uri", dbtest.URI(), "--log-level", "warn", "--yes"}
 }
 
 var (

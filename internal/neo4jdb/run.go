@@ -151,3 +151,15 @@ func (db *DB) autoCommit(ctx context.Context, cypher string, params map[string]a
 	}
 	return recs, nil
 }
+
+// DataNodes counts the nodes other than civicgraph's own Meta nodes (the
+// schema version and the import run marker), from Neo4j's count store.
+func (db *DB) DataNodes(ctx context.Context) (int64, error) {
+	recs, err := db.read(ctx, `RETURN COUNT { MATCH (n) } - COUNT { MATCH (m:Meta) } AS n`, nil)
+	if err != nil {
+		return 0, fmt.Errorf("count nodes: %w", err)
+	}
+	n, _ := recs[0].Get("n")
+	v, _ := n.(int64)
+	return v, nil
+}
