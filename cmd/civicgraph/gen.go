@@ -45,7 +45,7 @@ Flags:`)
 	fset.IntVar(&o.size, "size", 1000, "number of initiatives (e.g. 1000, 10000, 100000)")
 	fset.Uint64Var(&o.seed, "seed", 1, "random seed; the same seed and size give the same file")
 	fset.StringVar(&o.out, "out", "-", "output file (- for stdout)")
-	if err := parseFlags(fset, args, stderr); err != nil {
+	if err := parseFlags(fset, args, stdout, stderr); err != nil {
 		return err
 	}
 	if o.size < 1 || o.size > 10_000_000 {

@@ -63,7 +63,7 @@ Flags (each falls back to the environment variable shown):`)
 	cfg.RegisterNeo4j(fset)
 	cfg.RegisterModel(fset)
 	cfg.RegisterLog(fset)
-	if err := parseFlags(fset, args, stderr); err != nil {
+	if err := parseFlags(fset, args, stdout, stderr); err != nil {
 		return err
 	}
 	if fset.NArg() == 0 {

@@ -206,7 +206,7 @@ func TestReliabilityRecoveryUnderLoad(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- serve(ctx, []string{"--addr", "127.0.0.1:0", "--neo4j-uri", "bolt://127.0.0.1:" + port, "--log-level", "error"},
-			io.Discard, serveOptions{onListen: func(a string) { addrc <- a }})
+			io.Discard, io.Discard, serveOptions{onListen: func(a string) { addrc <- a }})
 	}()
 	base := "http://" + <-addrc
 	waitStatus(t, base+"/readyz", 200, 60*time.Second)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -19,15 +20,25 @@ import (
 
 // parseFlags parses a subcommand's flags; --help prints them and returns
 // errHelp.
-func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
-	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
-		}
+// parseFlags parses args into fs. Help asked for (-h, --help) is printed
+// to stdout, as an answer; a flag mistake and its usage go to stderr.
+func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
+	var msg bytes.Buffer
+	fs.SetOutput(&msg)
+	err := fs.Parse(args)
+	switch {
+	case err == nil:
+		fs.SetOutput(stderr) // later usage (a missing PATH) is a mistake
+		return nil
+	case errors.Is(err, flag.ErrHelp):
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return errHelp
+	default:
+		_, _ = io.Copy(stderr, &msg)
+		fs.SetOutput(stderr)
 		return usageError{err.Error()}
 	}
-	return nil
 }
 
 // serveOptions lets tests start the server on port 0 and learn its address.
@@ -36,10 +47,10 @@ type serveOptions struct {
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return serve(ctx, args, stderr, serveOptions{})
+	return serve(ctx, args, stdout, stderr, serveOptions{})
 }
 
-func serve(ctx context.Context, args []string, stderr io.Writer, so serveOptions) error {
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer, so serveOptions) error {
 	cfg := config.Defaults()
 	fs := flag.NewFlagSet("civicgraph serve", flag.ContinueOnError)
 	fs.Usage = func() {
@@ -50,7 +61,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, so serveOptions
 	cfg.RegisterServer(fs)
 	cfg.RegisterModel(fs)
 	cfg.RegisterLog(fs)
-	if err := parseFlags(fs, args, stderr); err != nil {
+	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return err
 	}
 	log := cfg.Log.Logger()

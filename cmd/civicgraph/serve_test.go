@@ -72,7 +72,7 @@ func TestServeFollowsNeo4j(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- serve(ctx, []string{"--addr", "127.0.0.1:0", "--neo4j-uri", "bolt://127.0.0.1:" + port, "--log-level", "error"},
-			io.Discard, serveOptions{onListen: func(a string) { addrc <- a }})
+			io.Discard, io.Discard, serveOptions{onListen: func(a string) { addrc <- a }})
 	}()
 	var base string
 	select {
@@ -206,22 +206,41 @@ func firstSuccess(uri string, within time.Duration) time.Duration {
 }
 
 func TestHelpAndUsage(t *testing.T) {
-	for _, args := range [][]string{{"serve", "--help"}, {"import", "--help"}} {
-		var errOut bytes.Buffer
+	// Help asked for is an answer: on stdout, exit 0, nothing on stderr.
+	for _, args := range [][]string{{"serve", "--help"}, {"import", "--help"}, {"gen", "-h"}} {
+		var out, errOut bytes.Buffer
 		var err error
-		if args[0] == "serve" {
-			err = serve(context.Background(), args[1:], &errOut, serveOptions{})
-		} else {
-			err = runImport(context.Background(), args[1:], io.Discard, &errOut)
+		switch args[0] {
+		case "serve":
+			err = serve(context.Background(), args[1:], &out, &errOut, serveOptions{})
+		case "import":
+			err = runImport(context.Background(), args[1:], &out, &errOut)
+		default:
+			err = runGen(context.Background(), args[1:], &out, &errOut)
 		}
 		if err != errHelp || exitCode(err) != 0 {
 			t.Errorf("%v: err %v", args, err)
 		}
-		for _, want := range []string{"-neo4j-uri", "NEO4J_URI", "-log-level"} {
-			if !strings.Contains(errOut.String(), want) {
-				t.Errorf("%v help lacks %q", args, want)
+		if errOut.Len() > 0 {
+			t.Errorf("%v wrote to stderr: %q", args, errOut.String())
+		}
+		want := []string{"Usage: civicgraph " + args[0]}
+		if args[0] != "gen" {
+			want = append(want, "-neo4j-uri", "NEO4J_URI", "-log-level")
+		}
+		for _, w := range want {
+			if !strings.Contains(out.String(), w) {
+				t.Errorf("%v help lacks %q", args, w)
 			}
 		}
+	}
+	// A flag mistake goes to stderr with the usage, exit 2.
+	var out, errOut bytes.Buffer
+	if err := runImport(context.Background(), []string{"--no-such-flag"}, &out, &errOut); exitCode(err) != 2 {
+		t.Errorf("import --no-such-flag: %v", err)
+	}
+	if out.Len() > 0 || !strings.Contains(errOut.String(), "no-such-flag") || !strings.Contains(errOut.String(), "Usage: civicgraph import") {
+		t.Errorf("import --no-such-flag: stdout %q, stderr %q", out.String(), errOut.String())
 	}
 	if err := run(context.Background(), []string{"bogus"}); exitCode(err) != 2 {
 		t.Errorf("unknown subcommand: %v", err)
