@@ -89,7 +89,7 @@ func tuningFitItems(t *testing.T) (items []fitItem, slugs []string) {
 // model (skips without it, like the other model tests).
 func TestMeaningCoefficients(t *testing.T) {
 	items, _ := tuningFitItems(t)
-	w := fitMeaning(items, nil)
+	w := fitMeaning(items)
 	for j, c := range themes.MeaningCoefficients {
 		if math.Abs(w[j]-c) > 0.005 {
 			t.Errorf("coefficient %d: committed %.4f, refit %.4f (refit with CIVICGRAPH_THEME_FIT=1 go test -run TestFitMeaning -v ./internal/enrich/)", j, c, w[j])
@@ -120,7 +120,7 @@ func TestFitMeaning(t *testing.T) {
 					train = append(train, it)
 				}
 			}
-			w := fitMeaning(train, nil)
+			w := fitMeaning(train)
 			for n, it := range test {
 				ps := make([]float64, len(slugs))
 				for k, row := range it.rows {
@@ -146,7 +146,7 @@ func TestFitMeaning(t *testing.T) {
 	if bestT < 0 {
 		t.Fatalf("no threshold reaches cross-validated recall %.2f", fitMinRecall)
 	}
-	w := fitMeaning(items, nil)
+	w := fitMeaning(items)
 	var cs []string
 	for _, c := range w {
 		cs = append(cs, fmt.Sprintf("%.4f", c))
@@ -205,7 +205,7 @@ func logistic(w, row []float64) float64 {
 // fitMeaning fits an L2-regularised logistic regression (fitLambda, the
 // intercept unpenalised) to every theme row of items by Newton's method
 // and returns the intercept followed by one weight per feature.
-func fitMeaning(items []fitItem, _ []string) []float64 {
+func fitMeaning(items []fitItem) []float64 {
 	var X [][]float64
 	var y []float64
 	for _, it := range items {
