@@ -1,8 +1,10 @@
 package themes_test
 
 import (
+	"math"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -67,8 +69,27 @@ func TestDecide(t *testing.T) {
 		}
 		return strings.Join(s, ",")
 	}
-	// Three themes: z is ±1.22 at most, so meaning alone never passes
-	// MeaningMinEvidence and only the best theme is kept.
+	// The features of one theme row.
+	kw := []themes.Match{{Slug: "c", Confidence: 0.8, Terms: []string{"gamma"}}}
+	rows := m.Features([]float32{0.9, 0.2, 0.8}, []string{"a"}, kw)
+	if len(rows) != 3 || len(rows[0]) != len(themes.MeaningFeatures) {
+		t.Fatalf("features: %v", rows)
+	}
+	if r := rows[0]; r[1] != 0 || r[2] != 1 || r[3] != 0 || r[4] != 0 || r[5] != 1 {
+		t.Errorf("features of a (best, category): %v", r)
+	}
+	if r := rows[2]; r[0] <= 0 || r[1] <= 0 || r[2] != 0 || r[3] != 0.8 || r[4] != 1 || r[5] != 0 {
+		t.Errorf("features of c (keyword, second): %v", r)
+	}
+	x := themes.MeaningCoefficients[0]
+	for j, f := range rows[2] {
+		x += themes.MeaningCoefficients[1+j] * f
+	}
+	if p := themes.Probability(rows[2]); math.Abs(p-1/(1+math.Exp(-x))) > 1e-12 {
+		t.Errorf("probability %v, want σ(%v)", p, x)
+	}
+	// Three themes: z is ±1.41 at most, so meaning alone does not reach
+	// MeaningThreshold, and only the most probable theme is kept.
 	about := []float32{0.9, 0.3, 0.3}
 	if got := slugs(m.Decide(about, nil, nil)); got != "a" {
 		t.Errorf("meaning alone: %s, want a", got)
@@ -77,19 +98,32 @@ func TestDecide(t *testing.T) {
 	if got := slugs(m.Decide(about, []string{"a", "b"}, nil)); got != "a" {
 		t.Errorf("category a,b: %s, want a", got)
 	}
-	// A confident keyword for c is dropped when meaning is against it
-	// (c scores well below the mean), and kept beside the category theme
-	// when meaning does not contradict it (c near the mean).
-	kw := []themes.Match{{Slug: "c", Confidence: 0.8, Terms: []string{"gamma"}}}
+	// A confident keyword for c is dropped when meaning is against it (c
+	// well below the mean), and kept when meaning does not contradict it
+	// (c above the mean), ahead of a, the best by meaning, which nothing
+	// else names.
 	if got := slugs(m.Decide(about, []string{"a", "b"}, kw)); got != "a" {
 		t.Errorf("keyword c against meaning: %s, want a", got)
 	}
-	ds := m.Decide([]float32{0.9, 0.2, 0.5}, []string{"a", "b"}, kw)
-	if got := slugs(ds); got != "c,a" { // highest evidence first
-		t.Fatalf("category a,b + keyword c: %s, want c,a", got)
+	ds := m.Decide([]float32{0.9, 0.2, 0.8}, nil, kw)
+	if got := slugs(ds); got != "c" {
+		t.Fatalf("keyword c near meaning: %s, want c", got)
 	}
-	if ds[0].Keyword == nil || ds[0].Keyword.Terms[0] != "gamma" || !ds[1].Category || ds[1].Confidence <= 0 {
+	if ds[0].Keyword == nil || ds[0].Keyword.Terms[0] != "gamma" || ds[0].Probability < themes.MeaningThreshold || ds[0].Confidence <= 0 {
 		t.Errorf("evidence not reported: %+v", ds)
+	}
+	// With the category, a is kept too, the most probable first.
+	ds = m.Decide([]float32{0.9, 0.2, 0.8}, []string{"a"}, kw)
+	if got := slugs(ds); got != "c,a" {
+		t.Errorf("category a + keyword c: %s, want c,a", got)
+	}
+	if len(ds) == 0 || !sort.SliceIsSorted(ds, func(i, j int) bool { return ds[i].Probability > ds[j].Probability }) {
+		t.Errorf("not ordered by probability: %+v", ds)
+	}
+	for _, d := range ds[1:] {
+		if d.Probability < themes.MeaningThreshold {
+			t.Errorf("%s kept at probability %.3f", d.Slug, d.Probability)
+		}
 	}
 	if m.Decide([]float32{1, 0}, nil, nil) != nil {
 		t.Error("a vector of the wrong length was scored")
