@@ -1805,6 +1805,20 @@ func newExecutionContext(
 
 var sources = []*ast.Source{
 	{Name: "../schema.graphql", Input: `"""
+Cost of a field, in the sense of IBM's GraphQL Cost Directives
+specification: the field's own weight. The server's complexity limit
+(` + "`" + `--max-complexity` + "`" + `, reported on every response as ` + "`" + `extensions.cost` + "`" + `) adds,
+for a list or connection, weight + page size × the cost of its selection,
+where the page size is the slicing argument or, when absent, assumedSize.
+Other fields cost 1 plus their selection. graph/limits.go holds the same
+rules as code; a test checks that the two agree.
+"""
+directive @cost(weight: String!) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION | INPUT_FIELD_DEFINITION | OBJECT | SCALAR
+
+"How many items a list field returns, for its cost (IBM's GraphQL Cost Directives): the slicing argument's value, else assumedSize; sizedFields name the list inside a connection."
+directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION
+
+"""
 civicgraph: a knowledge graph of Europe's political-innovation initiatives
 (the "Best Practice in Politics" showroom), linked to cities, countries,
 themes and award years. Every link carries its provenance.
@@ -1869,7 +1883,7 @@ type Initiative implements Node {
     first: Int = 5
     "Only initiatives in another city (or with no city) than this one."
     differentCity: Boolean = true
-  ): [SimilarInitiative!]!
+  ): [SimilarInitiative!]! @cost(weight: "1") @listSize(assumedSize: 5, slicingArguments: ["first"], requireOneSlicingArgument: false)
 }
 
 "An initiative's link to its city, with provenance."
@@ -1984,7 +1998,7 @@ type City implements Node {
     first: Int = 20
     "Cursor from a previous page."
     after: String
-  ): InitiativeConnection!
+  ): InitiativeConnection! @cost(weight: "1") @listSize(assumedSize: 20, slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)
 }
 
 "A country (ISO 3166-1)."
@@ -2001,14 +2015,14 @@ type Country implements Node {
   cities(
     "How many (1–100, default 20)."
     first: Int = 20
-  ): [City!]!
+  ): [City!]! @cost(weight: "1") @listSize(assumedSize: 20, slicingArguments: ["first"], requireOneSlicingArgument: false)
   "Initiatives in this country, by title."
   initiatives(
     "Page size, 1–100 (default 20)."
     first: Int = 20
     "Cursor from a previous page."
     after: String
-  ): InitiativeConnection!
+  ): InitiativeConnection! @cost(weight: "1") @listSize(assumedSize: 20, slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)
 }
 
 "A theme of the taxonomy (an editable data file)."
@@ -2029,7 +2043,7 @@ type Theme implements Node {
     first: Int = 20
     "Cursor from a previous page."
     after: String
-  ): InitiativeConnection!
+  ): InitiativeConnection! @cost(weight: "1") @listSize(assumedSize: 20, slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)
 }
 
 "An award year of the Innovation in Politics Awards."
@@ -2046,9 +2060,9 @@ type AwardYear implements Node {
     first: Int = 20
     "Cursor from a previous page."
     after: String
-  ): InitiativeConnection!
+  ): InitiativeConnection! @cost(weight: "1") @listSize(assumedSize: 20, slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)
   "The year's winners."
-  winners: [Initiative!]!
+  winners: [Initiative!]! @cost(weight: "1") @listSize(assumedSize: 20)
 }
 
 "Relay page information."
@@ -2386,7 +2400,7 @@ type Query {
     first: Int = 20
     "Cursor from a previous page."
     after: String
-  ): InitiativeConnection!
+  ): InitiativeConnection! @cost(weight: "5") @listSize(assumedSize: 20, slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)
   "One city by global ID or GeoNames id."
   city("Global ID or GeoNames id." id: ID!): City
   "Cities with initiatives, most initiatives first."
@@ -2399,21 +2413,21 @@ type Query {
     first: Int = 20
     "Cursor."
     after: String
-  ): CityConnection!
+  ): CityConnection! @cost(weight: "2") @listSize(assumedSize: 20, slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)
   "Countries with initiatives, most initiatives first."
   countries(
     "Page size, 1–100 (default 50)."
     first: Int = 50
     "Cursor."
     after: String
-  ): CountryConnection!
+  ): CountryConnection! @cost(weight: "2") @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)
   "Themes of the taxonomy, most initiatives first."
   themes(
     "Page size, 1–100 (default 50)."
     first: Int = 50
     "Cursor."
     after: String
-  ): ThemeConnection!
+  ): ThemeConnection! @cost(weight: "2") @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)
   "Award years, ascending."
   awardYears: [AwardYear!]!
   """
@@ -2429,12 +2443,12 @@ type Query {
     query: String!
     "How many hits (1–100, default 10)."
     first: Int = 10
-  ): [SearchHit!]!
+  ): [SearchHit!]! @cost(weight: "5") @listSize(assumedSize: 10, slicingArguments: ["first"], requireOneSlicingArgument: false)
   """
-  Initiatives similar to one, precomputed at import. Score =
-  0.75 × TF-IDF cosine over title+summary + 0.25 × Jaccard of theme sets;
-  candidates come from shared rare terms and shared themes, top 10 per
-  initiative are kept (plus up to 5 in the same city).
+  Initiatives similar to one, precomputed at import, best first; the score
+  and its parts are described on ` + "`" + `SimilarInitiative.score` + "`" + ` (meaning, words
+  and shared themes, the text dominating). The top 10 per initiative are
+  kept (plus up to 5 in the same city).
   """
   similarInitiatives(
     "Initiative global ID or key."
@@ -2443,15 +2457,15 @@ type Query {
     first: Int = 10
     "Only initiatives in another city (or without a city)."
     differentCity: Boolean = true
-  ): [SimilarInitiative!]!
+  ): [SimilarInitiative!]! @cost(weight: "2") @listSize(assumedSize: 10, slicingArguments: ["first"], requireOneSlicingArgument: false)
   "Cities whose initiatives share the most themes with this city's."
   similarCities(
     "City global ID or GeoNames id."
     id: ID!
     "How many (1–50, default 10)."
     first: Int = 10
-  ): [SimilarCity!]!
-  "Shortest paths between two nodes (any kind); null when none within maxHops."
+  ): [SimilarCity!]! @cost(weight: "10") @listSize(assumedSize: 10, slicingArguments: ["first"], requireOneSlicingArgument: false)
+  "Shortest paths between two nodes (any kind); null when none within maxHops. Cost: 20 × maxHops × the cost of the selection."
   connection(
     "Start node global ID."
     from: ID!
@@ -2462,7 +2476,7 @@ type Query {
     "Skip SIMILAR links and use only structural ones (city, country, theme, year)."
     structuralOnly: Boolean = true
   ): Graph
-  "The neighbourhood of a node as a drawable graph."
+  "The neighbourhood of a node as a drawable graph. Cost: 10 × depth + limit × the cost of the selection / 10."
   neighbourhood(
     "Centre node global ID."
     id: ID!
@@ -2491,7 +2505,7 @@ type Query {
     country: String
     "How many (1–100, default 20)."
     first: Int = 20
-  ): [CityRank!]!
+  ): [CityRank!]! @cost(weight: "5") @listSize(assumedSize: 20, slicingArguments: ["first"], requireOneSlicingArgument: false)
   "Pairs of themes that appear together, with counts, Jaccard and lift."
   themeCooccurrence(
     "Minimum count (default 1)."

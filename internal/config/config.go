@@ -39,6 +39,10 @@ type Server struct {
 	// driver's pool.
 	MaxStatements        int
 	StatementConcurrency int
+	// RateLimit is each client's budget of GraphQL requests per minute
+	// (0: off); RateBurst how many it may send at once. A client is its
+	// bearer token when that is a configured one, else its IP address.
+	RateLimit, RateBurst int
 }
 
 // Model says where the embedding model is (see internal/embed). An empty
@@ -84,7 +88,7 @@ func Defaults() Config {
 		Server: Server{
 			Addr: "127.0.0.1:8080", RequestTimeout: 15 * time.Second, MaxBodyBytes: 1 << 20,
 			MaxDepth: 12, MaxComplexity: 20000, APQCacheSize: 1000,
-			MaxInFlight: 64, MaxStatements: 50, StatementConcurrency: 2,
+			MaxInFlight: 64, MaxStatements: 50, StatementConcurrency: 2, RateBurst: 20,
 		},
 		Model: Model{Dir: DefaultModelDir()},
 		Log:   Log{Level: "info", Format: "text"},
@@ -199,6 +203,8 @@ func (c *Config) RegisterServer(fs *flag.FlagSet) {
 	fs.IntVar(&s.APQCacheSize, "apq-cache-size", envInt("CIVICGRAPH_APQ_CACHE_SIZE", s.APQCacheSize), "automatic persisted queries kept per process (also bounded to 4 MiB of query text) [env CIVICGRAPH_APQ_CACHE_SIZE]")
 	fs.IntVar(&s.MaxInFlight, "max-in-flight", envInt("CIVICGRAPH_MAX_IN_FLIGHT", s.MaxInFlight), "GraphQL requests served at once; more get 503 with Retry-After [env CIVICGRAPH_MAX_IN_FLIGHT]")
 	fs.IntVar(&s.MaxStatements, "max-statements", envInt("CIVICGRAPH_MAX_STATEMENTS", s.MaxStatements), "Cypher statements one request may run [env CIVICGRAPH_MAX_STATEMENTS]")
+	fs.IntVar(&s.RateLimit, "rate-limit", envInt("CIVICGRAPH_RATE_LIMIT", s.RateLimit), "GraphQL requests per minute per client (its token, else its IP); more get 429 with Retry-After; 0: off [env CIVICGRAPH_RATE_LIMIT]")
+	fs.IntVar(&s.RateBurst, "rate-burst", envInt("CIVICGRAPH_RATE_BURST", s.RateBurst), "requests a client may send at once within its rate limit [env CIVICGRAPH_RATE_BURST]")
 	fs.IntVar(&s.StatementConcurrency, "statement-concurrency", envInt("CIVICGRAPH_STATEMENT_CONCURRENCY", s.StatementConcurrency), "Cypher statements one request may run at once [env CIVICGRAPH_STATEMENT_CONCURRENCY]")
 }
 
@@ -221,6 +227,8 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("max.in.flight", c.Server.MaxInFlight),
 		slog.Int("max.statements", c.Server.MaxStatements),
 		slog.Int("statement.concurrency", c.Server.StatementConcurrency),
+		slog.Int("rate.limit", c.Server.RateLimit),
+		slog.Int("rate.burst", c.Server.RateBurst),
 		slog.String("log.level", c.Log.Level),
 	)
 }

@@ -93,8 +93,8 @@ func New(o Options) http.Handler {
 	gql := NewGraphQL(o, log)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", shed(o.Config.MaxInFlight, withTimeout(o.Config.RequestTimeout,
-		checkTransport(o.Config.MaxBodyBytes, authenticate(o.Config.Tokens, perRequest(loader.Middleware(o.Store, instrument(o, log, gql))))))))
+	mux.Handle("/graphql", limitClients(o.Config, shed(o.Config.MaxInFlight, withTimeout(o.Config.RequestTimeout,
+		checkTransport(o.Config.MaxBodyBytes, authenticate(o.Config.Tokens, perRequest(loader.Middleware(o.Store, instrument(o, log, gql)))))))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -146,6 +146,7 @@ func NewGraphQL(o Options, log *slog.Logger) *handler.Server {
 	srv.SetErrorPresenter(graph.ErrorPresenter(log))
 	srv.SetRecoverFunc(graph.Recover(log))
 	srv.AroundResponses(capErrors)
+	srv.AroundResponses(reportCost(max(o.Config.MaxComplexity, 1)))
 	heavy := make(chan struct{}, HeavyConcurrency)
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		oc := graphql.GetOperationContext(ctx)
@@ -257,6 +258,30 @@ func capErrors(ctx context.Context, next graphql.ResponseHandler) *graphql.Respo
 	return resp
 }
 
+// reportCost puts extensions.cost {requested, limit} on every response:
+// requested is the operation's complexity by the rules of the limit
+// (graph.Complexity; the SDL's @cost and @listSize state them), limit the
+// server's --max-complexity. requested is absent when the document was
+// refused before its cost was computed (QUERY_TOO_LARGE, parse and
+// validation errors).
+func reportCost(limit int) graphql.ResponseMiddleware {
+	return func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		resp := next(ctx)
+		if resp == nil {
+			return nil
+		}
+		cost := map[string]any{"limit": limit}
+		if st := extension.GetComplexityStats(ctx); st != nil {
+			cost["requested"] = st.Complexity
+		}
+		if resp.Extensions == nil {
+			resp.Extensions = map[string]any{}
+		}
+		resp.Extensions["cost"] = cost
+		return resp
+	}
+}
+
 type authKey struct{}
 
 func authenticated(ctx context.Context) bool {
@@ -269,24 +294,38 @@ func authenticated(ctx context.Context) bool {
 // neither their content nor their length leaks through timing; they are
 // never logged.
 func authenticate(tokens []string, next http.Handler) http.Handler {
+	digests := tokenDigests(tokens)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if bearerIndex(digests, r) >= 0 {
+			r = r.WithContext(context.WithValue(r.Context(), authKey{}, true))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func tokenDigests(tokens []string) [][32]byte {
 	digests := make([][32]byte, len(tokens))
 	for i, t := range tokens {
 		digests[i] = sha256.Sum256([]byte(t))
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := r.Header.Get("Authorization")
-		if tok, ok := strings.CutPrefix(h, "Bearer "); ok && len(digests) > 0 {
-			got := sha256.Sum256([]byte(strings.TrimSpace(tok)))
-			match := 0
-			for _, d := range digests {
-				match |= subtle.ConstantTimeCompare(got[:], d[:])
-			}
-			if match == 1 {
-				r = r.WithContext(context.WithValue(r.Context(), authKey{}, true))
-			}
+	return digests
+}
+
+// bearerIndex returns which configured token (by its digest) the request
+// carries, or -1. Every digest is compared, in constant time.
+func bearerIndex(digests [][32]byte, r *http.Request) int {
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || len(digests) == 0 {
+		return -1
+	}
+	got := sha256.Sum256([]byte(strings.TrimSpace(tok)))
+	found := -1
+	for i, d := range digests {
+		if subtle.ConstantTimeCompare(got[:], d[:]) == 1 {
+			found = i
 		}
-		next.ServeHTTP(w, r)
-	})
+	}
+	return found
 }
 
 // shed bounds the GraphQL requests running at once: over maxInFlight a

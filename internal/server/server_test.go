@@ -209,3 +209,88 @@ func TestClientGoneCancelsTheRequest(t *testing.T) {
 		t.Errorf("store call after the client left: context error %v, want context.Canceled", err)
 	}
 }
+
+// TestCostOnEveryResponse: extensions.cost carries the operation's
+// complexity and the limit on answers, on errors and on refusals for
+// complexity; a document refused before its cost is known carries the
+// limit only.
+func TestCostOnEveryResponse(t *testing.T) {
+	h := newHandler(t, &mock.Store{}, nil)
+	limit := float64(config.Defaults().Server.MaxComplexity)
+	cost := func(query string) map[string]any {
+		t.Helper()
+		body, _ := json.Marshal(map[string]any{"query": query})
+		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		var r struct {
+			Extensions struct {
+				Cost map[string]any `json:"cost"`
+			} `json:"extensions"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil {
+			t.Fatalf("%.200s: %v", rec.Body.String(), err)
+		}
+		if r.Extensions.Cost["limit"] != limit {
+			t.Errorf("%.80s: cost %v, want limit %v", query, r.Extensions.Cost, limit)
+		}
+		return r.Extensions.Cost
+	}
+	small := cost(`{ themes(first: 2) { edges { node { slug } } } }`)
+	big := cost(`{ themes(first: 40) { edges { node { slug } } } }`)
+	if s, b := small["requested"].(float64), big["requested"].(float64); s <= 0 || b <= s {
+		t.Errorf("requested cost: first 2 → %v, first 40 → %v; want positive and growing with the page", small["requested"], big["requested"])
+	}
+	over := cost(`{ initiatives(first: 100) { edges { node { similar(first: 100) { initiative { title } } } } } }`)
+	if r, _ := over["requested"].(float64); r <= limit {
+		t.Errorf("refused for complexity: requested %v, want above the limit %v", over["requested"], limit)
+	}
+	if broken := cost(`{ themes(first: `); broken["requested"] != nil {
+		t.Errorf("refused at parsing: requested %v, want absent", broken["requested"])
+	}
+}
+
+// TestRateLimitPerClient: with a budget, a client over it gets 429,
+// Retry-After and RATE_LIMITED; clients are their configured token or
+// their IP, an unknown token counts as its IP, and other clients are not
+// affected.
+func TestRateLimitPerClient(t *testing.T) {
+	cfg := config.Defaults().Server
+	cfg.Tokens = []string{"s3cret-token"}
+	cfg.RateLimit, cfg.RateBurst = 6, 2 // one request per 10 s, bursts of 2
+	h := server.New(server.Options{Config: cfg, Store: &mock.Store{}, Writer: &mock.Store{}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	send := func(ip, token string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ __typename }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.RemoteAddr = ip + ":40000"
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	for i := range 2 {
+		if rec := send("192.0.2.1", ""); rec.Code != http.StatusOK {
+			t.Fatalf("request %d within the burst: %d %s", i+1, rec.Code, rec.Body.String())
+		}
+	}
+	for _, token := range []string{"", "made-up-token"} {
+		rec := send("192.0.2.1", token)
+		var r resp
+		_ = json.Unmarshal(rec.Body.Bytes(), &r)
+		if rec.Code != http.StatusTooManyRequests || r.code() != server.CodeRateLimited {
+			t.Errorf("over the budget (token %q): %d %s, want 429 %s", token, rec.Code, rec.Body.String(), server.CodeRateLimited)
+		}
+		if ra := rec.Header().Get("Retry-After"); ra == "" || ra == "0" {
+			t.Errorf("over the budget: Retry-After %q", ra)
+		}
+	}
+	if rec := send("192.0.2.1", "s3cret-token"); rec.Code != http.StatusOK {
+		t.Errorf("a configured token is its own client: %d", rec.Code)
+	}
+	if rec := send("198.51.100.7", ""); rec.Code != http.StatusOK {
+		t.Errorf("another IP: %d", rec.Code)
+	}
+}
