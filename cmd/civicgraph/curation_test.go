@@ -106,3 +106,41 @@ func TestStaleSimilarLinksRefreshed(t *testing.T) {
 		t.Errorf("second sweep: %d, %v", n, err)
 	}
 }
+
+// TestUpsertWithoutKeyUpdatesTheImportedInitiative: curation keys a title
+// by the import's rule, so upsertInitiative with an imported title and no
+// key updates that initiative instead of adding a twin — also for the
+// titles an earlier curation rule keyed differently (apostrophes, titles
+// longer than 80 characters).
+func TestUpsertWithoutKeyUpdatesTheImportedInitiative(t *testing.T) {
+	db := importedDB(t)
+	t.Cleanup(func() { reimport(t) })
+	srv := newAPI(t, db, nil)
+	auth := []string{"Authorization", "Bearer " + testToken}
+	rows := rawQuery(t, `MATCH (i:Initiative) WHERE i.title CONTAINS '’' OR i.title CONTAINS "'" OR size(i.title) > 80
+RETURN i.key, i.title ORDER BY i.key LIMIT 4`, nil)
+	if len(rows) < 2 {
+		t.Fatalf("only %d imported titles with an apostrophe or over 80 characters", len(rows))
+	}
+	count := func() int64 { return rawQuery(t, `MATCH (i:Initiative) RETURN count(i)`, nil)[0][0].(int64) }
+	before := count()
+	for _, row := range rows {
+		key, title := row[0].(string), row[1].(string)
+		summary := "A curator's corrected summary of " + title + "."
+		r := post(t, srv, `mutation($in: InitiativeInput!) { upsertInitiative(input: $in) { key summary } }`,
+			map[string]any{"in": map[string]any{"title": title, "summary": summary}}, auth...)
+		if len(r.Errors) > 0 {
+			t.Fatalf("upsert %q: %+v", title, r.Errors)
+		}
+		var got struct{ UpsertInitiative struct{ Key, Summary string } }
+		if err := json.Unmarshal(r.Data, &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.UpsertInitiative.Key != key || got.UpsertInitiative.Summary != summary {
+			t.Errorf("upsert of the imported title %q: key %q summary %q, want the imported key %q, updated", title, got.UpsertInitiative.Key, got.UpsertInitiative.Summary, key)
+		}
+	}
+	if after := count(); after != before {
+		t.Errorf("%d initiatives after the upserts, %d before: a twin was added", after, before)
+	}
+}

@@ -2,10 +2,9 @@ package gazetteer
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
+	"github.com/civicgraph/civicgraph/internal/textfold"
 )
 
 // fold turns a place name into its lookup key: lower case, diacritics
@@ -79,24 +78,7 @@ var latinFold = func() (t [latinEnd]string) {
 	return t
 }()
 
-// foldRune folds one rune: special letters, then canonical decomposition
-// without combining marks, then lower case.
-func foldRune(r rune) string {
-	if rep, ok := special[r]; ok {
-		return rep
-	}
-	var b strings.Builder
-	for _, x := range norm.NFD.String(string(r)) {
-		if !unicode.Is(unicode.Mn, x) {
-			b.WriteRune(unicode.ToLower(x))
-		}
-	}
-	return b.String()
-}
-
-// special maps letters that Unicode does not decompose into base + mark.
-var special = map[rune]string{
-	'ł': "l", 'Ł': "l", 'ø': "o", 'Ø': "o", 'æ': "ae", 'Æ': "ae", 'ß': "ss",
-	'đ': "d", 'Đ': "d", 'ı': "i", 'œ': "oe", 'Œ': "oe", 'þ': "th", 'Þ': "th",
-	'ð': "d", 'Ð': "d", 'ħ': "h", 'Ħ': "h",
-}
+// foldRune folds one rune: textfold.FoldRune, civicgraph's one letter
+// folding (special letters, canonical decomposition without combining
+// marks, lower case), so place names fold as titles and search keys do.
+func foldRune(r rune) string { return textfold.FoldRune(r) }

@@ -5,65 +5,19 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
+	"github.com/civicgraph/civicgraph/internal/domain"
+	"github.com/civicgraph/civicgraph/internal/textfold"
 )
 
-// fold maps a string to its comparison form: diacritics removed, curly
-// quotes and dashes made plain, lower case, every run of characters other
-// than letters and digits turned into one space. "Kėdainiai" and
-// "Kedainiai", "Citizens’" and "Citizens'" fold alike. Display text is
-// never folded.
-func fold(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	space := true // suppress leading space
-	for _, r := range norm.NFKD.String(s) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-			continue
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(foldRune(unicode.ToLower(r)))
-			space = false
-		case r == '’' || r == '‘' || r == '\'' || r == '`' || r == '´':
-			// apostrophes join: "citizen’s" -> "citizens"
-			continue
-		default:
-			if !space {
-				b.WriteByte(' ')
-				space = true
-			}
-		}
-	}
-	return strings.TrimRight(b.String(), " ")
-}
+// fold maps a string to its comparison form (textfold.WordForm):
+// diacritics removed, lower case, apostrophes joining, every run of other
+// characters one space. "Kėdainiai" and "Kedainiai", "Citizens’" and
+// "Citizens'" fold alike. Display text is never folded.
+func fold(s string) string { return textfold.WordForm(s) }
 
-// foldRune maps letters that NFKD does not decompose.
-func foldRune(r rune) rune {
-	switch r {
-	case 'ł':
-		return 'l'
-	case 'ø':
-		return 'o'
-	case 'đ':
-		return 'd'
-	case 'ß':
-		return 's'
-	case 'æ':
-		return 'a'
-	case 'ı':
-		return 'i'
-	}
-	return r
-}
-
-// slug is the key form of s: its folded words joined by hyphens.
-func slug(s string) string {
-	return strings.ReplaceAll(fold(s), " ", "-")
-}
-
-// Key returns the stable record key for a title: the slug of its folded
-// form. Exported so that other packages (and tests) key titles the same way.
-func Key(title string) string { return slug(title) }
+// Key returns the stable record key for a title: domain.InitiativeKey, the
+// one key rule (curation keys titles by it too).
+func Key(title string) string { return domain.InitiativeKey(title) }
 
 // cleanText trims a line for display: spaces collapsed and trimmed, the
 // original characters (curly quotes, dashes) kept.

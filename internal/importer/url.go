@@ -134,7 +134,7 @@ func titleSlug(s string) string {
 // categorySlug turns a category heading ("Quality of Life", "MENSCHENRECHTE")
 // into a slug. German headings of the 2019 page are translated.
 func categorySlug(s string) string {
-	sl := slug(s)
+	sl := Key(s)
 	switch sl {
 	case "menschenrechte":
 		return "human-rights"

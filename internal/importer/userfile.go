@@ -218,7 +218,7 @@ func (u userRecord) record() (*Record, error) {
 	rec := &Record{Title: title, Summary: summary, CityName: cleanText(u.City), Sources: []domain.Source{src}}
 	switch {
 	case strings.TrimSpace(u.ID) != "":
-		rec.Key = slug(u.ID)
+		rec.Key = Key(u.ID)
 		if rec.Key == "" {
 			return nil, fmt.Errorf("id %q has no letters or digits", u.ID)
 		}
@@ -245,7 +245,7 @@ func (u userRecord) record() (*Record, error) {
 		return nil, fmt.Errorf("themes: %w", err)
 	}
 	for _, t := range themes {
-		s := slug(t)
+		s := Key(t)
 		if s == "" {
 			return nil, fmt.Errorf("themes: %q is not a slug", t)
 		}
@@ -301,7 +301,7 @@ func parseAwards(v any, src domain.Source) ([]domain.Award, error) {
 		if domain.AwardRank(status) == 0 {
 			return fmt.Errorf("status %q: want winner, finalist or entry", status)
 		}
-		out = append(out, domain.Award{Year: year, Status: status, Category: slug(cat), Sources: []domain.Source{src}})
+		out = append(out, domain.Award{Year: year, Status: status, Category: Key(cat), Sources: []domain.Source{src}})
 		return nil
 	}
 	parseOne := func(s string) error {

@@ -3,7 +3,6 @@ package neo4jdb
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -20,17 +19,6 @@ var _ domain.WriteStore = (*DB)(nil)
 // initiative's own similar links are recomputed (RefreshSimilarity), so
 // "similar elsewhere" reflects it at once; deleting an initiative removes
 // its links with it.
-
-var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
-
-// Slug turns a title into a key: folded, lower case, hyphen-separated.
-func Slug(s string) string {
-	s = strings.Trim(nonSlug.ReplaceAllString(Fold(s), "-"), "-")
-	if len(s) > 80 {
-		s = strings.TrimRight(s[:80], "-")
-	}
-	return s
-}
 
 // writeOne runs one statement in a write transaction and reports whether
 // it returned a row (used to detect unknown nodes). p["key"] names the
@@ -76,10 +64,13 @@ func (db *DB) UpsertInitiative(ctx context.Context, in domain.InitiativeInput) (
 	}
 	key := in.Key
 	if key == "" {
-		key = Slug(title)
+		key = domain.InitiativeKey(title) // the import's rule: an imported title updates its initiative
+		if key == "" {
+			return "", domain.Errorf(domain.EINVALID, "the title %q has no letter or digit to make a key of; give a key", title)
+		}
 	}
-	if key == "" || key != Slug(key) {
-		return "", domain.Errorf(domain.EINVALID, "key %q must be lower-case letters, digits and hyphens", key)
+	if !domain.ValidKey(key) {
+		return "", domain.Errorf(domain.EINVALID, "key %q must be lower-case letters, digits and hyphens (as the import makes them from titles)", key)
 	}
 	country := ""
 	countryName := ""

@@ -42,14 +42,11 @@ func TestLuceneQuery(t *testing.T) {
 	}
 }
 
-func TestFoldAndSlug(t *testing.T) {
+func TestFold(t *testing.T) {
 	for in, want := range map[string]string{"Łódź": "lodz", "Klaipėda": "klaipeda", "Ærø Straße": "aero strasse", "  MÜNCHEN ": "munchen"} {
 		if got := neo4jdb.Fold(in); got != want {
 			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
 		}
-	}
-	if got := neo4jdb.Slug("#GDAŃSKPOMAGA (#GDANSKHELPS)"); got != "gdanskpomaga-gdanskhelps" {
-		t.Errorf("Slug = %q", got)
 	}
 }
 

@@ -14,11 +14,82 @@ import (
 )
 
 // special spells out letters that Unicode decomposition does not reduce to
-// a base letter plus a combining mark.
+// a base letter plus a combining mark (lower case; FoldRune lowers first).
 var special = map[rune]string{
 	'ß': "ss", 'æ': "ae", 'ø': "o", 'œ': "oe", 'ł': "l", 'đ': "d", 'ð': "d",
-	'þ': "th", 'ı': "i", 'ŀ': "l",
+	'þ': "th", 'ı': "i", 'ŀ': "l", 'ħ': "h",
 }
+
+// FoldRune folds one letter the way Fold does: lower case, canonically
+// decomposed without combining marks, and the letters of special spelled
+// out. It is the one letter folding of civicgraph: Fold, Key, the
+// importer's comparisons and the gazetteer's place-name keys all build on
+// it.
+func FoldRune(r rune) string {
+	r = unicode.ToLower(r)
+	if m, ok := special[r]; ok {
+		return m
+	}
+	if r < 0x80 {
+		return string(r)
+	}
+	var b strings.Builder
+	for _, x := range norm.NFD.String(string(r)) {
+		if unicode.Is(unicode.Mn, x) {
+			continue
+		}
+		x = unicode.ToLower(x)
+		if m, ok := special[x]; ok {
+			b.WriteString(m)
+		} else {
+			b.WriteRune(x)
+		}
+	}
+	return b.String()
+}
+
+// WordForm is the folded word form of s: its words (letters and digits,
+// FoldRune'd) separated by single spaces; apostrophes join ("citizen’s" →
+// "citizens"); every other character separates. Comparisons in the
+// importer (titles, summaries, paraphrases) use it. s is first put in
+// compatibility decomposition (NFKD), so "ﬁ" reads "fi" and "CO²" "co2".
+func WordForm(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := true // no leading space
+	for _, r := range norm.NFKD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			f := FoldRune(r)
+			for _, x := range f {
+				if unicode.IsLetter(x) || unicode.IsDigit(x) {
+					b.WriteRune(x)
+					space = false
+				} else if !space { // "½" folds to "1⁄2": a separator inside
+					b.WriteByte(' ')
+					space = true
+				}
+			}
+		case r == '’' || r == '‘' || r == '\'' || r == '`' || r == '´' || r == 'ʼ':
+			// apostrophes join the word
+		default:
+			if !space {
+				b.WriteByte(' ')
+				space = true
+			}
+		}
+	}
+	return strings.TrimRight(b.String(), " ")
+}
+
+// Key is the stable key of a title, the one rule for initiative keys
+// (import, curation, the API's IDs): WordForm with hyphens for spaces, so
+// "Bristol’s First Citizens’ Assembly" is "bristols-first-citizens-assembly"
+// and "Ærø Straße" "aero-strasse". Letters of every script are kept
+// (folded); punctuation, symbols and emoji separate words. The empty
+// string means the title has no letter or digit.
+func Key(title string) string { return strings.ReplaceAll(WordForm(title), " ", "-") }
 
 // Fold lowercases s, removes diacritics ("Bürger" → "burger", "Łódź" →
 // "lodz") and turns curly quotes and typographic dashes into their ASCII
