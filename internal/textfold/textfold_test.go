@@ -38,7 +38,7 @@ func TestKey(t *testing.T) {
 		"ﬁnance for CO² cuts":                         "finance-for-co2-cuts",
 		"Πολίτες Αθήνας":                              "πολιτες-αθηνας",
 		"  – leading dash and trailing punctuation …": "leading-dash-and-trailing-punctuation",
-		"🎉 !!":                                        "",
+		"🎉 !!": "",
 	} {
 		if got := textfold.Key(in); got != want {
 			t.Errorf("Key(%q) = %q, want %q", in, got, want)
