@@ -2248,10 +2248,12 @@ type SimilarInitiative {
   "The similar initiative."
   initiative: Initiative!
   """
-  0–1. With passage embeddings on both sides: score = 0.6 × semanticScore +
-  0.4 × (0.75 × textScore + 0.25 × themeScore), so the text (meaning and
-  words) weighs 0.9 and shared themes 0.1; without embeddings (no model at
-  import): 0.75 × textScore + 0.25 × themeScore. See internal/similarity.
+  0–1, the one formula (README "Similar initiatives", internal/similarity):
+  score = s × semanticScore + (1 − s) × ((1 − w) × textScore + w × themeScore),
+  with s the semantic weight (0 when either initiative has no embedding) and
+  w the theme weight, set at import and serve by ` + "`" + `--similarity-semantic-weight` + "`" + `
+  and ` + "`" + `--similarity-theme-weight` + "`" + ` (defaults 0.6 and 0.25: the text, by
+  meaning and words, weighs 0.9 and shared themes 0.1).
   """
   score: Float!
   "Passage cosine of the two initiatives' multilingual embeddings, rescaled: (cos − 0.8) / 0.2, clamped to 0–1 (0 when either has no embedding)."

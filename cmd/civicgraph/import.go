@@ -23,7 +23,6 @@ import (
 	"github.com/civicgraph/civicgraph/internal/gazetteer"
 	"github.com/civicgraph/civicgraph/internal/importer"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb"
-	"github.com/civicgraph/civicgraph/internal/similarity"
 	"github.com/civicgraph/civicgraph/internal/themes"
 )
 
@@ -62,9 +61,13 @@ Flags (each falls back to the environment variable shown):`)
 	fset.StringVar(&o.taxonomy, "taxonomy", os.Getenv("CIVICGRAPH_TAXONOMY"), "theme taxonomy JSON file (default: the embedded one) [env CIVICGRAPH_TAXONOMY]")
 	cfg.RegisterNeo4j(fset)
 	cfg.RegisterModel(fset)
+	cfg.RegisterSimilarity(fset)
 	cfg.RegisterLog(fset)
 	if err := parseFlags(fset, args, stdout, stderr); err != nil {
 		return err
+	}
+	if err := cfg.Similarity.Validate(); err != nil {
+		return usageError{err.Error()}
 	}
 	if fset.NArg() == 0 {
 		fset.Usage()
@@ -126,7 +129,8 @@ Flags (each falls back to the environment variable shown):`)
 
 	log.Info("import starting", "config", cfg, "initiatives", len(ins))
 	db, err := neo4jdb.Open(ctx, neo4jdb.Config{URI: cfg.Neo4j.URI, User: cfg.Neo4j.User, Password: cfg.Neo4j.Password,
-		Database: cfg.Neo4j.Database, Logger: log, ConnectTimeout: 60 * time.Second, Embedder: mm.emb})
+		Database: cfg.Neo4j.Database, Logger: log, ConnectTimeout: 60 * time.Second, Embedder: mm.emb,
+		Similarity: cfg.Similarity.Options()})
 	if err != nil {
 		return fmt.Errorf("open neo4j at %s: %w (start a local one with `make neo4j-start`, or set NEO4J_URI)", neo4jdb.RedactURI(cfg.Neo4j.URI), err)
 	}
@@ -194,7 +198,7 @@ Flags (each falls back to the environment variable shown):`)
 		if err != nil {
 			return err
 		}
-		n, err := precomputeSimilarity(ctx, db, mm.similarityInput(similarity.Options{}), log)
+		n, err := precomputeSimilarity(ctx, db, mm.similarityInput(cfg.Similarity.Options()), log)
 		if err != nil {
 			return fmt.Errorf("similarity precompute: %w", err)
 		}

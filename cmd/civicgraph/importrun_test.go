@@ -238,3 +238,36 @@ func TestWipeGuard(t *testing.T) {
 		t.Fatalf("--wipe on an empty database: %v", err)
 	}
 }
+
+// TestSimilarityWeightsConfigurable: the score's weights come from flags;
+// with the theme weight 0 (and no model) a link's score is its TF-IDF
+// text score alone, with the defaults shared themes add to it; weights out
+// of range are a usage error.
+func TestSimilarityWeightsConfigurable(t *testing.T) {
+	dbtest.Open(t)
+	t.Cleanup(func() { reimport(t) })
+	in := genInput(t, 200)
+	base := []string{"--neo4j-uri", dbtest.URI(), "--log-level", "warn", "--no-model", "--wipe", "--yes"}
+	differing := func() (links, differ int64) {
+		rows := rawQuery(t, `MATCH ()-[s:SIMILAR]->() RETURN count(s), sum(CASE WHEN abs(s.score - s.textScore) > 1e-9 THEN 1 ELSE 0 END)`, nil)
+		return rows[0][0].(int64), rows[0][1].(int64)
+	}
+	if err := runImport(context.Background(), append(base, "--similarity-theme-weight", "0", in), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if n, d := differing(); n == 0 || d != 0 {
+		t.Errorf("theme weight 0: %d of %d links score other than their text score", d, n)
+	}
+	if err := runImport(context.Background(), append(base, in), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if n, d := differing(); n == 0 || d == 0 {
+		t.Errorf("default weights: %d of %d links score other than their text score, want shared themes to count", d, n)
+	}
+	for _, bad := range [][]string{{"--similarity-theme-weight", "1.5"}, {"--similarity-semantic-weight", "-0.1"}, {"--similarity-k", "0"}} {
+		err := runImport(context.Background(), append(append(base, bad...), in), io.Discard, io.Discard)
+		if exitCode(err) != 2 {
+			t.Errorf("%v: %v, want a usage error", bad, err)
+		}
+	}
+}

@@ -60,9 +60,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, so serv
 	cfg.RegisterNeo4j(fs)
 	cfg.RegisterServer(fs)
 	cfg.RegisterModel(fs)
+	cfg.RegisterSimilarity(fs)
 	cfg.RegisterLog(fs)
 	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return err
+	}
+	if err := cfg.Similarity.Validate(); err != nil {
+		return usageError{err.Error()}
 	}
 	log := cfg.Log.Logger()
 	log.Info("civicgraph serve starting", "config", cfg)
@@ -84,7 +88,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, so serv
 		// Fail fast while Neo4j is down; a pool large enough for every
 		// in-flight request's statement slots.
 		Breaker:     &neo4jdb.BreakerConfig{},
-		MaxPoolSize: max(100, cfg.Server.MaxInFlight*max(cfg.Server.StatementConcurrency, 1)+8)})
+		MaxPoolSize: max(100, cfg.Server.MaxInFlight*max(cfg.Server.StatementConcurrency, 1)+8),
+		// A curated initiative's links are scored as the import scored them.
+		Similarity: cfg.Similarity.Options()})
 	if err != nil {
 		return err
 	}

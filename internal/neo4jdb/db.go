@@ -30,6 +30,7 @@ import (
 	civconfig "github.com/civicgraph/civicgraph/internal/config"
 	"github.com/civicgraph/civicgraph/internal/domain"
 	"github.com/civicgraph/civicgraph/internal/embed"
+	"github.com/civicgraph/civicgraph/internal/similarity"
 )
 
 // Config says how to reach Neo4j.
@@ -56,6 +57,9 @@ type Config struct {
 	Breaker *BreakerConfig
 	// MaxPoolSize is the driver's connection pool size (default 100).
 	MaxPoolSize int
+	// Similarity are the score's options a curation refresh uses (the
+	// import passes its own to RefreshSimilarity); zero: the defaults.
+	Similarity similarity.Options
 }
 
 // DB is an open connection pool to Neo4j. It is safe for concurrent use.
@@ -66,6 +70,7 @@ type DB struct {
 	migrated atomic.Bool
 	emb      embed.Embedder // nil: lexical only
 	breaker  *breaker       // nil: no breaker
+	simOpts  similarity.Options
 }
 
 // Open creates the driver, waits until the database answers (up to
@@ -125,7 +130,7 @@ func Connect(c Config) (*DB, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	db := &DB{driver: drv, database: dbName, log: log, emb: c.Embedder}
+	db := &DB{driver: drv, database: dbName, log: log, emb: c.Embedder, simOpts: c.Similarity}
 	if c.Breaker != nil {
 		db.breaker = newBreaker(*c.Breaker, log, func(ctx context.Context) error {
 			_, err := db.readDirect(ctx, `RETURN 1 AS ok`, nil)

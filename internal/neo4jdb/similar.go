@@ -136,7 +136,7 @@ RETURN i.key AS key, i.similarStale AS at`, map[string]any{"keys": keys})
 		m := r.AsMap()
 		seen = append(seen, map[string]any{"key": m["key"], "at": m["at"]})
 	}
-	run, err := db.RefreshSimilarity(ctx, keys, SimilarityInput{})
+	run, err := db.RefreshSimilarity(ctx, keys, SimilarityInput{Options: db.simOpts})
 	if err != nil {
 		return run, err
 	}
