@@ -177,3 +177,71 @@ func TestRootCityPrefetch(t *testing.T) {
 		}
 	}
 }
+
+// TestSameFactsInEveryRead: an initiative's place, country and awards are
+// the same whichever read returns it — each order of the list, and the
+// winners of a year — as when it is read alone. (Under orderBy CITY the
+// country came back null, and a winner listed in awardYears carried only
+// that year's award: the statement's own variables were captured by the
+// projection's pattern comprehensions.)
+func TestSameFactsInEveryRead(t *testing.T) {
+	db := importedDB(t)
+	srv := newAPI(t, db, nil)
+	type facts struct {
+		Key  string
+		City *struct {
+			City struct{ Name string }
+		}
+		Country *struct {
+			Country struct{ Code string }
+		}
+		Awards []struct {
+			Year   int
+			Status string
+		}
+	}
+	const sel = `key city { city { name } } country { country { code } } awards { year status }`
+	alone := func(key string) facts {
+		var r struct{ Initiative facts }
+		mustData(t, srv, `query($id: ID!) { initiative(id: $id) { `+sel+` } }`, map[string]any{"id": "initiative/" + key}, &r)
+		return r.Initiative
+	}
+	check := func(how string, got []facts) {
+		t.Helper()
+		withCountry := 0
+		for _, f := range got {
+			if want := alone(f.Key); !reflect.DeepEqual(f, want) {
+				t.Errorf("%s: %s reads %+v, alone %+v", how, f.Key, f, want)
+			}
+			if f.Country != nil {
+				withCountry++
+			}
+		}
+		if len(got) == 0 || withCountry == 0 {
+			t.Errorf("%s: %d initiatives, %d with a country: nothing to compare", how, len(got), withCountry)
+		}
+	}
+	for _, order := range []string{"TITLE", "YEAR", "CITY"} {
+		var r struct {
+			Initiatives struct{ Edges []struct{ Node facts } }
+		}
+		mustData(t, srv, `{ initiatives(first: 40, orderBy: {field: `+order+`}) { edges { node { `+sel+` } } } }`, nil, &r)
+		var got []facts
+		for _, e := range r.Initiatives.Edges {
+			got = append(got, e.Node)
+		}
+		check("orderBy "+order, got)
+	}
+	var years struct {
+		AwardYears []struct {
+			Year    int
+			Winners []facts
+		}
+	}
+	mustData(t, srv, `{ awardYears { year winners { `+sel+` } } }`, nil, &years)
+	var winners []facts
+	for _, y := range years.AwardYears {
+		winners = append(winners, y.Winners...)
+	}
+	check("awardYears winners", winners)
+}

@@ -106,7 +106,13 @@ func splitSources(ss []domain.Source) (urls, methods []string) {
 // initiativeProjection returns an initiative `i` with all its links as
 // one map; projection(p) the same with only the parts in p (key, sort
 // key, title and flags are always there). The variants are constant
-// strings built once.
+// strings built once. Their pattern comprehensions name their variables
+// p* (pr, pc, pco, pt, py) so that no variable of the statement around
+// them is captured: a comprehension over (i)-[:IN_COUNTRY]->(c:Country)
+// inside a statement that bound c to a City matched nothing (the country
+// was lost under orderBy CITY), and one over (y:AwardYear) inside the
+// winners query kept only that year's award. Statements that use a
+// projection must not bind variables named p*.
 var initiativeProjection = projection(domain.PartsAll)
 
 var projections = func() [domain.PartsAll + 1]string {
@@ -120,19 +126,19 @@ var projections = func() [domain.PartsAll + 1]string {
 			parts = append(parts, "su: i.sourceUrls, sm: i.sourceMethods, sp: i.sourcePages")
 		}
 		if p&domain.PartPlace != 0 {
-			parts = append(parts, `city: head([(i)-[r:IN_CITY]->(c:City) | c {.id, .name, .countryCode, .lat, .lon, .population,
-        countryName: head([(c)-[:LOCATED_IN]->(co:Country) | co.name]),
-        confidence: r.confidence, evidence: r.evidence, su: r.sourceUrls, sm: r.sourceMethods}])`,
-				`country: head([(i)-[r:IN_COUNTRY]->(c:Country) | c {.code, .name,
-        confidence: r.confidence, evidence: r.evidence, su: r.sourceUrls, sm: r.sourceMethods}])`)
+			parts = append(parts, `city: head([(i)-[pr:IN_CITY]->(pc:City) | pc {.id, .name, .countryCode, .lat, .lon, .population,
+        countryName: head([(pc)-[:LOCATED_IN]->(pco:Country) | pco.name]),
+        confidence: pr.confidence, evidence: pr.evidence, su: pr.sourceUrls, sm: pr.sourceMethods}])`,
+				`country: head([(i)-[pr:IN_COUNTRY]->(pc:Country) | pc {.code, .name,
+        confidence: pr.confidence, evidence: pr.evidence, su: pr.sourceUrls, sm: pr.sourceMethods}])`)
 		}
 		if p&domain.PartThemes != 0 {
-			parts = append(parts, `themes: [(i)-[r:HAS_THEME]->(t:Theme) | {slug: t.slug, name: t.name, description: t.description, source: r.source,
-        confidence: r.confidence, terms: r.terms, su: r.sourceUrls, sm: r.sourceMethods}]`)
+			parts = append(parts, `themes: [(i)-[pr:HAS_THEME]->(pt:Theme) | {slug: pt.slug, name: pt.name, description: pt.description, source: pr.source,
+        confidence: pr.confidence, terms: pr.terms, su: pr.sourceUrls, sm: pr.sourceMethods}]`)
 		}
 		if p&domain.PartAwards != 0 {
-			parts = append(parts, `awards: [(i)-[r:AWARDED]->(y:AwardYear) | {year: y.year, status: r.status, category: r.category,
-        su: r.sourceUrls, sm: r.sourceMethods, sp: r.sourcePages}]`)
+			parts = append(parts, `awards: [(i)-[pr:AWARDED]->(py:AwardYear) | {year: py.year, status: pr.status, category: pr.category,
+        su: pr.sourceUrls, sm: pr.sourceMethods, sp: pr.sourcePages}]`)
 		}
 		out[p] = "i {\n  " + strings.Join(parts, ",\n  ") + "\n}"
 	}
