@@ -5,6 +5,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/civicgraph/civicgraph/internal/textfold"
 )
 
 // storedOrder is every initiative key (of a theme, if given) in stored
@@ -96,7 +100,7 @@ func TestKeysetPaging(t *testing.T) {
 		mustData(t, srv, q, vars, &before)
 		auth := []string{"Authorization", "Bearer " + testToken}
 		r := post(t, srv, `mutation($in: InitiativeInput!) { upsertInitiative(input: $in) { key } }`,
-			map[string]any{"in": map[string]any{"title": "!!! Sorts first", "summary": "A test initiative whose title sorts before every other."}}, auth...)
+			map[string]any{"in": map[string]any{"title": "000 sorts first", "summary": "A test initiative whose title sorts before every other (its first word is 000)."}}, auth...)
 		if len(r.Errors) > 0 {
 			t.Fatalf("upsert: %+v", r.Errors)
 		}
@@ -130,4 +134,39 @@ func firstDiff(a, b []string) int {
 		}
 	}
 	return min(len(a), len(b))
+}
+
+// TestTitleOrderReadsLikeAnIndex: the default order is by the titles'
+// words, so titles that start with quotes, a hash or a dash sort by their
+// first word, as in a printed index: the stored order equals sorting every
+// title by its folded words (textfold.WordForm), then key.
+func TestTitleOrderReadsLikeAnIndex(t *testing.T) {
+	importedDB(t)
+	rows := rawQuery(t, `MATCH (i:Initiative) RETURN i.key, i.title ORDER BY i.sortTitle`, nil)
+	type row struct{ key, words string }
+	got := make([]row, len(rows))
+	punctuated := 0
+	for k, r := range rows {
+		title := r[1].(string)
+		got[k] = row{r[0].(string), textfold.WordForm(title)}
+		if first, _ := utf8.DecodeRuneInString(title); !unicode.IsLetter(first) && !unicode.IsDigit(first) {
+			punctuated++
+		}
+	}
+	want := slices.Clone(got)
+	slices.SortStableFunc(want, func(a, b row) int {
+		if c := strings.Compare(a.words, b.words); c != 0 {
+			return c
+		}
+		return strings.Compare(a.key, b.key)
+	})
+	if punctuated == 0 {
+		t.Fatal("no title starting with punctuation: the case is not in the data")
+	}
+	for k := range got {
+		if got[k] != want[k] {
+			t.Fatalf("position %d: stored order has %s (%q), the words order %s (%q)", k, got[k].key, got[k].words, want[k].key, want[k].words)
+		}
+	}
+	t.Logf("%d initiatives in words order, %d titles start with punctuation", len(got), punctuated)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/civicgraph/civicgraph/internal/domain"
+	"github.com/civicgraph/civicgraph/internal/textfold"
 )
 
 // ImportStats counts what an import did to initiatives. Rewritten ones had
@@ -69,11 +70,14 @@ func ValidateInitiative(in *domain.Initiative) error {
 // storageFormat is part of every content hash: bump it when the way an
 // initiative is stored changes (e.g. a derived property), so the next
 // import rewrites every initiative once.
-const storageFormat = "2"
+const storageFormat = "3" // 3: sort keys of folded words (SortKey)
 
-// SortKey is the stored sort key of a title: folded, then the key, so it
-// is unique and an index on it gives a total order for stable paging.
-func SortKey(title, key string) string { return Fold(title) + "\x1f" + key }
+// SortKey is the stored sort key of a title: its folded words
+// (textfold.WordForm, so leading quotes, dashes and hashes do not sort
+// "“Casettiamo…”", "#FreeInterrail" or "– Citizen Participation Platform"
+// before "A…"), then the key, so it is unique and an index on it gives a
+// total order for stable paging. Search's title boost matches its words.
+func SortKey(title, key string) string { return textfold.WordForm(title) + "\x1f" + key }
 
 // hashInitiative is a content hash of everything an import writes for an
 // initiative: its properties and the links it implies (city, country,
