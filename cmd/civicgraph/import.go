@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -286,7 +288,12 @@ func readRecords(paths []string) ([]*importer.Record, readState, error) {
 			}
 			var recs []*importer.Record
 			if strings.HasSuffix(strings.ToLower(f), ".csv") {
-				recs, err = importer.ReadCSV(fh)
+				var skip bool
+				recs, skip, err = readCSVFile(f, fh)
+				if skip {
+					fh.Close()
+					continue
+				}
 			} else {
 				recs, err = importer.ReadJSONL(fh)
 			}
@@ -326,4 +333,34 @@ func readRecords(paths []string) ([]*importer.Record, readState, error) {
 	}
 	rs.errs = errors.Join(errs...)
 	return recs, rs, nil
+}
+
+// readCSVFile reads a user CSV file, or a graph node table exported by
+// civicgraph (Id, Label, …) together with the edge table beside it (its
+// name with "nodes" replaced by "edges"). An edge table alone is skipped
+// (skip true): it is read with its node table.
+func readCSVFile(path string, fh *os.File) (recs []*importer.Record, skip bool, err error) {
+	header, _ := csv.NewReader(bufio.NewReader(fh)).Read()
+	if _, err := fh.Seek(0, io.SeekStart); err != nil {
+		return nil, false, err
+	}
+	switch {
+	case importer.IsGraphEdgesHeader(header):
+		return nil, true, nil
+	case importer.IsGraphNodesHeader(header):
+		dir, base := filepath.Split(path)
+		edgesPath := filepath.Join(dir, strings.Replace(base, "nodes", "edges", 1))
+		if edgesPath == path {
+			return nil, false, fmt.Errorf("a graph node table needs its edge table beside it, named like it with edges for nodes")
+		}
+		ef, err := os.Open(edgesPath)
+		if err != nil {
+			return nil, false, fmt.Errorf("graph node table without its edge table: %w", err)
+		}
+		defer ef.Close()
+		recs, err := importer.ReadGraphCSV(fh, ef)
+		return recs, false, err
+	}
+	recs, err = importer.ReadCSV(fh)
+	return recs, false, err
 }

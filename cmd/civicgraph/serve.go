@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/civicgraph/civicgraph/internal/config"
+	"github.com/civicgraph/civicgraph/internal/export"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb"
 	"github.com/civicgraph/civicgraph/internal/server"
 )
@@ -92,6 +93,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer, so serveOptions
 			return neo4jdb.WithStatementBudget(ctx, cfg.Server.MaxStatements, 1)
 		},
 		Explorer: explorerHandler(),
+		Exports:  export.Handler(export.HandlerOptions{Store: db, Logger: log}),
 	})
 	srv := &http.Server{
 		Handler:           handler,

@@ -67,6 +67,13 @@ type Options struct {
 	// Limits bound each document; zero means graph.DefaultDocumentLimits
 	// with MaxDepth from Config.
 	Limits *graph.DocumentLimits
+	// Exports, if set, serves GET /export/… and GET /initiative/{key}.jsonld
+	// (internal/export.Handler), behind the same load shedding as GraphQL.
+	Exports http.Handler
+	// Metrics, if set, serves GET /metrics; Observe, if set, wraps the
+	// GraphQL handler (request metrics).
+	Metrics http.Handler
+	Observe func(http.Handler) http.Handler
 }
 
 // Handler-wide limits (README "Limits and hostile clients").
@@ -90,11 +97,22 @@ func New(o Options) http.Handler {
 	if log == nil {
 		log = slog.Default()
 	}
-	gql := NewGraphQL(o, log)
+	var gql http.Handler = NewGraphQL(o, log)
+	if o.Observe != nil {
+		gql = o.Observe(gql)
+	}
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", shed(o.Config.MaxInFlight, withTimeout(o.Config.RequestTimeout,
 		checkTransport(o.Config.MaxBodyBytes, authenticate(o.Config.Tokens, perRequest(loader.Middleware(o.Store, instrument(o, log, gql))))))))
+	if o.Exports != nil {
+		eh := shed(o.Config.MaxInFlight, o.Exports)
+		mux.Handle("GET /export/", eh)
+		mux.Handle("GET /initiative/", eh)
+	}
+	if o.Metrics != nil {
+		mux.Handle("GET /metrics", o.Metrics)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
