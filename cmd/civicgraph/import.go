@@ -24,6 +24,7 @@ import (
 	"github.com/civicgraph/civicgraph/internal/enrich"
 	"github.com/civicgraph/civicgraph/internal/gazetteer"
 	"github.com/civicgraph/civicgraph/internal/importer"
+	"github.com/civicgraph/civicgraph/internal/metrics"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb"
 	"github.com/civicgraph/civicgraph/internal/similarity"
 	"github.com/civicgraph/civicgraph/internal/themes"
@@ -34,6 +35,7 @@ type importOptions struct {
 	dryRun, asJSON, report, wipe, noSimilarity bool
 	batch                                      int
 	taxonomy                                   string
+	metricsFile                                string
 }
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -60,6 +62,7 @@ Flags (each falls back to the environment variable shown):`)
 	fset.BoolVar(&o.wipe, "wipe", false, "delete every node before importing (schema stays)")
 	fset.BoolVar(&o.noSimilarity, "no-similarity", false, "skip the similarity precompute")
 	fset.IntVar(&o.batch, "batch", 500, "initiatives per transaction")
+	fset.StringVar(&o.metricsFile, "metrics-file", os.Getenv("CIVICGRAPH_IMPORT_METRICS_FILE"), "after a successful run, write its Prometheus metrics (civicgraph_import_*) to this file, for a node_exporter textfile collector [env CIVICGRAPH_IMPORT_METRICS_FILE]")
 	fset.StringVar(&o.taxonomy, "taxonomy", os.Getenv("CIVICGRAPH_TAXONOMY"), "theme taxonomy JSON file (default: the embedded one) [env CIVICGRAPH_TAXONOMY]")
 	cfg.RegisterNeo4j(fset)
 	cfg.RegisterModel(fset)
@@ -210,6 +213,13 @@ Flags (each falls back to the environment variable shown):`)
 	sum.Total = time.Since(start)
 	sum.Stats = &st
 	sum.print(stdout, counts)
+	if o.metricsFile != "" {
+		err := metrics.WriteImport(o.metricsFile, metrics.Import{Created: st.Created, Updated: st.Updated, Unchanged: st.Unchanged,
+			Rewritten: st.Rewritten, SimilarLinks: sum.SimilarLinks, Duration: sum.Total, Finished: time.Now()})
+		if err != nil {
+			return fmt.Errorf("write import metrics: %w", err)
+		}
+	}
 	if o.report {
 		printReport(stdout, rep, meaning.Duplicates)
 	}

@@ -56,6 +56,10 @@ type Config struct {
 	Breaker *BreakerConfig
 	// MaxPoolSize is the driver's connection pool size (default 100).
 	MaxPoolSize int
+	// Observe, if set, is told every round trip begin admits (a statement,
+	// or a managed write transaction) with its duration and error
+	// (internal/metrics).
+	Observe func(d time.Duration, err error)
 }
 
 // DB is an open connection pool to Neo4j. It is safe for concurrent use.
@@ -66,6 +70,7 @@ type DB struct {
 	migrated atomic.Bool
 	emb      embed.Embedder // nil: lexical only
 	breaker  *breaker       // nil: no breaker
+	observe  func(time.Duration, error)
 }
 
 // Open creates the driver, waits until the database answers (up to
@@ -125,7 +130,7 @@ func Connect(c Config) (*DB, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	db := &DB{driver: drv, database: dbName, log: log, emb: c.Embedder}
+	db := &DB{driver: drv, database: dbName, log: log, emb: c.Embedder, observe: c.Observe}
 	if c.Breaker != nil {
 		db.breaker = newBreaker(*c.Breaker, log, func(ctx context.Context) error {
 			_, err := db.readDirect(ctx, `RETURN 1 AS ok`, nil)
@@ -239,7 +244,14 @@ func (db *DB) begin(ctx context.Context) (func(error), error) {
 		return nil, err
 	}
 	count(ctx) // a round trip is made
-	return func(err error) { done(err); release() }, nil
+	start := time.Now()
+	return func(err error) {
+		done(err)
+		release()
+		if db.observe != nil {
+			db.observe(time.Since(start), err)
+		}
+	}, nil
 }
 
 // read runs one read query routed to readers and returns its records.
