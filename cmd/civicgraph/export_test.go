@@ -13,11 +13,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/civicgraph/civicgraph/internal/config"
+	"github.com/civicgraph/civicgraph/internal/domain"
 	"github.com/civicgraph/civicgraph/internal/export"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb/dbtest"
@@ -388,6 +390,20 @@ func TestExportFilterAndErrors(t *testing.T) {
 	lines := strings.Count(string(body), "\n")
 	if resp.StatusCode != 200 || lines != want || want == 0 {
 		t.Errorf("countries=de: %d, %d lines, Neo4j %d initiatives in DE", resp.StatusCode, lines, want)
+	}
+	// A text filter selects what initiatives(filter: {text}) counts.
+	nText, err := db.CountInitiatives(context.Background(), domain.InitiativeFilter{Text: "participatory budget"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err = http.Get(srv.URL + "/export/initiatives.jsonl?text=participatory+budget")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if got := strings.Count(string(body), "\n"); resp.StatusCode != 200 || got != nText || nText == 0 || resp.Header.Get("X-Civicgraph-Initiatives") != strconv.Itoa(nText) {
+		t.Errorf("text filter: %d, %d lines, count %d", resp.StatusCode, got, nText)
 	}
 	for _, q := range []string{"themes=zz-no-such-theme", "countries=QQ", "years=20x9", "status=champion", "covid=maybe", "colour=red", "cities=city/xx"} {
 		resp, err := http.Get(srv.URL + "/export/graph.gexf?" + q)
