@@ -15,7 +15,7 @@ FUZZTIME ?= 10s
 TEST_EXTRA ?=
 
 
-.PHONY: model run build test unit-test integration-test check-generated fuzz neo4j-start neo4j-stop neo4j-status \
+.PHONY: model pyenv run build test unit-test integration-test check-generated fuzz neo4j-start neo4j-stop neo4j-status \
         neo4j-test-start neo4j-test-stop import gazetteer generate
 
 build:
@@ -30,6 +30,13 @@ MODEL_DIR := $(shell scripts/model.sh dir)
 export CIVICGRAPH_MODEL_DIR ?= $(MODEL_DIR)
 model:
 	@scripts/model.sh ensure || echo "make: the embedding model could not be provisioned; search and similarity stay lexical" >&2
+
+# The Python consumers the export tests read the exports with (networkx,
+# shapely, geojson, rdflib; pinned, from PyPI; a venv in ~/.cache/civicgraph/pyenv).
+# Without them those tests skip, and fail under CI=true.
+export CIVICGRAPH_TEST_PYTHON ?= $(shell scripts/pyenv.sh python)
+pyenv:
+	@scripts/pyenv.sh ensure || echo "make: the Python export consumers could not be provisioned; the export tests will say so" >&2
 
 # Local Neo4j (Community 5.26 from Maven Central, loopback only, data in .neo4j/).
 neo4j-start:
@@ -65,7 +72,7 @@ run: build model
 
 # Every test. Starts a test Neo4j (unless CIVICGRAPH_TEST_NEO4J_URI is set)
 # and stops it afterwards, also on failure.
-test: model
+test: model pyenv
 	@if [ -n "$${CIVICGRAPH_TEST_NEO4J_URI:-}" ]; then \
 	  $(MAKE) --no-print-directory check-generated integration-test fuzz $(TEST_EXTRA); \
 	else \

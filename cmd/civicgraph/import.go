@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -22,6 +24,7 @@ import (
 	"github.com/civicgraph/civicgraph/internal/enrich"
 	"github.com/civicgraph/civicgraph/internal/gazetteer"
 	"github.com/civicgraph/civicgraph/internal/importer"
+	"github.com/civicgraph/civicgraph/internal/metrics"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb"
 	"github.com/civicgraph/civicgraph/internal/themes"
 )
@@ -31,6 +34,7 @@ type importOptions struct {
 	dryRun, asJSON, report, wipe, yes, noSimilarity bool
 	batch                                           int
 	taxonomy                                        string
+	metricsFile                                     string
 }
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -58,6 +62,7 @@ Flags (each falls back to the environment variable shown):`)
 	fset.BoolVar(&o.yes, "yes", false, "with --wipe: wipe even a database civicgraph has not imported into")
 	fset.BoolVar(&o.noSimilarity, "no-similarity", false, "skip the similarity precompute")
 	fset.IntVar(&o.batch, "batch", 500, "initiatives per transaction")
+	fset.StringVar(&o.metricsFile, "metrics-file", os.Getenv("CIVICGRAPH_IMPORT_METRICS_FILE"), "after a successful run, write its Prometheus metrics (civicgraph_import_*) to this file, for a node_exporter textfile collector [env CIVICGRAPH_IMPORT_METRICS_FILE]")
 	fset.StringVar(&o.taxonomy, "taxonomy", os.Getenv("CIVICGRAPH_TAXONOMY"), "theme taxonomy JSON file (default: the embedded one) [env CIVICGRAPH_TAXONOMY]")
 	cfg.RegisterNeo4j(fset)
 	cfg.RegisterModel(fset)
@@ -219,6 +224,13 @@ Flags (each falls back to the environment variable shown):`)
 	sum.Total = time.Since(start)
 	sum.Stats = &st
 	sum.print(stdout, counts)
+	if o.metricsFile != "" {
+		err := metrics.WriteImport(o.metricsFile, metrics.Import{Created: st.Created, Updated: st.Updated, Unchanged: st.Unchanged,
+			Rewritten: st.Rewritten, SimilarLinks: sum.SimilarLinks, Duration: sum.Total, Finished: time.Now()})
+		if err != nil {
+			return fmt.Errorf("write import metrics: %w", err)
+		}
+	}
 	if o.report {
 		printReport(stdout, rep, meaning.Duplicates)
 	}
@@ -297,7 +309,12 @@ func readRecords(paths []string) ([]*importer.Record, readState, error) {
 			}
 			var recs []*importer.Record
 			if strings.HasSuffix(strings.ToLower(f), ".csv") {
-				recs, err = importer.ReadCSV(fh)
+				var skip bool
+				recs, skip, err = readCSVFile(f, fh)
+				if skip {
+					fh.Close()
+					continue
+				}
 			} else {
 				recs, err = importer.ReadJSONL(fh)
 			}
@@ -337,4 +354,34 @@ func readRecords(paths []string) ([]*importer.Record, readState, error) {
 	}
 	rs.errs = errors.Join(errs...)
 	return recs, rs, nil
+}
+
+// readCSVFile reads a user CSV file, or a graph node table exported by
+// civicgraph (Id, Label, …) together with the edge table beside it (its
+// name with "nodes" replaced by "edges"). An edge table alone is skipped
+// (skip true): it is read with its node table.
+func readCSVFile(path string, fh *os.File) (recs []*importer.Record, skip bool, err error) {
+	header, _ := csv.NewReader(bufio.NewReader(fh)).Read()
+	if _, err := fh.Seek(0, io.SeekStart); err != nil {
+		return nil, false, err
+	}
+	switch {
+	case importer.IsGraphEdgesHeader(header):
+		return nil, true, nil
+	case importer.IsGraphNodesHeader(header):
+		dir, base := filepath.Split(path)
+		edgesPath := filepath.Join(dir, strings.Replace(base, "nodes", "edges", 1))
+		if edgesPath == path {
+			return nil, false, fmt.Errorf("a graph node table needs its edge table beside it, named like it with edges for nodes")
+		}
+		ef, err := os.Open(edgesPath)
+		if err != nil {
+			return nil, false, fmt.Errorf("graph node table without its edge table: %w", err)
+		}
+		defer ef.Close()
+		recs, err := importer.ReadGraphCSV(fh, ef)
+		return recs, false, err
+	}
+	recs, err = importer.ReadCSV(fh)
+	return recs, false, err
 }

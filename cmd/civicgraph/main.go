@@ -2,6 +2,7 @@
 //
 //	civicgraph serve  [flags]          GraphQL API, /healthz, /readyz
 //	civicgraph import [flags] PATH...  showroom pages, JSON Lines, CSV → Neo4j
+//	civicgraph export FORMAT [flags]   GEXF, GraphML, CSV, GeoJSON, JSON Lines, JSON-LD
 //
 // Every subcommand has --help; every flag has an environment fallback.
 package main
@@ -21,6 +22,7 @@ Usage:
   civicgraph serve  [flags]          serve the GraphQL API (see civicgraph serve --help)
   civicgraph import [flags] PATH...  import showroom pages, .jsonl or .csv files (civicgraph import --help)
   civicgraph gen    [flags]          generate a synthetic data set for benchmarks (civicgraph gen --help)
+  civicgraph export FORMAT [flags]   export the graph: gexf, graphml, nodes-csv, edges-csv, neo4j-csv, geojson, jsonl, jsonld (civicgraph export --help)
   civicgraph help                    show this text
 `
 
@@ -66,6 +68,8 @@ func run(ctx context.Context, args []string) error {
 		return runImport(ctx, args[1:], os.Stdout, os.Stderr)
 	case "gen":
 		return runGen(ctx, args[1:], os.Stdout, os.Stderr)
+	case "export":
+		return runExport(ctx, args[1:], os.Stdout, os.Stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(os.Stdout, usage)
 		return nil

@@ -13,7 +13,11 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/civicgraph/civicgraph/internal/config"
+	"github.com/civicgraph/civicgraph/internal/export"
+	"github.com/civicgraph/civicgraph/internal/metrics"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb"
 	"github.com/civicgraph/civicgraph/internal/server"
 )
@@ -54,7 +58,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, so serv
 	cfg := config.Defaults()
 	fs := flag.NewFlagSet("civicgraph serve", flag.ContinueOnError)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: civicgraph serve [flags]\n\nServes GraphQL at /graphql (POST and GET), the explorer at /, /healthz and /readyz.\nFlags (each falls back to the environment variable shown):")
+		fmt.Fprintln(fs.Output(), "Usage: civicgraph serve [flags]\n\nServes GraphQL at /graphql (POST and GET), the explorer at /, /healthz, /readyz,\n/metrics (Prometheus) and the exports under /export/ and /initiative/{key}.jsonld.\nFlags (each falls back to the environment variable shown):")
 		fs.PrintDefaults()
 	}
 	cfg.RegisterNeo4j(fs)
@@ -83,8 +87,21 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, so serv
 		cfg.Model.Threads = 1
 	}
 	mm := loadModel(cfg.Model, log)
+	// Metrics on a registry of this server's own (not the global one).
+	var mets *metrics.Server
+	var db *neo4jdb.DB
+	if !cfg.Server.NoMetrics {
+		mets = metrics.NewServer(prometheus.NewRegistry(), metrics.Probes{
+			Ready:        func(ctx context.Context) error { return db.Ready(ctx) },
+			BreakerState: func() string { return db.BreakerState() },
+		})
+	}
+	observeStatement := func(time.Duration, error) {}
+	if mets != nil {
+		observeStatement = mets.Statement
+	}
 	db, err := neo4jdb.Connect(neo4jdb.Config{URI: cfg.Neo4j.URI, User: cfg.Neo4j.User, Password: cfg.Neo4j.Password,
-		Database: cfg.Neo4j.Database, Logger: log, RetryTime: 2 * time.Second, Embedder: mm.emb,
+		Database: cfg.Neo4j.Database, Logger: log, RetryTime: 2 * time.Second, Embedder: mm.emb, Observe: observeStatement,
 		// Fail fast while Neo4j is down; a pool large enough for every
 		// in-flight request's statement slots.
 		Breaker:     &neo4jdb.BreakerConfig{},
@@ -98,6 +115,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, so serv
 	go migrateWhenReachable(ctx, db, log)
 	go sweepStale(ctx, db, log)
 
+	exportOptions := export.HandlerOptions{Store: db, Logger: log}
+	var metricsHandler http.Handler
+	var observer server.Observer
+	if mets != nil {
+		exportOptions.Observe = mets.Export
+		metricsHandler, observer = mets.Handler(), mets
+	}
 	handler := server.New(server.Options{
 		Config: cfg.Server, Store: db, Writer: db, Logger: log,
 		Instrument: func(ctx context.Context) (context.Context, func() int64) {
@@ -109,6 +133,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, so serv
 			return neo4jdb.WithStatementBudget(ctx, cfg.Server.MaxStatements, 1)
 		},
 		Explorer: explorerHandler(),
+		Exports:  export.Handler(exportOptions),
+		Metrics:  metricsHandler,
+		Observer: observer,
 	})
 	srv := &http.Server{
 		Handler:           handler,

@@ -186,6 +186,9 @@ type Initiative struct {
 	// this one at import (see enrich.MergeDuplicates), so a later import
 	// or a curator can find what became of them.
 	MergedKeys []string `json:"mergedKeys,omitempty"`
+	// ThemesComplete marks themes a user file stated as complete (see
+	// importer.Record.ThemesComplete): enrichment adds none. Not stored.
+	ThemesComplete bool `json:"-"`
 	// SortKey is the stored title sort key (folded title, then the key;
 	// unique), set when read from the store; keyset cursors carry it. It
 	// is not part of the content.

@@ -107,7 +107,18 @@ func (e *Enricher) one(r *importer.Record, rep *Report) *domain.Initiative {
 	textSource := domain.Source{URL: firstURL(r), Method: domain.MethodText}
 	var res gazetteer.Resolution
 	findings := e.Gaz.Findings(r.Title, r.Summary)
-	if r.CityName != "" {
+	if r.CityID != "" {
+		// A user file gives the city's GeoNames id (civicgraph's own
+		// exports do): exact, unless the gazetteer does not know it.
+		if id, err := strconv.ParseInt(r.CityID, 10, 64); err == nil {
+			if c, ok := e.Gaz.CityByID(id); ok {
+				in.City = cityRef(c, userConfidence, c.Name, domain.Source{URL: firstURL(r), Method: domain.MethodUserFile})
+			}
+		}
+	}
+	if in.City != nil {
+		// found by id
+	} else if r.CityName != "" {
 		// A user file names the city: look it up, no text guessing.
 		cc := ""
 		if factCountry != nil {
@@ -135,7 +146,7 @@ func (e *Enricher) one(r *importer.Record, rep *Report) *domain.Initiative {
 				Evidence: res.Evidence, Sources: []domain.Source{textSource}}
 		}
 	}
-	if r.CityName == "" {
+	if r.CityName == "" && r.CityID == "" {
 		e.applyFindings(r, in, findings, factCountry, rep)
 	}
 	if in.City != nil && factCountry != nil && in.City.CountryCode != factCountry.Code {
@@ -189,6 +200,10 @@ func (e *Enricher) assignThemes(r *importer.Record, in *domain.Initiative) {
 	for _, s := range r.ThemeSlugs {
 		add(domain.ThemeAssignment{Slug: s, Source: domain.ThemeSourceUser, Confidence: userConfidence},
 			domain.Source{URL: firstURL(r), Method: domain.MethodUserFile})
+	}
+	if r.ThemesComplete {
+		in.ThemesComplete = true
+		return
 	}
 	for _, c := range r.Categories {
 		for _, slug := range e.Tax.ForCategory(c.Slug) {

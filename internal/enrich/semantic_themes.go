@@ -66,7 +66,7 @@ func (e *Enricher) SemanticThemes(ctx context.Context, ins []*domain.Initiative,
 }
 
 func (e *Enricher) semanticThemes(m *themes.Meaning, in *domain.Initiative, v []float32) {
-	if len(v) != m.Dim() {
+	if len(v) != m.Dim() || in.ThemesComplete {
 		return
 	}
 	var kept []domain.ThemeAssignment

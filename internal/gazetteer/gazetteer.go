@@ -66,6 +66,9 @@ type Gazetteer struct {
 	regions       map[string]region        // folded name → region
 	subdivisions  map[string][]Subdivision // folded name → ISO 3166-2 subdivisions
 	institutions  []Institution
+
+	byIDOnce sync.Once
+	byID     map[int64]int32 // GeoNames id → index into cities, built on first use
 }
 
 // entry is one (name → city) link of the name index.
@@ -449,6 +452,24 @@ func (g *Gazetteer) CityByName(name, countryCode string) (City, bool) {
 		return top, true
 	}
 	return City{}, false
+}
+
+// CityByID returns the city (kind city, not a district or alias) with the
+// GeoNames id.
+func (g *Gazetteer) CityByID(id int64) (City, bool) {
+	g.byIDOnce.Do(func() {
+		g.byID = make(map[int64]int32, len(g.cities))
+		for i, c := range g.cities {
+			if g.kind[i] == 'C' {
+				g.byID[c.ID] = int32(i)
+			}
+		}
+	})
+	i, ok := g.byID[id]
+	if !ok {
+		return City{}, false
+	}
+	return g.cities[i], true
 }
 
 // Stats reports the sizes of the tables, for logs and the attribution file.

@@ -179,6 +179,14 @@ type Record struct {
 	// resolves them elsewhere.
 	CityName   string
 	ThemeSlugs []string
+	// CityID, from users' files only, is the city's GeoNames id; it wins
+	// over CityName when the gazetteer knows it.
+	CityID string
+	// ThemesComplete, from users' files only, says ThemeSlugs are all the
+	// initiative's themes: none is added from categories, keywords or
+	// meaning (what civicgraph's own exports state, so they re-import
+	// to the same themes).
+	ThemesComplete bool
 }
 
 // MergeStats summarise a Merge.

@@ -33,6 +33,10 @@ type userRecord struct {
 	Themes  any    `json:"themes"` // "a;b" or ["a","b"]
 	Awards  any    `json:"awards"` // "2019:winner:democracy;…" or [{"year":…}] or ["2019:winner"]
 	URL     string `json:"url"`
+	// CityID is a GeoNames id; ThemesComplete says themes are all of them.
+	CityID         string `json:"cityId"`
+	ThemesComplete bool   `json:"themesComplete"`
+	badComplete    bool
 }
 
 // maxUserLine bounds one JSON line.
@@ -113,7 +117,7 @@ func readLine(br *bufio.Reader) (string, error) {
 // csvColumns are the CSV header names ReadCSV knows.
 var csvColumns = map[string]bool{
 	"id": true, "title": true, "summary": true, "city": true, "country": true,
-	"themes": true, "awards": true, "url": true,
+	"themes": true, "awards": true, "url": true, "cityid": true, "themescomplete": true,
 }
 
 // ReadCSV reads initiatives from CSV (RFC 4180, comma-separated, UTF-8)
@@ -193,6 +197,14 @@ func ReadCSV(r io.Reader) ([]*Record, error) {
 				u.Awards = v
 			case "url":
 				u.URL = v
+			case "cityid":
+				u.CityID = v
+			case "themescomplete":
+				b, err := strconv.ParseBool(strings.TrimSpace(v))
+				if v != "" && err != nil {
+					u.ThemesComplete, u.badComplete = false, true
+				}
+				u.ThemesComplete = b
 			}
 		}
 		rec, verr := u.record()
@@ -215,7 +227,17 @@ func (u userRecord) record() (*Record, error) {
 	if src.URL == "" {
 		src.URL = "user-file"
 	}
-	rec := &Record{Title: title, Summary: summary, CityName: cleanText(u.City), Sources: []domain.Source{src}}
+	if u.badComplete {
+		return nil, errors.New("themesComplete must be true or false")
+	}
+	rec := &Record{Title: title, Summary: summary, CityName: cleanText(u.City), Sources: []domain.Source{src},
+		ThemesComplete: u.ThemesComplete}
+	if id := strings.TrimSpace(u.CityID); id != "" {
+		if _, err := strconv.ParseInt(id, 10, 64); err != nil {
+			return nil, errors.New("cityId must be a GeoNames id (digits)")
+		}
+		rec.CityID = id
+	}
 	switch {
 	case strings.TrimSpace(u.ID) != "":
 		rec.Key = Key(u.ID)

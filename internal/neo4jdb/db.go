@@ -60,6 +60,10 @@ type Config struct {
 	// Similarity are the score's options a curation refresh uses (the
 	// import passes its own to RefreshSimilarity); zero: the defaults.
 	Similarity similarity.Options
+	// Observe, if set, is told every round trip begin admits (a statement,
+	// or a managed write transaction) with its duration and error
+	// (internal/metrics).
+	Observe func(d time.Duration, err error)
 }
 
 // DB is an open connection pool to Neo4j. It is safe for concurrent use.
@@ -71,6 +75,7 @@ type DB struct {
 	emb      embed.Embedder // nil: lexical only
 	breaker  *breaker       // nil: no breaker
 	simOpts  similarity.Options
+	observe  func(time.Duration, error)
 }
 
 // Open creates the driver, waits until the database answers (up to
@@ -130,7 +135,7 @@ func Connect(c Config) (*DB, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	db := &DB{driver: drv, database: dbName, log: log, emb: c.Embedder, simOpts: c.Similarity}
+	db := &DB{driver: drv, database: dbName, log: log, emb: c.Embedder, simOpts: c.Similarity, observe: c.Observe}
 	if c.Breaker != nil {
 		db.breaker = newBreaker(*c.Breaker, log, func(ctx context.Context) error {
 			_, err := db.readDirect(ctx, `RETURN 1 AS ok`, nil)
@@ -244,7 +249,14 @@ func (db *DB) begin(ctx context.Context) (func(error), error) {
 		return nil, err
 	}
 	count(ctx) // a round trip is made
-	return func(err error) { done(err); release() }, nil
+	start := time.Now()
+	return func(err error) {
+		done(err)
+		release()
+		if db.observe != nil {
+			db.observe(time.Since(start), err)
+		}
+	}, nil
 }
 
 // read runs one read query routed to readers and returns its records.

@@ -67,6 +67,24 @@ type Options struct {
 	// Limits bound each document; zero means graph.DefaultDocumentLimits
 	// with MaxDepth from Config.
 	Limits *graph.DocumentLimits
+	// Exports, if set, serves GET /export/… and GET /initiative/{key}.jsonld
+	// (internal/export.Handler), behind the same load shedding as GraphQL.
+	Exports http.Handler
+	// Metrics, if set, serves GET /metrics.
+	Metrics http.Handler
+	// Observer, if set, is told each GraphQL request's duration and
+	// operation type and each error's code (internal/metrics).
+	Observer Observer
+}
+
+// Observer receives request metrics.
+type Observer interface {
+	// Request: operation is query, mutation, subscription, or "" when the
+	// request was refused before an operation was known. Never the
+	// client's operation name.
+	Request(operation string, d time.Duration)
+	// Error: one error of a response, by extensions.code.
+	Error(code string)
 }
 
 // Handler-wide limits (README "Limits and hostile clients").
@@ -93,8 +111,16 @@ func New(o Options) http.Handler {
 	gql := NewGraphQL(o, log)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", limitClients(o.Config, shed(o.Config.MaxInFlight, withTimeout(o.Config.RequestTimeout,
-		checkTransport(o.Config.MaxBodyBytes, authenticate(o.Config.Tokens, perRequest(loader.Middleware(o.Store, instrument(o, log, gql)))))))))
+	mux.Handle("/graphql", observe(o.Observer, limitClients(o.Config, shed(o.Config.MaxInFlight, withTimeout(o.Config.RequestTimeout,
+		checkTransport(o.Config.MaxBodyBytes, authenticate(o.Config.Tokens, perRequest(loader.Middleware(o.Store, instrument(o, log, gql))))))))))
+	if o.Exports != nil {
+		eh := shed(o.Config.MaxInFlight, o.Exports)
+		mux.Handle("GET /export/", eh)
+		mux.Handle("GET /initiative/", eh)
+	}
+	if o.Metrics != nil {
+		mux.Handle("GET /metrics", o.Metrics)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -143,14 +169,28 @@ func NewGraphQL(o Options, log *slog.Logger) *handler.Server {
 	srv.Use(limits)
 	srv.Use(extension.FixedComplexityLimit(max(o.Config.MaxComplexity, 1)))
 	srv.Use(operationChecks{})
-	srv.SetErrorPresenter(graph.ErrorPresenter(log))
+	base := graph.ErrorPresenter(log)
+	present := base
+	if o.Observer != nil {
+		present = func(ctx context.Context, err error) *gqlerror.Error {
+			e := base(ctx, err)
+			code, _ := e.Extensions["code"].(string)
+			o.Observer.Error(code)
+			return e
+		}
+	}
+	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(graph.Recover(log))
 	srv.AroundResponses(capErrors)
 	srv.AroundResponses(reportCost(max(o.Config.MaxComplexity, 1)))
 	heavy := make(chan struct{}, HeavyConcurrency)
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		oc := graphql.GetOperationContext(ctx)
+		if oc.Operation != nil {
+			noteOperation(ctx, string(oc.Operation.Operation))
+		}
 		if oc.Operation != nil && oc.Operation.Operation == ast.Mutation && !authenticated(ctx) {
+			observeError(o.Observer, domain.EUNAUTH) // answered here, past the presenter
 			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
 				Message:    "mutations need a valid bearer token (Authorization: Bearer <token>)",
 				Extensions: map[string]any{"code": domain.EUNAUTH},
@@ -163,6 +203,7 @@ func NewGraphQL(o Options, log *slog.Logger) *handler.Server {
 			select {
 			case heavy <- struct{}{}:
 			case <-ctx.Done():
+				observeError(o.Observer, domain.EUNAVAILABLE)
 				return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
 					Message:    "request timed out waiting for its turn among expensive requests",
 					Extensions: map[string]any{"code": domain.EUNAVAILABLE},
@@ -513,5 +554,52 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func writeGraphQLError(w http.ResponseWriter, status int, code, msg string) {
+	if n, ok := w.(errorNoter); ok {
+		n.noteError(code)
+	}
 	writeJSON(w, status, map[string]any{"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": code}}}})
+}
+
+// opKey carries the request's operation holder.
+type opKey struct{}
+
+type opHolder struct{ op atomic.Value }
+
+func noteOperation(ctx context.Context, op string) {
+	if h, ok := ctx.Value(opKey{}).(*opHolder); ok {
+		h.op.Store(op)
+	}
+}
+
+// errorNoter is the response writer of observe: the server's own error
+// answers (transport refusals, load shedding) report their code to it.
+type errorNoter interface{ noteError(code string) }
+
+type observedWriter struct {
+	http.ResponseWriter
+	obs Observer
+}
+
+func (w observedWriter) noteError(code string)       { w.obs.Error(code) }
+func (w observedWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// observe reports each GraphQL request's duration by operation type, and
+// the codes of the errors the server answers itself, to obs.
+func observe(obs Observer, next http.Handler) http.Handler {
+	if obs == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		h := &opHolder{}
+		next.ServeHTTP(observedWriter{w, obs}, r.WithContext(context.WithValue(r.Context(), opKey{}, h)))
+		op, _ := h.op.Load().(string)
+		obs.Request(op, time.Since(start))
+	})
+}
+
+func observeError(obs Observer, code string) {
+	if obs != nil {
+		obs.Error(code)
+	}
 }

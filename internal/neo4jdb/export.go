@@ -1,0 +1,48 @@
+package neo4jdb
+
+import (
+	"context"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/civicgraph/civicgraph/internal/domain"
+	"github.com/civicgraph/civicgraph/internal/export"
+)
+
+// Reads for internal/export. Pages reuse Initiatives in title order with
+// keyset continuation (an index seek per page, however deep), reading
+// every part; SIMILAR links are read per page of source keys. Both are
+// routed to readers, parameterised, and pass through begin (budget,
+// breaker, round-trip count) like every other read.
+
+var _ export.Source = (*DB)(nil)
+
+// ExportInitiatives implements export.Source.
+func (db *DB) ExportInitiatives(ctx context.Context, f domain.InitiativeFilter, after string, limit int) ([]*domain.Initiative, error) {
+	ctx = domain.WithParts(ctx, domain.PartsAll)
+	return db.Initiatives(ctx, f, domain.InitiativeOrder{Field: domain.OrderTitle, AfterSortKey: after}, limit, 0)
+}
+
+const exportSimilarCypher = `UNWIND $keys AS k
+MATCH (a:Initiative {key: k})-[s:SIMILAR]->(b:Initiative)
+RETURN a.key AS from, b.key AS to, s.score AS score
+ORDER BY from, score DESC, to`
+
+// ExportSimilar implements export.Source.
+func (db *DB) ExportSimilar(ctx context.Context, keys []string) ([]export.Similar, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	recs, err := db.read(ctx, exportSimilarCypher, map[string]any{"keys": keys})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]export.Similar, 0, len(recs))
+	for _, r := range recs {
+		from, _, _ := neo4j.GetRecordValue[string](r, "from")
+		to, _, _ := neo4j.GetRecordValue[string](r, "to")
+		score, _, _ := neo4j.GetRecordValue[float64](r, "score")
+		out = append(out, export.Similar{From: from, To: to, Score: score})
+	}
+	return out, nil
+}
