@@ -20,6 +20,7 @@ import (
 	"github.com/civicgraph/civicgraph/internal/metrics"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb"
 	"github.com/civicgraph/civicgraph/internal/server"
+	"github.com/civicgraph/civicgraph/internal/tracing"
 )
 
 // parseFlags parses a subcommand's flags; --help prints them and returns
@@ -74,6 +75,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, so serv
 	}
 	log := cfg.Log.Logger()
 	log.Info("civicgraph serve starting", "config", cfg)
+	stopTracing, traces, err := tracing.Setup(ctx, "civicgraph", stderr)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := stopTracing(sctx); err != nil {
+			log.Warn("traces not flushed", "err", err)
+		}
+	}()
+	log.Info("traces", "export", traces) // off, otlp (OTEL_EXPORTER_OTLP_ENDPOINT) or stdout (CIVICGRAPH_TRACE_STDOUT=1)
 
 	// Connect without waiting: the server starts even while Neo4j is down,
 	// answers 503 on /readyz, and migrates as soon as Neo4j answers.
@@ -100,7 +113,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, so serv
 	if mets != nil {
 		observeStatement = mets.Statement
 	}
-	db, err := neo4jdb.Connect(neo4jdb.Config{URI: cfg.Neo4j.URI, User: cfg.Neo4j.User, Password: cfg.Neo4j.Password,
+	db, err = neo4jdb.Connect(neo4jdb.Config{URI: cfg.Neo4j.URI, User: cfg.Neo4j.User, Password: cfg.Neo4j.Password,
 		Database: cfg.Neo4j.Database, Logger: log, RetryTime: 2 * time.Second, Embedder: mm.emb, Observe: observeStatement,
 		// Fail fast while Neo4j is down; a pool large enough for every
 		// in-flight request's statement slots.

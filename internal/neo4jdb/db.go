@@ -271,7 +271,9 @@ func (db *DB) read(ctx context.Context, cypher string, params map[string]any) ([
 }
 
 // readDirect is read without budget or breaker (readiness probes).
-func (db *DB) readDirect(ctx context.Context, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+func (db *DB) readDirect(ctx context.Context, cypher string, params map[string]any) (_ []*neo4j.Record, err error) {
+	ctx, span := db.span(ctx, cypher)
+	defer func() { endSpan(span, err) }()
 	res, err := neo4j.ExecuteQuery(ctx, db.driver, cypher, params, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithDatabase(db.database), neo4j.ExecuteQueryWithReadersRouting())
 	if err != nil {
@@ -286,9 +288,11 @@ func (db *DB) exec(ctx context.Context, cypher string, params map[string]any) er
 	if err != nil {
 		return err
 	}
-	_, err = neo4j.ExecuteQuery(ctx, db.driver, cypher, params, neo4j.EagerResultTransformer,
+	sctx, span := db.span(ctx, cypher)
+	_, err = neo4j.ExecuteQuery(sctx, db.driver, cypher, params, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithDatabase(db.database), neo4j.ExecuteQueryWithWritersRouting())
 	err = translate(err)
+	endSpan(span, err)
 	end(err)
 	return err
 }
@@ -304,6 +308,7 @@ func (db *DB) write(ctx context.Context, work func(tx neo4j.ManagedTransaction) 
 	if err != nil {
 		return err
 	}
+	ctx, span := db.span(ctx, "")
 	sess := db.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.database})
 	defer sess.Close(ctx)
 	committing := false
@@ -321,6 +326,7 @@ func (db *DB) write(ctx context.Context, work func(tx neo4j.ManagedTransaction) 
 			err: err}
 	}
 	err = translate(err)
+	endSpan(span, err)
 	end(err)
 	return err
 }

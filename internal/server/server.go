@@ -43,11 +43,17 @@ import (
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/civicgraph/civicgraph/graph"
 	"github.com/civicgraph/civicgraph/internal/config"
 	"github.com/civicgraph/civicgraph/internal/domain"
 	"github.com/civicgraph/civicgraph/internal/loader"
+	"github.com/civicgraph/civicgraph/internal/tracing"
 )
 
 // Options are the handler's dependencies.
@@ -183,6 +189,7 @@ func NewGraphQL(o Options, log *slog.Logger) *handler.Server {
 	srv.SetRecoverFunc(graph.Recover(log))
 	srv.AroundResponses(capErrors)
 	srv.AroundResponses(reportCost(max(o.Config.MaxComplexity, 1)))
+	srv.AroundOperations(traceOperation)
 	heavy := make(chan struct{}, HeavyConcurrency)
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		oc := graphql.GetOperationContext(ctx)
@@ -319,6 +326,53 @@ func reportCost(limit int) graphql.ResponseMiddleware {
 			resp.Extensions = map[string]any{}
 		}
 		resp.Extensions["cost"] = cost
+		return resp
+	}
+}
+
+// traceOperation wraps each GraphQL operation in a server span (see
+// internal/tracing): named "{type} {name}" as the semantic conventions
+// ask, with graphql.operation.type and graphql.operation.name, joined to
+// the caller's trace when the request carries a W3C traceparent, and
+// marked failed with the first error's code. The Cypher statements it
+// runs are its children. With tracing off it costs a no-op span.
+func traceOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	if !tracing.On() {
+		return next(ctx)
+	}
+	oc := graphql.GetOperationContext(ctx)
+	kind, name := "unknown", oc.OperationName
+	if oc.Operation != nil {
+		kind = string(oc.Operation.Operation)
+		if name == "" {
+			name = oc.Operation.Name
+		}
+	}
+	ctx = otel.GetTextMapPropagator().Extract(ctx, propagation.HeaderCarrier(oc.Headers))
+	spanName := kind
+	if name != "" {
+		spanName += " " + name
+	}
+	ctx, span := tracing.Start(ctx, spanName, trace.SpanKindServer, func() []attribute.KeyValue {
+		attrs := []attribute.KeyValue{attribute.String("graphql.operation.type", kind)}
+		if name != "" {
+			attrs = append(attrs, attribute.String("graphql.operation.name", name))
+		}
+		return attrs
+	})
+	res := next(ctx)
+	return func(ctx context.Context) *graphql.Response {
+		resp := res(ctx)
+		if resp == nil {
+			span.End()
+			return nil
+		}
+		if len(resp.Errors) > 0 {
+			code, _ := resp.Errors[0].Extensions["code"].(string)
+			span.SetAttributes(attribute.String("error.type", code), attribute.Int("graphql.errors", len(resp.Errors)))
+			span.SetStatus(codes.Error, code)
+		}
+		span.End()
 		return resp
 	}
 }
