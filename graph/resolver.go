@@ -11,4 +11,6 @@ import "github.com/civicgraph/civicgraph/internal/domain"
 type Resolver struct {
 	Store  domain.ReadStore
 	Writer domain.WriteStore
+
+	themes knownThemes // theme slugs confirmed by the store (validate.go)
 }

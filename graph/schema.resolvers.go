@@ -307,6 +307,12 @@ func (r *queryResolver) Initiatives(ctx context.Context, filter *model.Initiativ
 	if err != nil {
 		return nil, err
 	}
+	if err := r.themes.check(ctx, r.Store, "filter.themes", f.Themes); err != nil {
+		return nil, err
+	}
+	if f.Countries, err = checkCountries("filter.countries", f.Countries); err != nil {
+		return nil, err
+	}
 	var o domain.InitiativeOrder
 	if orderBy != nil {
 		o.Field = string(orderBy.Field)
@@ -357,8 +363,8 @@ func (r *queryResolver) Cities(ctx context.Context, countries []string, name *st
 	if name != nil {
 		prefix = *name
 	}
-	for i, c := range countries {
-		countries[i] = strings.ToUpper(c)
+	if countries, err = checkCountries("countries", countries); err != nil {
+		return nil, err
 	}
 	cs, total, err := r.Store.Cities(ctx, countries, prefix, n, off)
 	if err != nil {
@@ -509,8 +515,12 @@ func (r *queryResolver) Neighbourhood(ctx context.Context, id string, depth *int
 
 // ThemeTrends is the resolver for the themeTrends field.
 func (r *queryResolver) ThemeTrends(ctx context.Context, themes []string, countries []string) ([]*domain.ThemeYearCount, error) {
-	for i, c := range countries {
-		countries[i] = strings.ToUpper(c)
+	if err := r.themes.check(ctx, r.Store, "themes", themes); err != nil {
+		return nil, err
+	}
+	countries, err := checkCountries("countries", countries)
+	if err != nil {
+		return nil, err
 	}
 	rows, err := r.Store.ThemeTrends(ctx, themes, countries)
 	return ptrSlice(rows), err
@@ -518,6 +528,9 @@ func (r *queryResolver) ThemeTrends(ctx context.Context, themes []string, countr
 
 // ThemeByCountry is the resolver for the themeByCountry field.
 func (r *queryResolver) ThemeByCountry(ctx context.Context, themes []string) ([]*domain.ThemeCountryCount, error) {
+	if err := r.themes.check(ctx, r.Store, "themes", themes); err != nil {
+		return nil, err
+	}
 	rows, err := r.Store.ThemeByCountry(ctx, themes)
 	return ptrSlice(rows), err
 }
@@ -531,9 +544,16 @@ func (r *queryResolver) CityRanking(ctx context.Context, theme *string, country 
 	var t, c string
 	if theme != nil {
 		t = *theme
+		if err := r.themes.check(ctx, r.Store, "theme", []string{t}); err != nil {
+			return nil, err
+		}
 	}
 	if country != nil {
-		c = strings.ToUpper(*country)
+		cs, err := checkCountries("country", []string{*country})
+		if err != nil {
+			return nil, err
+		}
+		c = cs[0]
 	}
 	rows, err := r.Store.CityRanking(ctx, t, c, n)
 	return ptrSlice(rows), err

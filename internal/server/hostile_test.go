@@ -174,6 +174,12 @@ func TestLimitsLetOrdinaryQueriesThrough(t *testing.T) {
 	s := &mock.Store{AwardYearsFn: func(context.Context) ([]*domain.AwardYear, error) { return nil, nil }, ThemeTrendsFn: func(_ context.Context, themes, _ []string) ([]domain.ThemeYearCount, error) {
 		gotThemes = themes
 		return nil, nil
+	}, ThemesBySlugsFn: func(_ context.Context, slugs []string) (map[string]*domain.Theme, error) {
+		out := map[string]*domain.Theme{}
+		for _, s := range slugs {
+			out[s] = &domain.Theme{Slug: s}
+		}
+		return out, nil
 	}}
 	h := defaultHandler(t, s, nil, nil)
 	hundred := `["` + strings.TrimSuffix(strings.Repeat(`x", "`, 100), `, "`) + `]`

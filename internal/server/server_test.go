@@ -294,3 +294,61 @@ func TestRateLimitPerClient(t *testing.T) {
 		t.Errorf("another IP: %d", rec.Code)
 	}
 }
+
+// TestUnknownValuesOneRule: an unknown theme slug or a code that is not
+// ISO 3166-1 is BAD_USER_INPUT on every field that takes one, naming the
+// position and not the value; a known theme is looked up once per process.
+func TestUnknownValuesOneRule(t *testing.T) {
+	lookups := 0
+	s := &mock.Store{
+		ThemesBySlugsFn: func(_ context.Context, slugs []string) (map[string]*domain.Theme, error) {
+			lookups++
+			out := map[string]*domain.Theme{}
+			for _, s := range slugs {
+				if s == "covid-19" {
+					out[s] = &domain.Theme{Slug: s}
+				}
+			}
+			return out, nil
+		},
+		InitiativesFn: func(context.Context, domain.InitiativeFilter, domain.InitiativeOrder, int, int) ([]*domain.Initiative, error) {
+			return nil, nil
+		},
+		ThemeTrendsFn:    func(context.Context, []string, []string) ([]domain.ThemeYearCount, error) { return nil, nil },
+		ThemeByCountryFn: func(context.Context, []string) ([]domain.ThemeCountryCount, error) { return nil, nil },
+		CityRankingFn:    func(context.Context, string, string, int) ([]domain.CityRank, error) { return nil, nil },
+		CitiesFn: func(context.Context, []string, string, int, int) ([]*domain.City, int, error) {
+			return nil, 0, nil
+		},
+	}
+	h := newHandler(t, s, nil)
+	const marker = "nope-zz9"
+	for _, q := range []string{
+		`{ initiatives(filter: {themes: ["covid-19", "` + marker + `"]}) { edges { cursor } } }`,
+		`{ themeTrends(themes: ["` + marker + `"]) { year } }`,
+		`{ themeByCountry(themes: ["` + marker + `"]) { count } }`,
+		`{ cityRanking(theme: "` + marker + `") { count } }`,
+		`{ initiatives(filter: {countries: ["XX"]}) { edges { cursor } } }`,
+		`{ cities(countries: ["DE", "Q1"]) { totalCount } }`,
+		`{ themeTrends(countries: ["ZZ"]) { year } }`,
+		`{ cityRanking(country: "XX") { count } }`,
+	} {
+		r := call(t, h, q)
+		if r.code() != domain.EINVALID {
+			t.Errorf("%s: %+v, want %s", q, r.Errors, domain.EINVALID)
+			continue
+		}
+		if strings.Contains(r.Errors[0].Message, marker) {
+			t.Errorf("%s: the message echoes the value: %q", q, r.Errors[0].Message)
+		}
+	}
+	before := lookups
+	for range 3 {
+		if r := call(t, h, `{ themeTrends(themes: ["covid-19"], countries: ["de"]) { year } }`); len(r.Errors) > 0 {
+			t.Fatalf("a known theme and country: %+v", r.Errors)
+		}
+	}
+	if lookups != before {
+		t.Errorf("a confirmed theme was looked up %d more times", lookups-before)
+	}
+}
