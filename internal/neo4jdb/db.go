@@ -274,8 +274,11 @@ func (db *DB) read(ctx context.Context, cypher string, params map[string]any) ([
 func (db *DB) readDirect(ctx context.Context, cypher string, params map[string]any) (_ []*neo4j.Record, err error) {
 	ctx, span := db.span(ctx, cypher)
 	defer func() { endSpan(span, err) }()
-	res, err := neo4j.ExecuteQuery(ctx, db.driver, cypher, params, neo4j.EagerResultTransformer,
-		neo4j.ExecuteQueryWithDatabase(db.database), neo4j.ExecuteQueryWithReadersRouting())
+	opts := []neo4j.ExecuteQueryConfigurationOption{neo4j.ExecuteQueryWithDatabase(db.database), neo4j.ExecuteQueryWithReadersRouting()}
+	if bm := db.readBookmarks(ctx); bm != nil {
+		opts = append(opts, bm)
+	}
+	res, err := neo4j.ExecuteQuery(ctx, db.driver, cypher, params, neo4j.EagerResultTransformer, opts...)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -291,6 +294,10 @@ func (db *DB) exec(ctx context.Context, cypher string, params map[string]any) er
 	sctx, span := db.span(ctx, cypher)
 	_, err = neo4j.ExecuteQuery(sctx, db.driver, cypher, params, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithDatabase(db.database), neo4j.ExecuteQueryWithWritersRouting())
+	if err == nil {
+		bms, _ := db.driver.ExecuteQueryBookmarkManager().GetBookmarks(ctx)
+		wrote(ctx, bms)
+	}
 	err = translate(err)
 	endSpan(span, err)
 	end(err)
@@ -309,7 +316,10 @@ func (db *DB) write(ctx context.Context, work func(tx neo4j.ManagedTransaction) 
 		return err
 	}
 	ctx, span := db.span(ctx, "")
-	sess := db.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.database})
+	// The process-wide bookmark manager, as ExecuteQuery uses: later reads
+	// of this process wait for this write (a no-op on a single instance).
+	sess := db.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.database,
+		BookmarkManager: db.driver.ExecuteQueryBookmarkManager()})
 	defer sess.Close(ctx)
 	committing := false
 	_, err = sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
@@ -324,6 +334,9 @@ func (db *DB) write(ctx context.Context, work func(tx neo4j.ManagedTransaction) 
 		err = &wrapped{code: domain.ECOMMITUNKNOWN,
 			msg: "the connection to the database was lost while the write committed; it may or may not have been applied, and retrying it is safe",
 			err: err}
+	}
+	if err == nil {
+		wrote(ctx, sess.LastBookmarks())
 	}
 	err = translate(err)
 	endSpan(span, err)
@@ -372,6 +385,8 @@ func translate(err error) error {
 		switch {
 		case ne.Code == "Neo.ClientError.Schema.ConstraintValidationFailed":
 			return &wrapped{code: domain.ECONFLICT, msg: "conflicts with an existing node", err: err}
+		case strings.Contains(ne.Code, "InvalidBookmark"):
+			return &wrapped{code: domain.EINVALID, msg: "the Civicgraph-Bookmark header holds a bookmark this database does not know", err: err}
 		case strings.HasPrefix(ne.Code, "Neo.TransientError"),
 			ne.Code == "Neo.ClientError.Database.DatabaseNotFound",
 			strings.HasPrefix(ne.Code, "Neo.ClientError.Cluster"):

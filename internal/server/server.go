@@ -118,11 +118,19 @@ func New(o Options) http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", observe(o.Observer, limitClients(o.Config, shed(o.Config.MaxInFlight, withTimeout(o.Config.RequestTimeout,
-		checkTransport(o.Config.MaxBodyBytes, authenticate(o.Config.Tokens, perRequest(loader.Middleware(o.Store, instrument(o, log, gql))))))))))
+		checkTransport(o.Config.MaxBodyBytes, authenticate(o.Config.Tokens, bookmarks(perRequest(loader.Middleware(o.Store, instrument(o, log, gql)))))))))))
 	if o.Exports != nil {
 		eh := shed(o.Config.MaxInFlight, o.Exports)
 		mux.Handle("GET /export/", eh)
-		mux.Handle("GET /initiative/", eh)
+		// /initiative/{key} is also an explorer page: only the .jsonld
+		// rendering is the export's.
+		mux.Handle("GET /initiative/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, ".jsonld") || o.Explorer == nil {
+				eh.ServeHTTP(w, r)
+				return
+			}
+			o.Explorer.ServeHTTP(w, r)
+		}))
 	}
 	if o.Metrics != nil {
 		mux.Handle("GET /metrics", o.Metrics)
@@ -377,6 +385,69 @@ func traceOperation(ctx context.Context, next graphql.OperationHandler) graphql.
 	}
 }
 
+// BookmarkHeader carries Neo4j bookmarks for read-your-writes across API
+// servers: a response whose request wrote sets it to the bookmarks of its
+// write; a request that sends it (one header, comma-separated, or several)
+// makes its reads wait until the database serving them has that write.
+const BookmarkHeader = "Civicgraph-Bookmark"
+
+// Bounds on what a client may send in BookmarkHeader.
+const (
+	maxBookmarks     = 16
+	maxBookmarkBytes = 256
+)
+
+// bookmarks reads the client's bookmarks into the request context and
+// writes those of the request's writes into the response header, which
+// gqlgen has not written yet when the resolvers return.
+func bookmarks(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var in []string
+		for _, v := range r.Header.Values(BookmarkHeader) {
+			for _, b := range strings.Split(v, ",") {
+				if b = strings.TrimSpace(b); b != "" {
+					in = append(in, b)
+				}
+			}
+		}
+		if len(in) > maxBookmarks {
+			writeGraphQLError(w, http.StatusBadRequest, "BAD_REQUEST", fmt.Sprintf("at most %d bookmarks in %s", maxBookmarks, BookmarkHeader))
+			return
+		}
+		for _, b := range in {
+			if len(b) > maxBookmarkBytes {
+				writeGraphQLError(w, http.StatusBadRequest, "BAD_REQUEST", fmt.Sprintf("a bookmark in %s is longer than %d bytes", BookmarkHeader, maxBookmarkBytes))
+				return
+			}
+		}
+		ctx, out := domain.WithBookmarks(r.Context(), in)
+		next.ServeHTTP(&bookmarkWriter{ResponseWriter: w, out: out}, r.WithContext(ctx))
+	})
+}
+
+// bookmarkWriter sets BookmarkHeader just before the response starts.
+type bookmarkWriter struct {
+	http.ResponseWriter
+	out     func() []string
+	written bool
+}
+
+func (b *bookmarkWriter) header() {
+	if !b.written {
+		b.written = true
+		if bms := b.out(); len(bms) > 0 {
+			b.Header().Set(BookmarkHeader, strings.Join(bms, ","))
+		}
+	}
+}
+
+func (b *bookmarkWriter) WriteHeader(code int) { b.header(); b.ResponseWriter.WriteHeader(code) }
+
+func (b *bookmarkWriter) Write(p []byte) (int, error) { b.header(); return b.ResponseWriter.Write(p) }
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (b *bookmarkWriter) Unwrap() http.ResponseWriter { return b.ResponseWriter }
+
 type authKey struct{}
 
 func authenticated(ctx context.Context) bool {
@@ -592,7 +663,8 @@ func corsHandler(origins []string) *cors.Cors {
 	opts := cors.Options{
 		AllowedOrigins: origins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders: []string{"Content-Type", "Authorization"},
+		AllowedHeaders: []string{"Content-Type", "Authorization", BookmarkHeader, "Traceparent", "Tracestate"},
+		ExposedHeaders: []string{BookmarkHeader},
 		MaxAge:         600,
 	}
 	// Credentials (cookies) are never needed: auth is a bearer header. A

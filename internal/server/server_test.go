@@ -352,3 +352,26 @@ func TestUnknownValuesOneRule(t *testing.T) {
 		t.Errorf("a confirmed theme was looked up %d more times", lookups-before)
 	}
 }
+
+// TestInitiativePagesAndJSONLD: /initiative/{key} is the explorer's page
+// (a shared link or a reload), /initiative/{key}.jsonld the export's.
+func TestInitiativePagesAndJSONLD(t *testing.T) {
+	cfg := config.Defaults().Server
+	named := func(name string) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, name) })
+	}
+	h := server.New(server.Options{Config: cfg, Store: &mock.Store{}, Writer: &mock.Store{},
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Explorer: named("explorer"), Exports: named("export")})
+	for path, want := range map[string]string{
+		"/initiative/bristols-first-citizens-assembly":        "explorer",
+		"/initiative/bristols-first-citizens-assembly.jsonld": "export",
+		"/export/places.geojson":                              "export",
+		"/":                                                   "explorer",
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		if got := rec.Body.String(); got != want {
+			t.Errorf("GET %s served by %q, want %q", path, got, want)
+		}
+	}
+}
