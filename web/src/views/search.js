@@ -44,23 +44,27 @@ const GROUPS = [
 const STATUSES = ['WINNER', 'FINALIST', 'ENTRY'];
 export const LEVEL_LABEL = { MUNICIPAL: 'Municipal', REGIONAL: 'Regional', NATIONAL: 'National', INTERNATIONAL: 'International', CIVIL_SOCIETY: 'Civil society' };
 
+const RESULTS = `query Results($filter: InitiativeFilter, $orderBy: InitiativeOrder, $first: Int) {
+  initiatives(filter: $filter, orderBy: $orderBy, first: $first) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node { ${FIELDS} } }
+  }
+}`;
+
 /**
- * searchQuery builds the one request of a search: the page of results with
- * its facets, and, for every facet group with ticked values, the same
+ * facetQuery builds the one request for the facet counts (sent beside the
+ * results, so the first results do not wait for it): the facets of the
+ * filtered set, and, for every facet group with ticked values, the same
  * filter without that group (so its counts say what ticking a value gives:
  * values in one group combine with OR), plus one count per award status
  * (the status facet counts the best status, the filter any year's status).
  */
-function searchQuery(st, orderBy, first) {
+function facetQuery(st) {
   const base = filterOf(st);
-  const vars = { filter: base, orderBy, first };
-  const defs = ['$filter: InitiativeFilter', '$orderBy: InitiativeOrder', '$first: Int'];
-  const parts = [`main: initiatives(filter: $filter, orderBy: $orderBy, first: $first) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    facets { ${GROUPS.map((g) => `${g.facet} { value label count }`).join(' ')} }
-    edges { node { ${FIELDS} } }
-  }`];
+  const vars = { filter: base };
+  const defs = ['$filter: InitiativeFilter'];
+  const parts = [`main: initiatives(filter: $filter, first: 1) { totalCount facets { ${GROUPS.map((g) => `${g.facet} { value label count }`).join(' ')} } }`];
   for (const g of GROUPS) {
     if (!st[g.param].length) continue;
     const f = { ...base };
@@ -76,7 +80,7 @@ function searchQuery(st, orderBy, first) {
     defs.push(`$s_${v}: InitiativeFilter`);
     parts.push(`s_${v}: initiatives(filter: $s_${v}, first: 1) { totalCount }`);
   }
-  return { query: `query Search(${defs.join(', ')}) {\n  ${parts.join('\n  ')}\n}`, vars };
+  return { query: `query Facets(${defs.join(', ')}) {\n  ${parts.join('\n  ')}\n}`, vars };
 }
 
 /**
@@ -315,10 +319,12 @@ export async function show(el, ctx) {
     const restore = history.state?.shown > PAGE ? history.state : null;
     const first = restore ? Math.min(100, restore.shown) : PAGE;
     try {
-      const { query, vars } = searchQuery(st, SORTS[st.sort] || null, first);
-      const data = await gql(query, vars, { signal: ctrl.signal });
+      const { query, vars } = facetQuery(st);
+      const facets = gql(query, vars, { signal: ctrl.signal });
+      facets.catch(() => {}); // awaited below; an abort must not be reported as unhandled
+      const data = await gql(RESULTS, { filter: filterOf(st), orderBy: SORTS[st.sort] || null, first }, { signal: ctrl.signal });
       if (my !== reqSeq) return;
-      const c = data.main;
+      const c = data.initiatives;
       page = c.pageInfo;
       total = c.totalCount;
       const q = st.q;
@@ -328,15 +334,20 @@ export async function show(el, ctx) {
       if (!c.edges.length) mount(list, h('li.empty', null, 'No initiative matches. Try fewer words or remove a filter.'));
       more.hidden = !page.hasNextPage;
       exportBox.hidden = !c.totalCount;
-      renderFacets(facetCounts(st, data));
-      list.removeAttribute('aria-busy');
-      list.dataset.loaded = String(my);
+      let restoreY = null;
       if (!firstDone) {
         firstDone = true;
         performance.mark('civicgraph:first-results');
-        if (history.state?.scrollY) window.scrollTo(0, history.state.scrollY);
+        restoreY = history.state?.scrollY || null;
+        if (restoreY) window.scrollTo(0, restoreY);
         if (landingWanted()) loadWinners();
       }
+      const fd = await facets;
+      if (my !== reqSeq) return;
+      renderFacets(facetCounts(st, fd));
+      if (restoreY) window.scrollTo(0, restoreY);
+      list.removeAttribute('aria-busy');
+      list.dataset.loaded = String(my);
     } catch (err) {
       if (isAbort(err) || my !== reqSeq) return;
       list.removeAttribute('aria-busy');
