@@ -383,14 +383,18 @@ try {
     const n0 = await count();
     const target = await page.locator('.cy').evaluate((box) => {
       const cy = box.cy;
-      const n = cy.nodes().filter((x) => !x.data('expanded') && x.data('kind') !== 'INITIATIVE')[0] || cy.nodes().filter((x) => !x.data('expanded'))[0];
+      // The unexpanded place or theme node farthest from any other node, so the click cannot hit a neighbour.
+      const free = (n) => Math.min(...cy.nodes().filter((m) => m !== n).map((m) => Math.hypot(m.renderedPosition().x - n.renderedPosition().x, m.renderedPosition().y - n.renderedPosition().y)));
+      const cands = cy.nodes().filter((x) => !x.data('expanded') && x.data('kind') !== 'INITIATIVE');
+      const n = (cands.length ? cands : cy.nodes().filter((x) => !x.data('expanded'))).sort((a, b) => free(b) - free(a))[0];
       const p = n.renderedPosition();
-      return { id: n.id(), x: p.x, y: p.y };
+      return { id: n.id(), x: p.x, y: p.y, free: free(n) };
     });
     const bb = await page.locator('.cy').boundingBox();
     await page.mouse.click(bb.x + target.x, bb.y + target.y);
     await page.waitForFunction((n) => Number(document.querySelector('#node-count')?.textContent) > n, n0);
-    console.log(`     expanded ${target.id}: ${n0} -> ${await count()} nodes`);
+    await page.waitForFunction((id) => (new URL(location.href).searchParams.get('expand') || '').includes(id), target.id, { timeout: 5000 }).catch(() => {});
+    console.log(`     expanded ${target.id} (${Math.round(target.free)} px from its nearest neighbour): ${n0} -> ${await count()} nodes`);
     assert(new URL(page.url()).searchParams.get('expand')?.includes(target.id), 'URL records the expansion');
     // The path of the issue's report (two cities), from its URL.
     await page.goto(BASE + '/graph/city/2654675?from=city/2654675&to=city/3093133');

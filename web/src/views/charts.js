@@ -54,8 +54,8 @@ function exportButtons(name, rows) {
 
 /** grid draws a heatmap: rows × cols, value(row, col) → {n, v, label, href}. */
 function grid({ rows, cols, cell, max, fmt, id, rowHref, colHead = (c) => c.label, rotate = false, CW = 54 }) {
-  const LW = 230, RH = 26, TOP = rotate ? 120 : 28;
-  const W = LW + cols.length * CW + 10, H = TOP + rows.length * RH + 10;
+  const LW = 230, RH = 26, TOP = rotate ? 150 : 28;
+  const W = LW + cols.length * CW + (rotate ? 100 : 10), H = TOP + rows.length * RH + 10;
   const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart heat', id, 'aria-labelledby': id + '-h' });
   cols.forEach((c, j) => {
     const x = LW + j * CW + CW / 2;

@@ -421,11 +421,16 @@ export async function show(el, ctx) {
     go({ ...st, [param]: next });
   }
 
+  // Labels seen so far: a ticked value with no initiative left under the
+  // other filters comes back without one.
+  const seenLabels = new Map();
   function labelOf(g, b) {
     if (b.unknown) return g.unknownLabel;
     if (g.param === 'status') return STATUS_LABEL[b.value] || b.label;
     if (g.param === 'level') return LEVEL_LABEL[b.value] || b.label;
-    return b.label || b.value;
+    const k = g.param + '\0' + b.value;
+    if (b.label && b.label !== b.value) seenLabels.set(k, b.label);
+    return seenLabels.get(k) || b.label || b.value;
   }
 
   function renderFacets(counts) {
