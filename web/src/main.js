@@ -6,11 +6,14 @@
 //   /graph/<global id>              neighbourhood graph (?expand=…&from=…&to=…)
 //   /map?city=<geonameid>           map of Europe, cities sized by initiatives
 //   /charts                         theme × year trends, theme co-occurrence
+//   /about                          about the data: live coverage, sources, licences
 //   /graphiql                       GraphiQL (a separate page)
 import './style.css';
 import { h, mount } from './dom.js';
 import * as search from './views/search.js';
 import * as initiative from './views/initiative.js';
+import * as about from './views/about.js';
+import { notFound } from './views/notfound.js';
 
 // Heavier views load their libraries on demand (cytoscape, d3-geo + shapes).
 const lazy = (load) => ({
@@ -30,6 +33,7 @@ const routes = [
   { name: 'graph', re: /^\/graph(?:\/(.+))?$/, view: graph, title: 'Graph' },
   { name: 'map', re: /^\/map\/?$/, view: map, title: 'Map' },
   { name: 'charts', re: /^\/charts\/?$/, view: charts, title: 'Charts' },
+  { name: 'about', re: /^\/about\/?$/, view: about, title: 'About the data' },
 ];
 
 const nav = [
@@ -37,18 +41,25 @@ const nav = [
   ['/map', 'Map', 'map'],
   ['/graph', 'Graph', 'graph'],
   ['/charts', 'Charts', 'charts'],
+  ['/about', 'About the data', 'about'],
 ];
 
 const app = document.getElementById('app');
 const main = h('main', { id: 'view', tabindex: '-1' });
 const navLinks = nav.map(([href, label, name]) => h('a', { href, dataset: { route: name } }, label));
+// The browser restores nothing by itself: the search view puts its list back
+// (and main.js the scroll position) from history.state on Back.
+if ('scrollRestoration' in history) history.scrollRestoration = 'manual';
+const skip = h('a.skip', { href: '#view', onclick: (e) => { e.preventDefault(); main.focus(); } }, 'Skip to content');
 mount(app,
+  skip,
   h('header.top', null,
     h('a.brand', { href: '/', 'aria-label': 'civicgraph explorer, home' }, h('span.logo', { 'aria-hidden': 'true' }), 'civicgraph'),
     h('nav', { 'aria-label': 'Views' }, navLinks, h('a', { href: '/graphiql', dataset: { reload: '' } }, 'GraphiQL'))),
   main,
   h('footer.foot', null,
-    'Data: the Innovation in Politics showroom, GeoNames (CC BY 4.0), Natural Earth. API: ',
+    'Data: the Innovation in Politics showroom, GeoNames (CC BY 4.0), Natural Earth. ',
+    h('a', { href: '/about' }, 'About the data'), ' · API: ',
     h('a', { href: '/graphiql', dataset: { reload: '' } }, '/graphql')));
 
 let current = null; // { route, handle }
@@ -70,8 +81,7 @@ async function render() {
   if (!route) {
     current?.handle?.destroy?.();
     current = null;
-    document.title = 'Not found · civicgraph';
-    mount(main, h('section.page', null, h('h1', null, 'Not found'), h('p', null, 'No view at ', h('code', null, location.pathname), '. ', h('a', { href: '/' }, 'Back to search'))));
+    notFound(main, 'Page not found', ['There is no page at ', h('code', null, location.pathname), '.']);
     return;
   }
   const ctx = context(route, m);
@@ -87,6 +97,8 @@ async function render() {
     const handle = await route.view.show(el, ctx);
     if (my !== seq) { handle?.destroy?.(); return; }
     current.handle = handle;
+    const y = history.state?.scrollY;
+    if (y && !handle?.restoresScroll) window.scrollTo(0, y);
   } catch (err) {
     if (my !== seq) return;
     console.warn('view failed', err);
@@ -96,6 +108,8 @@ async function render() {
 
 /** navigate goes to url; replace keeps the history entry. */
 export function navigate(url, { replace = false } = {}) {
+  // Remember where the reader was, for Back.
+  if (!replace) history.replaceState({ ...(history.state || {}), scrollY: window.scrollY }, '');
   if (replace) history.replaceState(null, '', url);
   else history.pushState(null, '', url);
   render();
@@ -104,8 +118,10 @@ export function navigate(url, { replace = false } = {}) {
 document.addEventListener('click', (e) => {
   if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
   const a = e.target.closest('a[href]');
-  if (!a || a.target || a.hasAttribute('download') || a.dataset.reload !== undefined) return;
-  const url = new URL(a.href, location.href);
+  if (!a || a.target || a.hasAttribute('download') || a.hasAttribute('data-reload')) return;
+  // SVG links carry their href as an SVGAnimatedString.
+  const url = new URL(a.getAttribute('href'), location.href);
+  if (url.pathname === location.pathname && url.search === location.search && url.hash) return;
   if (url.origin !== location.origin || url.pathname.startsWith('/graphiql') || url.pathname.startsWith('/graphql')) return;
   e.preventDefault();
   const changesView = url.pathname !== location.pathname;

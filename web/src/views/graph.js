@@ -6,7 +6,8 @@
 // URL: /graph/<id>?expand=<id>,<id>&from=<id>&to=<id>
 import cytoscape from 'cytoscape';
 import { gql } from '../api.js';
-import { h, mount, errorBox } from '../dom.js';
+import { h, mount, errorBox, debounce } from '../dom.js';
+import { notFound, isNotFound } from './notfound.js';
 
 const NB = `query N($id: ID!, $limit: Int) {
   neighbourhood(id: $id, depth: 1, limit: $limit) {
@@ -38,6 +39,41 @@ function linkFor(n) {
   }
 }
 
+const FIND = `query Find($q: String!) {
+  initiatives(filter: { text: $q }, first: 8) { edges { node { id title city { city { name } } country { country { name } } } } }
+  cities(name: $q, first: 5) { edges { node { id name countryCode initiativeCount } } }
+}`;
+
+// Words for each link type, forward (source → target) and backward.
+const EDGE_WORDS = {
+  IN_CITY: ['in city', 'city of'], IN_COUNTRY: ['in country', 'country of'], LOCATED_IN: ['located in', 'has city'],
+  HAS_THEME: ['has theme', 'theme of'], AWARDED: ['entered in', 'year of'], SIMILAR: ['similar to', 'similar to'],
+};
+
+/** describePath walks one shortest path from → to over the answer's edges and says it in words. */
+export function describePath(g, from, to, label) {
+  const adj = new Map();
+  for (const e of g.edges) {
+    (adj.get(e.source) || adj.set(e.source, []).get(e.source)).push({ to: e.target, e, fwd: true });
+    (adj.get(e.target) || adj.set(e.target, []).get(e.target)).push({ to: e.source, e, fwd: false });
+  }
+  const prev = new Map([[from, null]]);
+  const queue = [from];
+  while (queue.length && !prev.has(to)) {
+    const x = queue.shift();
+    for (const n of adj.get(x) || []) if (!prev.has(n.to)) { prev.set(n.to, { at: x, ...n }); queue.push(n.to); }
+  }
+  if (!prev.has(to)) return null;
+  const steps = [];
+  for (let x = to; prev.get(x); x = prev.get(x).at) steps.unshift(prev.get(x));
+  let out = label(from);
+  for (const st of steps) {
+    const w = EDGE_WORDS[st.e.type] || [st.e.type.toLowerCase(), st.e.type.toLowerCase()];
+    out += st.fwd ? ` — ${w[0]} → ${label(st.to)}` : ` ← ${w[0]} — ${label(st.to)}`;
+  }
+  return out;
+}
+
 async function chooser(el) {
   mount(el, h('section.page', null, h('h1', null, 'Graph'), h('p', null, 'Loading starting points…')));
   let d;
@@ -47,9 +83,32 @@ async function chooser(el) {
     mount(el, errorBox(err));
     return;
   }
+  const box = h('input', { type: 'search', id: 'graph-q', autocomplete: 'off', placeholder: 'An initiative or a city, e.g. Gdańsk, volunteers…' });
+  const found = h('ul.startlist.found', { id: 'graph-found', 'aria-live': 'polite' });
+  let seqF = 0;
+  const find = debounce(async () => {
+    const q = box.value.trim();
+    const my = ++seqF;
+    if (q.length < 2) { mount(found); return; }
+    try {
+      const r = await gql(FIND, { q });
+      if (my !== seqF) return;
+      const items = [
+        ...r.cities.edges.map(({ node: c }) => h('li', null, h('a.tag', { href: '/graph/' + c.id }, `${c.name} (${c.countryCode}), city · ${c.initiativeCount}`))),
+        ...r.initiatives.edges.map(({ node: n }) => h('li', null, h('a.tag', { href: '/graph/' + n.id },
+          n.title, h('span.muted', null, ' · ' + ([n.city?.city.name, n.country?.country.name].filter(Boolean).join(', ') || 'initiative'))))),
+      ];
+      mount(found, items.length ? items : h('li.muted', null, 'Nothing found.'));
+    } catch (err) {
+      if (my === seqF) mount(found, h('li', null, errorBox(err)));
+    }
+  }, 180);
+  box.addEventListener('input', find);
   mount(el, h('section.page', null,
     h('h1', null, 'Graph'),
-    h('p', null, 'Pick a starting point. Any initiative, city or theme page links here too (“Show … as a graph”).'),
+    h('p', null, 'Start from any initiative or city: search below, or use the “graph” link beside every search result. Themes and award years are starting points too.'),
+    h('div.searchbar', null, h('label', { for: 'graph-q' }, 'Find a starting point '), box),
+    found,
     h('h2', null, 'Themes'),
     h('ul.startlist', null, d.initiatives.facets.themes.map((t) => h('li', null, h('a.tag', { href: '/graph/theme/' + t.value }, `${t.label} (${t.count})`)))),
     h('h2', null, 'Award years'),
@@ -101,7 +160,7 @@ export async function show(el, ctx) {
         'text-background-color': '#fff', 'text-background-opacity': 0.7, 'text-background-padding': 1,
         'min-zoomed-font-size': 6,
       } },
-      { selector: 'node[kind = "INITIATIVE"]', style: { label: '' } },
+      { selector: 'node[kind = "INITIATIVE"]', style: { 'font-size': 7, 'text-max-width': 90, 'text-wrap': 'ellipsis', color: '#333' } },
       { selector: 'node.labelled, node:selected, node.path, node.centre, node.endpoint', style: { label: 'data(short)', 'z-index': 20 } },
       { selector: 'node[?expanded]', style: { 'border-width': 2, 'border-color': '#222' } },
       { selector: 'node.centre', style: { width: 28, height: 28, 'font-size': 11, 'font-weight': 'bold' } },
@@ -117,7 +176,7 @@ export async function show(el, ctx) {
   box.cy = cy; // lets the browser test find where a node is drawn
 
   function short(label) {
-    return label.length > 28 ? label.slice(0, 26) + '…' : label;
+    return label.length > 24 ? label.slice(0, 22) + '…' : label;
   }
 
   function merge(g, around) {
@@ -185,12 +244,14 @@ export async function show(el, ctx) {
   }
 
   let pathMsg = '';
+  let pathWords = '';
   function renderPath() {
     mount(pathBox, h('div.card', null,
       h('h2', null, 'Path'),
       h('p', null, 'From: ', from ? h('b', null, nodeName(from)) : h('span.muted', null, 'not set'), h('br'),
         'To: ', to ? h('b', null, nodeName(to)) : h('span.muted', null, 'not set')),
       pathMsg ? h('p.pathmsg', { role: 'status' }, pathMsg) : null,
+      pathWords ? h('p.pathwords', null, pathWords) : null,
       (from || to) ? h('button', { type: 'button', onclick: () => { from = to = null; pathMsg = ''; cy.elements().removeClass('path faded'); syncURL(); refreshUI(); } }, 'Clear path') : null));
   }
 
@@ -205,6 +266,7 @@ export async function show(el, ctx) {
   async function runPath() {
     cy.elements().removeClass('path faded');
     pathMsg = '';
+    pathWords = '';
     if (!from || !to) { refreshUI(); return; }
     const my = ++pathSeq;
     pathMsg = 'Looking for a path…';
@@ -223,6 +285,9 @@ export async function show(el, ctx) {
         for (const e of d.connection.edges) {
           for (const eid of [`${e.source}|${e.type}|${e.target}`, `${e.target}|${e.type}|${e.source}`]) cy.getElementById(eid).removeClass('faded').addClass('path');
         }
+        pathWords = describePath(d.connection, from, to, (id) => nodeName(id)) || '';
+        // Fit the path (and its neighbours' labels) in view.
+        cy.fit(cy.elements('.path'), 40);
         const hops = d.connection.edges.length;
         pathMsg = `Path found: ${d.connection.nodes.length} nodes, ${hops} links${d.connection.nodes.length > hops + 1 ? ' (several shortest paths)' : ''}.`;
       }
@@ -289,12 +354,17 @@ export async function show(el, ctx) {
   try {
     await expand(centre, { fit: true });
   } catch (err) {
+    if (isNotFound(err)) {
+      cy.destroy();
+      notFound(el, 'Not in the graph', [`Nothing has the id “${centre}”. `, h('a', { href: '/graph' }, 'Pick another starting point'), '.']);
+      return;
+    }
     mount(box, errorBox(err));
     return { destroy() { cy.destroy(); } };
   }
   const c = cy.getElementById(centre);
   if (c.empty()) {
-    mount(el, h('section.page', null, h('h1', null, 'Not in the graph'), h('p', null, `Nothing has the id “${centre}”. `, h('a', { href: '/graph' }, 'Pick a starting point'))));
+    notFound(el, 'Not in the graph', [`Nothing has the id “${centre}”. `, h('a', { href: '/graph' }, 'Pick another starting point'), '.']);
     cy.destroy();
     return;
   }

@@ -3,13 +3,15 @@
 // each with the reason).
 import { gql, keyOf } from '../api.js';
 import { h, mount, pct, loading, errorBox, STATUS_LABEL } from '../dom.js';
-import { lastSearch } from './search.js';
+import { lastSearch, LEVEL_LABEL } from './search.js';
+import { notFound, isNotFound } from './notfound.js';
 
 const QUERY = `query Initiative($id: ID!) {
   initiative(id: $id) {
     id key title titleDerived altTitles summary covid
     city { city { id name countryCode latitude longitude } confidence evidence sources { url method } }
     country { country { code name } confidence evidence }
+    level { level confidence evidence }
     themes { theme { slug name description } source confidence terms sources { url method } }
     awards { year status category sources { url method } }
     sources { url method }
@@ -36,8 +38,16 @@ function sourceLink(src) {
   return h('span', null, src.url, h('span.muted', null, ` (${label})`));
 }
 
+// The percentage is written beside it; the bar is decoration.
 function meter(x, label) {
-  return h('span.meter', { title: `${label}: ${pct(x)}`, 'aria-label': `${label} ${pct(x)}` }, h('span', { style: { width: pct(x) } }));
+  return h('span.meter', { title: `${label}: ${pct(x)}`, 'aria-hidden': 'true' }, h('span', { style: { width: pct(x) } }));
+}
+
+/** citeLine: title, source URL, "civicgraph, data as of <date>" (the API has no import date, so the day it was read). */
+export function citeLine(i) {
+  const src = i.sources.map((s) => s.url).find((u) => /^https?:\/\//.test(u));
+  const date = new Date().toISOString().slice(0, 10);
+  return `“${i.title}”. ${src ? src + '. ' : ''}civicgraph, data as of ${date}, ${location.origin}/initiative/${encodeURIComponent(i.key)}.`;
 }
 
 export async function show(el, ctx) {
@@ -47,13 +57,13 @@ export async function show(el, ctx) {
   try {
     data = await gql(QUERY, { id: key });
   } catch (err) {
-    mount(el, errorBox(err));
-    return;
+    if (!isNotFound(err)) { mount(el, errorBox(err)); return; }
+    data = { initiative: null };
   }
   const i = data.initiative;
   if (!i) {
-    document.title = 'Not found · civicgraph';
-    mount(el, h('section.page', null, h('h1', null, 'No such initiative'), h('p', null, `Nothing has the key “${key}”. `, h('a', { href: '/?q=' + encodeURIComponent(key.replace(/-/g, ' ')) }, 'Search for it'))));
+    notFound(el, 'Initiative not found', [`No initiative has the key “${key}”. `,
+      h('a', { href: '/?q=' + encodeURIComponent(key.replace(/-/g, ' ')) }, 'Search for its words'), '.']);
     return;
   }
   document.title = `${i.title} · civicgraph`;
@@ -77,6 +87,9 @@ export async function show(el, ctx) {
         h('span.badge.' + a.status.toLowerCase(), null, STATUS_LABEL[a.status]), ' ',
         h('a', { href: `/?year=${a.year}` }, String(a.year)),
         a.category ? h('span.muted', null, ` · category ${a.category}`) : null))) : h('span.muted', null, i.covid ? 'COVID-19 measure (not an award entry)' : 'no award year')),
+      h('dt', null, 'Level'),
+      h('dd', { class: 'level' }, i.level ? [LEVEL_LABEL[i.level.level] || i.level.level,
+        i.level.evidence ? h('span.muted', null, ` (the text says “${i.level.evidence}”)`) : null] : h('span.muted', null, 'unknown (the text does not say)')),
       h('dt', null, 'Graph'),
       h('dd', null, h('a', { href: '/graph/' + i.id }, 'Show its neighbourhood as a graph'), city ? [' · ', h('a', { href: '/graph/' + city.id }, `${city.name} in the graph`)] : null)),
     h('section.themes', null,
@@ -98,6 +111,10 @@ export async function show(el, ctx) {
           h('span.reason', null, s.reason),
           h('span.score', null, meter(s.score, 'similarity'), ` ${pct(s.score)}`, h('span.muted.small', null, ` text ${pct(s.textScore)} · themes ${pct(s.themeScore)}`)));
       })) : h('p.muted', null, 'No similar initiative elsewhere.')),
+    h('section.cite', { 'aria-labelledby': 'cite-h' },
+      h('h2', { id: 'cite-h' }, 'Cite this'),
+      h('p.citeline', { id: 'cite' }, citeLine(i)),
+      h('button', { type: 'button', onclick: (e) => navigator.clipboard?.writeText(citeLine(i)).then(() => { e.target.textContent = 'Copied'; }, () => { e.target.textContent = 'Select the line to copy it'; }) }, 'Copy')),
     h('section.sources', null,
       h('h2', null, 'Sources'),
       h('ul.plain', null, i.sources.map((src) => h('li', null, sourceLink(src)))))));
