@@ -12,5 +12,5 @@ type Resolver struct {
 	Store  domain.ReadStore
 	Writer domain.WriteStore
 
-	themes knownThemes // theme slugs confirmed by the store (validate.go)
+	themes domain.KnownThemes // theme slugs confirmed by the store (validate.go)
 }

@@ -307,7 +307,7 @@ func (r *queryResolver) Initiatives(ctx context.Context, filter *model.Initiativ
 	if err != nil {
 		return nil, err
 	}
-	if err := r.themes.check(ctx, r.Store, "filter.themes", f.Themes); err != nil {
+	if err := r.themes.Check(ctx, r.Store, "filter.themes", f.Themes); err != nil {
 		return nil, err
 	}
 	if f.Countries, err = checkCountries("filter.countries", f.Countries); err != nil {
@@ -515,7 +515,7 @@ func (r *queryResolver) Neighbourhood(ctx context.Context, id string, depth *int
 
 // ThemeTrends is the resolver for the themeTrends field.
 func (r *queryResolver) ThemeTrends(ctx context.Context, themes []string, countries []string) ([]*domain.ThemeYearCount, error) {
-	if err := r.themes.check(ctx, r.Store, "themes", themes); err != nil {
+	if err := r.themes.Check(ctx, r.Store, "themes", themes); err != nil {
 		return nil, err
 	}
 	countries, err := checkCountries("countries", countries)
@@ -528,7 +528,7 @@ func (r *queryResolver) ThemeTrends(ctx context.Context, themes []string, countr
 
 // ThemeByCountry is the resolver for the themeByCountry field.
 func (r *queryResolver) ThemeByCountry(ctx context.Context, themes []string) ([]*domain.ThemeCountryCount, error) {
-	if err := r.themes.check(ctx, r.Store, "themes", themes); err != nil {
+	if err := r.themes.Check(ctx, r.Store, "themes", themes); err != nil {
 		return nil, err
 	}
 	rows, err := r.Store.ThemeByCountry(ctx, themes)
@@ -544,7 +544,7 @@ func (r *queryResolver) CityRanking(ctx context.Context, theme *string, country 
 	var t, c string
 	if theme != nil {
 		t = *theme
-		if err := r.themes.check(ctx, r.Store, "theme", []string{t}); err != nil {
+		if err := r.themes.Check(ctx, r.Store, "theme", []string{t}); err != nil {
 			return nil, err
 		}
 	}

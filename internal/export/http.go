@@ -135,21 +135,11 @@ func ParseFilter(q url.Values) (domain.InitiativeFilter, error) {
 }
 
 // CheckThemes fails with EINVALID when a theme slug of f is not a theme of
-// the graph; the message names the position, not the value.
+// the graph (domain.KnownThemes, the rule the API uses); the message names
+// the position, not the value.
 func CheckThemes(ctx context.Context, s Store, f domain.InitiativeFilter) error {
-	if len(f.Themes) == 0 {
-		return nil
-	}
-	known, err := s.ThemesBySlugs(ctx, f.Themes)
-	if err != nil {
-		return err
-	}
-	for i, t := range f.Themes {
-		if _, ok := known[t]; !ok {
-			return domain.Errorf(domain.EINVALID, "themes value %d is not a theme slug of the graph (the themes field of the API lists them)", i+1)
-		}
-	}
-	return nil
+	var k domain.KnownThemes
+	return k.Check(ctx, s, "themes", f.Themes)
 }
 
 // Prepare parses, validates and counts an export's filter: EINVALID for a
