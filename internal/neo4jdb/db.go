@@ -71,6 +71,7 @@ type DB struct {
 	emb      embed.Embedder // nil: lexical only
 	breaker  *breaker       // nil: no breaker
 	simOpts  similarity.Options
+	corpus   atomic.Pointer[storedCorpus] // similarity statistics last read (see incremental.go)
 }
 
 // Open creates the driver, waits until the database answers (up to

@@ -215,3 +215,62 @@ func QueryTerms(d Doc, c Corpus, opt Options, max int) []string {
 	}
 	return out
 }
+
+// Resolved returns opt with its defaults filled in for a corpus of n
+// documents: the K, SameCityK and MinScore links are kept by.
+func Resolved(opt Options, n int) Options { return opt.withDefaults(n) }
+
+// PairLink returns the link from a to b as Compute scores it (score,
+// sub-scores, shared themes and terms as written in a), whether or not
+// it would be kept, and whether a and b share an indexed term (then each
+// is among the other's candidates in Compute). Statistics come from c.
+// It is how a neighbour's stored list is patched after b was edited.
+func PairLink(a, b Doc, c Corpus, opt Options) (Link, bool) {
+	ds := prepare([]Doc{a, b})
+	n := max(c.N, 1)
+	opt = opt.withDefaults(n)
+	if len(ds) < 2 {
+		return Link{From: a.ID, To: b.ID}, false
+	}
+	cnt := count(ds, opt)
+	df := make([]int, len(cnt.df))
+	for id, stem := range cnt.stems {
+		df[id] = max(c.DF[stem], 1)
+	}
+	vectorize(ds, cnt.counts, df, n, opt)
+	themeMasks(ds)
+	ix := &index{ds: ds, n: n, opt: opt, df: df}
+	i, j := 0, 1
+	if ds[0].ID != a.ID {
+		i, j = 1, 0
+	}
+	d, e := &ds[i], &ds[j]
+	var acc float64
+	shared := false
+	for x, y := 0, 0; x < len(d.vec) && y < len(e.vec); {
+		switch {
+		case d.vec[x].term < e.vec[y].term:
+			x++
+		case d.vec[x].term > e.vec[y].term:
+			y++
+		default:
+			if df[d.vec[x].term] <= opt.MaxDF {
+				acc += d.vec[x].w * e.vec[y].w
+				shared = true
+			}
+			x++
+			y++
+		}
+	}
+	wTheme := opt.ThemeWeight
+	text := min(acc+dot(d.common, e.common), 1)
+	theme := jaccard(d.mask, e.mask)
+	score := (1-wTheme)*text + wTheme*theme
+	var sem float64
+	if sw := ix.semWeight(d, e); sw > 0 {
+		sem = semScore(dot32(d.Vec, e.Vec), opt.SemanticFloor)
+		score = sw*sem + (1-sw)*score
+	}
+	sc := d.CityID != "" && d.CityID == e.CityID
+	return ix.makeLink(d, e, scored{to: int32(j), id: e.ID, score: score, text: text, theme: theme, sem: sem, sameCity: sc}), shared
+}
