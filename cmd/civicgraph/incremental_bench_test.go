@@ -19,7 +19,11 @@ import (
 // similarity statistics). Sub-benchmarks:
 //
 //   - incremental: the refresh of this branch (stored statistics,
-//     candidates from indexes, neighbours refreshed in the same call);
+//     candidates from indexes, neighbours' lists patched in place or
+//     marked for the sweeper) — what the mutation's caller waits for;
+//   - incremental+sweep: the same plus the sweeper's rounds until no
+//     initiative is left marked — all the work one edit causes
+//     (neighbours/op: how many were left to the sweeper);
 //   - full-read: the same mutation with the stored statistics hidden, so
 //     the refresh falls back to RefreshSimilarity of the edited key, the
 //     code path of main before this change (every initiative read and
@@ -60,18 +64,21 @@ RETURN i.key ORDER BY i.key SKIP 100 LIMIT 20`, nil)
 	for i, r := range rows {
 		keys[i] = r[0].(string)
 	}
+	mutate1 := func(b *testing.B, i int) {
+		k := keys[(i/2)%len(keys)]
+		var err error
+		if i%2 == 0 {
+			err = db.LinkTheme(ctx, k, "culture")
+		} else {
+			err = db.UnlinkTheme(ctx, k, "culture")
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
 	mutate := func(b *testing.B) {
 		for i := range b.N {
-			k := keys[(i/2)%len(keys)]
-			var err error
-			if i%2 == 0 {
-				err = db.LinkTheme(ctx, k, "culture")
-			} else {
-				err = db.UnlinkTheme(ctx, k, "culture")
-			}
-			if err != nil {
-				b.Fatal(err)
-			}
+			mutate1(b, i)
 		}
 		if b.N%2 == 1 {
 			if err := db.UnlinkTheme(ctx, keys[(b.N/2)%len(keys)], "culture"); err != nil {
@@ -79,7 +86,28 @@ RETURN i.key ORDER BY i.key SKIP 100 LIMIT 20`, nil)
 			}
 		}
 	}
+	marked := func() int64 {
+		return rawQuery(b, `MATCH (i:Initiative) WHERE i.similarStale IS NOT NULL OR i.similarLinksStale IS NOT NULL RETURN count(i)`, nil)[0][0].(int64)
+	}
+	sweep := func(b *testing.B) {
+		for marked() > 0 {
+			if _, err := db.RefreshStale(ctx, 50); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	sweep(b)
 	b.Run("incremental", mutate)
+	sweep(b)
+	b.Run("incremental+sweep", func(b *testing.B) {
+		var left int64
+		for i := range b.N {
+			mutate1(b, i)
+			left += marked()
+			sweep(b)
+		}
+		b.ReportMetric(float64(left)/float64(b.N), "neighbours/op")
+	})
 	b.Run("full-read", func(b *testing.B) {
 		rawQuery(b, `MATCH (m:Meta {key: 'similarity'}) SET m.key = 'similarity-hidden'`, nil)
 		defer rawQuery(b, `MATCH (m:Meta {key: 'similarity-hidden'}) SET m.key = 'similarity'`, nil)

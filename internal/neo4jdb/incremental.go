@@ -66,10 +66,11 @@ import (
 // symmetric, an initiative whose links may change is one that links to
 // the edited initiative now, or whose score with it would enter its kept
 // top K (in its city class). Those are marked similarLinksStale (durable,
-// visible, in the refresh's write) and refreshed right away the same way
-// (without propagating further: their text did not change), then the
-// marks are cleared; a failed neighbour refresh leaves them for the
-// sweeper (RefreshStale).
+// visible), unless their stored list can be patched exactly in place
+// (see heldLinks.patch). Marked neighbours are recomputed the same way
+// (without propagating further: their text did not change) by the
+// sweeper (RefreshStale), which then clears the marks; a failed refresh
+// leaves them for its next round.
 const (
 	corpusPart       = 20_000
 	vectorCandidates = 100
@@ -575,6 +576,9 @@ func (db *DB) heldLinksOf(ctx context.Context, of string, docs []similarity.Doc)
 // propagating further, and clears the marks set before the refresh read
 // the graph.
 func (db *DB) refreshNeighbours(ctx context.Context, keys []string) (SimilarityRun, error) {
+	if len(keys) == 0 {
+		return SimilarityRun{}, nil
+	}
 	seen, err := db.marks(ctx, keys, "similarLinksStale")
 	if err != nil {
 		return SimilarityRun{}, err

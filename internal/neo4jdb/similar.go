@@ -3,7 +3,6 @@ package neo4jdb
 import (
 	"context"
 	"errors"
-	"sort"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -106,7 +105,7 @@ func (db *DB) refreshAfterCuration(ctx context.Context, key string) {
 	if err := db.embedCurated(ctx, key); err != nil {
 		db.log.Warn("passage vector not refreshed after curation; similarity uses the stored one", "initiative", key, "err", err)
 	}
-	run, err := db.refreshMarked(ctx, []string{key})
+	run, err := db.refreshMarked(ctx, []string{key}, false)
 	if err != nil {
 		db.log.Warn("similar links not refreshed after curation; the initiative stays marked (similarStale) and the server's sweeper or the next import retries", "initiative", key, "err", err)
 		return
@@ -144,7 +143,11 @@ func (db *DB) embedCurated(ctx context.Context, key string) error {
 // initiatives whose links may change are marked similarLinksStale and
 // refreshed next, the same way. Without stored statistics it falls back to
 // RefreshSimilarity (a read of every initiative, the edited ones only).
-func (db *DB) refreshMarked(ctx context.Context, keys []string) (SimilarityRun, error) {
+//
+// With inlineNeighbours (the sweeper) the marked neighbours are recomputed
+// in the same call; without (a curation request, which should answer
+// quickly) they are left marked for the sweeper, within 15 s.
+func (db *DB) refreshMarked(ctx context.Context, keys []string, inlineNeighbours bool) (SimilarityRun, error) {
 	if len(keys) == 0 {
 		return SimilarityRun{}, nil
 	}
@@ -165,11 +168,8 @@ func (db *DB) refreshMarked(ctx context.Context, keys []string) (SimilarityRun, 
 			return run, err
 		}
 	}
-	if len(neighbours) > 0 {
-		// The neighbours are marked; the first maxNeighboursInline are
-		// recomputed here, the rest by the sweeper (RefreshStale).
-		sort.Strings(neighbours)
-		nrun, err := db.refreshNeighbours(ctx, neighbours[:min(len(neighbours), maxNeighboursInline)])
+	if len(neighbours) > 0 && inlineNeighbours {
+		nrun, err := db.refreshNeighbours(ctx, neighbours)
 		if err != nil {
 			db.log.Warn("links of neighbours of a curated initiative not refreshed; they stay marked (similarLinksStale) for the sweeper", "initiatives", len(neighbours), "err", err)
 		} else {
@@ -179,16 +179,13 @@ func (db *DB) refreshMarked(ctx context.Context, keys []string) (SimilarityRun, 
 	return run, nil
 }
 
-// maxNeighboursInline bounds the neighbours of an edited initiative whose
-// links a curation refresh recomputes before it returns; more are left
-// marked similarLinksStale for the sweeper.
-const maxNeighboursInline = 16
-
-// RefreshStale refreshes the similar links of up to limit initiatives
-// still marked similarStale (their refresh after a curation edit failed or
-// never ran) or similarLinksStale (a neighbour of an edited initiative
-// whose refresh failed), by the incremental path, and returns how many it
-// refreshed. Several API servers may run it at once: a refresh is
+// RefreshStale is the sweeper's round: it refreshes the similar links of
+// up to limit initiatives still marked similarStale (their refresh after
+// a curation edit failed or never ran; their neighbours are recomputed in
+// the same call) or similarLinksStale (neighbours of an edited initiative
+// left for the sweeper), by the incremental path, and returns how many
+// edited (similarStale) initiatives it refreshed; neighbours refreshed are
+// logged. Several API servers may run it at once: a refresh is
 // idempotent.
 func (db *DB) RefreshStale(ctx context.Context, limit int) (int, error) {
 	edited, linksOnly, err := db.staleKeys(ctx, limit)
@@ -200,7 +197,7 @@ func (db *DB) RefreshStale(ctx context.Context, limit int) (int, error) {
 			db.log.Warn("passage vector not refreshed for a stale initiative", "initiative", k, "err", err)
 		}
 	}
-	if _, err := db.refreshMarked(ctx, edited); err != nil {
+	if _, err := db.refreshMarked(ctx, edited, true); err != nil {
 		return 0, err
 	}
 	if len(linksOnly) > 0 {
@@ -215,7 +212,10 @@ func (db *DB) RefreshStale(ctx context.Context, limit int) (int, error) {
 			}
 		}
 	}
-	return len(edited) + len(linksOnly), nil
+	if len(linksOnly) > 0 {
+		db.log.Info("similar links of neighbours of curated initiatives refreshed", "initiatives", len(linksOnly))
+	}
+	return len(edited), nil
 }
 
 // ClearStale removes the similarStale and similarLinksStale marks set at
