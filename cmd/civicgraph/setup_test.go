@@ -159,7 +159,7 @@ func containsFold(ss []string, s string) bool {
 
 // rawQuery runs Cypher on the test database with its own driver, not
 // through the code under test: for oracles that tests compare with.
-func rawQuery(t *testing.T, cypher string, params map[string]any) [][]any {
+func rawQuery(t testing.TB, cypher string, params map[string]any) [][]any {
 	t.Helper()
 	ctx := context.Background()
 	drv, err := neo4j.NewDriverWithContext(dbtest.URI(), neo4j.NoAuth())

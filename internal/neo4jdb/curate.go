@@ -16,9 +16,10 @@ var _ domain.WriteStore = (*DB)(nil)
 // Curation edits are marked `curated: true` on their links (and
 // i.cityCurated / i.suppressedThemes on the initiative), and imports never
 // overwrite or re-add what a curator changed. After an edit the
-// initiative's own similar links are recomputed (RefreshSimilarity), so
-// "similar elsewhere" reflects it at once; deleting an initiative removes
-// its links with it.
+// initiative's own similar links are recomputed incrementally
+// (refreshAfterCuration, see incremental.go), so "similar elsewhere"
+// reflects it at once, and neighbours' lists follow (patched, or by the
+// sweeper); deleting an initiative removes its links with it.
 
 // writeOne runs one statement in a write transaction and reports whether
 // it returned a row (used to detect unknown nodes). p["key"] names the

@@ -76,6 +76,7 @@ type DB struct {
 	breaker  *breaker       // nil: no breaker
 	simOpts  similarity.Options
 	observe  func(time.Duration, error)
+	corpus   atomic.Pointer[storedCorpus] // similarity statistics last read (see incremental.go)
 }
 
 // Open creates the driver, waits until the database answers (up to

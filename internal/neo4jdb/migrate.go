@@ -11,7 +11,7 @@ import (
 
 // SchemaVersion is bumped whenever migrations change; /readyz checks that
 // the database carries it.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // FulltextIndex is the name of the full-text index over initiatives.
 const FulltextIndex = "initiative_text"
@@ -45,6 +45,9 @@ var migrations = []string{
 	// Curated initiatives whose similar links wait for a refresh (see
 	// RefreshStale).
 	`CREATE INDEX initiative_similar_stale IF NOT EXISTS FOR (n:Initiative) ON (n.similarStale)`,
+	// Initiatives whose links may now include (or drop) a curated
+	// neighbour (see refreshNeighbours).
+	`CREATE INDEX initiative_similar_links_stale IF NOT EXISTS FOR (n:Initiative) ON (n.similarLinksStale)`,
 	`CREATE INDEX city_country IF NOT EXISTS FOR (n:City) ON (n.countryCode)`,
 	`CREATE INDEX city_folded_name IF NOT EXISTS FOR (n:City) ON (n.foldedName)`,
 	`CREATE INDEX awarded_status IF NOT EXISTS FOR ()-[r:AWARDED]-() ON (r.status)`,

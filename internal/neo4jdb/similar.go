@@ -2,7 +2,7 @@ package neo4jdb
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -14,7 +14,14 @@ import (
 
 // SimilarityRun reports one refresh of similar-initiative links.
 type SimilarityRun struct {
-	Docs, Links          int // initiatives read, links written
+	Docs, Links int // initiatives read, links written
+	// Neighbours is how many other initiatives' links a curation refresh
+	// recomputed because their kept links may include or drop the edited one.
+	Neighbours int
+	// Patched is how many other initiatives' stored lists a curation
+	// refresh updated in place (the edited initiative entered them or
+	// rose in them).
+	Patched              int
 	WithVectors          int // initiatives scored with their passage vector
 	Read, Compute, Write time.Duration
 }
@@ -31,13 +38,14 @@ type SimilarityInput struct {
 }
 
 // RefreshSimilarity recomputes similar-initiative links (see package
-// similarity for the score): of every initiative when keys is nil, as
-// after an import, or only of the given initiatives, as after a curation
-// edit. Either way every initiative is read, because term weights and
-// candidates depend on all of them, and the recomputed initiatives' old
-// links are replaced, even by none. A refresh of a few keys leaves the
-// links other initiatives hold to them as they were until the next full
-// refresh (the next import).
+// similarity for the score) by reading every initiative: of every
+// initiative when keys is nil, as after an import, or only of the given
+// initiatives. The recomputed initiatives' old links are replaced, even by
+// none. A full refresh (keys nil) then stores the corpus statistics
+// (see incremental.go) that curation refreshes score with instead of
+// reading every initiative; a refresh of a few keys here (the fallback
+// when no statistics are stored yet) costs a read of the whole graph and
+// leaves the links other initiatives hold to them as they were.
 func (db *DB) RefreshSimilarity(ctx context.Context, keys []string, in SimilarityInput) (SimilarityRun, error) {
 	var run SimilarityRun
 	t0 := time.Now()
@@ -57,8 +65,10 @@ func (db *DB) RefreshSimilarity(ctx context.Context, keys []string, in Similarit
 	}
 	t1 := time.Now()
 	var links []similarity.Link
-	if keys == nil {
-		links = similarity.Compute(docs, in.Options)
+	var corpus similarity.Corpus
+	full := keys == nil
+	if full {
+		links, corpus = similarity.ComputeCorpus(docs, in.Options)
 		keys = make([]string, len(docs))
 		for i, d := range docs {
 			keys[i] = d.ID
@@ -77,6 +87,9 @@ func (db *DB) RefreshSimilarity(ctx context.Context, keys []string, in Similarit
 			ClosestFrom: l.ClosestA, ClosestTo: l.ClosestB})
 	}
 	err = db.WriteSimilar(ctx, byFrom, 500)
+	if err == nil && full {
+		err = db.writeCorpus(ctx, corpus)
+	}
 	run.Docs, run.Links, run.Read, run.Compute, run.Write = len(docs), len(links), t1.Sub(t0), t2.Sub(t1), time.Since(t2)
 	return run, err
 }
@@ -92,12 +105,12 @@ func (db *DB) refreshAfterCuration(ctx context.Context, key string) {
 	if err := db.embedCurated(ctx, key); err != nil {
 		db.log.Warn("passage vector not refreshed after curation; similarity uses the stored one", "initiative", key, "err", err)
 	}
-	run, err := db.refreshMarked(ctx, []string{key})
+	run, err := db.refreshMarked(ctx, []string{key}, false)
 	if err != nil {
 		db.log.Warn("similar links not refreshed after curation; the initiative stays marked (similarStale) and the server's sweeper or the next import retries", "initiative", key, "err", err)
 		return
 	}
-	db.log.Debug("similar links refreshed after curation", "initiative", key, "links", run.Links,
+	db.log.Debug("similar links refreshed after curation", "initiative", key, "links", run.Links, "neighbours", run.Neighbours,
 		"read", run.Read, "compute", run.Compute, "write", run.Write)
 }
 
@@ -122,64 +135,97 @@ func (db *DB) embedCurated(ctx context.Context, key string) error {
 	return err
 }
 
-// refreshMarked refreshes the similar links of keys and then clears
-// their similarStale marks, but only marks set before the refresh read
-// the graph (an edit made meanwhile stays marked for the next round).
-func (db *DB) refreshMarked(ctx context.Context, keys []string) (SimilarityRun, error) {
-	recs, err := db.read(ctx, `UNWIND $keys AS k MATCH (i:Initiative {key: k}) WHERE i.similarStale IS NOT NULL
-RETURN i.key AS key, i.similarStale AS at`, map[string]any{"keys": keys})
+// refreshMarked refreshes the similar links of edited initiatives (keys)
+// and then clears their similarStale marks, but only marks set before the
+// refresh read the graph (an edit made meanwhile stays marked for the next
+// round). The refresh is incremental (see incremental.go): candidates
+// from indexes, scored with the stored corpus statistics; the other
+// initiatives whose links may change are marked similarLinksStale and
+// refreshed next, the same way. Without stored statistics it falls back to
+// RefreshSimilarity (a read of every initiative, the edited ones only).
+//
+// With inlineNeighbours (the sweeper) the marked neighbours are recomputed
+// in the same call; without (a curation request, which should answer
+// quickly) they are left marked for the sweeper, within 15 s.
+func (db *DB) refreshMarked(ctx context.Context, keys []string, inlineNeighbours bool) (SimilarityRun, error) {
+	if len(keys) == 0 {
+		return SimilarityRun{}, nil
+	}
+	seen, err := db.marks(ctx, keys, "similarStale")
 	if err != nil {
 		return SimilarityRun{}, err
 	}
-	seen := make([]map[string]any, 0, len(recs))
-	for _, r := range recs {
-		m := r.AsMap()
-		seen = append(seen, map[string]any{"key": m["key"], "at": m["at"]})
+	run, neighbours, err := db.refreshIncremental(ctx, keys, true)
+	if errors.Is(err, errNoCorpus) {
+		db.log.Debug("no similarity statistics stored; curation refresh reads every initiative", "initiatives", len(keys))
+		run, err = db.RefreshSimilarity(ctx, keys, SimilarityInput{Options: db.simOpts})
 	}
-	run, err := db.RefreshSimilarity(ctx, keys, SimilarityInput{Options: db.simOpts})
 	if err != nil {
 		return run, err
 	}
 	if len(seen) > 0 {
-		err = db.exec(ctx, `UNWIND $seen AS s MATCH (i:Initiative {key: s.key}) WHERE i.similarStale = s.at REMOVE i.similarStale`, map[string]any{"seen": seen})
+		if err = db.exec(ctx, `UNWIND $seen AS s MATCH (i:Initiative {key: s.key}) WHERE i.similarStale = s.at REMOVE i.similarStale`, map[string]any{"seen": seen}); err != nil {
+			return run, err
+		}
 	}
-	return run, err
+	if len(neighbours) > 0 && inlineNeighbours {
+		nrun, err := db.refreshNeighbours(ctx, neighbours)
+		if err != nil {
+			db.log.Warn("links of neighbours of a curated initiative not refreshed; they stay marked (similarLinksStale) for the sweeper", "initiatives", len(neighbours), "err", err)
+		} else {
+			run.Neighbours += nrun.Docs
+		}
+	}
+	return run, nil
 }
 
-// RefreshStale refreshes the similar links of up to limit initiatives
-// still marked similarStale (their refresh after a curation edit failed or
-// never ran) and returns how many it refreshed. Several API servers may
-// run it at once: a refresh is idempotent.
+// RefreshStale is the sweeper's round: it refreshes the similar links of
+// up to limit initiatives still marked similarStale (their refresh after
+// a curation edit failed or never ran; their neighbours are recomputed in
+// the same call) or similarLinksStale (neighbours of an edited initiative
+// left for the sweeper), by the incremental path, and returns how many
+// edited (similarStale) initiatives it refreshed; neighbours refreshed are
+// logged. Several API servers may run it at once: a refresh is
+// idempotent.
 func (db *DB) RefreshStale(ctx context.Context, limit int) (int, error) {
-	recs, err := db.read(ctx, `MATCH (i:Initiative) WHERE i.similarStale IS NOT NULL
-RETURN i.key AS key ORDER BY i.similarStale LIMIT $limit`, map[string]any{"limit": int64(limit)})
-	if err != nil || len(recs) == 0 {
+	edited, linksOnly, err := db.staleKeys(ctx, limit)
+	if err != nil || len(edited)+len(linksOnly) == 0 {
 		return 0, err
 	}
-	keys := make([]string, 0, len(recs))
-	for _, r := range recs {
-		k, _, err := neo4j.GetRecordValue[string](r, "key")
-		if err != nil {
-			return 0, fmt.Errorf("decode stale key: %w", err)
-		}
-		keys = append(keys, k)
-	}
-	for _, k := range keys {
+	for _, k := range edited {
 		if err := db.embedCurated(ctx, k); err != nil {
 			db.log.Warn("passage vector not refreshed for a stale initiative", "initiative", k, "err", err)
 		}
 	}
-	if _, err := db.refreshMarked(ctx, keys); err != nil {
+	if _, err := db.refreshMarked(ctx, edited, true); err != nil {
 		return 0, err
 	}
-	return len(keys), nil
+	if len(linksOnly) > 0 {
+		if _, err := db.refreshNeighbours(ctx, linksOnly); err != nil {
+			if !errors.Is(err, errNoCorpus) {
+				return len(edited), err
+			}
+			// No statistics (cannot happen: neighbours are only marked by
+			// an incremental refresh); drop the marks rather than loop.
+			if err := db.exec(ctx, `UNWIND $keys AS k MATCH (i:Initiative {key: k}) REMOVE i.similarLinksStale`, map[string]any{"keys": linksOnly}); err != nil {
+				return len(edited), err
+			}
+		}
+	}
+	if len(linksOnly) > 0 {
+		db.log.Info("similar links of neighbours of curated initiatives refreshed", "initiatives", len(linksOnly))
+	}
+	return len(edited), nil
 }
 
-// ClearStale removes the similarStale marks set at or before t (ms since
-// the epoch): a full similarity refresh that read the graph after t has
-// covered them.
+// ClearStale removes the similarStale and similarLinksStale marks set at
+// or before t (ms since the epoch): a full similarity refresh that read
+// the graph after t has covered them.
 func (db *DB) ClearStale(ctx context.Context, t int64) error {
-	return db.exec(ctx, `MATCH (i:Initiative) WHERE i.similarStale <= $t REMOVE i.similarStale`, map[string]any{"t": t})
+	if err := db.exec(ctx, `MATCH (i:Initiative) WHERE i.similarStale <= $t REMOVE i.similarStale`, map[string]any{"t": t}); err != nil {
+		return err
+	}
+	return db.exec(ctx, `MATCH (i:Initiative) WHERE i.similarLinksStale <= $t REMOVE i.similarLinksStale`, map[string]any{"t": t})
 }
 
 // Now is the database's clock (ms since the epoch), the one similarStale

@@ -284,22 +284,27 @@ func ComputeFor(docs []Doc, ids []string, opt Options) []Link {
 
 // compute scores every document, or only those in only when it is not nil.
 func compute(docs []Doc, only []string, opt Options) ([]Link, Stats) {
-	ds := prepare(docs)
-	n := len(ds)
-	opt = opt.withDefaults(n)
-	st := Stats{Docs: n, MaxDF: opt.MaxDF}
-	if n < 2 {
-		return nil, st
-	}
+	links, st, _ := computeCorpus(docs, only, opt)
+	return links, st
+}
 
-	// Vocabulary and raw counts.
-	vocab := map[string]int32{}
-	var df []int
-	counts := make([]map[int32]float64, n)
+// counted is what tokenizing documents gives: the vocabulary (stem ->
+// term id, and back), each term's document frequency among them and
+// each document's raw term counts.
+type counted struct {
+	vocab  map[string]int32
+	stems  []string
+	df     []int
+	counts []map[int32]float64
+}
+
+// count tokenizes ds (setting their surface forms).
+func count(ds []doc, opt Options) counted {
+	c := counted{vocab: map[string]int32{}, counts: make([]map[int32]float64, len(ds))}
 	var toks []token
 	for i := range ds {
 		d := &ds[i]
-		c := map[int32]float64{}
+		m := map[int32]float64{}
 		d.surface = map[int32]string{}
 		for field, text := range [2]string{d.Title, d.Summary} {
 			wt := 1.0
@@ -308,25 +313,29 @@ func compute(docs []Doc, only []string, opt Options) ([]Link, Stats) {
 			}
 			toks = tokenize(text, toks[:0])
 			for _, tk := range toks {
-				id, ok := vocab[tk.stem]
+				id, ok := c.vocab[tk.stem]
 				if !ok {
-					id = int32(len(df))
-					vocab[tk.stem] = id
-					df = append(df, 0)
+					id = int32(len(c.df))
+					c.vocab[tk.stem] = id
+					c.df = append(c.df, 0)
+					c.stems = append(c.stems, tk.stem)
 				}
-				if _, seen := c[id]; !seen {
-					df[id]++
+				if _, seen := m[id]; !seen {
+					c.df[id]++
 					d.surface[id] = tk.surface
 				}
-				c[id] += wt
+				m[id] += wt
 			}
 		}
-		counts[i] = c
+		c.counts[i] = m
 	}
-	st.Terms = len(df)
+	return c
+}
 
-	// TF-IDF vectors and the inverted index of not-too-common terms.
-	postings := make([][]weighted, len(df)) // term -> (doc, weight)
+// vectorize sets each document's unit TF-IDF vector from its raw counts,
+// the document frequencies df (per term id) and the corpus size n, and
+// the part of it over terms too common to be indexed (df > MaxDF).
+func vectorize(ds []doc, counts []map[int32]float64, df []int, n int, opt Options) {
 	for i := range ds {
 		vec := make([]weighted, 0, len(counts[i]))
 		var own []float64 // weights of terms no other document has
@@ -361,27 +370,21 @@ func compute(docs []Doc, only []string, opt Options) ([]Link, Stats) {
 			}
 		}
 		ds[i].vec = vec
+		ds[i].common = nil
 		for _, tw := range vec {
-			if df[tw.term] <= opt.MaxDF {
-				postings[tw.term] = append(postings[tw.term], weighted{int32(i), tw.w})
-			} else {
+			if df[tw.term] > opt.MaxDF {
 				ds[i].common = append(ds[i].common, tw)
 			}
 		}
 	}
-	for _, f := range df {
-		if f > opt.MaxDF {
-			st.DroppedTerms++
-		}
-	}
+}
 
-	// Theme index: theme -> documents, in document (ID) order, and each
-	// document's themes as a bit set for a fast Jaccard.
-	themeDocs := map[string][]int32{}
+// themeMasks sets each document's themes as a bit set over the themes
+// any of them has, for a fast Jaccard.
+func themeMasks(ds []doc) {
 	themeBit := map[string]int{}
 	for i := range ds {
 		for _, th := range ds[i].themes {
-			themeDocs[th] = append(themeDocs[th], int32(i))
 			if _, ok := themeBit[th]; !ok {
 				themeBit[th] = len(themeBit)
 			}
@@ -395,6 +398,54 @@ func compute(docs []Doc, only []string, opt Options) ([]Link, Stats) {
 			ds[i].mask[b/64] |= 1 << (b % 64)
 		}
 	}
+}
+
+// computeCorpus is compute that also returns the corpus statistics it
+// derived (see Corpus).
+func computeCorpus(docs []Doc, only []string, opt Options) ([]Link, Stats, Corpus) {
+	ds := prepare(docs)
+	n := len(ds)
+	opt = opt.withDefaults(n)
+	st := Stats{Docs: n, MaxDF: opt.MaxDF}
+	// Vocabulary and raw counts.
+	cnt := count(ds, opt)
+	df := cnt.df
+	corpus := Corpus{N: n, DF: make(map[string]int)}
+	for id, f := range df {
+		if f >= 2 {
+			corpus.DF[cnt.stems[id]] = f
+		}
+	}
+	if n < 2 {
+		return nil, st, corpus
+	}
+	st.Terms = len(df)
+
+	// TF-IDF vectors and the inverted index of not-too-common terms.
+	vectorize(ds, cnt.counts, df, n, opt)
+	postings := make([][]weighted, len(df)) // term -> (doc, weight)
+	for i := range ds {
+		for _, tw := range ds[i].vec {
+			if df[tw.term] <= opt.MaxDF {
+				postings[tw.term] = append(postings[tw.term], weighted{int32(i), tw.w})
+			}
+		}
+	}
+	for _, f := range df {
+		if f > opt.MaxDF {
+			st.DroppedTerms++
+		}
+	}
+
+	// Theme index: theme -> documents, in document (ID) order, and each
+	// document's themes as a bit set for a fast Jaccard.
+	themeDocs := map[string][]int32{}
+	for i := range ds {
+		for _, th := range ds[i].themes {
+			themeDocs[th] = append(themeDocs[th], int32(i))
+		}
+	}
+	themeMasks(ds)
 
 	// Each document's links depend only on the shared, now read-only
 	// index, so documents are scored by one worker per CPU, each with its
@@ -404,7 +455,7 @@ func compute(docs []Doc, only []string, opt Options) ([]Link, Stats) {
 	if opt.SemanticWeight > 0 {
 		semNN = semanticNeighbours(ds, semNeighbours)
 	}
-	ix := &index{ds: ds, postings: postings, themeDocs: themeDocs, opt: opt, semNN: semNN, df: df}
+	ix := &index{ds: ds, n: n, postings: postings, themeDocs: themeDocs, opt: opt, semNN: semNN, df: df}
 	todo := make([]int, 0, n)
 	if only == nil {
 		for i := range n {
@@ -453,7 +504,7 @@ func compute(docs []Doc, only []string, opt Options) ([]Link, Stats) {
 		links = append(links, ls...)
 	}
 	st.Links = len(links)
-	return links, st
+	return links, st, corpus
 }
 
 // Work sharing between the scoring workers: documents are claimed in
@@ -467,6 +518,7 @@ const (
 // workers use it.
 type index struct {
 	ds        []doc
+	n         int // documents in the corpus (N of the term weights)
 	postings  [][]weighted
 	themeDocs map[string][]int32
 	opt       Options
@@ -491,8 +543,6 @@ func newWorker(n int) *worker {
 // linksOf returns document i's kept links, best first.
 func (ix *index) linksOf(i int, w *worker) []Link {
 	ds, opt := ix.ds, ix.opt
-	wTheme := opt.ThemeWeight
-	wText := 1 - wTheme
 	d := &ds[i]
 	w.touched = w.touched[:0]
 	touch := func(j int32) {
@@ -528,6 +578,19 @@ func (ix *index) linksOf(i int, w *worker) []Link {
 			touch(j)
 		}
 	}
+	return ix.rank(i, w)
+}
+
+// rank scores document i against the candidates in w.touched, whose
+// partial text scores (dot product over indexed terms) are in w.acc, and
+// returns its kept links, best first. It resets w.acc and w.mark for the
+// touched candidates. Compute and Incremental both end here, so the two
+// paths score and keep links by one rule.
+func (ix *index) rank(i int, w *worker) []Link {
+	ds, opt := ix.ds, ix.opt
+	wTheme := opt.ThemeWeight
+	wText := 1 - wTheme
+	d := &ds[i]
 	w.st.Candidates += len(w.touched)
 
 	cands := w.cands[:0]
@@ -744,7 +807,7 @@ func (ix *index) semWeight(a, b *doc) float64 {
 // pair: rare in the corpus (in at most 3% of documents, at least 3) and
 // not one of the words every civic description uses.
 func (ix *index) distinctive(term int32, surface string) bool {
-	if ix.df[term] > max(3, len(ix.ds)*3/100) {
+	if ix.df[term] > max(3, ix.n*3/100) {
 		return false
 	}
 	return !generic[stem(fold(surface))]
