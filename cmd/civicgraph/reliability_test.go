@@ -54,7 +54,7 @@ var hostileMix = func() []string {
 	}
 }()
 
-type sample struct {
+type latencySample struct {
 	at  time.Time
 	lat time.Duration
 	ok  bool
@@ -63,10 +63,10 @@ type sample struct {
 
 // load sends the mix at rate requests per second until ctx ends and
 // returns every answer's latency and success.
-func load(ctx context.Context, url string, rate int, mix []string) []sample {
+func load(ctx context.Context, url string, rate int, mix []string) []latencySample {
 	var (
 		mu  sync.Mutex
-		out []sample
+		out []latencySample
 		wg  sync.WaitGroup
 	)
 	client := &http.Client{Timeout: 30 * time.Second}
@@ -85,7 +85,7 @@ func load(ctx context.Context, url string, rate int, mix []string) []sample {
 			start := time.Now()
 			ok, msg := postErr(client, url, q)
 			mu.Lock()
-			out = append(out, sample{at: start, lat: time.Since(start), ok: ok, err: msg})
+			out = append(out, latencySample{at: start, lat: time.Since(start), ok: ok, err: msg})
 			mu.Unlock()
 		}(mix[i%len(mix)])
 	}
@@ -131,7 +131,7 @@ func hostile(ctx context.Context, url string) int {
 	return n
 }
 
-func p99(s []sample) time.Duration {
+func p99(s []latencySample) time.Duration {
 	if len(s) == 0 {
 		return 0
 	}
@@ -143,7 +143,7 @@ func p99(s []sample) time.Duration {
 	return lat[min(len(lat)-1, len(lat)*99/100)]
 }
 
-func failures(s []sample) int {
+func failures(s []latencySample) int {
 	n := 0
 	for _, x := range s {
 		if !x.ok {
@@ -214,7 +214,7 @@ func TestReliabilityRecoveryUnderLoad(t *testing.T) {
 	mix := []string{`{ initiatives(first: 5) { totalCount edges { node { title } } } }`, `{ themes(first: 5) { totalCount } }`}
 
 	lctx, lcancel := context.WithCancel(context.Background())
-	samples := make(chan []sample, 1)
+	samples := make(chan []latencySample, 1)
 	go func() { samples <- load(lctx, url, 50, mix) }()
 	time.Sleep(5 * time.Second)
 
@@ -244,7 +244,7 @@ func TestReliabilityRecoveryUnderLoad(t *testing.T) {
 	// Neo4j was ready, and the last UNAVAILABLE. Load shedding (503
 	// OVERLOADED while a cold Neo4j is slow) is counted apart: it is the
 	// server protecting itself, not waiting on a dead database.
-	var down []sample
+	var down []latencySample
 	var firstOK, lastUnavailable time.Duration
 	shed := 0
 	for _, s := range all {
