@@ -47,7 +47,7 @@ var MeaningFeatures = []string{"z", "gap", "category", "keyword", "keyword-any",
 // theme needs to be kept.
 //
 // How they were obtained (reproduce with
-// CIVICGRAPH_THEME_FIT=1 go test -run TestFitMeaning -v ./internal/enrich/):
+// go test -tags themefit -run TestFitMeaning -v ./internal/enrich/):
 // one row per theme for each of the 126 initiatives of the tuning part of
 // testdata/labelled.tsv (HeldOut false; the held-out part was not used),
 // label 1 when the hand labels include the theme; L2-regularised logistic
