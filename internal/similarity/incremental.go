@@ -121,23 +121,7 @@ func Incremental(d Doc, cands []Candidate, c Corpus, opt Options) ([]Link, []Pai
 			continue
 		}
 		e := &ds[j]
-		shared := false
-		var acc float64
-		for a, b := 0, 0; a < len(me.vec) && b < len(e.vec); {
-			switch {
-			case me.vec[a].term < e.vec[b].term:
-				a++
-			case me.vec[a].term > e.vec[b].term:
-				b++
-			default:
-				if df[me.vec[a].term] <= opt.MaxDF {
-					acc += me.vec[a].w * e.vec[b].w
-					shared = true
-				}
-				a++
-				b++
-			}
-		}
+		acc, shared := indexedDot(me.vec, e.vec, df, opt.MaxDF)
 		if shared {
 			w.acc[j] = acc
 			touch(int32(j))
@@ -245,23 +229,7 @@ func PairLink(a, b Doc, c Corpus, opt Options) (Link, bool) {
 		i, j = 1, 0
 	}
 	d, e := &ds[i], &ds[j]
-	var acc float64
-	shared := false
-	for x, y := 0, 0; x < len(d.vec) && y < len(e.vec); {
-		switch {
-		case d.vec[x].term < e.vec[y].term:
-			x++
-		case d.vec[x].term > e.vec[y].term:
-			y++
-		default:
-			if df[d.vec[x].term] <= opt.MaxDF {
-				acc += d.vec[x].w * e.vec[y].w
-				shared = true
-			}
-			x++
-			y++
-		}
-	}
+	acc, shared := indexedDot(d.vec, e.vec, df, opt.MaxDF)
 	wTheme := opt.ThemeWeight
 	text := min(acc+dot(d.common, e.common), 1)
 	theme := jaccard(d.mask, e.mask)
@@ -273,4 +241,26 @@ func PairLink(a, b Doc, c Corpus, opt Options) (Link, bool) {
 	}
 	sc := d.CityID != "" && d.CityID == e.CityID
 	return ix.makeLink(d, e, scored{to: int32(j), id: e.ID, score: score, text: text, theme: theme, sem: sem, sameCity: sc}), shared
+}
+
+// indexedDot is the TF-IDF cosine of two unit vectors (sorted by term)
+// over the terms the full precompute indexes (document frequency at most
+// maxDF), and whether they share one such term.
+func indexedDot(p, q []weighted, df []int, maxDF int) (acc float64, shared bool) {
+	for a, b := 0, 0; a < len(p) && b < len(q); {
+		switch {
+		case p[a].term < q[b].term:
+			a++
+		case p[a].term > q[b].term:
+			b++
+		default:
+			if df[p[a].term] <= maxDF {
+				acc += p[a].w * q[b].w
+				shared = true
+			}
+			a++
+			b++
+		}
+	}
+	return acc, shared
 }
