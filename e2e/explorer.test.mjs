@@ -144,6 +144,10 @@ try {
   let current = { title: '', city: '', key: '' };
 
   await step('load /: a landing that says what the site is, recent winners, first results', async () => {
+    // The landing's GraphQL requests, to compare with the server's warm-up set.
+    const sent = [];
+    const record = (req) => { if (req.method() === 'POST' && req.url().endsWith('/graphql')) sent.push(JSON.parse(req.postData() || '{}').query); };
+    page.on('request', record);
     const t0 = Date.now();
     await page.goto(BASE + '/');
     await page.locator('#results li.result').first().waitFor();
@@ -154,6 +158,7 @@ try {
     assert(await page.locator('h1').count() === 1, 'one h1 on the search page');
     assert(/political-innovation/i.test(await page.locator('.landing .lead').textContent()), 'the landing says what the site is');
     await page.locator('.landing .winners li a').first().waitFor();
+    page.off('request', record); // the test's own requests below are not the page's
     const winners = await page.locator('.landing .winners li a').count();
     const years = await page.locator('.landing .winyear h3').allTextContents();
     const d = await api(page, '{ awardYears { year winners { key } } }');
@@ -161,6 +166,13 @@ try {
     assert(years.join() === latest.map((y) => y.year).join(), `winners of ${latest.map((y) => y.year)} shown: ${years}`);
     assert(winners === latest.reduce((n, y) => n + y.winners.length, 0), 'every recent winner listed');
     console.log(`     landing: winners of ${years.join(', ')} (${winners})`);
+    // Every request of the first visit is in the warm-up the server runs at
+    // start (the embedded dist/warmup.json), so Neo4j had planned it before
+    // this visit.
+    const warmFile = path.join(here, '..', 'internal', 'explorer', 'dist', 'warmup.json');
+    const warm = new Set(JSON.parse(fs.readFileSync(warmFile, 'utf8')).map((r) => r.query));
+    const cold = [...new Set(sent)].filter((q) => !warm.has(q));
+    assert(sent.length >= 3 && !cold.length, `landing requests not in the warm-up: ${cold.map((q) => q.slice(0, 60))}`);
     await shot(page, '01-home.png');
     const t1 = Date.now();
     await page.goto(BASE + '/?q=volunteers');

@@ -156,6 +156,17 @@ for (const [tpl, src] of [['index.html', 'src/main.js'], ['graphiql.html', 'src/
 }
 fs.copyFileSync('src/favicon.svg', path.join(outdir, 'favicon.svg'));
 
+// warmup.json: the GraphQL requests of a first visit, from the views' own
+// warmup() (the same documents they send). The server runs them once at
+// start (cmd/civicgraph, "warm-up") so Neo4j has planned their statements
+// before the first user asks.
+const warm = [];
+for (const v of ['search', 'initiative', 'about']) {
+  const m = await import(`./src/views/${v}.js`);
+  for (const r of m.warmup()) warm.push({ view: v, ...r });
+}
+fs.writeFileSync(path.join(outdir, 'warmup.json'), JSON.stringify(warm, null, 1) + '\n');
+
 // Report sizes: what the explorer's first page load needs, and the rest.
 function walk(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) =>

@@ -125,7 +125,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, so serv
 		return err
 	}
 	defer db.Close(context.Background())
-	go migrateWhenReachable(ctx, db, log)
 	go sweepStale(ctx, db, log)
 
 	exportOptions := export.HandlerOptions{Store: db, Logger: log}
@@ -150,8 +149,20 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, so serv
 		Metrics:  metricsHandler,
 		Observer: observer,
 	})
+	// /readyz says "warming up" until the warm-up has run (bounded by
+	// warmupBound), so a load balancer sends users to an instance whose
+	// statements Neo4j has planned.
+	gate := &warmGate{}
+	go func() {
+		defer gate.open()
+		if migrateWhenReachable(ctx, db, log) && !cfg.Server.NoWarmup {
+			wctx, cancel := context.WithTimeout(ctx, warmupBound)
+			defer cancel()
+			warmUp(wctx, handler, log)
+		}
+	}()
 	srv := &http.Server{
-		Handler:           handler,
+		Handler:           gate.wrap(handler),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      cfg.Server.RequestTimeout + 10*time.Second,
@@ -185,8 +196,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, so serv
 }
 
 // migrateWhenReachable applies the schema once Neo4j answers, retrying
-// with backoff until it succeeds or ctx ends.
-func migrateWhenReachable(ctx context.Context, db *neo4jdb.DB, log *slog.Logger) {
+// with backoff until it succeeds (true) or ctx ends (false).
+func migrateWhenReachable(ctx context.Context, db *neo4jdb.DB, log *slog.Logger) bool {
 	delay := 500 * time.Millisecond
 	var warned atomic.Bool
 	for {
@@ -194,17 +205,17 @@ func migrateWhenReachable(ctx context.Context, db *neo4jdb.DB, log *slog.Logger)
 		if err == nil {
 			v, _ := db.ServerVersion(ctx)
 			log.Info("neo4j ready, schema applied", "server", v, "schema_version", neo4jdb.SchemaVersion)
-			return
+			return true
 		}
 		if ctx.Err() != nil {
-			return
+			return false
 		}
 		if !warned.Swap(true) {
 			log.Warn("neo4j not reachable yet; retrying in the background", "err", err.Error())
 		}
 		select {
 		case <-ctx.Done():
-			return
+			return false
 		case <-time.After(delay):
 		}
 		delay = min(delay*2, 10*time.Second)

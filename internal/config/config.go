@@ -38,6 +38,9 @@ type Server struct {
 	MaxInFlight int
 	// NoMetrics turns GET /metrics (and the metrics' bookkeeping) off.
 	NoMetrics bool
+	// NoWarmup skips sending the explorer's first-visit requests once at
+	// start (cmd/civicgraph warmUp).
+	NoWarmup bool
 	// MaxStatements and StatementConcurrency bound one request's Cypher
 	// statements in all and at once, so one request cannot hold the
 	// driver's pool.
@@ -265,6 +268,7 @@ func (c *Config) RegisterServer(fs *flag.FlagSet) {
 	fs.IntVar(&s.MaxComplexity, "max-complexity", envInt("CIVICGRAPH_MAX_COMPLEXITY", s.MaxComplexity), "largest query complexity (list fields cost page size × children) [env CIVICGRAPH_MAX_COMPLEXITY]")
 	fs.IntVar(&s.APQCacheSize, "apq-cache-size", envInt("CIVICGRAPH_APQ_CACHE_SIZE", s.APQCacheSize), "automatic persisted queries kept per process (also bounded to 4 MiB of query text) [env CIVICGRAPH_APQ_CACHE_SIZE]")
 	fs.BoolVar(&s.NoMetrics, "no-metrics", env("CIVICGRAPH_NO_METRICS", "") == "1", "do not serve /metrics (Prometheus) [env CIVICGRAPH_NO_METRICS=1]")
+	fs.BoolVar(&s.NoWarmup, "no-warmup", env("CIVICGRAPH_NO_WARMUP", "") == "1", "do not send the explorer's first-visit requests once at start (they let Neo4j plan its statements before the first user) [env CIVICGRAPH_NO_WARMUP=1]")
 	fs.IntVar(&s.MaxInFlight, "max-in-flight", envInt("CIVICGRAPH_MAX_IN_FLIGHT", s.MaxInFlight), "GraphQL requests served at once; more get 503 with Retry-After [env CIVICGRAPH_MAX_IN_FLIGHT]")
 	fs.IntVar(&s.MaxStatements, "max-statements", envInt("CIVICGRAPH_MAX_STATEMENTS", s.MaxStatements), "Cypher statements one request may run [env CIVICGRAPH_MAX_STATEMENTS]")
 	fs.IntVar(&s.RateLimit, "rate-limit", envInt("CIVICGRAPH_RATE_LIMIT", s.RateLimit), "GraphQL requests per minute per client (its token, else its IP); more get 429 with Retry-After; 0: off [env CIVICGRAPH_RATE_LIMIT]")

@@ -16,6 +16,8 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -179,4 +181,28 @@ func acceptsGzip(r *http.Request) bool {
 		return true
 	}
 	return false
+}
+
+// Request is one GraphQL request the explorer sends on a first visit.
+type Request struct {
+	View      string         `json:"view"`
+	Query     string         `json:"query"`
+	Variables map[string]any `json:"variables"`
+}
+
+// Warmup returns the requests of a first visit (the landing, a search, an
+// initiative page, the about page), as the views themselves build them:
+// web/build.mjs writes them to dist/warmup.json from each view's warmup().
+// The server runs them once at start, so Neo4j has planned their
+// statements before the first user asks.
+func Warmup() ([]Request, error) {
+	b, err := dist.ReadFile("dist/warmup.json")
+	if err != nil {
+		return nil, fmt.Errorf("explorer: warm-up requests: %w", err)
+	}
+	var rs []Request
+	if err := json.Unmarshal(b, &rs); err != nil {
+		return nil, fmt.Errorf("explorer: warm-up requests: %w", err)
+	}
+	return rs, nil
 }

@@ -6,6 +6,9 @@ import { h, mount, pct, loading, errorBox } from '../dom.js';
 const QUERY = `{ coverage { initiatives withCity withCountry countryOnly withoutPlace withYear withLevel withTheme derivedTitles covid }
   awardYears { year initiativeCount } }`;
 
+/** warmup: the about page's request (see search.js's warmup). */
+export const warmup = () => [{ query: QUERY, variables: {} }];
+
 export async function show(el) {
   mount(el, h('section.page.about', null, h('h1', null, 'About the data'), loading('the coverage figures')));
   let d;

@@ -44,6 +44,10 @@ function meter(x, label) {
 }
 
 /** citeLine: title, source URL, "civicgraph, data as of <date>" (the API has no import date, so the day it was read). */
+/** warmup: the initiative page's request (see search.js's warmup); the
+ * key is a placeholder, since Neo4j plans a statement, not its values. */
+export const warmup = () => [{ query: QUERY, variables: { id: 'warm-up' } }];
+
 export function citeLine(i) {
   const src = i.sources.map((s) => s.url).find((u) => /^https?:\/\//.test(u));
   const date = new Date().toISOString().slice(0, 10);
