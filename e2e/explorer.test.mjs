@@ -344,6 +344,17 @@ try {
       }
     }
     assert(found, 'no listed initiative with a city has a similar one in another city');
+    // Each similar item's parts add up to its score by the formula the page
+    // states (the server's default weights; shown rounded to whole percents).
+    const parts = await page.locator('.similar-item .score').allTextContents();
+    assert(parts.length > 0, 'similar items show their score');
+    for (const p of parts) {
+      const m = p.match(/(\d+)%\s*meaning (\d+)% · words (\d+)% · themes (\d+)%/);
+      assert(m, `score line "${p}" lacks the meaning, words and themes parts`);
+      const [score, sem, words, themes] = m.slice(1).map(Number);
+      const want = 0.6 * sem + 0.3 * words + 0.1 * themes;
+      assert(Math.abs(score - want) <= 1.5, `score ${score}% is not 0.6 × ${sem} + 0.3 × ${words} + 0.1 × ${themes} = ${want.toFixed(1)}%`);
+    }
     const h1 = await page.locator('h1').textContent();
     assert(h1.includes(current.title.replace(/…$/, '').slice(0, 20)), 'title shown');
     assert(await page.locator('h1').count() === 1, 'one h1');

@@ -17,7 +17,7 @@ const QUERY = `query Initiative($id: ID!) {
     sources { url method }
   }
   similarInitiatives(id: $id, first: 8, differentCity: true) {
-    score textScore themeScore reason
+    score semanticScore textScore themeScore reason
     sharedThemes { slug name }
     sharedTerms
     initiative { id key title city { city { id name } } country { country { code name } } }
@@ -105,7 +105,7 @@ export async function show(el, ctx) {
         ' ', meter(t.confidence, 'confidence'), h('span.muted.small', null, ` ${pct(t.confidence)}`)))) : h('p.muted', null, 'No theme.')),
     h('section.similar', { 'aria-labelledby': 'sim-h' },
       h('h2', { id: 'sim-h' }, 'Similar elsewhere'),
-      h('p.muted.small', null, 'Initiatives in other cities (or national ones) with similar text and themes. Score = 0.75 × text similarity + 0.25 × shared themes.'),
+      h('p.muted.small', null, 'Initiatives in other cities (or national ones) that say something similar. The score blends meaning (multilingual embeddings), shared words and shared themes, and the text weighs most: by default 0.6 × meaning + 0.3 × words + 0.1 × themes (the server can be set otherwise; the API describes the formula on SimilarInitiative.score).'),
       sim.length ? h('ol.simlist', null, sim.map((s) => {
         const c = s.initiative.city?.city;
         const co = s.initiative.country?.country;
@@ -113,7 +113,7 @@ export async function show(el, ctx) {
           h('a.simtitle', { href: '/initiative/' + encodeURIComponent(s.initiative.key || keyOf(s.initiative.id)) }, s.initiative.title),
           h('span.simplace', { dataset: { city: c?.name || '' } }, c ? `${c.name}${co ? ', ' + co.name : ''}` : co ? `${co.name} (no city)` : 'place unknown'),
           h('span.reason', null, s.reason),
-          h('span.score', null, meter(s.score, 'similarity'), ` ${pct(s.score)}`, h('span.muted.small', null, ` text ${pct(s.textScore)} · themes ${pct(s.themeScore)}`)));
+          h('span.score', null, meter(s.score, 'similarity'), ` ${pct(s.score)}`, h('span.muted.small', null, ` meaning ${pct(s.semanticScore)} · words ${pct(s.textScore)} · themes ${pct(s.themeScore)}`)));
       })) : h('p.muted', null, 'No similar initiative elsewhere.')),
     h('section.cite', { 'aria-labelledby': 'cite-h' },
       h('h2', { id: 'cite-h' }, 'Cite this'),
