@@ -546,7 +546,7 @@ try {
     ['not-found', '/initiative/does-not-exist', '[data-notfound]'],
   ];
   for (const [wname, opts] of [['desktop', { viewport: { width: 1440, height: 900 } }], ['phone', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }]]) {
-    await step(`${wname} ${opts.viewport.width}×${opts.viewport.height}: every view passes axe-core (no serious/critical), no horizontal overflow`, async () => {
+    await step(`${wname} ${opts.viewport.width}×${opts.viewport.height}: every view passes axe-core (no serious/critical), no horizontal overflow, no chip over a title`, async () => {
       const c = await browser.newContext(opts);
       c.setDefaultTimeout(TIMEOUT);
       const p = await c.newPage();
@@ -560,6 +560,14 @@ try {
           await p.waitForTimeout(name.startsWith('graph') ? 600 : 150);
           const o = await p.evaluate(() => ({ sw: document.documentElement.scrollWidth, vw: Math.round(window.visualViewport.width), iw: window.innerWidth }));
           if (o.sw > o.vw) bad.push(`${name}: laid out ${o.sw} px wide in ${o.vw} px (innerWidth ${o.iw})`);
+          // A result row's "graph" chip never covers its title's text.
+          const covered = await p.evaluate(() => [...document.querySelectorAll('li.result')].flatMap((li) => {
+            const t = li.querySelector('.title'), g = li.querySelector('a.graphlink');
+            if (!t || !g) return [];
+            const r = t.getBoundingClientRect(), right = r.right - parseFloat(getComputedStyle(t).paddingRight);
+            return right > g.getBoundingClientRect().left + 0.5 ? [t.textContent.slice(0, 40)] : [];
+          }));
+          if (covered.length) bad.push(`${name}: the graph chip covers ${covered.length} result titles, e.g. "${covered[0]}"`);
           const v = await audit(p, `${name} @${opts.viewport.width}`);
           console.log(`     ${name}: ${o.sw}/${o.vw} px; axe: ${v.map((x) => `${x.impact} ${x.id} ×${x.n}`).join(', ') || 'no violations'}`);
           await p.screenshot({ path: path.join(SHOTS, `${wname}-${name}.png`), fullPage: name !== 'graph' });
@@ -567,7 +575,7 @@ try {
       } finally {
         await c.close();
       }
-      assert(!bad.length, 'horizontal overflow: ' + bad.join('; '));
+      assert(!bad.length, 'layout: ' + bad.join('; '));
       assert(axeFailures.length === before, 'axe-core serious/critical:\n    ' + axeFailures.slice(before).join('\n    '));
     });
   }
