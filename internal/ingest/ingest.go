@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/civicgraph/civicgraph/internal/domain"
+	"github.com/civicgraph/civicgraph/internal/embed"
 	"github.com/civicgraph/civicgraph/internal/enrich"
 	"github.com/civicgraph/civicgraph/internal/gazetteer"
 	"github.com/civicgraph/civicgraph/internal/importer"
@@ -85,6 +86,11 @@ type run struct {
 	vecs    [][]float32 // passage vectors of res.Initiatives (nil without a model)
 	marker  *importRun
 	res     *Result
+	// computed delivers the similarity computed from the input while it
+	// is written (runs right after a wipe); nil: the similarity step reads
+	// the graph. before is the database clock when that computation began.
+	computed chan computed
+	before   int64
 }
 
 // Run imports o.Paths into db (nil on a dry run): the read steps, then,
@@ -185,10 +191,28 @@ func (r *run) begin(ctx context.Context) error {
 	return nil
 }
 
+// computed is a similarity computation's outcome.
+type computed struct {
+	c         *neo4jdb.ComputedSimilarity
+	sentences embed.Stats
+	err       error
+}
+
 // write writes the initiatives in batches (after a wipe by CREATE), their
-// passage vectors, and removes the nodes of keys merged away.
+// passage vectors, and removes the nodes of keys merged away. Right after
+// a wipe the graph will hold exactly these initiatives, so the similarity
+// is computed from them meanwhile (Go's work overlaps Neo4j's), the same
+// as from the graph.
 func (r *run) write(ctx context.Context) error {
 	ins := r.res.Initiatives
+	if r.marker.plan.wipe && !r.o.NoSimilarity {
+		var err error
+		if r.before, err = r.db.Now(ctx); err != nil {
+			return err
+		}
+		r.computed = make(chan computed, 1)
+		go func() { r.computed <- r.computeFromInput(ctx) }()
+	}
 	t0 := time.Now()
 	st, err := r.db.ImportInitiatives(ctx, ins, neo4jdb.ImportOptions{BatchSize: r.o.BatchSize, Progress: func(done int) {
 		if r.o.Progress != nil {
@@ -228,19 +252,30 @@ func (r *run) similarity(ctx context.Context) error {
 		return err
 	}
 	t0 := time.Now()
-	mm := r.o.Model
-	if mm.On() {
-		sst, err := mm.embedSentences(ctx, r.res.Initiatives)
-		if err != nil {
-			return fmt.Errorf("embed sentences: %w", err)
+	var run neo4jdb.SimilarityRun
+	var err error
+	before := r.before
+	if r.computed != nil {
+		c := <-r.computed
+		if c.err != nil {
+			return c.err
 		}
-		r.res.Summary.SentenceEmbed = sst
+		r.res.Summary.SentenceEmbed = c.sentences
+		run, err = r.db.WriteComputed(ctx, c.c)
+	} else {
+		mm := r.o.Model
+		if mm.On() {
+			sst, err := mm.embedSentences(ctx, r.res.Initiatives)
+			if err != nil {
+				return fmt.Errorf("embed sentences: %w", err)
+			}
+			r.res.Summary.SentenceEmbed = sst
+		}
+		if before, err = r.db.Now(ctx); err != nil {
+			return err
+		}
+		run, err = r.db.RefreshSimilarity(ctx, nil, mm.similarityInput(r.o.Similarity))
 	}
-	before, err := r.db.Now(ctx)
-	if err != nil {
-		return err
-	}
-	run, err := r.db.RefreshSimilarity(ctx, nil, mm.similarityInput(r.o.Similarity))
 	r.log.Info("similarity precompute", "initiatives", run.Docs, "with.vectors", run.WithVectors, "links", run.Links,
 		"read", run.Read.Round(time.Millisecond), "compute", run.Compute.Round(time.Millisecond),
 		"write", run.Write.Round(time.Millisecond))
@@ -254,6 +289,42 @@ func (r *run) similarity(ctx context.Context) error {
 	}
 	r.res.Summary.SimilarityTime, r.res.Summary.SimilarLinks = time.Since(t0), run.Links
 	return nil
+}
+
+// computeFromInput computes every initiative's similar links from the
+// input as it is written (what SimilarityDocs would read back after a
+// wipe: key, title, summary, city, themes, passage vector).
+func (r *run) computeFromInput(ctx context.Context) computed {
+	var out computed
+	mm := r.o.Model
+	if mm.On() {
+		if out.sentences, out.err = mm.embedSentences(ctx, r.res.Initiatives); out.err != nil {
+			out.err = fmt.Errorf("embed sentences: %w", out.err)
+			return out
+		}
+	}
+	known := map[string]bool{} // the import links only the taxonomy's themes
+	for _, t := range enrich.ThemeList(r.o.Taxonomy) {
+		known[t.Slug] = true
+	}
+	docs := make([]neo4jdb.SimDoc, len(r.res.Initiatives))
+	for i, in := range r.res.Initiatives {
+		d := neo4jdb.SimDoc{Key: in.ID, Title: in.Title, Summary: in.Summary}
+		if in.City != nil {
+			d.CityID = in.City.ID
+		}
+		for _, t := range in.Themes {
+			if known[t.Slug] {
+				d.Themes = append(d.Themes, t.Slug)
+			}
+		}
+		if mm.On() && len(r.vecs) == len(r.res.Initiatives) {
+			d.Vec = r.vecs[i]
+		}
+		docs[i] = d
+	}
+	out.c = neo4jdb.ComputeSimilarity(docs, mm.similarityInput(r.o.Similarity))
+	return out
 }
 
 // finish marks the run finished and reads the graph's counts.

@@ -46,4 +46,3 @@ func TestPlanImport(t *testing.T) {
 		})
 	}
 }
-
