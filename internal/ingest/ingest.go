@@ -19,7 +19,6 @@ import (
 	"github.com/civicgraph/civicgraph/internal/embed"
 	"github.com/civicgraph/civicgraph/internal/enrich"
 	"github.com/civicgraph/civicgraph/internal/gazetteer"
-	"github.com/civicgraph/civicgraph/internal/importer"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb"
 	"github.com/civicgraph/civicgraph/internal/similarity"
 	"github.com/civicgraph/civicgraph/internal/themes"
@@ -77,15 +76,15 @@ var (
 
 // run is the state a run's steps share.
 type run struct {
-	o       Options
-	db      *neo4jdb.DB
-	log     *slog.Logger
-	start   time.Time
-	records []*importer.Record // read and merged
-	en      *enrich.Enricher
-	vecs    [][]float32 // passage vectors of res.Initiatives (nil without a model)
-	marker  *importRun
-	res     *Result
+	o      Options
+	db     *neo4jdb.DB
+	log    *slog.Logger
+	start  time.Time
+	input  Input // read and merged
+	en     *enrich.Enricher
+	vecs   [][]float32 // passage vectors of res.Initiatives (nil without a model)
+	marker *importRun
+	res    *Result
 	// computed delivers the similarity computed from the input while it
 	// is written (runs right after a wipe); nil: the similarity step reads
 	// the graph. before is the database clock when that computation began.
@@ -130,9 +129,7 @@ func (r *run) read(context.Context) error {
 	if err != nil {
 		return err
 	}
-	r.res.Summary.Files, r.res.Summary.Pages, r.res.Summary.UserRecords = in.Files, in.Stats.Pages, in.UserRecords
-	r.res.Summary.OrphanSummaries, r.res.Summary.OrphansMerged = in.Stats.OrphanSummaries, in.Stats.OrphansMerged
-	r.res.Errs, r.records = in.Errs, in.Records
+	r.res.Errs, r.input = in.Errs, in
 	return nil
 }
 
@@ -140,7 +137,7 @@ func (r *run) read(context.Context) error {
 // the gazetteer, themes from the taxonomy, level of government.
 func (r *run) enrich(context.Context) error {
 	r.en = &enrich.Enricher{Gaz: gazetteer.Default(), Tax: r.o.Taxonomy}
-	r.res.Initiatives, r.res.Report = r.en.Build(r.records)
+	r.res.Initiatives, r.res.Report = r.en.Build(r.input.Records)
 	return nil
 }
 
@@ -153,8 +150,9 @@ func (r *run) meaning(ctx context.Context) error {
 	}
 	r.res.Initiatives, r.vecs = ins, vecs
 	sum := summarize(ins)
-	sum.Files, sum.Pages, sum.UserRecords = r.res.Summary.Files, r.res.Summary.Pages, r.res.Summary.UserRecords
-	sum.OrphanSummaries, sum.OrphansMerged = r.res.Summary.OrphanSummaries, r.res.Summary.OrphansMerged
+	in := r.input
+	sum.Files, sum.Pages, sum.UserRecords = in.Files, in.Stats.Pages, in.UserRecords
+	sum.OrphanSummaries, sum.OrphansMerged = in.Stats.OrphanSummaries, in.Stats.OrphansMerged
 	sum.Duplicates, sum.Meaning = meaning.Duplicates, meaning
 	r.res.Summary = sum
 	return nil
