@@ -415,7 +415,7 @@ func lastTrips(log string, skip int) int {
 }
 
 var (
-	// Lines of the import summary (cmd/civicgraph/summary.go); anchored, so
+	// Lines of the import summary (internal/ingest/summary.go); anchored, so
 	// that log lines mentioning neo4j do not match.
 	writeRE = regexp.MustCompile(`(?m)^\s+neo4j:\s+.*? in ([0-9][^\s;,]*)`)
 	simRE   = regexp.MustCompile(`(?m)^\s+similarity:\s+(\d+) links in ([0-9][^\s;,]*)`)

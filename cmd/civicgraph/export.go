@@ -99,7 +99,7 @@ Flags (each falls back to the environment variable shown):
 	log := cfg.Log.Logger()
 	mm := loadModel(cfg.Model, log)
 	db, err := neo4jdb.Open(ctx, neo4jdb.Config{URI: cfg.Neo4j.URI, User: cfg.Neo4j.User, Password: cfg.Neo4j.Password,
-		Database: cfg.Neo4j.Database, Logger: log, Embedder: mm.emb})
+		Database: cfg.Neo4j.Database, Logger: log, Embedder: mm.Emb})
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/civicgraph/civicgraph/internal/domain"
 	"github.com/civicgraph/civicgraph/internal/enrich"
 	"github.com/civicgraph/civicgraph/internal/gazetteer"
+	"github.com/civicgraph/civicgraph/internal/ingest"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb/dbtest"
 	"github.com/civicgraph/civicgraph/internal/themes"
@@ -69,10 +70,11 @@ func TestImportIdempotentAndResumable(t *testing.T) {
 
 	// Cancel after the first batch of 50, then resume.
 	dbtest.Wipe(t, db)
-	recs, _, err := readRecords(pagePaths(t))
+	read, err := ingest.Read(pagePaths(t))
 	if err != nil {
 		t.Fatal(err)
 	}
+	recs := read.Records
 	tax := themes.Default()
 	ins, _ := (&enrich.Enricher{Gaz: gazetteer.Default(), Tax: tax}).Build(recs)
 	ins = meaningFor(t, ins) // what runImport writes: duplicates merged

@@ -16,6 +16,7 @@ import (
 	"github.com/civicgraph/civicgraph/internal/embed/embedtest"
 	"github.com/civicgraph/civicgraph/internal/enrich"
 	"github.com/civicgraph/civicgraph/internal/gazetteer"
+	"github.com/civicgraph/civicgraph/internal/ingest"
 	"github.com/civicgraph/civicgraph/internal/themes"
 )
 
@@ -32,13 +33,13 @@ func testModel(tb testing.TB) config.Model {
 	return cfg.Model
 }
 
-// meaningFor runs the import's meaning step the way runImport does, so
+// meaningFor runs the import's meaning step the way an import does, so
 // tests that write initiatives themselves write what the import would.
 func meaningFor(tb testing.TB, ins []*domain.Initiative) []*domain.Initiative {
 	tb.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	en := &enrich.Enricher{Gaz: gazetteer.Default(), Tax: themes.Default()}
-	out, _, _, err := applyMeaning(context.Background(), loadModel(testModel(tb), log), en, ins, log)
+	out, _, _, err := ingest.ApplyMeaning(context.Background(), loadModel(testModel(tb), log), en, ins, log)
 	if err != nil {
 		tb.Fatal(err)
 	}

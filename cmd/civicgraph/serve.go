@@ -114,7 +114,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, so serv
 		observeStatement = mets.Statement
 	}
 	db, err = neo4jdb.Connect(neo4jdb.Config{URI: cfg.Neo4j.URI, User: cfg.Neo4j.User, Password: cfg.Neo4j.Password,
-		Database: cfg.Neo4j.Database, Logger: log, RetryTime: 2 * time.Second, Embedder: mm.emb, Observe: observeStatement,
+		Database: cfg.Neo4j.Database, Logger: log, RetryTime: 2 * time.Second, Embedder: mm.Emb, Observe: observeStatement,
 		// Fail fast while Neo4j is down; a pool large enough for every
 		// in-flight request's statement slots.
 		Breaker:     &neo4jdb.BreakerConfig{},

@@ -12,3 +12,12 @@ import (
 func (db *DB) ReadForTest(ctx context.Context, cypher string, params map[string]any) ([]*neo4j.Record, error) {
 	return db.read(ctx, cypher, params)
 }
+
+// WriteForTest runs cypher in a managed write transaction, for tests that
+// change the graph behind the adapter's back (a link deleted by hand).
+func (db *DB) WriteForTest(ctx context.Context, cypher string, params map[string]any) error {
+	return db.write(ctx, func(tx neo4j.ManagedTransaction) error {
+		_, err := run(ctx, tx, cypher, params)
+		return err
+	})
+}

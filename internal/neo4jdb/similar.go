@@ -47,12 +47,50 @@ type SimilarityInput struct {
 // when no statistics are stored yet) costs a read of the whole graph and
 // leaves the links other initiatives hold to them as they were.
 func (db *DB) RefreshSimilarity(ctx context.Context, keys []string, in SimilarityInput) (SimilarityRun, error) {
-	var run SimilarityRun
 	t0 := time.Now()
 	sdocs, err := db.SimilarityDocs(ctx, in.Known)
 	if err != nil {
-		return run, err
+		return SimilarityRun{}, err
 	}
+	if keys == nil {
+		c := ComputeSimilarity(sdocs, in)
+		c.run.Read = time.Since(t0) - c.run.Compute
+		return db.WriteComputed(ctx, c)
+	}
+	c := computeSimilarity(sdocs, in, func(docs []similarity.Doc) ([]similarity.Link, similarity.Corpus) {
+		return similarity.ComputeFor(docs, keys, in.Options), similarity.Corpus{}
+	}, keys)
+	c.run.Read = time.Since(t0) - c.run.Compute
+	t2 := time.Now()
+	err = db.WriteSimilar(ctx, c.byFrom, 500)
+	c.run.Write = time.Since(t2)
+	return c.run, err
+}
+
+// ComputedSimilarity is a full similarity refresh computed and not yet
+// written (see WriteComputed).
+type ComputedSimilarity struct {
+	byFrom map[string][]domain.SimilarLink
+	corpus similarity.Corpus
+	run    SimilarityRun
+}
+
+// ComputeSimilarity computes every initiative's similar links from docs
+// (what SimilarityDocs reads, or what an import right after a wipe knows
+// it wrote, so the computation can overlap the write). It is pure: no
+// database.
+func ComputeSimilarity(sdocs []SimDoc, in SimilarityInput) *ComputedSimilarity {
+	return computeSimilarity(sdocs, in, func(docs []similarity.Doc) ([]similarity.Link, similarity.Corpus) {
+		return similarity.ComputeCorpus(docs, in.Options)
+	}, nil)
+}
+
+// computeSimilarity scores docs with compute and groups the links by the
+// initiative holding them; keys (nil: every doc) are the initiatives whose
+// links are replaced, even by none.
+func computeSimilarity(sdocs []SimDoc, in SimilarityInput, compute func([]similarity.Doc) ([]similarity.Link, similarity.Corpus), keys []string) *ComputedSimilarity {
+	c := &ComputedSimilarity{}
+	t0 := time.Now()
 	docs := make([]similarity.Doc, len(sdocs))
 	for i, d := range sdocs {
 		docs[i] = similarity.Doc{ID: d.Key, CityID: d.CityID, Title: d.Title, Summary: d.Summary, Themes: d.Themes, Vec: d.Vec}
@@ -60,38 +98,40 @@ func (db *DB) RefreshSimilarity(ctx context.Context, keys []string, in Similarit
 			docs[i].Sentences, docs[i].SentVecs = in.Sentences(d.Summary)
 		}
 		if d.Vec != nil {
-			run.WithVectors++
+			c.run.WithVectors++
 		}
 	}
-	t1 := time.Now()
-	var links []similarity.Link
-	var corpus similarity.Corpus
-	full := keys == nil
-	if full {
-		links, corpus = similarity.ComputeCorpus(docs, in.Options)
+	links, corpus := compute(docs)
+	if keys == nil {
 		keys = make([]string, len(docs))
 		for i, d := range docs {
 			keys[i] = d.ID
 		}
-	} else {
-		links = similarity.ComputeFor(docs, keys, in.Options)
 	}
-	t2 := time.Now()
-	byFrom := make(map[string][]domain.SimilarLink, len(keys))
+	c.byFrom = make(map[string][]domain.SimilarLink, len(keys))
 	for _, k := range keys {
-		byFrom[k] = nil // replaced even with none
+		c.byFrom[k] = nil // replaced even with none
 	}
 	for _, l := range links {
-		byFrom[l.From] = append(byFrom[l.From], domain.SimilarLink{To: l.To, Score: l.Score, TextScore: l.TextScore,
+		c.byFrom[l.From] = append(c.byFrom[l.From], domain.SimilarLink{To: l.To, Score: l.Score, TextScore: l.TextScore,
 			ThemeScore: l.ThemeScore, SemanticScore: l.SemanticScore, SharedThemes: l.SharedThemes, SharedTerms: l.SharedTerms,
 			ClosestFrom: l.ClosestA, ClosestTo: l.ClosestB})
 	}
-	err = db.WriteSimilar(ctx, byFrom, 500)
-	if err == nil && full {
-		err = db.writeCorpus(ctx, corpus)
+	c.corpus = corpus
+	c.run.Docs, c.run.Links, c.run.Compute = len(docs), len(links), time.Since(t0)
+	return c
+}
+
+// WriteComputed writes a computed full refresh: every initiative's links
+// replaced, then the corpus statistics.
+func (db *DB) WriteComputed(ctx context.Context, c *ComputedSimilarity) (SimilarityRun, error) {
+	t0 := time.Now()
+	err := db.WriteSimilar(ctx, c.byFrom, 500)
+	if err == nil {
+		err = db.writeCorpus(ctx, c.corpus)
 	}
-	run.Docs, run.Links, run.Read, run.Compute, run.Write = len(docs), len(links), t1.Sub(t0), t2.Sub(t1), time.Since(t2)
-	return run, err
+	c.run.Write = time.Since(t0)
+	return c.run, err
 }
 
 // refreshAfterCuration keeps a curated initiative's similar links in step

@@ -31,6 +31,9 @@ type ImportOptions struct {
 	// is current: after a run that did not finish, nothing it left is
 	// trusted.
 	IgnoreHashes bool
+	// Fresh says the graph holds no initiative (the caller has just
+	// wiped it): batches CREATE nodes and links instead of merging them.
+	Fresh bool
 }
 
 // UpsertThemes writes the taxonomy's themes (MERGE on slug).
@@ -93,113 +96,107 @@ func hashInitiative(in *domain.Initiative) string {
 	return hex.EncodeToString(h[:12])
 }
 
-// impliedLinks is what an initiative's stored links must include for its
-// stored hash to be trusted: the key of every node it links to.
-func impliedLinks(in *domain.Initiative) map[string]any {
-	row := map[string]any{"key": in.ID, "city": nil, "country": nil}
-	if in.City != nil {
-		row["city"] = in.City.ID
+// importRow is the parameter row of one initiative in an import batch:
+// its properties, content hash and the links it implies (by the keys of
+// their other ends, written beforehand by writeReferences).
+func importRow(in *domain.Initiative) map[string]any {
+	su, sm := splitSources(in.Sources)
+	row := map[string]any{
+		"key": in.ID, "title": in.Title, "sortTitle": SortKey(in.Title, in.ID), "titleDerived": in.TitleDerived, "titleIncomplete": in.TitleIncomplete,
+		"summary": in.Summary, "altTitles": nonNil(in.AltTitles), "covid": in.Covid, "su": su, "sm": sm, "sp": sourcePages(in.Sources),
+		"hash": hashInitiative(in), "bestYear": nil, "places": "", "city": nil, "country": nil,
+		"level": nil, "levelConfidence": nil, "levelEvidence": nil, "levelSu": []string{}, "levelSm": []string{},
 	}
-	if in.Country != nil {
-		row["country"] = in.Country.Code
+	if l := in.Level; l != nil {
+		lsu, lsm := splitSources(l.Sources)
+		row["level"], row["levelConfidence"], row["levelEvidence"], row["levelSu"], row["levelSm"] = l.Level, l.Confidence, l.Evidence, lsu, lsm
 	}
-	slugs := make([]string, 0, len(in.Themes))
+	var places []string
+	if c := in.City; c != nil {
+		csu, csm := splitSources(c.Sources)
+		row["city"] = map[string]any{"id": c.ID, "confidence": c.Confidence, "evidence": c.Evidence, "su": csu, "sm": csm}
+		places = append(places, c.Name)
+		places = append(places, c.AltNames...) // search finds Wien, Aarhus
+	}
+	if c := in.Country; c != nil {
+		csu, csm := splitSources(c.Sources)
+		row["country"] = map[string]any{"code": c.Code, "confidence": c.Confidence, "evidence": c.Evidence, "su": csu, "sm": csm}
+		places = append(places, c.Name)
+	}
+	row["places"] = strings.Join(places, " ")
+	themes := make([]map[string]any, 0, len(in.Themes))
 	for _, t := range in.Themes {
-		slugs = append(slugs, t.Slug)
+		tsu, tsm := splitSources(t.Sources)
+		themes = append(themes, map[string]any{"slug": t.Slug, "source": t.Source, "confidence": t.Confidence,
+			"terms": nonNil(t.Terms), "su": tsu, "sm": tsm})
 	}
-	years := make([]int64, 0, len(in.Awards))
+	row["themes"] = themes
+	awards := make([]map[string]any, 0, len(in.Awards))
+	best := 0
 	for _, a := range in.Awards {
-		years = append(years, int64(a.Year))
+		best = max(best, a.Year)
+		asu, asm := splitSources(a.Sources)
+		awards = append(awards, map[string]any{"year": int64(a.Year), "status": a.Status, "category": a.Category, "su": asu, "sm": asm,
+			"sp": sourcePages(a.Sources)})
 	}
-	row["themes"], row["years"] = slugs, years
+	if best > 0 {
+		row["bestYear"] = int64(best)
+	}
+	row["awards"] = awards
 	return row
 }
 
-// checkBatch reads, for the initiatives of a batch, the stored hash and
-// whether every link the input implies exists (links a curator removed or
-// took over — suppressed themes, a curated city — are not required, since
-// the import does not write them).
-const checkBatch = `UNWIND $rows AS row
-MATCH (i:Initiative {key: row.key})
-WITH row, i, coalesce(i.cityCurated, false) AS cc, coalesce(i.suppressedThemes, []) AS suppressed
-RETURN row.key AS k, i.importHash AS h,
-  (row.city IS NULL OR cc OR EXISTS { (i)-[:IN_CITY]->(:City {id: row.city}) })
-  AND (row.country IS NULL OR cc OR EXISTS { (i)-[:IN_COUNTRY]->(:Country {code: row.country}) })
-  AND all(s IN row.themes WHERE s IN suppressed OR EXISTS { (i)-[:HAS_THEME]->(:Theme {slug: s}) })
-  AND all(y IN row.years WHERE EXISTS { (i)-[:AWARDED]->(:AwardYear {year: y}) }) AS linked`
-
-// ImportInitiatives writes initiatives in batches, one managed transaction
-// per batch (MERGE on key, UNWIND over rows). Links made by imports are
-// replaced, curated ones kept. It is idempotent and resumable: an
-// initiative whose content hash is already stored and whose implied links
-// all exist is skipped (unless o.IgnoreHashes), so a run killed half-way
-// is completed by the next one; every batch is whole or absent.
+// ImportInitiatives writes initiatives: first the countries, cities and
+// award years they link to (one transaction), then the initiatives in
+// batches of one managed transaction and one statement each (UNWIND over
+// rows). Links made by imports are replaced, curated ones kept. It is
+// idempotent and resumable: the batch statement compares each
+// initiative's stored content hash and implied links with the input's and
+// skips an initiative whose hash is current and whose links all exist
+// (unless o.IgnoreHashes), so a run killed half-way is completed by the
+// next one; every batch is whole or absent. Invalid input (see
+// ValidateInitiative, or a key given twice) is refused before anything
+// is written.
 func (db *DB) ImportInitiatives(ctx context.Context, ins []*domain.Initiative, o ImportOptions) (ImportStats, error) {
 	var st ImportStats
 	batchSize := o.BatchSize
 	if batchSize <= 0 {
 		batchSize = 500
 	}
+	seen := make(map[string]bool, len(ins))
 	for _, in := range ins {
 		if err := ValidateInitiative(in); err != nil {
 			return st, err
 		}
+		if seen[in.ID] {
+			return st, domain.Errorf(domain.EINVALID, "initiative key %q is given twice", in.ID)
+		}
+		seen[in.ID] = true
+	}
+	if len(ins) == 0 {
+		return st, nil
+	}
+	if err := db.writeReferences(ctx, ins); err != nil {
+		return st, fmt.Errorf("write countries, cities and award years: %w", err)
+	}
+	stmt := importBatch
+	if o.Fresh {
+		stmt = createBatch
 	}
 	for start := 0; start < len(ins); start += batchSize {
 		if err := ctx.Err(); err != nil {
 			return st, err
 		}
 		end := min(start+batchSize, len(ins))
-		batch := ins[start:end]
-		hashes := make(map[string]string, len(batch))
-		rows := make([]map[string]any, len(batch))
-		for k, in := range batch {
-			rows[k] = impliedLinks(in)
-			hashes[in.ID] = hashInitiative(in)
+		rows := make([]map[string]any, 0, end-start)
+		for _, in := range ins[start:end] {
+			rows = append(rows, importRow(in))
 		}
-		recs, err := db.read(ctx, checkBatch, map[string]any{"rows": rows})
+		bst, err := db.writeBatch(ctx, stmt, rows, o.IgnoreHashes)
 		if err != nil {
-			return st, fmt.Errorf("read hashes of batch %d: %w", start/batchSize, err)
+			return st, fmt.Errorf("write batch %d (%s…): %w", start/batchSize, ins[start].ID, err)
 		}
-		type stored struct {
-			hash   string
-			linked bool
-		}
-		existing := map[string]stored{}
-		for _, r := range recs {
-			k, _, err := neo4j.GetRecordValue[string](r, "k")
-			if err != nil {
-				return st, fmt.Errorf("read hashes of batch %d: key: %w", start/batchSize, err)
-			}
-			h, _, _ := neo4j.GetRecordValue[string](r, "h") // nil if no hash was ever stored
-			linked, _, err := neo4j.GetRecordValue[bool](r, "linked")
-			if err != nil {
-				return st, fmt.Errorf("read hashes of batch %d: links of %s: %w", start/batchSize, k, err)
-			}
-			existing[k] = stored{h, linked}
-		}
-		var changed []*domain.Initiative
-		for _, in := range batch {
-			s, ok := existing[in.ID]
-			switch {
-			case !ok:
-				st.Created++
-				changed = append(changed, in)
-			case s.hash != hashes[in.ID]:
-				st.Updated++
-				changed = append(changed, in)
-			case !s.linked || o.IgnoreHashes:
-				st.Rewritten++
-				changed = append(changed, in)
-			default:
-				st.Unchanged++
-			}
-		}
-		if len(changed) > 0 {
-			if err := db.writeBatch(ctx, changed, hashes); err != nil {
-				return st, fmt.Errorf("write batch %d (%s…): %w", start/batchSize, batch[0].ID, err)
-			}
-		}
+		st.Created, st.Updated, st.Unchanged, st.Rewritten = st.Created+bst.Created, st.Updated+bst.Updated, st.Unchanged+bst.Unchanged, st.Rewritten+bst.Rewritten
 		if o.Progress != nil {
 			o.Progress(end)
 		}
@@ -207,24 +204,54 @@ func (db *DB) ImportInitiatives(ctx context.Context, ins []*domain.Initiative, o
 	return st, nil
 }
 
-func (db *DB) writeBatch(ctx context.Context, ins []*domain.Initiative, hashes map[string]string) error {
+// writeBatch runs one batch statement in one managed transaction and
+// counts its initiatives by the status the statement decided.
+func (db *DB) writeBatch(ctx context.Context, stmt string, rows []map[string]any, ignoreHashes bool) (ImportStats, error) {
+	var st ImportStats
+	err := db.write(ctx, func(tx neo4j.ManagedTransaction) error {
+		st = ImportStats{} // a retried transaction counts afresh
+		recs, err := run(ctx, tx, stmt, map[string]any{"rows": rows, "ignoreHashes": ignoreHashes, "covidTheme": domain.CovidTheme})
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			status, _, err := neo4j.GetRecordValue[string](r, "status")
+			if err != nil {
+				return fmt.Errorf("read batch status: %w", err)
+			}
+			n, _, err := neo4j.GetRecordValue[int64](r, "n")
+			if err != nil {
+				return fmt.Errorf("read batch count: %w", err)
+			}
+			switch status {
+			case "created":
+				st.Created += int(n)
+			case "updated":
+				st.Updated += int(n)
+			case "rewritten":
+				st.Rewritten += int(n)
+			case "unchanged":
+				st.Unchanged += int(n)
+			default:
+				return fmt.Errorf("batch statement returned status %q", status)
+			}
+		}
+		return nil
+	})
+	return st, err
+}
+
+// writeReferences writes the countries, cities and award years the
+// initiatives link to, in one transaction (a few hundred rows at most:
+// they are reference data shared by many initiatives). Writing them
+// before the batches keeps each batch to one statement; a run killed in
+// between leaves only nodes no initiative points at, which the prune
+// step removes.
+func (db *DB) writeReferences(ctx context.Context, ins []*domain.Initiative) error {
 	countries := map[string]map[string]any{}
 	cities := map[string]map[string]any{}
 	years := map[int]bool{}
-	rows := make([]map[string]any, 0, len(ins))
 	for _, in := range ins {
-		su, sm := splitSources(in.Sources)
-		row := map[string]any{
-			"key": in.ID, "title": in.Title, "sortTitle": SortKey(in.Title, in.ID), "titleDerived": in.TitleDerived, "titleIncomplete": in.TitleIncomplete,
-			"summary": in.Summary, "altTitles": nonNil(in.AltTitles), "covid": in.Covid, "su": su, "sm": sm, "sp": sourcePages(in.Sources),
-			"hash": hashes[in.ID], "bestYear": nil, "places": "",
-			"level": nil, "levelConfidence": nil, "levelEvidence": nil, "levelSu": []string{}, "levelSm": []string{},
-		}
-		if l := in.Level; l != nil {
-			lsu, lsm := splitSources(l.Sources)
-			row["level"], row["levelConfidence"], row["levelEvidence"], row["levelSu"], row["levelSm"] = l.Level, l.Confidence, l.Evidence, lsu, lsm
-		}
-		var places []string
 		if c := in.City; c != nil {
 			folded := []string{Fold(c.Name)}
 			for _, a := range c.AltNames {
@@ -236,116 +263,138 @@ func (db *DB) writeBatch(ctx context.Context, ins []*domain.Initiative, hashes m
 			if _, ok := countries[c.CountryCode]; !ok {
 				countries[c.CountryCode] = map[string]any{"code": c.CountryCode, "name": nil}
 			}
-			csu, csm := splitSources(c.Sources)
-			row["city"] = map[string]any{"id": c.ID, "confidence": c.Confidence, "evidence": c.Evidence, "su": csu, "sm": csm}
-			places = append(places, c.Name)
-			places = append(places, c.AltNames...) // search finds Wien, Aarhus
 		}
 		if c := in.Country; c != nil {
 			countries[c.Code] = map[string]any{"code": c.Code, "name": c.Name}
-			csu, csm := splitSources(c.Sources)
-			row["country"] = map[string]any{"code": c.Code, "confidence": c.Confidence, "evidence": c.Evidence, "su": csu, "sm": csm}
-			places = append(places, c.Name)
 		}
-		row["places"] = strings.Join(places, " ")
-		themes := make([]map[string]any, 0, len(in.Themes))
-		for _, t := range in.Themes {
-			tsu, tsm := splitSources(t.Sources)
-			themes = append(themes, map[string]any{"slug": t.Slug, "source": t.Source, "confidence": t.Confidence,
-				"terms": nonNil(t.Terms), "su": tsu, "sm": tsm})
-		}
-		row["themes"] = themes
-		awards := make([]map[string]any, 0, len(in.Awards))
-		best := 0
 		for _, a := range in.Awards {
 			years[a.Year] = true
-			best = max(best, a.Year)
-			asu, asm := splitSources(a.Sources)
-			awards = append(awards, map[string]any{"year": int64(a.Year), "status": a.Status, "category": a.Category, "su": asu, "sm": asm,
-				"sp": sourcePages(a.Sources)})
 		}
-		if best > 0 {
-			row["bestYear"] = int64(best)
-		}
-		row["awards"] = awards
-		rows = append(rows, row)
 	}
-	countryRows := make([]map[string]any, 0, len(countries))
-	for _, c := range countries {
-		countryRows = append(countryRows, c)
-	}
-	cityRows := make([]map[string]any, 0, len(cities))
-	for _, c := range cities {
-		cityRows = append(cityRows, c)
-	}
+	countryRows := sortedRows(countries)
+	cityRows := sortedRows(cities)
 	yearRows := make([]int64, 0, len(years))
 	for y := range years {
 		yearRows = append(yearRows, int64(y))
 	}
 	sort.Slice(yearRows, func(a, b int) bool { return yearRows[a] < yearRows[b] })
-
 	return db.write(ctx, func(tx neo4j.ManagedTransaction) error {
-		steps := []struct {
-			q string
-			p map[string]any
-		}{
-			{`UNWIND $rows AS row MERGE (c:Country {code: row.code})
-SET c.name = coalesce(row.name, c.name, row.code)`, map[string]any{"rows": countryRows}},
-			{`UNWIND $rows AS row MERGE (c:City {id: row.id})
-SET c.name = row.name, c.foldedName = row.foldedName, c.countryCode = row.countryCode,
-    c.altNames = row.altNames, c.foldedNames = row.foldedNames,
-    c.lat = row.lat, c.lon = row.lon, c.population = row.population,
-    c.location = point({latitude: row.lat, longitude: row.lon})
-WITH c, row MATCH (co:Country {code: row.countryCode}) MERGE (c)-[:LOCATED_IN]->(co)`, map[string]any{"rows": cityRows}},
-			{`UNWIND $years AS y MERGE (:AwardYear {year: y})`, map[string]any{"years": yearRows}},
-			{`UNWIND $rows AS row
-MERGE (i:Initiative {key: row.key})
-SET i.title = row.title, i.sortTitle = row.sortTitle, i.titleDerived = row.titleDerived, i.titleIncomplete = row.titleIncomplete, i.summary = row.summary,
+		_, err := run(ctx, tx, writeReferences, map[string]any{"countries": countryRows, "cities": cityRows, "years": yearRows})
+		return err
+	})
+}
+
+// sortedRows lists a map's rows in key order (a stable lock order for
+// concurrent writers).
+func sortedRows(m map[string]map[string]any) []map[string]any {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	rows := make([]map[string]any, len(keys))
+	for i, k := range keys {
+		rows[i] = m[k]
+	}
+	return rows
+}
+
+// writeReferences is the reference nodes' statement: countries first
+// (cities link to them), then cities, then award years.
+const writeReferences = `CALL { UNWIND $countries AS row MERGE (c:Country {code: row.code})
+  SET c.name = coalesce(row.name, c.name, row.code) }
+CALL { UNWIND $cities AS row MERGE (c:City {id: row.id})
+  SET c.name = row.name, c.foldedName = row.foldedName, c.countryCode = row.countryCode,
+      c.altNames = row.altNames, c.foldedNames = row.foldedNames,
+      c.lat = row.lat, c.lon = row.lon, c.population = row.population,
+      c.location = point({latitude: row.lat, longitude: row.lon})
+  WITH c, row MATCH (co:Country {code: row.countryCode}) MERGE (c)-[:LOCATED_IN]->(co) }
+CALL { UNWIND $years AS y MERGE (:AwardYear {year: y}) }
+RETURN 1 AS done`
+
+// initiativeProps sets an initiative's properties from its row (i, row).
+const initiativeProps = `SET i.title = row.title, i.sortTitle = row.sortTitle, i.titleDerived = row.titleDerived, i.titleIncomplete = row.titleIncomplete, i.summary = row.summary,
     i.altTitles = row.altTitles, i.covid = row.covid, i.sourceUrls = row.su, i.sourceMethods = row.sm, i.sourcePages = row.sp,
     i.places = row.places, i.bestYear = row.bestYear, i.importHash = row.hash,
     i.level = row.level, i.levelConfidence = row.levelConfidence, i.levelEvidence = row.levelEvidence,
     i.levelSourceUrls = row.levelSu, i.levelSourceMethods = row.levelSm
-WITH i, row
-CALL { WITH i
-  MATCH (i)-[r:IN_CITY|IN_COUNTRY|HAS_THEME|AWARDED]->()
-  WHERE NOT coalesce(r.curated, false) DELETE r }
-WITH i, row
-CALL { WITH i, row
+`
+
+// importLinks writes an initiative's implied links (i, row) with the
+// given verb: MERGE over a graph that may hold them, CREATE right after
+// a wipe. The city and country of an initiative whose city a curator
+// set, and themes a curator removed, are left alone; a theme link a
+// curator made keeps its curated source and confidence. Then the covid
+// flag follows the links.
+func importLinks(verb string) string {
+	return `WITH i, row
+CALL (i, row) {
   WITH i, row WHERE row.city IS NOT NULL AND NOT coalesce(i.cityCurated, false)
   MATCH (c:City {id: row.city.id})
-  MERGE (i)-[r:IN_CITY]->(c)
+  ` + verb + ` (i)-[r:IN_CITY]->(c)
   SET r.confidence = row.city.confidence, r.evidence = row.city.evidence,
       r.sourceUrls = row.city.su, r.sourceMethods = row.city.sm }
-CALL { WITH i, row
+CALL (i, row) {
   WITH i, row WHERE row.country IS NOT NULL AND NOT coalesce(i.cityCurated, false)
   MATCH (c:Country {code: row.country.code})
-  MERGE (i)-[r:IN_COUNTRY]->(c)
+  ` + verb + ` (i)-[r:IN_COUNTRY]->(c)
   SET r.confidence = row.country.confidence, r.evidence = row.country.evidence,
       r.sourceUrls = row.country.su, r.sourceMethods = row.country.sm }
-CALL { WITH i, row
+CALL (i, row) {
   UNWIND row.themes AS th
   MATCH (t:Theme {slug: th.slug})
   WHERE NOT t.slug IN coalesce(i.suppressedThemes, [])
-  MERGE (i)-[r:HAS_THEME]->(t)
+  ` + verb + ` (i)-[r:HAS_THEME]->(t)
   SET r.source = CASE WHEN coalesce(r.curated, false) THEN r.source ELSE th.source END,
       r.confidence = CASE WHEN coalesce(r.curated, false) THEN r.confidence ELSE th.confidence END,
       r.terms = th.terms, r.sourceUrls = th.su, r.sourceMethods = th.sm }
-CALL { WITH i, row
+CALL (i, row) {
   UNWIND row.awards AS aw
   MATCH (y:AwardYear {year: aw.year})
-  MERGE (i)-[r:AWARDED]->(y)
+  ` + verb + ` (i)-[r:AWARDED]->(y)
   SET r.status = aw.status, r.category = aw.category, r.sourceUrls = aw.su, r.sourceMethods = aw.sm, r.sourcePages = aw.sp }
-WITH i
-SET i.covid = EXISTS { (i)-[:HAS_THEME]->(:Theme {slug: $covidTheme}) }`, map[string]any{"rows": rows, "covidTheme": domain.CovidTheme}},
-		}
-		for _, s := range steps {
-			if _, err := run(ctx, tx, s.q, s.p); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+SET i.covid = EXISTS { (i)-[:HAS_THEME]->(:Theme {slug: $covidTheme}) }
+`
 }
+
+// importBatch is one batch of an import into a graph that may hold the
+// initiatives already, in one statement: for each row it decides the
+// status from what is stored — created (no node), updated (another
+// content hash), rewritten (same hash but $ignoreHashes, or a link the
+// input implies is missing: links a curator removed or took over are not
+// required, since the import does not write them) or unchanged — and
+// writes every row but the unchanged ones, replacing the links imports
+// made. It returns the count per status.
+var importBatch = `UNWIND $rows AS row
+OPTIONAL MATCH (old:Initiative {key: row.key})
+WITH row, old, coalesce(old.cityCurated, false) AS cc, coalesce(old.suppressedThemes, []) AS suppressed
+WITH row, CASE
+  WHEN old IS NULL THEN 'created'
+  WHEN old.importHash IS NULL OR old.importHash <> row.hash THEN 'updated'
+  WHEN $ignoreHashes THEN 'rewritten'
+  WHEN (row.city IS NULL OR cc OR EXISTS { (old)-[:IN_CITY]->(:City {id: row.city.id}) })
+   AND (row.country IS NULL OR cc OR EXISTS { (old)-[:IN_COUNTRY]->(:Country {code: row.country.code}) })
+   AND all(th IN row.themes WHERE th.slug IN suppressed OR EXISTS { (old)-[:HAS_THEME]->(:Theme {slug: th.slug}) })
+   AND all(aw IN row.awards WHERE EXISTS { (old)-[:AWARDED]->(:AwardYear {year: aw.year}) }) THEN 'unchanged'
+  ELSE 'rewritten' END AS status
+CALL (row, status) {
+  WITH row WHERE status <> 'unchanged'
+  MERGE (i:Initiative {key: row.key})
+  ` + initiativeProps + `WITH i, row
+  CALL (i) {
+    MATCH (i)-[r:IN_CITY|IN_COUNTRY|HAS_THEME|AWARDED]->()
+    WHERE NOT coalesce(r.curated, false) DELETE r }
+  ` + importLinks("MERGE") + `}
+RETURN status, count(*) AS n`
+
+// createBatch is one batch of an import right after a wipe (the graph
+// holds no initiative): nothing to compare, nothing to replace, so nodes
+// and links are created, not merged. A key that exists after all fails
+// the batch on the key's uniqueness constraint (a conflict), and nothing
+// of the batch is written.
+var createBatch = `UNWIND $rows AS row
+CREATE (i:Initiative {key: row.key})
+` + initiativeProps + importLinks("CREATE") + `RETURN 'created' AS status, count(*) AS n`
 
 // closestPair is the stored form of a link's closest sentences: both or
 // none (Neo4j stores no nulls in lists).

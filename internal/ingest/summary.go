@@ -1,4 +1,4 @@
-package main
+package ingest
 
 import (
 	"fmt"
@@ -14,8 +14,8 @@ import (
 	"github.com/civicgraph/civicgraph/internal/neo4jdb"
 )
 
-// importSummary is what import prints at the end.
-type importSummary struct {
+// Summary is what a run did, as `civicgraph import` prints it at the end.
+type Summary struct {
 	Files, Pages, UserRecords      int
 	Initiatives                    int
 	WithCity, CountryOnly, NoPlace int
@@ -36,7 +36,7 @@ type importSummary struct {
 	// Meaning is what the embedding step did (Meaning.Why says why there
 	// was no model); SentenceEmbed the sentence vectors of the similarity
 	// reasons; Vectors their write.
-	Meaning       meaningReport
+	Meaning       MeaningReport
 	SentenceEmbed embed.Stats
 	Vectors       neo4jdb.EmbeddingRun
 	Retired       int // nodes of merged-away keys removed
@@ -47,8 +47,8 @@ type importSummary struct {
 	Before *domain.Coverage
 }
 
-func summarize(ins []*domain.Initiative) importSummary {
-	s := importSummary{Initiatives: len(ins), Levels: map[string]int{}}
+func summarize(ins []*domain.Initiative) Summary {
+	s := Summary{Initiatives: len(ins), Levels: map[string]int{}}
 	cities, countries, themes, years := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[int]bool{}
 	for _, in := range ins {
 		switch {
@@ -105,7 +105,7 @@ func pct(n, of int) string {
 	return fmt.Sprintf("%.0f%%", 100*float64(n)/float64(of))
 }
 
-func (s importSummary) print(w io.Writer, counts map[string]int) {
+func (s Summary) Print(w io.Writer, counts map[string]int) {
 	fmt.Fprintf(w, "civicgraph import summary\n")
 	fmt.Fprintf(w, "  files read:           %d (%d showroom pages, %d user records)\n", s.Files, s.Pages, s.UserRecords)
 	fmt.Fprintf(w, "  initiatives:          %d (%d with a derived title)\n", s.Initiatives, s.TitleDerived)
@@ -162,9 +162,9 @@ func (s importSummary) print(w io.Writer, counts map[string]int) {
 	}
 }
 
-// printReport lists what needs a human: missing places and themes,
+// PrintReport lists what needs a human: missing places and themes,
 // suspected duplicates and conflicting facts.
-func printReport(w io.Writer, rep *enrich.Report, dups enrich.DuplicateReport) {
+func PrintReport(w io.Writer, rep *enrich.Report, dups enrich.DuplicateReport) {
 	// Issues of initiatives merged into another are gone with them.
 	gone := map[string]bool{}
 	for _, p := range dups.Merged {

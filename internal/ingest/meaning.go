@@ -1,4 +1,4 @@
-package main
+package ingest
 
 import (
 	"context"
@@ -11,8 +11,8 @@ import (
 	"github.com/civicgraph/civicgraph/internal/enrich"
 )
 
-// meaningReport is what the import's embedding step did.
-type meaningReport struct {
+// MeaningReport is what the import's meaning step did.
+type MeaningReport struct {
 	// Model names the model used; "" when none was loaded, and Why says
 	// why (then duplicates are the lexical suspicions only).
 	Model, Why string
@@ -22,7 +22,7 @@ type meaningReport struct {
 	Took                   time.Duration
 }
 
-// applyMeaning is the import's step between enrichment and writing: with
+// ApplyMeaning is the import's step between enrichment and writing: with
 // the model it embeds every initiative (title + summary passages and
 // summaries alone, through the on-disk cache beside the model), merges
 // certain near-duplicates (enrich.MergeDuplicates) and adds themes by
@@ -31,19 +31,19 @@ type meaningReport struct {
 // missing, switched off or failing is not an error: the initiatives come
 // back unchanged with the lexical duplicate report, and the log says so.
 // Only a cancelled ctx is returned as an error.
-func applyMeaning(ctx context.Context, mm *meaningModel, en *enrich.Enricher, ins []*domain.Initiative, log *slog.Logger) ([]*domain.Initiative, [][]float32, meaningReport, error) {
+func ApplyMeaning(ctx context.Context, mm *Model, en *enrich.Enricher, ins []*domain.Initiative, log *slog.Logger) ([]*domain.Initiative, [][]float32, MeaningReport, error) {
 	start := time.Now()
-	lexical := func(why string) ([]*domain.Initiative, [][]float32, meaningReport, error) {
+	lexical := func(why string) ([]*domain.Initiative, [][]float32, MeaningReport, error) {
 		log.Warn("no embedding model: duplicates are lexical only (suspicions, nothing merged), themes by categories and keywords", "why", why)
 		out, _, dr := enrich.MergeDuplicates(ins, nil, nil)
-		return out, nil, meaningReport{Why: why, Duplicates: dr, Took: time.Since(start)}, nil
+		return out, nil, MeaningReport{Why: why, Duplicates: dr, Took: time.Since(start)}, nil
 	}
-	if !mm.on() {
-		return lexical(mm.why)
+	if !mm.On() {
+		return lexical(mm.Why)
 	}
-	e5, cache := mm.emb, mm.cache
-	mr := meaningReport{Model: e5.Model()}
-	fail := func(step string, err error) ([]*domain.Initiative, [][]float32, meaningReport, error) {
+	e5, cache := mm.Emb, mm.Cache
+	mr := MeaningReport{Model: e5.Model()}
+	fail := func(step string, err error) ([]*domain.Initiative, [][]float32, MeaningReport, error) {
 		if ctx.Err() != nil {
 			return nil, nil, mr, ctx.Err()
 		}

@@ -1,0 +1,336 @@
+// Package ingest is civicgraph's import pipeline: it reads input files
+// with the reader of their format, merges them (user records override
+// page records), enriches the initiatives (places, themes, level), applies
+// the embedding model (near-duplicates merged, themes by meaning), writes
+// them through the Neo4j adapter under an import run marker, and
+// refreshes similar-initiative links. Each of these is a step of Run;
+// `civicgraph import` only parses flags, calls Run and prints the
+// summary.
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/civicgraph/civicgraph/internal/domain"
+	"github.com/civicgraph/civicgraph/internal/embed"
+	"github.com/civicgraph/civicgraph/internal/enrich"
+	"github.com/civicgraph/civicgraph/internal/gazetteer"
+	"github.com/civicgraph/civicgraph/internal/neo4jdb"
+	"github.com/civicgraph/civicgraph/internal/similarity"
+	"github.com/civicgraph/civicgraph/internal/themes"
+)
+
+// Options configure a run.
+type Options struct {
+	Paths    []string         // files or directories to read
+	Taxonomy *themes.Taxonomy // nil: the embedded one
+	Model    *Model           // nil or without Emb: lexical only
+	// DryRun stops after the meaning step: nothing is written, DB may be
+	// nil.
+	DryRun bool
+	// Wipe deletes every node first (the run marker may make a run wipe
+	// without it: see planImport); Yes allows it on a database civicgraph
+	// never imported into.
+	Wipe, Yes    bool
+	NoSimilarity bool // skip the similarity refresh
+	BatchSize    int  // initiatives per transaction (default 500)
+	Similarity   similarity.Options
+	// Progress, if set, is told after each written batch how many of
+	// total initiatives are written.
+	Progress func(done, total int)
+	Log      *slog.Logger // nil: slog.Default()
+	// Target names the database in messages (the URI without secrets,
+	// and the database name).
+	Target string
+}
+
+// Result is what a run produced.
+type Result struct {
+	Summary Summary
+	// Initiatives are the initiatives written (on a dry run: that would
+	// be written), in order.
+	Initiatives []*domain.Initiative
+	Report      *enrich.Report // what needs a human (see PrintReport)
+	Counts      map[string]int // the graph's counts at the end; nil on a dry run
+	// Errs are per-file or per-line input problems: the rest was
+	// imported. A caller should report them and fail.
+	Errs error
+}
+
+// step is one stage of a run.
+type step struct {
+	name string
+	do   func(r *run, ctx context.Context) error
+}
+
+// readSteps turn files into initiatives; writeSteps store them.
+var (
+	readSteps  = []step{{"read", (*run).read}, {"enrich", (*run).enrich}, {"meaning", (*run).meaning}}
+	writeSteps = []step{{"begin", (*run).begin}, {"write", (*run).write}, {"prune", (*run).prune},
+		{"similarity", (*run).similarity}, {"finish", (*run).finish}}
+)
+
+// run is the state a run's steps share.
+type run struct {
+	o      Options
+	db     *neo4jdb.DB
+	log    *slog.Logger
+	start  time.Time
+	input  Input // read and merged
+	en     *enrich.Enricher
+	vecs   [][]float32 // passage vectors of res.Initiatives (nil without a model)
+	marker *importRun
+	res    *Result
+	// computed delivers the similarity computed from the input while it
+	// is written (runs right after a wipe); nil: the similarity step reads
+	// the graph. before is the database clock when that computation began.
+	computed chan computed
+	before   int64
+}
+
+// Run imports o.Paths into db (nil on a dry run): the read steps, then,
+// unless o.DryRun, the write steps. An error names the step; the input
+// problems of a run that otherwise succeeded are in Result.Errs.
+func Run(ctx context.Context, db *neo4jdb.DB, o Options) (*Result, error) {
+	r := &run{o: o, db: db, log: o.Log, start: time.Now(), res: &Result{}}
+	if r.log == nil {
+		r.log = slog.Default()
+	}
+	if r.o.Taxonomy == nil {
+		r.o.Taxonomy = themes.Default()
+	}
+	if r.o.Model == nil {
+		r.o.Model = &Model{Why: "no model given"}
+	}
+	steps := readSteps
+	if !o.DryRun {
+		if db == nil {
+			return nil, errors.New("import: no database to write to")
+		}
+		steps = append(steps[:len(steps):len(steps)], writeSteps...)
+	}
+	for _, s := range steps {
+		if err := s.do(r, ctx); err != nil {
+			return r.res, fmt.Errorf("import step %s: %w", s.name, err)
+		}
+	}
+	r.res.Summary.Total = time.Since(r.start)
+	return r.res, nil
+}
+
+// read reads the input files with the reader of their format and merges
+// their records.
+func (r *run) read(context.Context) error {
+	in, err := Read(r.o.Paths)
+	if err != nil {
+		return err
+	}
+	r.res.Errs, r.input = in.Errs, in
+	return nil
+}
+
+// enrich turns the merged records into initiatives: places resolved with
+// the gazetteer, themes from the taxonomy, level of government.
+func (r *run) enrich(context.Context) error {
+	r.en = &enrich.Enricher{Gaz: gazetteer.Default(), Tax: r.o.Taxonomy}
+	r.res.Initiatives, r.res.Report = r.en.Build(r.input.Records)
+	return nil
+}
+
+// meaning applies the embedding model (see ApplyMeaning) and sums up what
+// will be written.
+func (r *run) meaning(ctx context.Context) error {
+	ins, vecs, meaning, err := ApplyMeaning(ctx, r.o.Model, r.en, r.res.Initiatives, r.log)
+	if err != nil {
+		return err
+	}
+	r.res.Initiatives, r.vecs = ins, vecs
+	sum := summarize(ins)
+	in := r.input
+	sum.Files, sum.Pages, sum.UserRecords = in.Files, in.Stats.Pages, in.UserRecords
+	sum.OrphanSummaries, sum.OrphansMerged = in.Stats.OrphanSummaries, in.Stats.OrphansMerged
+	sum.Duplicates, sum.Meaning = meaning.Duplicates, meaning
+	r.res.Summary = sum
+	return nil
+}
+
+// begin checks that a wipe is allowed, records the coverage before the
+// run, starts the run marker (which decides whether this run wipes or
+// repairs), wipes if so, and writes the taxonomy's themes.
+func (r *run) begin(ctx context.Context) error {
+	r.log.Info("import starting", "initiatives", len(r.res.Initiatives))
+	if r.o.Wipe && !r.o.Yes {
+		if err := wipeAllowed(ctx, r.db); err != nil {
+			return fmt.Errorf("--wipe refused for %s: %w", r.o.Target, err)
+		}
+	}
+	var err error
+	if r.res.Summary.Before, err = r.db.Coverage(ctx); err != nil {
+		return fmt.Errorf("read the coverage before the import: %w", err)
+	}
+	if r.marker, err = beginImportRun(ctx, r.db, r.log, r.res.Initiatives, r.o.Wipe); err != nil {
+		return err
+	}
+	if r.marker.plan.wipe {
+		if err := r.db.DeleteAll(ctx); err != nil {
+			return fmt.Errorf("wipe (run again: the next run finishes it): %w", err)
+		}
+		if err := r.marker.phase(ctx, neo4jdb.PhaseWrite); err != nil {
+			return err
+		}
+	}
+	if err := r.db.UpsertThemes(ctx, enrich.ThemeList(r.o.Taxonomy)); err != nil {
+		return fmt.Errorf("write themes: %w", err)
+	}
+	return nil
+}
+
+// computed is a similarity computation's outcome.
+type computed struct {
+	c         *neo4jdb.ComputedSimilarity
+	sentences embed.Stats
+	err       error
+}
+
+// write writes the initiatives in batches (after a wipe by CREATE), their
+// passage vectors, and removes the nodes of keys merged away. Right after
+// a wipe the graph will hold exactly these initiatives, so the similarity
+// is computed from them meanwhile (Go's work overlaps Neo4j's), the same
+// as from the graph.
+func (r *run) write(ctx context.Context) error {
+	ins := r.res.Initiatives
+	if r.marker.plan.wipe && !r.o.NoSimilarity {
+		var err error
+		if r.before, err = r.db.Now(ctx); err != nil {
+			return err
+		}
+		r.computed = make(chan computed, 1)
+		go func() { r.computed <- r.computeFromInput(ctx) }()
+	}
+	t0 := time.Now()
+	st, err := r.db.ImportInitiatives(ctx, ins, neo4jdb.ImportOptions{BatchSize: r.o.BatchSize, Progress: func(done int) {
+		if r.o.Progress != nil {
+			r.o.Progress(done, len(ins))
+		}
+	}, IgnoreHashes: r.marker.plan.repair, Fresh: r.marker.plan.wipe})
+	if err != nil {
+		return fmt.Errorf("import initiatives (done so far: %d created, %d updated; run again to resume): %w", st.Created, st.Updated, err)
+	}
+	r.res.Summary.WriteTime, r.res.Summary.Stats = time.Since(t0), &st
+	if r.res.Summary.Vectors, err = r.o.Model.writeVectors(ctx, r.db, ins, r.vecs); err != nil {
+		return err
+	}
+	r.res.Summary.Retired, err = r.db.RetireMerged(ctx, ins)
+	return err
+}
+
+// prune removes cities and award years no initiative points at.
+func (r *run) prune(ctx context.Context) error {
+	if err := r.marker.phase(ctx, neo4jdb.PhasePrune); err != nil {
+		return err
+	}
+	var err error
+	if r.res.Summary.Pruned, err = r.db.PruneOrphans(ctx); err != nil {
+		return fmt.Errorf("prune orphan cities and years: %w", err)
+	}
+	return nil
+}
+
+// similarity recomputes every initiative's similar links from what Neo4j
+// now holds (so curated and user-added initiatives count too).
+func (r *run) similarity(ctx context.Context) error {
+	if r.o.NoSimilarity {
+		return nil
+	}
+	if err := r.marker.phase(ctx, neo4jdb.PhaseSimilarity); err != nil {
+		return err
+	}
+	t0 := time.Now()
+	var run neo4jdb.SimilarityRun
+	var err error
+	before := r.before
+	if r.computed != nil {
+		c := <-r.computed
+		if c.err != nil {
+			return c.err
+		}
+		r.res.Summary.SentenceEmbed = c.sentences
+		run, err = r.db.WriteComputed(ctx, c.c)
+	} else {
+		mm := r.o.Model
+		if mm.On() {
+			sst, err := mm.embedSentences(ctx, r.res.Initiatives)
+			if err != nil {
+				return fmt.Errorf("embed sentences: %w", err)
+			}
+			r.res.Summary.SentenceEmbed = sst
+		}
+		if before, err = r.db.Now(ctx); err != nil {
+			return err
+		}
+		run, err = r.db.RefreshSimilarity(ctx, nil, mm.similarityInput(r.o.Similarity))
+	}
+	r.log.Info("similarity precompute", "initiatives", run.Docs, "with.vectors", run.WithVectors, "links", run.Links,
+		"read", run.Read.Round(time.Millisecond), "compute", run.Compute.Round(time.Millisecond),
+		"write", run.Write.Round(time.Millisecond))
+	if err != nil {
+		return fmt.Errorf("similarity precompute: %w", err)
+	}
+	// Curation edits marked before the full refresh read the graph are
+	// covered by it.
+	if err := r.db.ClearStale(ctx, before); err != nil {
+		return fmt.Errorf("clear similarStale marks: %w", err)
+	}
+	r.res.Summary.SimilarityTime, r.res.Summary.SimilarLinks = time.Since(t0), run.Links
+	return nil
+}
+
+// computeFromInput computes every initiative's similar links from the
+// input as it is written (what SimilarityDocs would read back after a
+// wipe: key, title, summary, city, themes, passage vector).
+func (r *run) computeFromInput(ctx context.Context) computed {
+	var out computed
+	mm := r.o.Model
+	if mm.On() {
+		if out.sentences, out.err = mm.embedSentences(ctx, r.res.Initiatives); out.err != nil {
+			out.err = fmt.Errorf("embed sentences: %w", out.err)
+			return out
+		}
+	}
+	known := map[string]bool{} // the import links only the taxonomy's themes
+	for _, t := range enrich.ThemeList(r.o.Taxonomy) {
+		known[t.Slug] = true
+	}
+	docs := make([]neo4jdb.SimDoc, len(r.res.Initiatives))
+	for i, in := range r.res.Initiatives {
+		d := neo4jdb.SimDoc{Key: in.ID, Title: in.Title, Summary: in.Summary}
+		if in.City != nil {
+			d.CityID = in.City.ID
+		}
+		for _, t := range in.Themes {
+			if known[t.Slug] {
+				d.Themes = append(d.Themes, t.Slug)
+			}
+		}
+		if mm.On() && len(r.vecs) == len(r.res.Initiatives) {
+			d.Vec = r.vecs[i]
+		}
+		docs[i] = d
+	}
+	out.c = neo4jdb.ComputeSimilarity(docs, mm.similarityInput(r.o.Similarity))
+	return out
+}
+
+// finish marks the run finished and reads the graph's counts.
+func (r *run) finish(ctx context.Context) error {
+	if err := r.marker.finish(ctx); err != nil {
+		return err
+	}
+	var err error
+	r.res.Counts, err = r.db.Counts(ctx)
+	return err
+}

@@ -1,0 +1,79 @@
+package ingest
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestRead checks the readers' table and the merge: a directory is read
+// by extension (other files ignored), records of later files replace
+// earlier ones of the same key, user records replace page records of
+// their key, a bad line is reported while the rest is read, and paths
+// without any input file are an error naming the accepted extensions.
+func TestRead(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("a.jsonl", `{"id":"vb-1","title":"Vellbrook Repair Van","summary":"A van repairs things."}
+{"id":"vb-2","title":"Second","summary":"Two."}
+`)
+	write("b.jsonl", `{"id":"vb-1","title":"Vellbrook Repair Van, corrected","summary":"A van repairs bikes."}
+{"id":"vb-3","nope":1}
+`)
+	write("notes.md", "not an input")
+	in, err := Read([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Files != 2 || in.UserRecords != 3 {
+		t.Errorf("files %d, user records %d; want 2 and 3", in.Files, in.UserRecords)
+	}
+	titles := map[string]string{}
+	for _, r := range in.Records {
+		titles[r.Key] = r.Title
+	}
+	if len(titles) != 2 || titles["vb-1"] != "Vellbrook Repair Van, corrected" || titles["vb-2"] != "Second" {
+		t.Errorf("records %v, want vb-1 from the later file and vb-2", titles)
+	}
+	if in.Errs == nil || !strings.Contains(in.Errs.Error(), "b.jsonl") {
+		t.Errorf("input errors %v, want the bad line of b.jsonl", in.Errs)
+	}
+
+	// A user record overrides the page record of its key.
+	pages, err := filepath.Glob("../importer/testdata/pages/*.txt")
+	if err != nil || len(pages) == 0 {
+		t.Fatalf("no test pages: %v", err)
+	}
+	fromPages, err := Read(pages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fromPages.Records) == 0 || fromPages.Stats.Pages != len(pages) {
+		t.Fatalf("%d records from %d pages (stats %+v)", len(fromPages.Records), len(pages), fromPages.Stats)
+	}
+	key := fromPages.Records[0].Key
+	write("override.jsonl", `{"id":"`+key+`","title":"Overridden","summary":"By a user."}`+"\n")
+	both, err := Read(append(pages, filepath.Join(dir, "override.jsonl")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(both.Records) != len(fromPages.Records) {
+		t.Errorf("%d records with the override, want %d", len(both.Records), len(fromPages.Records))
+	}
+	for _, r := range both.Records {
+		if r.Key == key && r.Title != "Overridden" {
+			t.Errorf("page record %s kept its title %q over the user record", key, r.Title)
+		}
+	}
+
+	empty := t.TempDir()
+	if _, err := Read([]string{empty}); err == nil || !strings.Contains(err.Error(), ".csv, .jsonl, .txt") {
+		t.Errorf("empty directory: %v, want an error naming the accepted extensions", err)
+	}
+}
