@@ -1071,41 +1071,75 @@ const (
 // come from shared word pairs (an inverted index with a cap on frequent
 // ones), so it is not all-pairs.
 func SuspectedDuplicates(ins []*domain.Initiative) []Duplicate {
+	// Words and shingles are interned as integers: the sets are sorted ID
+	// slices, so the Jaccard of a pair is one merge, and each pair sharing
+	// a shingle is visited once per initiative by a stamp, not kept in a
+	// map of pairs (at 100k initiatives the maps took most of the time).
 	type doc struct {
-		title, summary map[string]bool
+		title, summary []int32
+		shingles       []int32
 	}
+	vocab := map[string]int32{}
+	intern := func(w string) int32 {
+		id, ok := vocab[w]
+		if !ok {
+			id = int32(len(vocab))
+			vocab[w] = id
+		}
+		return id
+	}
+	set := func(s string) []int32 {
+		ws := words(s)
+		ids := make([]int32, len(ws))
+		for i, w := range ws {
+			ids[i] = intern(w)
+		}
+		slices.Sort(ids)
+		return slices.Compact(ids)
+	}
+	shingleID := map[string]int32{}
+	var postings [][]int
 	docs := make([]doc, len(ins))
-	index := map[string][]int{}
 	for i, in := range ins {
-		docs[i] = doc{title: tokenSet(in.Title), summary: tokenSet(in.Summary)}
-		seen := map[string]bool{}
+		d := doc{title: set(in.Title), summary: set(in.Summary)}
 		for _, sh := range shingles(in.Title + " . " + in.Summary) {
-			if !seen[sh] {
-				seen[sh] = true
-				index[sh] = append(index[sh], i)
+			id, ok := shingleID[sh]
+			if !ok {
+				id = int32(len(postings))
+				shingleID[sh] = id
+				postings = append(postings, nil)
+			}
+			if p := postings[id]; len(p) == 0 || p[len(p)-1] != i {
+				postings[id] = append(p, i)
+				d.shingles = append(d.shingles, id)
 			}
 		}
-	}
-	pairs := map[[2]int]bool{}
-	for _, post := range index {
-		if len(post) > maxPosting {
-			continue
-		}
-		for a := 0; a < len(post); a++ {
-			for b := a + 1; b < len(post); b++ {
-				pairs[[2]int{post[a], post[b]}] = true
-			}
-		}
+		docs[i] = d
 	}
 	var out []Duplicate
-	for p := range pairs {
-		a, b := docs[p[0]], docs[p[1]]
-		tj, sj := jaccard(a.title, b.title), jaccard(a.summary, b.summary)
-		switch {
-		case len(a.summary) > 3 && sj >= dupSummary:
-			out = append(out, Duplicate{A: ins[p[0]].Title, B: ins[p[1]].Title, Why: fmt.Sprintf("summaries %.0f%% alike", 100*sj)})
-		case len(a.title) > 1 && tj >= dupTitle:
-			out = append(out, Duplicate{A: ins[p[0]].Title, B: ins[p[1]].Title, Why: fmt.Sprintf("titles %.0f%% alike", 100*tj)})
+	stamp := make([]int, len(ins))
+	for i := range stamp {
+		stamp[i] = -1
+	}
+	for i, d := range docs {
+		for _, sh := range d.shingles {
+			post := postings[sh]
+			if len(post) > maxPosting {
+				continue
+			}
+			for _, j := range post {
+				if j <= i || stamp[j] == i {
+					continue
+				}
+				stamp[j] = i
+				a, b := d, docs[j]
+				switch {
+				case len(a.summary) > 3 && sortedJaccard(a.summary, b.summary) >= dupSummary:
+					out = append(out, Duplicate{A: ins[i].Title, B: ins[j].Title, Why: fmt.Sprintf("summaries %.0f%% alike", 100*sortedJaccard(a.summary, b.summary))})
+				case len(a.title) > 1 && sortedJaccard(a.title, b.title) >= dupTitle:
+					out = append(out, Duplicate{A: ins[i].Title, B: ins[j].Title, Why: fmt.Sprintf("titles %.0f%% alike", 100*sortedJaccard(a.title, b.title))})
+				}
+			}
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -1123,14 +1157,6 @@ func words(s string) []string {
 	return out
 }
 
-func tokenSet(s string) map[string]bool {
-	m := map[string]bool{}
-	for _, w := range words(s) {
-		m[w] = true
-	}
-	return m
-}
-
 func shingles(s string) []string {
 	ws := words(s)
 	out := make([]string, 0, len(ws))
@@ -1140,14 +1166,23 @@ func shingles(s string) []string {
 	return out
 }
 
-func jaccard(a, b map[string]bool) float64 {
+// sortedJaccard is |a ∩ b| / |a ∪ b| of two sorted sets without repeats
+// (0 when either is empty).
+func sortedJaccard(a, b []int32) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}
 	inter := 0
-	for k := range a {
-		if b[k] {
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] == b[j]:
 			inter++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
 		}
 	}
 	return float64(inter) / float64(len(a)+len(b)-inter)
