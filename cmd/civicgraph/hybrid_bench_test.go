@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/civicgraph/civicgraph/internal/domain"
 	"github.com/civicgraph/civicgraph/internal/embed/embedtest"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb/dbtest"
@@ -40,7 +41,7 @@ func BenchmarkSearch(b *testing.B) {
 				q = fmt.Sprintf("%s %d", q, i) // a new text every time: embedded, not cached
 			}
 			i++
-			if _, err := db.Search(ctx, q, 10); err != nil {
+			if _, err := db.Search(ctx, q, 10, domain.WholePlan); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -12,7 +12,6 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/civicgraph/civicgraph/internal/domain"
-	"github.com/civicgraph/civicgraph/internal/similarity"
 )
 
 var _ domain.ReadStore = (*DB)(nil)
@@ -109,8 +108,21 @@ func (db *DB) filterQuery(ctx context.Context, f domain.InitiativeFilter, params
 	return b.String(), nil
 }
 
+// Initiative implements domain.ReadStore: one statement shaped by plan.
+func (db *DB) Initiative(ctx context.Context, key string, plan domain.InitiativePlan) (*domain.InitiativeRow, error) {
+	params := map[string]any{"key": key}
+	pl := planner{params: params}
+	recs, err := db.read(ctx, "MATCH (i:Initiative {key: $key})\nRETURN "+pl.initiative("i", plan, 0)+" AS i", params)
+	if err != nil || len(recs) == 0 {
+		return nil, err
+	}
+	var d decoder
+	r := d.row(d.record(recs[0], "i"), plan)
+	return r, decodeErr("read initiative "+key, &d)
+}
+
 // Initiatives implements domain.ReadStore.
-func (db *DB) Initiatives(ctx context.Context, f domain.InitiativeFilter, o domain.InitiativeOrder, first, offset int) ([]*domain.Initiative, error) {
+func (db *DB) Initiatives(ctx context.Context, f domain.InitiativeFilter, o domain.InitiativeOrder, first, offset int, plan domain.InitiativePlan) ([]*domain.InitiativeRow, error) {
 	params := map[string]any{"skip": int64(offset), "limit": int64(first)}
 	var keyset []string
 	if o.AfterSortKey != "" && o.Keyset(f) {
@@ -141,17 +153,18 @@ func (db *DB) Initiatives(ctx context.Context, f domain.InitiativeFilter, o doma
 			q += "WITH i ORDER BY i.sortTitle" + dir + "\n"
 		}
 	}
-	parts := domain.PartsFrom(ctx)
-	q += "SKIP $skip LIMIT $limit\nRETURN " + projection(parts) + " AS i"
+	pl := planner{params: params}
+	q += "SKIP $skip LIMIT $limit\nRETURN " + pl.initiative("i", plan, 0) + " AS i"
 	recs, err := db.read(ctx, q, params)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*domain.Initiative, 0, len(recs))
+	var d decoder
+	out := make([]*domain.InitiativeRow, 0, len(recs))
 	for _, r := range recs {
-		out = append(out, toInitiativeParts(recordMap(r, "i"), parts))
+		out = append(out, d.row(d.record(r, "i"), plan))
 	}
-	return out, nil
+	return out, decodeErr("read initiatives", &d)
 }
 
 // CountInitiatives implements domain.ReadStore with a count query.
@@ -245,17 +258,19 @@ RETURN th0, co0, ye0, st0, le0`
 
 // InitiativesByKeys implements domain.ReadStore.
 func (db *DB) InitiativesByKeys(ctx context.Context, keys []string) (map[string]*domain.Initiative, error) {
-	recs, err := db.read(ctx, "UNWIND $keys AS k MATCH (i:Initiative {key: k}) RETURN "+initiativeProjection+" AS i",
-		map[string]any{"keys": keys})
+	params := map[string]any{"keys": keys}
+	pl := planner{params: params}
+	recs, err := db.read(ctx, "UNWIND $keys AS k MATCH (i:Initiative {key: k}) RETURN "+pl.initiative("i", domain.WholePlan, 0)+" AS i", params)
 	if err != nil {
 		return nil, err
 	}
+	var d decoder
 	out := make(map[string]*domain.Initiative, len(recs))
 	for _, r := range recs {
-		in := toInitiative(recordMap(r, "i"))
+		in := d.initiative(d.record(r, "i"))
 		out[in.ID] = in
 	}
-	return out, nil
+	return out, decodeErr("read initiatives by key", &d)
 }
 
 // ownerMatch returns the pattern that binds owner `o` of a kind to its
@@ -275,29 +290,29 @@ func ownerMatch(kind string) (match, keyExpr string, ok bool) {
 }
 
 // InitiativesOf implements domain.ReadStore: one query for all owners.
-func (db *DB) InitiativesOf(ctx context.Context, kind string, keys []string, first, offset int) (map[string][]*domain.Initiative, error) {
+func (db *DB) InitiativesOf(ctx context.Context, kind string, keys []string, first, offset int, plan domain.InitiativePlan) (map[string][]*domain.InitiativeRow, error) {
 	match, keyExpr, ok := ownerMatch(kind)
 	if !ok {
 		return nil, domain.Errorf(domain.EINVALID, "unknown kind %q", kind)
 	}
-	parts := domain.PartsFrom(ctx)
+	params := map[string]any{"keys": keys, "skip": int64(offset), "limit": int64(first)}
+	pl := planner{params: params}
 	q := "UNWIND $keys AS k\nCALL { WITH k " + match + "\n WITH DISTINCT o, i ORDER BY i.sortTitle SKIP $skip LIMIT $limit\n RETURN " +
-		keyExpr + " AS owner, collect(" + projection(parts) + ") AS items }\nRETURN owner, items"
-	recs, err := db.read(ctx, q, map[string]any{"keys": keys, "skip": int64(offset), "limit": int64(first)})
+		keyExpr + " AS owner, collect(" + pl.initiative("i", plan, 0) + ") AS items }\nRETURN owner, items"
+	recs, err := db.read(ctx, q, params)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string][]*domain.Initiative, len(keys))
+	var d decoder
+	out := make(map[string][]*domain.InitiativeRow, len(keys))
 	for _, r := range recs {
-		owner, _, _ := neo4j.GetRecordValue[string](r, "owner")
-		items, _, _ := neo4j.GetRecordValue[[]any](r, "items")
-		for _, it := range items {
-			if m, ok := it.(map[string]any); ok {
-				out[owner] = append(out[owner], toInitiativeParts(m, parts))
-			}
+		owner := recordValue[string](&d, r, "owner")
+		items := recordValue[[]any](&d, r, "items")
+		for _, m := range d.maps(map[string]any{"items": items}, "items") {
+			out[owner] = append(out[owner], d.row(m, plan))
 		}
 	}
-	return out, nil
+	return out, decodeErr("read initiatives of "+kind, &d)
 }
 
 // CountOf implements domain.ReadStore.
@@ -324,81 +339,80 @@ func (db *DB) CountOf(ctx context.Context, kind string, keys []string) (map[stri
 }
 
 // WinnersOf implements domain.ReadStore.
-func (db *DB) WinnersOf(ctx context.Context, years []int) (map[int][]*domain.Initiative, error) {
+func (db *DB) WinnersOf(ctx context.Context, years []int, plan domain.InitiativePlan) (map[int][]*domain.InitiativeRow, error) {
 	ys := make([]int64, len(years))
 	for k, y := range years {
 		ys[k] = int64(y)
 	}
+	params := map[string]any{"years": ys}
+	pl := planner{params: params}
 	q := "UNWIND $years AS yr MATCH (y:AwardYear {year: yr})<-[r:AWARDED {status: 'winner'}]-(i:Initiative)\n" +
-		"WITH y, i ORDER BY i.sortTitle RETURN y.year AS year, collect(" + initiativeProjection + ") AS items"
-	recs, err := db.read(ctx, q, map[string]any{"years": ys})
+		"WITH y, i ORDER BY i.sortTitle RETURN y.year AS year, collect(" + pl.initiative("i", plan, 0) + ") AS items"
+	recs, err := db.read(ctx, q, params)
 	if err != nil {
 		return nil, err
 	}
-	out := map[int][]*domain.Initiative{}
+	var d decoder
+	out := map[int][]*domain.InitiativeRow{}
 	for _, r := range recs {
-		y, _, _ := neo4j.GetRecordValue[int64](r, "year")
-		items, _, _ := neo4j.GetRecordValue[[]any](r, "items")
-		for _, it := range items {
-			if m, ok := it.(map[string]any); ok {
-				out[int(y)] = append(out[int(y)], toInitiative(m))
-			}
+		y := recordValue[int64](&d, r, "year")
+		items := recordValue[[]any](&d, r, "items")
+		for _, m := range d.maps(map[string]any{"items": items}, "items") {
+			out[int(y)] = append(out[int(y)], d.row(m, plan))
 		}
 	}
-	return out, nil
+	return out, decodeErr("read winners", &d)
 }
 
-// SimilarOf implements domain.ReadStore: a lookup of precomputed links.
-func (db *DB) SimilarOf(ctx context.Context, keys []string, first int, differentCity bool) (map[string][]domain.SimilarLink, error) {
-	parts := domain.PartsFrom(ctx)
-	q := `UNWIND $keys AS k
-MATCH (a:Initiative {key: k})
-CALL { WITH a
-  MATCH (a)-[s:SIMILAR]->(b:Initiative)
-  WHERE NOT $differentCity OR NOT EXISTS { (a)-[:IN_CITY]->(:City)<-[:IN_CITY]-(b) }
-  WITH b, s ORDER BY s.score DESC, b.key LIMIT $limit
-  WITH b AS i, s
-  RETURN collect({to: i.key, score: s.score, text: s.textScore, theme: s.themeScore, sem: s.semanticScore, closest: s.closest,
-    themes: s.sharedThemes, terms: s.sharedTerms,
-    themeNodes: COLLECT { MATCH (t:Theme) WHERE t.slug IN s.sharedThemes RETURN t {.slug, .name, .description} },
-    target: CASE WHEN $withTargets THEN ` + projection(parts) + ` END}) AS links }
-RETURN a.key AS key, links`
-	recs, err := db.read(ctx, q, map[string]any{"keys": keys, "limit": int64(first), "differentCity": differentCity, "withTargets": true})
+// SimilarOf implements domain.ReadStore: a lookup of precomputed links,
+// planned like an initiative's similar field.
+func (db *DB) SimilarOf(ctx context.Context, keys []string, first int, differentCity bool, target domain.InitiativePlan) (map[string][]*domain.SimilarRow, error) {
+	params := map[string]any{"keys": keys}
+	pl := planner{params: params}
+	q := "UNWIND $keys AS k\nMATCH (i:Initiative {key: k})\nRETURN i.key AS key, " + pl.similar("i", first, differentCity, target, 0) + " AS links"
+	recs, err := db.read(ctx, q, params)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string][]domain.SimilarLink, len(keys))
+	var d decoder
+	out := make(map[string][]*domain.SimilarRow, len(keys))
 	for _, r := range recs {
-		k, _, _ := neo4j.GetRecordValue[string](r, "key")
-		links, _, _ := neo4j.GetRecordValue[[]any](r, "links")
-		for _, l := range links {
-			m, _ := l.(map[string]any)
-			link := domain.SimilarLink{
-				To: str(m, "to"), Score: f64(m, "score"), TextScore: f64(m, "text"), ThemeScore: f64(m, "theme"),
-				SemanticScore: f64(m, "sem"), SharedThemes: strs(m, "themes"), SharedTerms: strs(m, "terms"),
-			}
-			if c := strs(m, "closest"); len(c) == 2 {
-				link.ClosestFrom, link.ClosestTo = c[0], c[1]
-			}
-			if t := sub(m, "target"); t != nil {
-				link.Target = toInitiativeParts(t, parts)
-			}
-			bySlug := map[string]*domain.Theme{}
-			for _, t := range maps(m, "themeNodes") {
-				bySlug[str(t, "slug")] = &domain.Theme{Slug: str(t, "slug"), Name: str(t, "name"), Description: str(t, "description")}
-			}
-			names := make([]string, 0, len(link.SharedThemes))
-			for _, slug := range link.SharedThemes { // stored order: by slug
-				if t := bySlug[slug]; t != nil {
-					link.Themes = append(link.Themes, t)
-					names = append(names, t.Name)
-				}
-			}
-			link.Reason = similarity.Reason(names, link.SharedTerms, link.ClosestFrom, link.ClosestTo)
-			out[k] = append(out[k], link)
+		k := recordValue[string](&d, r, "key")
+		links := recordValue[[]any](&d, r, "links")
+		out[k] = d.similar(d.maps(map[string]any{"links": links}, "links"), target)
+	}
+	return out, decodeErr("read similar links", &d)
+}
+
+// City implements domain.ReadStore: the city with its pages of
+// initiatives, each a COLLECT subquery, in one statement.
+func (db *DB) City(ctx context.Context, id string, pages []domain.PagePlan) (*domain.City, [][]*domain.InitiativeRow, error) {
+	params := map[string]any{"id": id}
+	pl := planner{params: params}
+	lists := make([]string, len(pages))
+	for k, p := range pages {
+		prefix := "page" + strconv.Itoa(k) + "_"
+		params[prefix+"skip"], params[prefix+"limit"] = int64(p.Offset), int64(p.First)
+		lists[k] = "COLLECT { MATCH (c)<-[:IN_CITY]-(i:Initiative) WITH DISTINCT i ORDER BY i.sortTitle SKIP $" + prefix +
+			"skip LIMIT $" + prefix + "limit\n  RETURN " + pl.initiative("i", p.Plan, 0) + " }"
+	}
+	recs, err := db.read(ctx, "MATCH (c:City {id: $id})\nRETURN "+cityProjection+" AS c, ["+strings.Join(lists, ",\n")+"] AS pages", params)
+	if err != nil || len(recs) == 0 {
+		return nil, nil, err
+	}
+	var d decoder
+	c := toCity(d.record(recs[0], "c"))
+	raw := recordValue[[]any](&d, recs[0], "pages")
+	out := make([][]*domain.InitiativeRow, len(pages))
+	for k := range pages {
+		if k >= len(raw) {
+			break
+		}
+		for _, m := range d.maps(map[string]any{"page": raw[k]}, "page") {
+			out[k] = append(out[k], d.row(m, pages[k].Plan))
 		}
 	}
-	return out, nil
+	return c, out, decodeErr("read city "+id, &d)
 }
 
 // CitiesByIDs implements domain.ReadStore.
