@@ -93,9 +93,9 @@ const wait = 2 * time.Millisecond
 func New(s domain.ReadStore) *Loaders {
 	opts := []dataloadgen.Option{dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(1000)}
 	l := &Loaders{
-		City:       dataloadgen.NewMappedLoader(s.CitiesByIDs, opts...),
-		Country:    dataloadgen.NewMappedLoader(s.CountriesByCodes, opts...),
-		Theme:      dataloadgen.NewMappedLoader(s.ThemesBySlugs, opts...),
+		City:    dataloadgen.NewMappedLoader(s.CitiesByIDs, opts...),
+		Country: dataloadgen.NewMappedLoader(s.CountriesByCodes, opts...),
+		Theme:   dataloadgen.NewMappedLoader(s.ThemesBySlugs, opts...),
 		Count: dataloadgen.NewMappedLoader(grouped(func(ctx context.Context, kind string, keys []OwnerKey) (map[OwnerKey]int, error) {
 			m, err := s.CountOf(ctx, kind, keysOf(keys, func(k OwnerKey) string { return k.Key }))
 			return rekey(keys, m, func(k OwnerKey) string { return k.Key }), err
