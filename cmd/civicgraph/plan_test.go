@@ -1,10 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/civicgraph/civicgraph/internal/config"
@@ -37,14 +33,8 @@ func TestOneTripPerRootField(t *testing.T) {
 	h := server.New(server.Options{Config: config.Defaults().Server, Store: db, Writer: db})
 	trips := func(name, query string, vars map[string]any) int64 {
 		ctx, counter := withCounter()
-		body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-		req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		var r gqlResponse
-		if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil || len(r.Errors) > 0 {
-			t.Fatalf("%s: %v %+v", name, err, r.Errors)
+		if r := postHandler(t, h, ctx, query, vars); len(r.Errors) > 0 {
+			t.Fatalf("%s: %+v", name, r.Errors)
 		}
 		return counter.Load()
 	}

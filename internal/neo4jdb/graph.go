@@ -206,6 +206,7 @@ RETURN a IS NOT NULL AS ha, b IS NOT NULL AS hb, paths`, types, hops)
 
 // Connection implements domain.ReadStore.
 func (db *DB) Connection(ctx context.Context, from, to string, maxHops int, structuralOnly bool) (*domain.Graph, error) {
+	var d decoder
 	ma, ka, err := nodeMatch(from, "a")
 	if err != nil {
 		return nil, err
@@ -226,8 +227,11 @@ func (db *DB) Connection(ctx context.Context, from, to string, maxHops int, stru
 	if len(recs) != 1 {
 		return nil, fmt.Errorf("connection: %d result rows, want 1", len(recs))
 	}
-	ha, _, _ := neo4j.GetRecordValue[bool](recs[0], "ha")
-	hb, _, _ := neo4j.GetRecordValue[bool](recs[0], "hb")
+	ha := recordValue[bool](&d, recs[0], "ha")
+	hb := recordValue[bool](&d, recs[0], "hb")
+	if err := decodeErr("read connection", &d); err != nil {
+		return nil, err
+	}
 	switch {
 	case !ha:
 		return nil, domain.Errorf(domain.ENOTFOUND, "node %q not found", from)

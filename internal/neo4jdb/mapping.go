@@ -1,8 +1,6 @@
 package neo4jdb
 
 import (
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/civicgraph/civicgraph/internal/domain"
 )
 
@@ -44,11 +42,6 @@ func splitSources(ss []domain.Source) (urls, methods []string) {
 		urls[i], methods[i] = s.URL, s.Method
 	}
 	return urls, methods
-}
-
-func recordMap(rec *neo4j.Record, key string) map[string]any {
-	m, _, _ := neo4j.GetRecordValue[map[string]any](rec, key)
-	return m
 }
 
 func toCity(m map[string]any) *domain.City {

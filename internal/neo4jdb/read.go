@@ -169,6 +169,7 @@ func (db *DB) Initiatives(ctx context.Context, f domain.InitiativeFilter, o doma
 
 // CountInitiatives implements domain.ReadStore with a count query.
 func (db *DB) CountInitiatives(ctx context.Context, f domain.InitiativeFilter) (int, error) {
+	var d decoder
 	params := map[string]any{}
 	q, err := db.filterQuery(ctx, f, params, true)
 	if err != nil {
@@ -182,8 +183,8 @@ func (db *DB) CountInitiatives(ctx context.Context, f domain.InitiativeFilter) (
 	if err != nil || len(recs) == 0 {
 		return 0, err
 	}
-	n, _, _ := neo4j.GetRecordValue[int64](recs[0], "n")
-	return int(n), nil
+	n := recordValue[int64](&d, recs[0], "n")
+	return int(n), decodeErr("read count initiatives", &d)
 }
 
 func isEmptyFilter(f domain.InitiativeFilter) bool {
@@ -221,8 +222,9 @@ RETURN th0, co0, ye0, st0, le0`
 	if len(recs) == 0 {
 		return fc, nil
 	}
+	var d decoder
 	bucket := func(key string) []domain.FacetCount {
-		raw, _, _ := neo4j.GetRecordValue[[]any](recs[0], key)
+		raw := recordValue[[]any](&d, recs[0], key)
 		counts := map[string]*domain.FacetCount{}
 		for _, v := range raw {
 			var val, label string
@@ -253,7 +255,7 @@ RETURN th0, co0, ye0, st0, le0`
 	}
 	fc.Themes, fc.Countries, fc.Years, fc.Status = bucket("th0"), bucket("co0"), bucket("ye0"), bucket("st0")
 	fc.Levels = bucket("le0")
-	return fc, nil
+	return fc, decodeErr("read facets", &d)
 }
 
 // InitiativesByKeys implements domain.ReadStore.
@@ -317,6 +319,7 @@ func (db *DB) InitiativesOf(ctx context.Context, kind string, keys []string, fir
 
 // CountOf implements domain.ReadStore.
 func (db *DB) CountOf(ctx context.Context, kind string, keys []string) (map[string]int, error) {
+	var d decoder
 	match, keyExpr, ok := ownerMatch(kind)
 	if !ok {
 		return nil, domain.Errorf(domain.EINVALID, "unknown kind %q", kind)
@@ -331,11 +334,11 @@ func (db *DB) CountOf(ctx context.Context, kind string, keys []string) (map[stri
 		out[k] = 0
 	}
 	for _, r := range recs {
-		owner, _, _ := neo4j.GetRecordValue[string](r, "owner")
-		n, _, _ := neo4j.GetRecordValue[int64](r, "n")
+		owner := recordValue[string](&d, r, "owner")
+		n := recordValue[int64](&d, r, "n")
 		out[owner] = int(n)
 	}
-	return out, nil
+	return out, decodeErr("read count of", &d)
 }
 
 // WinnersOf implements domain.ReadStore.
@@ -417,6 +420,7 @@ func (db *DB) City(ctx context.Context, id string, pages []domain.PagePlan) (*do
 
 // CitiesByIDs implements domain.ReadStore.
 func (db *DB) CitiesByIDs(ctx context.Context, ids []string) (map[string]*domain.City, error) {
+	var d decoder
 	recs, err := db.read(ctx, `UNWIND $ids AS id MATCH (c:City {id: id})
 RETURN `+cityProjection+` AS c`, map[string]any{"ids": ids})
 	if err != nil {
@@ -424,14 +428,15 @@ RETURN `+cityProjection+` AS c`, map[string]any{"ids": ids})
 	}
 	out := make(map[string]*domain.City, len(recs))
 	for _, r := range recs {
-		c := toCity(recordMap(r, "c"))
+		c := toCity(d.record(r, "c"))
 		out[c.ID] = c
 	}
-	return out, nil
+	return out, decodeErr("read cities by ids", &d)
 }
 
 // CountriesByCodes implements domain.ReadStore.
 func (db *DB) CountriesByCodes(ctx context.Context, codes []string) (map[string]*domain.Country, error) {
+	var d decoder
 	recs, err := db.read(ctx, `UNWIND $codes AS code MATCH (c:Country {code: code}) RETURN c.code AS code, c.name AS name`,
 		map[string]any{"codes": codes})
 	if err != nil {
@@ -439,15 +444,16 @@ func (db *DB) CountriesByCodes(ctx context.Context, codes []string) (map[string]
 	}
 	out := make(map[string]*domain.Country, len(recs))
 	for _, r := range recs {
-		code, _, _ := neo4j.GetRecordValue[string](r, "code")
-		name, _, _ := neo4j.GetRecordValue[string](r, "name")
+		code := recordValue[string](&d, r, "code")
+		name := recordValue[string](&d, r, "name")
 		out[code] = &domain.Country{Code: code, Name: name}
 	}
-	return out, nil
+	return out, decodeErr("read countries by codes", &d)
 }
 
 // ThemesBySlugs implements domain.ReadStore.
 func (db *DB) ThemesBySlugs(ctx context.Context, slugs []string) (map[string]*domain.Theme, error) {
+	var d decoder
 	recs, err := db.read(ctx, `UNWIND $slugs AS s MATCH (t:Theme {slug: s}) RETURN t {.slug, .name, .description} AS t`,
 		map[string]any{"slugs": slugs})
 	if err != nil {
@@ -455,14 +461,15 @@ func (db *DB) ThemesBySlugs(ctx context.Context, slugs []string) (map[string]*do
 	}
 	out := make(map[string]*domain.Theme, len(recs))
 	for _, r := range recs {
-		m := recordMap(r, "t")
+		m := d.record(r, "t")
 		out[str(m, "slug")] = &domain.Theme{Slug: str(m, "slug"), Name: str(m, "name"), Description: str(m, "description")}
 	}
-	return out, nil
+	return out, decodeErr("read themes by slugs", &d)
 }
 
 // CitiesOfCountries implements domain.ReadStore.
 func (db *DB) CitiesOfCountries(ctx context.Context, codes []string, first int) (map[string][]*domain.City, error) {
+	var d decoder
 	q := `UNWIND $codes AS code
 CALL { WITH code
   MATCH (co:Country {code: code})<-[:LOCATED_IN]-(c:City)
@@ -476,7 +483,7 @@ RETURN code, cities`
 	}
 	out := map[string][]*domain.City{}
 	for _, r := range recs {
-		code, _, _ := neo4j.GetRecordValue[string](r, "code")
+		code := recordValue[string](&d, r, "code")
 		cs, _, _ := neo4j.GetRecordValue[[]any](r, "cities")
 		for _, c := range cs {
 			if m, ok := c.(map[string]any); ok {
@@ -484,11 +491,12 @@ RETURN code, cities`
 			}
 		}
 	}
-	return out, nil
+	return out, decodeErr("read cities of countries", &d)
 }
 
 // Cities implements domain.ReadStore.
 func (db *DB) Cities(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]*domain.City, int, error) {
+	var d decoder
 	params := map[string]any{"skip": int64(offset), "limit": int64(first)}
 	where := []string{"EXISTS { (c)<-[:IN_CITY]-(:Initiative) }"}
 	if len(countries) > 0 {
@@ -513,7 +521,7 @@ RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS cities`
 	if len(recs) == 0 {
 		return nil, 0, nil
 	}
-	total, _, _ := neo4j.GetRecordValue[int64](recs[0], "total")
+	total := recordValue[int64](&d, recs[0], "total")
 	cs, _, _ := neo4j.GetRecordValue[[]any](recs[0], "cities")
 	out := make([]*domain.City, 0, len(cs))
 	for _, c := range cs {
@@ -523,16 +531,17 @@ RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS cities`
 			out = append(out, city)
 		}
 	}
-	return out, int(total), nil
+	return out, int(total), decodeErr("read cities", &d)
 }
 
 func (db *DB) countSimple(ctx context.Context, q string, params map[string]any) (int, error) {
+	var d decoder
 	recs, err := db.read(ctx, q, params)
 	if err != nil || len(recs) == 0 {
 		return 0, err
 	}
-	n, _, _ := neo4j.GetRecordValue[int64](recs[0], "n")
-	return int(n), nil
+	n := recordValue[int64](&d, recs[0], "n")
+	return int(n), decodeErr("read count simple", &d)
 }
 
 // writeCount runs one write statement returning a count column n, in a
@@ -557,6 +566,7 @@ func (db *DB) writeCount(ctx context.Context, q string, params map[string]any) (
 
 // Countries implements domain.ReadStore.
 func (db *DB) Countries(ctx context.Context, first, offset int) ([]*domain.Country, int, error) {
+	var d decoder
 	q := `MATCH (c:Country) WITH c, COUNT { (c)<-[:IN_COUNTRY]-(:Initiative) } AS n WHERE n > 0
 WITH c, n ORDER BY n DESC, c.name
 WITH collect(c {.code, .name, count: n}) AS rows
@@ -565,18 +575,19 @@ RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS page`
 	if err != nil || len(recs) == 0 {
 		return nil, 0, err
 	}
-	total, _, _ := neo4j.GetRecordValue[int64](recs[0], "total")
+	total := recordValue[int64](&d, recs[0], "total")
 	page, _, _ := neo4j.GetRecordValue[[]any](recs[0], "page")
 	out := make([]*domain.Country, 0, len(page))
 	for _, p := range page {
 		m, _ := p.(map[string]any)
 		out = append(out, &domain.Country{Code: str(m, "code"), Name: str(m, "name"), Count: countOf(m)})
 	}
-	return out, int(total), nil
+	return out, int(total), decodeErr("read countries", &d)
 }
 
 // Themes implements domain.ReadStore.
 func (db *DB) Themes(ctx context.Context, first, offset int) ([]*domain.Theme, int, error) {
+	var d decoder
 	q := `MATCH (t:Theme) WITH t, COUNT { (t)<-[:HAS_THEME]-(:Initiative) } AS n
 WITH t, n ORDER BY n DESC, t.slug
 WITH collect(t {.slug, .name, .description, count: n}) AS rows
@@ -585,28 +596,29 @@ RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS page`
 	if err != nil || len(recs) == 0 {
 		return nil, 0, err
 	}
-	total, _, _ := neo4j.GetRecordValue[int64](recs[0], "total")
+	total := recordValue[int64](&d, recs[0], "total")
 	page, _, _ := neo4j.GetRecordValue[[]any](recs[0], "page")
 	out := make([]*domain.Theme, 0, len(page))
 	for _, p := range page {
 		m, _ := p.(map[string]any)
 		out = append(out, &domain.Theme{Slug: str(m, "slug"), Name: str(m, "name"), Description: str(m, "description"), Count: countOf(m)})
 	}
-	return out, int(total), nil
+	return out, int(total), decodeErr("read themes", &d)
 }
 
 // AwardYears implements domain.ReadStore.
 func (db *DB) AwardYears(ctx context.Context) ([]*domain.AwardYear, error) {
+	var d decoder
 	recs, err := db.read(ctx, `MATCH (y:AwardYear) RETURN y.year AS year ORDER BY year`, nil)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*domain.AwardYear, 0, len(recs))
 	for _, r := range recs {
-		y, _, _ := neo4j.GetRecordValue[int64](r, "year")
+		y := recordValue[int64](&d, r, "year")
 		out = append(out, &domain.AwardYear{Year: int(y)})
 	}
-	return out, nil
+	return out, decodeErr("read award years", &d)
 }
 
 // SimilarCities implements domain.ReadStore: weighted Jaccard over the
@@ -614,6 +626,7 @@ func (db *DB) AwardYears(ctx context.Context) ([]*domain.AwardYear, error) {
 // from one query that returns the profiles of the city and of every city
 // sharing at least one theme.
 func (db *DB) SimilarCities(ctx context.Context, cityID string, first int) ([]domain.SimilarCity, error) {
+	var d decoder
 	q := `MATCH (c:City {id: $id})
 OPTIONAL MATCH (c)<-[:IN_CITY]-(:Initiative)-[:HAS_THEME]->(t:Theme)
 WITH c, collect(DISTINCT t) AS mine
@@ -629,9 +642,9 @@ RETURN x.id AS city, t.slug AS theme, count(*) AS n`
 	}
 	profiles := map[string]map[string]float64{}
 	for _, r := range recs {
-		c, _, _ := neo4j.GetRecordValue[string](r, "city")
-		t, _, _ := neo4j.GetRecordValue[string](r, "theme")
-		n, _, _ := neo4j.GetRecordValue[int64](r, "n")
+		c := recordValue[string](&d, r, "city")
+		t := recordValue[string](&d, r, "theme")
+		n := recordValue[int64](&d, r, "n")
 		if profiles[c] == nil {
 			profiles[c] = map[string]float64{}
 		}
@@ -668,7 +681,7 @@ RETURN x.id AS city, t.slug AS theme, count(*) AS n`
 	if len(out) > first {
 		out = out[:first]
 	}
-	return out, nil
+	return out, decodeErr("read similar cities", &d)
 }
 
 // WeightedJaccard is Σ min(a,b) / Σ max(a,b) over the union of keys, with
@@ -922,6 +935,7 @@ RETURN count(i) AS n,
 
 // CityRanking implements domain.ReadStore.
 func (db *DB) CityRanking(ctx context.Context, theme, country string, first int) ([]domain.CityRank, error) {
+	var d decoder
 	params := map[string]any{"limit": int64(first)}
 	q := "MATCH (c:City)<-[:IN_CITY]-(i:Initiative)\n"
 	var where []string
@@ -943,16 +957,17 @@ func (db *DB) CityRanking(ctx context.Context, theme, country string, first int)
 	}
 	out := make([]domain.CityRank, 0, len(recs))
 	for _, r := range recs {
-		c, _, _ := neo4j.GetRecordValue[string](r, "city")
-		n, _, _ := neo4j.GetRecordValue[int64](r, "n")
+		c := recordValue[string](&d, r, "city")
+		n := recordValue[int64](&d, r, "n")
 		out = append(out, domain.CityRank{CityID: c, Count: int(n)})
 	}
-	return out, nil
+	return out, decodeErr("read city ranking", &d)
 }
 
 // ThemeCooccurrence implements domain.ReadStore. Lift is
 // P(a∧b)/(P(a)P(b)) over initiatives that have at least one theme.
 func (db *DB) ThemeCooccurrence(ctx context.Context, minCount int) ([]domain.ThemePair, error) {
+	var d decoder
 	q := `MATCH (i:Initiative) WHERE EXISTS { (i)-[:HAS_THEME]->() }
 WITH count(i) AS total
 MATCH (a:Theme)<-[:HAS_THEME]-(i:Initiative)-[:HAS_THEME]->(b:Theme)
@@ -968,14 +983,14 @@ ORDER BY n DESC, a, b`
 	}
 	out := make([]domain.ThemePair, 0, len(recs))
 	for _, r := range recs {
-		a, _, _ := neo4j.GetRecordValue[string](r, "a")
-		b, _, _ := neo4j.GetRecordValue[string](r, "b")
-		n, _, _ := neo4j.GetRecordValue[int64](r, "n")
-		j, _, _ := neo4j.GetRecordValue[float64](r, "jaccard")
-		l, _, _ := neo4j.GetRecordValue[float64](r, "lift")
+		a := recordValue[string](&d, r, "a")
+		b := recordValue[string](&d, r, "b")
+		n := recordValue[int64](&d, r, "n")
+		j := recordValue[float64](&d, r, "jaccard")
+		l := recordValue[float64](&d, r, "lift")
 		out = append(out, domain.ThemePair{A: a, B: b, Count: int(n), Jaccard: j, Lift: l})
 	}
-	return out, nil
+	return out, decodeErr("read theme cooccurrence", &d)
 }
 
 // countOf reads an optional "count" of a projection.

@@ -173,11 +173,11 @@ RETURN i.key AS key, score, byWords, byMeaning, i.places AS places, `+pl.initiat
 		s, _, err2 := neo4j.GetRecordValue[float64](r, "score")
 		w, _, err3 := neo4j.GetRecordValue[int64](r, "byWords")
 		m, _, err4 := neo4j.GetRecordValue[int64](r, "byMeaning")
-		places, _, _ := neo4j.GetRecordValue[string](r, "places") // null for initiatives without a place
 		if err := firstErr(err1, err2, err3, err4); err != nil {
 			return nil, domain.Errorf(domain.EINTERNAL, "decode search hit: %v", err)
 		}
 		var d decoder
+		places := recordValue[string](&d, r, "places") // null for initiatives without a place
 		in := d.row(d.record(r, "i"), plan)
 		if d.err != nil {
 			return nil, decodeErr("decode search hit", &d)
