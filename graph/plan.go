@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -65,11 +66,34 @@ func planOf(oc *graphql.OperationContext, sels []ast.SelectionSet) domain.Initia
 			if !ok {
 				dc = true
 			}
-			p.Similar = append(p.Similar, domain.SimilarPlan{Key: f.Alias, First: first, DifferentCity: dc,
+			p.Similar = addSimilar(p.Similar, domain.SimilarPlan{Key: similarKey(f.Alias, first, dc), First: first, DifferentCity: dc,
 				Target: planOf(oc, selectionsUnder(oc, []ast.SelectionSet{f.Selections}, "initiative"))})
 		}
 	}
 	return p
+}
+
+// similarKey names one similar list of an initiative: its response key
+// and its arguments, since selections merged from several parents (two
+// aliases of a connection's edges) may use one response key with other
+// arguments.
+func similarKey(alias string, first int, differentCity bool) string {
+	return alias + "/" + strconv.Itoa(first) + "/" + strconv.FormatBool(differentCity)
+}
+
+// addSimilar adds s to list, merging it into a list of the same key (the
+// union of what their targets need).
+func addSimilar(list []domain.SimilarPlan, s domain.SimilarPlan) []domain.SimilarPlan {
+	for i := range list {
+		if list[i].Key == s.Key {
+			list[i].Target.Parts |= s.Target.Parts
+			for _, t := range s.Target.Similar {
+				list[i].Target.Similar = addSimilar(list[i].Target.Similar, t)
+			}
+			return list
+		}
+	}
+	return append(list, s)
 }
 
 // selectionsUnder follows a path of sub-field names from sels (several
@@ -90,12 +114,13 @@ func selectionsUnder(oc *graphql.OperationContext, sels []ast.SelectionSet, path
 }
 
 // plannedSimilar returns the similar list the root's statement read for
-// the current `similar` field of in, by its response key.
-func plannedSimilar(ctx context.Context, in *domain.InitiativeRow, first *int) ([]*domain.SimilarRow, error) {
-	if _, err := pageSize(first, 5, 50); err != nil {
+// the current `similar` field of in, by its response key and arguments.
+func plannedSimilar(ctx context.Context, in *domain.InitiativeRow, first *int, differentCity *bool) ([]*domain.SimilarRow, error) {
+	n, err := pageSize(first, 5, 50)
+	if err != nil {
 		return nil, err
 	}
-	key := graphql.GetFieldContext(ctx).Field.Alias
+	key := similarKey(graphql.GetFieldContext(ctx).Field.Alias, n, differentCity == nil || *differentCity)
 	links, ok := in.Similar[key]
 	if !ok {
 		return nil, domain.Errorf(domain.EINTERNAL, "similar %q of %q was not planned", key, in.ID)

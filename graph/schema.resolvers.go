@@ -125,7 +125,7 @@ func (r *graphNodeResolver) Properties(ctx context.Context, obj *domain.GraphNod
 
 // Similar is the resolver for the similar field.
 func (r *initiativeResolver) Similar(ctx context.Context, obj *domain.InitiativeRow, first *int, differentCity *bool) ([]*domain.SimilarRow, error) {
-	return plannedSimilar(ctx, obj, first)
+	return plannedSimilar(ctx, obj, first, differentCity)
 }
 
 // TotalCount is the resolver for the totalCount field.

@@ -33,8 +33,9 @@ type InitiativePlan struct {
 
 // SimilarPlan is one selected `similar` field of an initiative.
 type SimilarPlan struct {
-	// Key is the field's response key (its alias, else its name): one
-	// initiative may select similar twice with different arguments.
+	// Key names the list among the initiative's similar lists (the API
+	// uses the field's response key and arguments): one initiative may
+	// select similar twice with different arguments.
 	Key           string
 	First         int
 	DifferentCity bool
