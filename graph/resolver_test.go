@@ -43,7 +43,9 @@ func TestSimilarListsByArguments(t *testing.T) {
 	c := client.New(srv)
 	var resp struct {
 		Initiatives struct {
-			E1 []struct{ Node struct{ Similar []struct{ Score float64 } } }
+			E1 []struct {
+				Node struct{ Similar []struct{ Score float64 } }
+			}
 			E2 []struct {
 				Node struct {
 					Similar []struct {
