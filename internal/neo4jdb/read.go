@@ -484,7 +484,7 @@ RETURN code, cities`
 	out := map[string][]*domain.City{}
 	for _, r := range recs {
 		code := recordValue[string](&d, r, "code")
-		cs, _, _ := neo4j.GetRecordValue[[]any](r, "cities")
+		cs := recordValue[[]any](&d, r, "cities")
 		for _, c := range cs {
 			if m, ok := c.(map[string]any); ok {
 				out[code] = append(out[code], toCity(m))
@@ -522,7 +522,7 @@ RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS cities`
 		return nil, 0, nil
 	}
 	total := recordValue[int64](&d, recs[0], "total")
-	cs, _, _ := neo4j.GetRecordValue[[]any](recs[0], "cities")
+	cs := recordValue[[]any](&d, recs[0], "cities")
 	out := make([]*domain.City, 0, len(cs))
 	for _, c := range cs {
 		if m, ok := c.(map[string]any); ok {
@@ -576,7 +576,7 @@ RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS page`
 		return nil, 0, err
 	}
 	total := recordValue[int64](&d, recs[0], "total")
-	page, _, _ := neo4j.GetRecordValue[[]any](recs[0], "page")
+	page := recordValue[[]any](&d, recs[0], "page")
 	out := make([]*domain.Country, 0, len(page))
 	for _, p := range page {
 		m, _ := p.(map[string]any)
@@ -597,7 +597,7 @@ RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS page`
 		return nil, 0, err
 	}
 	total := recordValue[int64](&d, recs[0], "total")
-	page, _, _ := neo4j.GetRecordValue[[]any](recs[0], "page")
+	page := recordValue[[]any](&d, recs[0], "page")
 	out := make([]*domain.Theme, 0, len(page))
 	for _, p := range page {
 		m, _ := p.(map[string]any)
