@@ -46,7 +46,6 @@ type ResolverRoot interface {
 	Source() SourceResolver
 	Theme() ThemeResolver
 	ThemeCountryCount() ThemeCountryCountResolver
-	ThemeLink() ThemeLinkResolver
 	ThemePair() ThemePairResolver
 	ThemeYearCount() ThemeYearCountResolver
 }
@@ -273,14 +272,14 @@ type ComplexityRoot struct {
 	}
 
 	SimilarInitiative struct {
-		Initiative    func(childComplexity int) int
 		Reason        func(childComplexity int) int
 		Score         func(childComplexity int) int
 		SemanticScore func(childComplexity int) int
 		SharedTerms   func(childComplexity int) int
-		SharedThemes  func(childComplexity int) int
+		Target        func(childComplexity int) int
 		TextScore     func(childComplexity int) int
 		ThemeScore    func(childComplexity int) int
+		Themes        func(childComplexity int) int
 	}
 
 	Source struct {
@@ -353,7 +352,7 @@ type AwardResolver interface {
 type AwardYearResolver interface {
 	InitiativeCount(ctx context.Context, obj *domain.AwardYear) (int, error)
 	Initiatives(ctx context.Context, obj *domain.AwardYear, first *int, after *string) (*model.InitiativeConnection, error)
-	Winners(ctx context.Context, obj *domain.AwardYear) ([]*domain.Initiative, error)
+	Winners(ctx context.Context, obj *domain.AwardYear) ([]*domain.InitiativeRow, error)
 }
 type CityResolver interface {
 	Country(ctx context.Context, obj *domain.City) (*domain.Country, error)
@@ -377,7 +376,7 @@ type GraphNodeResolver interface {
 	Properties(ctx context.Context, obj *domain.GraphNode) ([]*model.Property, error)
 }
 type InitiativeResolver interface {
-	Similar(ctx context.Context, obj *domain.Initiative, first *int, differentCity *bool) ([]*domain.SimilarLink, error)
+	Similar(ctx context.Context, obj *domain.InitiativeRow, first *int, differentCity *bool) ([]*domain.SimilarRow, error)
 }
 type InitiativeConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.InitiativeConnection) (int, error)
@@ -387,16 +386,16 @@ type LevelLinkResolver interface {
 	Level(ctx context.Context, obj *domain.LevelRef) (model.GovernmentLevel, error)
 }
 type MutationResolver interface {
-	UpsertInitiative(ctx context.Context, input model.InitiativeInput) (*domain.Initiative, error)
+	UpsertInitiative(ctx context.Context, input model.InitiativeInput) (*domain.InitiativeRow, error)
 	DeleteInitiative(ctx context.Context, id string) (bool, error)
-	LinkTheme(ctx context.Context, initiative string, theme string) (*domain.Initiative, error)
-	UnlinkTheme(ctx context.Context, initiative string, theme string) (*domain.Initiative, error)
-	LinkCity(ctx context.Context, initiative string, city string) (*domain.Initiative, error)
-	UnlinkCity(ctx context.Context, initiative string) (*domain.Initiative, error)
+	LinkTheme(ctx context.Context, initiative string, theme string) (*domain.InitiativeRow, error)
+	UnlinkTheme(ctx context.Context, initiative string, theme string) (*domain.InitiativeRow, error)
+	LinkCity(ctx context.Context, initiative string, city string) (*domain.InitiativeRow, error)
+	UnlinkCity(ctx context.Context, initiative string) (*domain.InitiativeRow, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (domain.Node, error)
-	Initiative(ctx context.Context, id string) (*domain.Initiative, error)
+	Initiative(ctx context.Context, id string) (*domain.InitiativeRow, error)
 	Initiatives(ctx context.Context, filter *model.InitiativeFilter, orderBy *model.InitiativeOrder, first *int, after *string) (*model.InitiativeConnection, error)
 	City(ctx context.Context, id string) (*domain.City, error)
 	Cities(ctx context.Context, countries []string, name *string, first *int, after *string) (*model.CityConnection, error)
@@ -404,7 +403,7 @@ type QueryResolver interface {
 	Themes(ctx context.Context, first *int, after *string) (*model.ThemeConnection, error)
 	AwardYears(ctx context.Context) ([]*domain.AwardYear, error)
 	Search(ctx context.Context, query string, first *int) ([]*domain.SearchHit, error)
-	SimilarInitiatives(ctx context.Context, id string, first *int, differentCity *bool) ([]*domain.SimilarLink, error)
+	SimilarInitiatives(ctx context.Context, id string, first *int, differentCity *bool) ([]*domain.SimilarRow, error)
 	SimilarCities(ctx context.Context, id string, first *int) ([]*domain.SimilarCity, error)
 	Connection(ctx context.Context, from string, to string, maxHops *int, structuralOnly *bool) (*domain.Graph, error)
 	Neighbourhood(ctx context.Context, id string, depth *int, limit *int) (*domain.Graph, error)
@@ -415,8 +414,6 @@ type QueryResolver interface {
 	Coverage(ctx context.Context) (*domain.Coverage, error)
 }
 type SearchHitResolver interface {
-	Initiative(ctx context.Context, obj *domain.SearchHit) (*domain.Initiative, error)
-
 	MatchedTerms(ctx context.Context, obj *domain.SearchHit) ([]string, error)
 	MatchedBy(ctx context.Context, obj *domain.SearchHit) (model.MatchKind, error)
 }
@@ -426,10 +423,7 @@ type SimilarCityResolver interface {
 	SharedThemes(ctx context.Context, obj *domain.SimilarCity) ([]*domain.Theme, error)
 }
 type SimilarInitiativeResolver interface {
-	Initiative(ctx context.Context, obj *domain.SimilarLink) (*domain.Initiative, error)
-
-	SharedThemes(ctx context.Context, obj *domain.SimilarLink) ([]*domain.Theme, error)
-	SharedTerms(ctx context.Context, obj *domain.SimilarLink) ([]string, error)
+	SharedTerms(ctx context.Context, obj *domain.SimilarRow) ([]string, error)
 }
 type SourceResolver interface {
 	Pages(ctx context.Context, obj *domain.Source) (*int, error)
@@ -441,9 +435,6 @@ type ThemeResolver interface {
 type ThemeCountryCountResolver interface {
 	Theme(ctx context.Context, obj *domain.ThemeCountryCount) (*domain.Theme, error)
 	Country(ctx context.Context, obj *domain.ThemeCountryCount) (*domain.Country, error)
-}
-type ThemeLinkResolver interface {
-	Theme(ctx context.Context, obj *domain.ThemeAssignment) (*domain.Theme, error)
 }
 type ThemePairResolver interface {
 	A(ctx context.Context, obj *domain.ThemePair) (*domain.Theme, error)
@@ -1450,12 +1441,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SimilarCity.SharedThemes(childComplexity), true
 
-	case "SimilarInitiative.initiative":
-		if e.ComplexityRoot.SimilarInitiative.Initiative == nil {
-			break
-		}
-
-		return e.ComplexityRoot.SimilarInitiative.Initiative(childComplexity), true
 	case "SimilarInitiative.reason":
 		if e.ComplexityRoot.SimilarInitiative.Reason == nil {
 			break
@@ -1480,12 +1465,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SimilarInitiative.SharedTerms(childComplexity), true
-	case "SimilarInitiative.sharedThemes":
-		if e.ComplexityRoot.SimilarInitiative.SharedThemes == nil {
+	case "SimilarInitiative.initiative":
+		if e.ComplexityRoot.SimilarInitiative.Target == nil {
 			break
 		}
 
-		return e.ComplexityRoot.SimilarInitiative.SharedThemes(childComplexity), true
+		return e.ComplexityRoot.SimilarInitiative.Target(childComplexity), true
 	case "SimilarInitiative.textScore":
 		if e.ComplexityRoot.SimilarInitiative.TextScore == nil {
 			break
@@ -1498,6 +1483,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SimilarInitiative.ThemeScore(childComplexity), true
+	case "SimilarInitiative.sharedThemes":
+		if e.ComplexityRoot.SimilarInitiative.Themes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimilarInitiative.Themes(childComplexity), true
 
 	case "Source.method":
 		if e.ComplexityRoot.Source.Method == nil {
@@ -4140,8 +4131,8 @@ func (ec *executionContext) _AwardYear_winners(ctx context.Context, field graphq
 			return ec.Resolvers.AwardYear().Winners(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Initiative) graphql.Marshaler {
-			return ec.marshalNInitiative2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐInitiativeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.InitiativeRow) graphql.Marshaler {
+			return ec.marshalNInitiative2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐInitiativeRowᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5738,7 +5729,7 @@ func (ec *executionContext) fieldContext_GraphNode_properties(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Initiative_id(ctx context.Context, field graphql.CollectedField, obj *domain.Initiative) (ret graphql.Marshaler) {
+func (ec *executionContext) _Initiative_id(ctx context.Context, field graphql.CollectedField, obj *domain.InitiativeRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5761,7 +5752,7 @@ func (ec *executionContext) fieldContext_Initiative_id(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Initiative", field, true, false, "ID")
 }
 
-func (ec *executionContext) _Initiative_key(ctx context.Context, field graphql.CollectedField, obj *domain.Initiative) (ret graphql.Marshaler) {
+func (ec *executionContext) _Initiative_key(ctx context.Context, field graphql.CollectedField, obj *domain.InitiativeRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5784,7 +5775,7 @@ func (ec *executionContext) fieldContext_Initiative_key(_ context.Context, field
 	return graphql.NewScalarFieldContext("Initiative", field, false, false, "String")
 }
 
-func (ec *executionContext) _Initiative_title(ctx context.Context, field graphql.CollectedField, obj *domain.Initiative) (ret graphql.Marshaler) {
+func (ec *executionContext) _Initiative_title(ctx context.Context, field graphql.CollectedField, obj *domain.InitiativeRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5807,7 +5798,7 @@ func (ec *executionContext) fieldContext_Initiative_title(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Initiative", field, false, false, "String")
 }
 
-func (ec *executionContext) _Initiative_titleDerived(ctx context.Context, field graphql.CollectedField, obj *domain.Initiative) (ret graphql.Marshaler) {
+func (ec *executionContext) _Initiative_titleDerived(ctx context.Context, field graphql.CollectedField, obj *domain.InitiativeRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5830,7 +5821,7 @@ func (ec *executionContext) fieldContext_Initiative_titleDerived(_ context.Conte
 	return graphql.NewScalarFieldContext("Initiative", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Initiative_titleIncomplete(ctx context.Context, field graphql.CollectedField, obj *domain.Initiative) (ret graphql.Marshaler) {
+func (ec *executionContext) _Initiative_titleIncomplete(ctx context.Context, field graphql.CollectedField, obj *domain.InitiativeRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5853,7 +5844,7 @@ func (ec *executionContext) fieldContext_Initiative_titleIncomplete(_ context.Co
 	return graphql.NewScalarFieldContext("Initiative", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Initiative_altTitles(ctx context.Context, field graphql.CollectedField, obj *domain.Initiative) (ret graphql.Marshaler) {
+func (ec *executionContext) _Initiative_altTitles(ctx context.Context, field graphql.CollectedField, obj *domain.InitiativeRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5876,7 +5867,7 @@ func (ec *executionContext) fieldContext_Initiative_altTitles(_ context.Context,
 	return graphql.NewScalarFieldContext("Initiative", field, false, false, "String")
 }
 
-func (ec *executionContext) _Initiative_summary(ctx context.Context, field graphql.CollectedField, obj *domain.Initiative) (ret graphql.Marshaler) {
+func (ec *executionContext) _Initiative_summary(ctx context.Context, field graphql.CollectedField, obj *domain.InitiativeRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5899,7 +5890,7 @@ func (ec *executionContext) fieldContext_Initiative_summary(_ context.Context, f
 	return graphql.NewScalarFieldContext("Initiative", field, false, false, "String")
 }
 
-func (ec *executionContext) _Initiative_covid(ctx context.Context, field graphql.CollectedField, obj *domain.Initiative) (ret graphql.Marshaler) {
+func (ec *executionContext) _Initiative_covid(ctx context.Context, field graphql.CollectedField, obj *domain.InitiativeRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5922,7 +5913,7 @@ func (ec *executionContext) fieldContext_Initiative_covid(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Initiative", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Initiative_city(ctx context.Context, field graphql.CollectedField, obj *domain.Initiative) (ret graphql.Marshaler) {
+func (ec *executionContext) _Initiative_city(ctx context.Context, field graphql.CollectedField, obj *domain.InitiativeRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5954,7 +5945,7 @@ func (ec *executionContext) fieldContext_Initiative_city(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Initiative_country(ctx context.Context, field graphql.CollectedField, obj *domain.Initiative) (ret graphql.Marshaler) {
+func (ec *executionContext) _Initiative_country(ctx context.Context, field graphql.CollectedField, obj *domain.InitiativeRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5986,7 +5977,7 @@ func (ec *executionContext) fieldContext_Initiative_country(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Initiative_level(ctx context.Context, field graphql.CollectedField, obj *domain.Initiative) (ret graphql.Marshaler) {
+func (ec *executionContext) _Initiative_level(ctx context.Context, field graphql.CollectedField, obj *domain.InitiativeRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6018,7 +6009,7 @@ func (ec *executionContext) fieldContext_Initiative_level(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Initiative_themes(ctx context.Context, field graphql.CollectedField, obj *domain.Initiative) (ret graphql.Marshaler) {
+func (ec *executionContext) _Initiative_themes(ctx context.Context, field graphql.CollectedField, obj *domain.InitiativeRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6050,7 +6041,7 @@ func (ec *executionContext) fieldContext_Initiative_themes(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Initiative_awards(ctx context.Context, field graphql.CollectedField, obj *domain.Initiative) (ret graphql.Marshaler) {
+func (ec *executionContext) _Initiative_awards(ctx context.Context, field graphql.CollectedField, obj *domain.InitiativeRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6082,7 +6073,7 @@ func (ec *executionContext) fieldContext_Initiative_awards(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Initiative_sources(ctx context.Context, field graphql.CollectedField, obj *domain.Initiative) (ret graphql.Marshaler) {
+func (ec *executionContext) _Initiative_sources(ctx context.Context, field graphql.CollectedField, obj *domain.InitiativeRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6114,7 +6105,7 @@ func (ec *executionContext) fieldContext_Initiative_sources(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Initiative_similar(ctx context.Context, field graphql.CollectedField, obj *domain.Initiative) (ret graphql.Marshaler) {
+func (ec *executionContext) _Initiative_similar(ctx context.Context, field graphql.CollectedField, obj *domain.InitiativeRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6127,8 +6118,8 @@ func (ec *executionContext) _Initiative_similar(ctx context.Context, field graph
 			return ec.Resolvers.Initiative().Similar(ctx, obj, fc.Args["first"].(*int), fc.Args["differentCity"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*domain.SimilarLink) graphql.Marshaler {
-			return ec.marshalNSimilarInitiative2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐSimilarLinkᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.SimilarRow) graphql.Marshaler {
+			return ec.marshalNSimilarInitiative2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐSimilarRowᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6312,8 +6303,8 @@ func (ec *executionContext) _InitiativeEdge_node(ctx context.Context, field grap
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *domain.Initiative) graphql.Marshaler {
-			return ec.marshalNInitiative2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐInitiative(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.InitiativeRow) graphql.Marshaler {
+			return ec.marshalNInitiative2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐInitiativeRow(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6606,8 +6597,8 @@ func (ec *executionContext) _Mutation_upsertInitiative(ctx context.Context, fiel
 			return ec.Resolvers.Mutation().UpsertInitiative(ctx, fc.Args["input"].(model.InitiativeInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *domain.Initiative) graphql.Marshaler {
-			return ec.marshalNInitiative2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐInitiative(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.InitiativeRow) graphql.Marshaler {
+			return ec.marshalNInitiative2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐInitiativeRow(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6694,8 +6685,8 @@ func (ec *executionContext) _Mutation_linkTheme(ctx context.Context, field graph
 			return ec.Resolvers.Mutation().LinkTheme(ctx, fc.Args["initiative"].(string), fc.Args["theme"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *domain.Initiative) graphql.Marshaler {
-			return ec.marshalNInitiative2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐInitiative(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.InitiativeRow) graphql.Marshaler {
+			return ec.marshalNInitiative2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐInitiativeRow(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6738,8 +6729,8 @@ func (ec *executionContext) _Mutation_unlinkTheme(ctx context.Context, field gra
 			return ec.Resolvers.Mutation().UnlinkTheme(ctx, fc.Args["initiative"].(string), fc.Args["theme"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *domain.Initiative) graphql.Marshaler {
-			return ec.marshalNInitiative2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐInitiative(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.InitiativeRow) graphql.Marshaler {
+			return ec.marshalNInitiative2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐInitiativeRow(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6782,8 +6773,8 @@ func (ec *executionContext) _Mutation_linkCity(ctx context.Context, field graphq
 			return ec.Resolvers.Mutation().LinkCity(ctx, fc.Args["initiative"].(string), fc.Args["city"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *domain.Initiative) graphql.Marshaler {
-			return ec.marshalNInitiative2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐInitiative(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.InitiativeRow) graphql.Marshaler {
+			return ec.marshalNInitiative2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐInitiativeRow(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6826,8 +6817,8 @@ func (ec *executionContext) _Mutation_unlinkCity(ctx context.Context, field grap
 			return ec.Resolvers.Mutation().UnlinkCity(ctx, fc.Args["initiative"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *domain.Initiative) graphql.Marshaler {
-			return ec.marshalNInitiative2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐInitiative(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.InitiativeRow) graphql.Marshaler {
+			return ec.marshalNInitiative2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐInitiativeRow(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7052,8 +7043,8 @@ func (ec *executionContext) _Query_initiative(ctx context.Context, field graphql
 			return ec.Resolvers.Query().Initiative(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *domain.Initiative) graphql.Marshaler {
-			return ec.marshalOInitiative2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐInitiative(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.InitiativeRow) graphql.Marshaler {
+			return ec.marshalOInitiative2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐInitiativeRow(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7392,8 +7383,8 @@ func (ec *executionContext) _Query_similarInitiatives(ctx context.Context, field
 			return ec.Resolvers.Query().SimilarInitiatives(ctx, fc.Args["id"].(string), fc.Args["first"].(*int), fc.Args["differentCity"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*domain.SimilarLink) graphql.Marshaler {
-			return ec.marshalNSimilarInitiative2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐSimilarLinkᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.SimilarRow) graphql.Marshaler {
+			return ec.marshalNSimilarInitiative2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐSimilarRowᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7848,11 +7839,11 @@ func (ec *executionContext) _SearchHit_initiative(ctx context.Context, field gra
 			return ec.fieldContext_SearchHit_initiative(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.SearchHit().Initiative(ctx, obj)
+			return obj.Initiative, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *domain.Initiative) graphql.Marshaler {
-			return ec.marshalNInitiative2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐInitiative(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.InitiativeRow) graphql.Marshaler {
+			return ec.marshalNInitiative2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐInitiativeRow(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7862,8 +7853,8 @@ func (ec *executionContext) fieldContext_SearchHit_initiative(_ context.Context,
 	fc = &graphql.FieldContext{
 		Object:     "SearchHit",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Initiative(ctx, field)
 		},
@@ -8027,7 +8018,7 @@ func (ec *executionContext) fieldContext_SimilarCity_sharedThemes(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _SimilarInitiative_initiative(ctx context.Context, field graphql.CollectedField, obj *domain.SimilarLink) (ret graphql.Marshaler) {
+func (ec *executionContext) _SimilarInitiative_initiative(ctx context.Context, field graphql.CollectedField, obj *domain.SimilarRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8036,11 +8027,11 @@ func (ec *executionContext) _SimilarInitiative_initiative(ctx context.Context, f
 			return ec.fieldContext_SimilarInitiative_initiative(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.SimilarInitiative().Initiative(ctx, obj)
+			return obj.Target, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *domain.Initiative) graphql.Marshaler {
-			return ec.marshalNInitiative2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐInitiative(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.InitiativeRow) graphql.Marshaler {
+			return ec.marshalNInitiative2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐInitiativeRow(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8050,8 +8041,8 @@ func (ec *executionContext) fieldContext_SimilarInitiative_initiative(_ context.
 	fc = &graphql.FieldContext{
 		Object:     "SimilarInitiative",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Initiative(ctx, field)
 		},
@@ -8059,7 +8050,7 @@ func (ec *executionContext) fieldContext_SimilarInitiative_initiative(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _SimilarInitiative_score(ctx context.Context, field graphql.CollectedField, obj *domain.SimilarLink) (ret graphql.Marshaler) {
+func (ec *executionContext) _SimilarInitiative_score(ctx context.Context, field graphql.CollectedField, obj *domain.SimilarRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8082,7 +8073,7 @@ func (ec *executionContext) fieldContext_SimilarInitiative_score(_ context.Conte
 	return graphql.NewScalarFieldContext("SimilarInitiative", field, false, false, "Float")
 }
 
-func (ec *executionContext) _SimilarInitiative_semanticScore(ctx context.Context, field graphql.CollectedField, obj *domain.SimilarLink) (ret graphql.Marshaler) {
+func (ec *executionContext) _SimilarInitiative_semanticScore(ctx context.Context, field graphql.CollectedField, obj *domain.SimilarRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8105,7 +8096,7 @@ func (ec *executionContext) fieldContext_SimilarInitiative_semanticScore(_ conte
 	return graphql.NewScalarFieldContext("SimilarInitiative", field, false, false, "Float")
 }
 
-func (ec *executionContext) _SimilarInitiative_textScore(ctx context.Context, field graphql.CollectedField, obj *domain.SimilarLink) (ret graphql.Marshaler) {
+func (ec *executionContext) _SimilarInitiative_textScore(ctx context.Context, field graphql.CollectedField, obj *domain.SimilarRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8128,7 +8119,7 @@ func (ec *executionContext) fieldContext_SimilarInitiative_textScore(_ context.C
 	return graphql.NewScalarFieldContext("SimilarInitiative", field, false, false, "Float")
 }
 
-func (ec *executionContext) _SimilarInitiative_themeScore(ctx context.Context, field graphql.CollectedField, obj *domain.SimilarLink) (ret graphql.Marshaler) {
+func (ec *executionContext) _SimilarInitiative_themeScore(ctx context.Context, field graphql.CollectedField, obj *domain.SimilarRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8151,7 +8142,7 @@ func (ec *executionContext) fieldContext_SimilarInitiative_themeScore(_ context.
 	return graphql.NewScalarFieldContext("SimilarInitiative", field, false, false, "Float")
 }
 
-func (ec *executionContext) _SimilarInitiative_sharedThemes(ctx context.Context, field graphql.CollectedField, obj *domain.SimilarLink) (ret graphql.Marshaler) {
+func (ec *executionContext) _SimilarInitiative_sharedThemes(ctx context.Context, field graphql.CollectedField, obj *domain.SimilarRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8160,7 +8151,7 @@ func (ec *executionContext) _SimilarInitiative_sharedThemes(ctx context.Context,
 			return ec.fieldContext_SimilarInitiative_sharedThemes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.SimilarInitiative().SharedThemes(ctx, obj)
+			return obj.Themes, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Theme) graphql.Marshaler {
@@ -8174,8 +8165,8 @@ func (ec *executionContext) fieldContext_SimilarInitiative_sharedThemes(_ contex
 	fc = &graphql.FieldContext{
 		Object:     "SimilarInitiative",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Theme(ctx, field)
 		},
@@ -8183,7 +8174,7 @@ func (ec *executionContext) fieldContext_SimilarInitiative_sharedThemes(_ contex
 	return fc, nil
 }
 
-func (ec *executionContext) _SimilarInitiative_sharedTerms(ctx context.Context, field graphql.CollectedField, obj *domain.SimilarLink) (ret graphql.Marshaler) {
+func (ec *executionContext) _SimilarInitiative_sharedTerms(ctx context.Context, field graphql.CollectedField, obj *domain.SimilarRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8206,7 +8197,7 @@ func (ec *executionContext) fieldContext_SimilarInitiative_sharedTerms(_ context
 	return graphql.NewScalarFieldContext("SimilarInitiative", field, true, true, "String")
 }
 
-func (ec *executionContext) _SimilarInitiative_reason(ctx context.Context, field graphql.CollectedField, obj *domain.SimilarLink) (ret graphql.Marshaler) {
+func (ec *executionContext) _SimilarInitiative_reason(ctx context.Context, field graphql.CollectedField, obj *domain.SimilarRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8741,7 +8732,7 @@ func (ec *executionContext) _ThemeLink_theme(ctx context.Context, field graphql.
 			return ec.fieldContext_ThemeLink_theme(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ThemeLink().Theme(ctx, obj)
+			return obj.Theme, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *domain.Theme) graphql.Marshaler {
@@ -8755,8 +8746,8 @@ func (ec *executionContext) fieldContext_ThemeLink_theme(_ context.Context, fiel
 	fc = &graphql.FieldContext{
 		Object:     "ThemeLink",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Theme(ctx, field)
 		},
@@ -10436,7 +10427,9 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Theme(ctx, sel, obj)
-	case *domain.Initiative:
+	case domain.InitiativeRow:
+		return ec._Initiative(ctx, sel, &obj)
+	case *domain.InitiativeRow:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -11279,7 +11272,7 @@ func (ec *executionContext) _GraphNode(ctx context.Context, sel ast.SelectionSet
 
 var initiativeImplementors = []string{"Initiative", "Node"}
 
-func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSet, obj *domain.Initiative) graphql.Marshaler {
+func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSet, obj *domain.InitiativeRow) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -11905,11 +11898,10 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("SearchHit")
 		case "initiative":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._SearchHit_initiative(ctx, field, obj)
-				})
+			out.Values[i] = ec._SearchHit_initiative(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "score":
 			out.Values[i] = ec._SearchHit_score(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -11991,7 +11983,7 @@ func (ec *executionContext) _SimilarCity(ctx context.Context, sel ast.SelectionS
 
 var similarInitiativeImplementors = []string{"SimilarInitiative"}
 
-func (ec *executionContext) _SimilarInitiative(ctx context.Context, sel ast.SelectionSet, obj *domain.SimilarLink) graphql.Marshaler {
+func (ec *executionContext) _SimilarInitiative(ctx context.Context, sel ast.SelectionSet, obj *domain.SimilarRow) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, similarInitiativeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -12001,11 +11993,10 @@ func (ec *executionContext) _SimilarInitiative(ctx context.Context, sel ast.Sele
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("SimilarInitiative")
 		case "initiative":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._SimilarInitiative_initiative(ctx, field, obj)
-				})
+			out.Values[i] = ec._SimilarInitiative_initiative(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "score":
 			out.Values[i] = ec._SimilarInitiative_score(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -12027,11 +12018,10 @@ func (ec *executionContext) _SimilarInitiative(ctx context.Context, sel ast.Sele
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "sharedThemes":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._SimilarInitiative_sharedThemes(ctx, field, obj)
-				})
+			out.Values[i] = ec._SimilarInitiative_sharedThemes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "sharedTerms":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -12312,30 +12302,29 @@ func (ec *executionContext) _ThemeLink(ctx context.Context, sel ast.SelectionSet
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ThemeLink")
 		case "theme":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ThemeLink_theme(ctx, field, obj)
-				})
+			out.Values[i] = ec._ThemeLink_theme(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "source":
 			out.Values[i] = ec._ThemeLink_source(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "confidence":
 			out.Values[i] = ec._ThemeLink_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "terms":
 			out.Values[i] = ec._ThemeLink_terms(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "sources":
 			out.Values[i] = ec._ThemeLink_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -13127,11 +13116,11 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 	return res
 }
 
-func (ec *executionContext) marshalNInitiative2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐInitiativeᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Initiative) graphql.Marshaler {
+func (ec *executionContext) marshalNInitiative2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐInitiativeRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.InitiativeRow) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNInitiative2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐInitiative(ctx, sel, v[i])
+		return ec.marshalNInitiative2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐInitiativeRow(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -13143,7 +13132,7 @@ func (ec *executionContext) marshalNInitiative2ᚕᚖgithubᚗcomᚋcivicgraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNInitiative2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐInitiative(ctx context.Context, sel ast.SelectionSet, v *domain.Initiative) graphql.Marshaler {
+func (ec *executionContext) marshalNInitiative2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐInitiativeRow(ctx context.Context, sel ast.SelectionSet, v *domain.InitiativeRow) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Initiative!")
 		return graphql.Null
@@ -13320,11 +13309,11 @@ func (ec *executionContext) marshalNSimilarCity2ᚖgithubᚗcomᚋcivicgraphᚋc
 	return ec._SimilarCity(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSimilarInitiative2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐSimilarLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.SimilarLink) graphql.Marshaler {
+func (ec *executionContext) marshalNSimilarInitiative2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐSimilarRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.SimilarRow) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSimilarInitiative2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐSimilarLink(ctx, sel, v[i])
+		return ec.marshalNSimilarInitiative2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐSimilarRow(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -13336,7 +13325,7 @@ func (ec *executionContext) marshalNSimilarInitiative2ᚕᚖgithubᚗcomᚋcivic
 	return ret
 }
 
-func (ec *executionContext) marshalNSimilarInitiative2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐSimilarLink(ctx context.Context, sel ast.SelectionSet, v *domain.SimilarLink) graphql.Marshaler {
+func (ec *executionContext) marshalNSimilarInitiative2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐSimilarRow(ctx context.Context, sel ast.SelectionSet, v *domain.SimilarRow) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SimilarInitiative!")
 		return graphql.Null
@@ -13887,7 +13876,7 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	return res
 }
 
-func (ec *executionContext) marshalOInitiative2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐInitiative(ctx context.Context, sel ast.SelectionSet, v *domain.Initiative) graphql.Marshaler {
+func (ec *executionContext) marshalOInitiative2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐInitiativeRow(ctx context.Context, sel ast.SelectionSet, v *domain.InitiativeRow) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vikstrous/dataloadgen"
 
 	"github.com/civicgraph/civicgraph/graph/model"
 	"github.com/civicgraph/civicgraph/internal/domain"
@@ -89,7 +88,7 @@ func pageInfo(offset, n int, hasNext bool) *model.PageInfo {
 // initiativeConnection builds a connection from a page fetched with
 // first+1 items (the extra one tells whether a next page exists).
 // With keyset set, edge cursors carry each item's sort key.
-func initiativeConnection(items []*domain.Initiative, first, offset int, keyset bool,
+func initiativeConnection(items []*domain.InitiativeRow, first, offset int, keyset bool,
 	count func(context.Context) (int, error), facets func(context.Context) (*domain.Facets, error)) *model.InitiativeConnection {
 	hasNext := len(items) > first
 	if hasNext {
@@ -110,94 +109,25 @@ func initiativeConnection(items []*domain.Initiative, first, offset int, keyset 
 	return &model.InitiativeConnection{Edges: edges, PageInfo: pi, Count: count, FacetsFn: facets}
 }
 
-// ownerPageKey is the loader key of an owner's page of initiatives, for a
-// connection field with these arguments and selections; also returns the
-// page size and offset.
-func ownerPageKey(oc *graphql.OperationContext, sels []ast.SelectionSet, kind, key string, first *int, after *string) (loader.PageKey, int, int, error) {
+// ownerConnection is the connection of a city's, country's, theme's or
+// year's initiatives, through the request's loaders.
+func ownerConnection(ctx context.Context, kind, key string, first *int, after *string) (*model.InitiativeConnection, error) {
 	n, err := pageSize(first, 20, MaxPage)
 	if err != nil {
-		return loader.PageKey{}, 0, 0, err
+		return nil, err
 	}
 	off, err := offsetAfter(after)
 	if err != nil {
-		return loader.PageKey{}, 0, 0, err
-	}
-	parts := domain.PartsAll
-	if oc != nil {
-		parts = partsIn(oc, selectionsUnder(oc, sels, "edges", "node"))
-	}
-	return loader.PageKey{OwnerKey: loader.OwnerKey{Kind: kind, Key: key}, First: n + 1, Offset: off, Parts: parts}, n, off, nil
-}
-
-// prefetchOwnerPages reads, for a root field that returned one owner (a
-// city), the pages of initiatives its selection asks for, at once, and
-// primes the loader: the nested connection then needs no batch window.
-// Arguments it cannot read are left to the connection's resolver, which
-// reports them.
-func prefetchOwnerPages(ctx context.Context, s domain.ReadStore, kind, key string) error {
-	oc, sels := selectionsAt(ctx)
-	if oc == nil {
-		return nil
-	}
-	for _, sel := range sels {
-		for _, f := range graphql.CollectFields(oc, sel, nil) {
-			if f.Name != "initiatives" || !selectsPageIn(oc, f.Selections) {
-				continue
-			}
-			args := f.ArgumentMap(oc.Variables)
-			first, after := intArg(args["first"]), strArg(args["after"])
-			pk, _, _, err := ownerPageKey(oc, []ast.SelectionSet{f.Selections}, kind, key, first, after)
-			if err != nil {
-				continue
-			}
-			m, err := s.InitiativesOf(domain.WithParts(ctx, pk.Parts), kind, []string{key}, pk.First, pk.Offset)
-			if err != nil {
-				return err
-			}
-			loader.For(ctx).InitiativesOf.Prime(pk, m[key])
-		}
-	}
-	return nil
-}
-
-func intArg(v any) *int {
-	switch n := v.(type) {
-	case int:
-		return &n
-	case int64:
-		i := int(n)
-		return &i
-	}
-	return nil
-}
-
-func strArg(v any) *string {
-	if s, ok := v.(string); ok {
-		return &s
-	}
-	return nil
-}
-
-// ownerConnection is the connection of a city's, country's, theme's or
-// year's initiatives, through the request's loaders.
-func ownerConnection(ctx context.Context, s domain.ReadStore, kind, key string, first *int, after *string) (*model.InitiativeConnection, error) {
-	oc, sels := selectionsAt(ctx)
-	pk, n, off, err := ownerPageKey(oc, sels, kind, key, first, after)
-	if err != nil {
 		return nil, err
 	}
-	var items []*domain.Initiative
+	owner := loader.OwnerKey{Kind: kind, Key: key}
+	var items []*domain.InitiativeRow
 	if selectsPage(ctx) {
-		if items, err = loader.Load(ctx, loader.For(ctx).InitiativesOf, pk); err != nil {
+		if items, err = loader.For(ctx).InitiativesOf(ctx, owner, n+1, off, planAt(ctx, "edges", "node")); err != nil {
 			return nil, err
 		}
 	}
-	count := func(ctx context.Context) (int, error) {
-		return loader.Load(ctx, loader.For(ctx).Count, loader.OwnerKey{Kind: kind, Key: key})
-	}
-	if err := prefetchPath(ctx, s, items, "edges", "node"); err != nil {
-		return nil, err
-	}
+	count := func(ctx context.Context) (int, error) { return loader.Load(ctx, loader.For(ctx).Count, owner) }
 	return initiativeConnection(items, n, off, false, count, nil), nil
 }
 
@@ -293,16 +223,6 @@ func ptrSlice[T any](s []T) []*T {
 	return out
 }
 
-// mustInitiative loads an initiative that a link points at; a dangling
-// link (deleted concurrently) is reported as not found.
-func mustInitiative(ctx context.Context, key string) (*domain.Initiative, error) {
-	in, err := loader.Load(ctx, loader.For(ctx).Initiative, key)
-	if err == nil && in == nil {
-		return nil, domain.Errorf(domain.ENOTFOUND, "initiative %q not found", key)
-	}
-	return in, err
-}
-
 // mustTheme loads a theme by slug; an unknown slug is shown by its slug.
 func mustTheme(ctx context.Context, slug string) (*domain.Theme, error) {
 	t, err := loader.Load(ctx, loader.For(ctx).Theme, slug)
@@ -312,35 +232,14 @@ func mustTheme(ctx context.Context, slug string) (*domain.Theme, error) {
 	return t, err
 }
 
-// similar loads an initiative's precomputed similar links.
-func similar(ctx context.Context, key string, first *int, def int, differentCity *bool) ([]*domain.SimilarLink, error) {
-	n, err := pageSize(first, def, 50)
-	if err != nil {
-		return nil, err
-	}
-	dc := differentCity == nil || *differentCity
-	parts := domain.PartsAll
-	if oc, sels := selectionsAt(ctx, "initiative"); oc != nil {
-		parts = partsIn(oc, sels)
-	}
-	links, err := loader.Load(ctx, loader.For(ctx).Similar, loader.SimilarKey{Key: key, First: n, DifferentCity: dc, Parts: parts})
-	if err != nil {
-		return nil, err
-	}
-	return ptrSlice(links), nil
-}
-
-// reload reads an initiative after a mutation, bypassing the request's
-// loader cache.
-func (r *mutationResolver) reload(ctx context.Context, key string) (*domain.Initiative, error) {
-	m, err := r.Store.InitiativesByKeys(ctx, []string{key})
-	if err != nil {
-		return nil, err
-	}
-	if m[key] == nil {
+// reload reads an initiative after a mutation, as the mutation's
+// selection asks.
+func (r *mutationResolver) reload(ctx context.Context, key string) (*domain.InitiativeRow, error) {
+	in, err := r.Store.Initiative(ctx, key, planAt(ctx))
+	if err == nil && in == nil {
 		return nil, domain.Errorf(domain.ENOTFOUND, "initiative %q not found", key)
 	}
-	return m[key], nil
+	return in, err
 }
 
 // selectsPage reports whether the current connection field selects its
@@ -372,19 +271,10 @@ func pageEdges[N, E any](nodes []*N, offset int, edge func(cursor string, n *N) 
 	return out
 }
 
-// loadRoot reads one key for a root field straight from the store and
-// primes the request's loader with it: a root field has nothing to batch
-// with, so waiting for the loader's batch window would only add latency.
-// A missing key is the zero value, as with loader.Load.
-func loadRoot[K comparable, V any](ctx context.Context, l *dataloadgen.Loader[K, V], fetch func(context.Context, []K) (map[K]V, error), k K) (V, error) {
+// loadRoot reads one key for a root field straight from the store: a
+// root field has nothing to batch with, so waiting for the loader's batch
+// window would only add latency. A missing key is the zero value.
+func loadRoot[K comparable, V any](ctx context.Context, fetch func(context.Context, []K) (map[K]V, error), k K) (V, error) {
 	m, err := fetch(ctx, []K{k})
-	if err != nil {
-		var zero V
-		return zero, err
-	}
-	v, ok := m[k]
-	if ok {
-		l.Prime(k, v)
-	}
-	return v, nil
+	return m[k], err
 }

@@ -36,14 +36,14 @@ func (r *awardYearResolver) InitiativeCount(ctx context.Context, obj *domain.Awa
 
 // Initiatives is the resolver for the initiatives field.
 func (r *awardYearResolver) Initiatives(ctx context.Context, obj *domain.AwardYear, first *int, after *string) (*model.InitiativeConnection, error) {
-	return ownerConnection(ctx, r.Store, domain.KindYear, strconv.Itoa(obj.Year), first, after)
+	return ownerConnection(ctx, domain.KindYear, strconv.Itoa(obj.Year), first, after)
 }
 
 // Winners is the resolver for the winners field.
-func (r *awardYearResolver) Winners(ctx context.Context, obj *domain.AwardYear) ([]*domain.Initiative, error) {
-	w, err := loader.Load(ctx, loader.For(ctx).Winners, obj.Year)
+func (r *awardYearResolver) Winners(ctx context.Context, obj *domain.AwardYear) ([]*domain.InitiativeRow, error) {
+	w, err := loader.For(ctx).Winners(ctx, obj.Year, planAt(ctx))
 	if w == nil {
-		w = []*domain.Initiative{}
+		w = []*domain.InitiativeRow{}
 	}
 	return w, err
 }
@@ -74,7 +74,7 @@ func (r *cityResolver) InitiativeCount(ctx context.Context, obj *domain.City) (i
 
 // Initiatives is the resolver for the initiatives field.
 func (r *cityResolver) Initiatives(ctx context.Context, obj *domain.City, first *int, after *string) (*model.InitiativeConnection, error) {
-	return ownerConnection(ctx, r.Store, domain.KindCity, obj.ID, first, after)
+	return ownerConnection(ctx, domain.KindCity, obj.ID, first, after)
 }
 
 // City is the resolver for the city field.
@@ -105,7 +105,7 @@ func (r *countryResolver) Cities(ctx context.Context, obj *domain.Country, first
 
 // Initiatives is the resolver for the initiatives field.
 func (r *countryResolver) Initiatives(ctx context.Context, obj *domain.Country, first *int, after *string) (*model.InitiativeConnection, error) {
-	return ownerConnection(ctx, r.Store, domain.KindCountry, obj.Code, first, after)
+	return ownerConnection(ctx, domain.KindCountry, obj.Code, first, after)
 }
 
 // Kind is the resolver for the kind field.
@@ -124,8 +124,8 @@ func (r *graphNodeResolver) Properties(ctx context.Context, obj *domain.GraphNod
 }
 
 // Similar is the resolver for the similar field.
-func (r *initiativeResolver) Similar(ctx context.Context, obj *domain.Initiative, first *int, differentCity *bool) ([]*domain.SimilarLink, error) {
-	return similar(ctx, obj.ID, first, 5, differentCity)
+func (r *initiativeResolver) Similar(ctx context.Context, obj *domain.InitiativeRow, first *int, differentCity *bool) ([]*domain.SimilarRow, error) {
+	return plannedSimilar(ctx, obj, first, differentCity)
 }
 
 // TotalCount is the resolver for the totalCount field.
@@ -147,7 +147,7 @@ func (r *levelLinkResolver) Level(ctx context.Context, obj *domain.LevelRef) (mo
 }
 
 // UpsertInitiative is the resolver for the upsertInitiative field.
-func (r *mutationResolver) UpsertInitiative(ctx context.Context, input model.InitiativeInput) (*domain.Initiative, error) {
+func (r *mutationResolver) UpsertInitiative(ctx context.Context, input model.InitiativeInput) (*domain.InitiativeRow, error) {
 	in := domain.InitiativeInput{Title: input.Title, Summary: input.Summary, Themes: input.Themes}
 	if input.Key != nil {
 		in.Key = *input.Key
@@ -182,7 +182,7 @@ func (r *mutationResolver) DeleteInitiative(ctx context.Context, id string) (boo
 }
 
 // LinkTheme is the resolver for the linkTheme field.
-func (r *mutationResolver) LinkTheme(ctx context.Context, initiative string, theme string) (*domain.Initiative, error) {
+func (r *mutationResolver) LinkTheme(ctx context.Context, initiative string, theme string) (*domain.InitiativeRow, error) {
 	key, err := initiativeKey(initiative)
 	if err != nil {
 		return nil, err
@@ -194,7 +194,7 @@ func (r *mutationResolver) LinkTheme(ctx context.Context, initiative string, the
 }
 
 // UnlinkTheme is the resolver for the unlinkTheme field.
-func (r *mutationResolver) UnlinkTheme(ctx context.Context, initiative string, theme string) (*domain.Initiative, error) {
+func (r *mutationResolver) UnlinkTheme(ctx context.Context, initiative string, theme string) (*domain.InitiativeRow, error) {
 	key, err := initiativeKey(initiative)
 	if err != nil {
 		return nil, err
@@ -206,7 +206,7 @@ func (r *mutationResolver) UnlinkTheme(ctx context.Context, initiative string, t
 }
 
 // LinkCity is the resolver for the linkCity field.
-func (r *mutationResolver) LinkCity(ctx context.Context, initiative string, city string) (*domain.Initiative, error) {
+func (r *mutationResolver) LinkCity(ctx context.Context, initiative string, city string) (*domain.InitiativeRow, error) {
 	key, err := initiativeKey(initiative)
 	if err != nil {
 		return nil, err
@@ -222,7 +222,7 @@ func (r *mutationResolver) LinkCity(ctx context.Context, initiative string, city
 }
 
 // UnlinkCity is the resolver for the unlinkCity field.
-func (r *mutationResolver) UnlinkCity(ctx context.Context, initiative string) (*domain.Initiative, error) {
+func (r *mutationResolver) UnlinkCity(ctx context.Context, initiative string) (*domain.InitiativeRow, error) {
 	key, err := initiativeKey(initiative)
 	if err != nil {
 		return nil, err
@@ -236,33 +236,32 @@ func (r *mutationResolver) UnlinkCity(ctx context.Context, initiative string) (*
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (domain.Node, error) {
 	kind, key := domain.ParseGlobalID(id)
-	l := loader.For(ctx)
 	var (
 		n   domain.Node
 		err error
 	)
 	switch kind {
 	case domain.KindInitiative:
-		var v *domain.Initiative
-		v, err = loadRoot(ctx, l.Initiative, r.Store.InitiativesByKeys, key)
+		var v *domain.InitiativeRow
+		v, err = r.Store.Initiative(ctx, key, planAt(ctx))
 		if v != nil {
 			n = v
 		}
 	case domain.KindCity:
 		var v *domain.City
-		v, err = loadRoot(ctx, l.City, r.Store.CitiesByIDs, key)
+		v, err = loadRoot(ctx, r.Store.CitiesByIDs, key)
 		if v != nil {
 			n = v
 		}
 	case domain.KindCountry:
 		var v *domain.Country
-		v, err = loadRoot(ctx, l.Country, r.Store.CountriesByCodes, key)
+		v, err = loadRoot(ctx, r.Store.CountriesByCodes, key)
 		if v != nil {
 			n = v
 		}
 	case domain.KindTheme:
 		var v *domain.Theme
-		v, err = loadRoot(ctx, l.Theme, r.Store.ThemesBySlugs, key)
+		v, err = loadRoot(ctx, r.Store.ThemesBySlugs, key)
 		if v != nil {
 			n = v
 		}
@@ -285,12 +284,12 @@ func (r *queryResolver) Node(ctx context.Context, id string) (domain.Node, error
 }
 
 // Initiative is the resolver for the initiative field.
-func (r *queryResolver) Initiative(ctx context.Context, id string) (*domain.Initiative, error) {
+func (r *queryResolver) Initiative(ctx context.Context, id string) (*domain.InitiativeRow, error) {
 	key, err := initiativeKey(id)
 	if err != nil {
 		return nil, err
 	}
-	return loadRoot(ctx, loader.For(ctx).Initiative, r.Store.InitiativesByKeys, key)
+	return r.Store.Initiative(ctx, key, planAt(ctx))
 }
 
 // Initiatives is the resolver for the initiatives field.
@@ -322,12 +321,9 @@ func (r *queryResolver) Initiatives(ctx context.Context, filter *model.Initiativ
 	if keyset {
 		o.AfterSortKey = afterKey
 	}
-	var items []*domain.Initiative
+	var items []*domain.InitiativeRow
 	if selectsPage(ctx) { // totalCount or facets alone need no page
-		if items, err = r.Store.Initiatives(domain.WithParts(ctx, partsAt(ctx, "edges", "node")), f, o, n+1, off); err != nil {
-			return nil, err
-		}
-		if err := prefetchPath(ctx, r.Store, items, "edges", "node"); err != nil {
+		if items, err = r.Store.Initiatives(ctx, f, o, n+1, off, planAt(ctx, "edges", "node")); err != nil {
 			return nil, err
 		}
 	}
@@ -342,11 +338,7 @@ func (r *queryResolver) City(ctx context.Context, id string) (*domain.City, erro
 	if err != nil {
 		return nil, err
 	}
-	c, err := loadRoot(ctx, loader.For(ctx).City, r.Store.CitiesByIDs, key)
-	if err != nil || c == nil {
-		return c, err
-	}
-	return c, prefetchOwnerPages(ctx, r.Store, domain.KindCity, key)
+	return r.cityWithPages(ctx, key)
 }
 
 // Cities is the resolver for the cities field.
@@ -428,17 +420,8 @@ func (r *queryResolver) Search(ctx context.Context, query string, first *int) ([
 	if len(query) > 200 {
 		return nil, domain.Errorf(domain.EINVALID, "query is longer than 200 characters")
 	}
-	hits, err := r.Store.Search(domain.WithParts(ctx, partsAt(ctx, "initiative")), query, n)
+	hits, err := r.Store.Search(ctx, query, n, planAt(ctx, "initiative"))
 	if err != nil {
-		return nil, err
-	}
-	items := make([]*domain.Initiative, 0, len(hits))
-	for _, h := range hits {
-		if h.Initiative != nil {
-			items = append(items, h.Initiative)
-		}
-	}
-	if err := prefetchPath(ctx, r.Store, items, "initiative"); err != nil {
 		return nil, err
 	}
 	out := make([]*domain.SearchHit, len(hits))
@@ -449,21 +432,21 @@ func (r *queryResolver) Search(ctx context.Context, query string, first *int) ([
 }
 
 // SimilarInitiatives is the resolver for the similarInitiatives field.
-func (r *queryResolver) SimilarInitiatives(ctx context.Context, id string, first *int, differentCity *bool) ([]*domain.SimilarLink, error) {
+func (r *queryResolver) SimilarInitiatives(ctx context.Context, id string, first *int, differentCity *bool) ([]*domain.SimilarRow, error) {
 	key, err := initiativeKey(id)
 	if err != nil {
 		return nil, err
 	}
-	links, err := similar(ctx, key, first, 10, differentCity)
-	if err != nil || len(links) > 0 {
-		return links, err
-	}
-	// No links: tell an unknown initiative from one without neighbours.
-	in, err := loader.Load(ctx, loader.For(ctx).Initiative, key)
+	n, err := pageSize(first, 10, 50)
 	if err != nil {
 		return nil, err
 	}
-	if in == nil {
+	m, err := r.Store.SimilarOf(ctx, []string{key}, n, differentCity == nil || *differentCity, planAt(ctx, "initiative"))
+	if err != nil {
+		return nil, err
+	}
+	links, ok := m[key]
+	if !ok {
 		return nil, domain.Errorf(domain.ENOTFOUND, "initiative %q not found", id)
 	}
 	return links, nil
@@ -574,14 +557,6 @@ func (r *queryResolver) Coverage(ctx context.Context) (*domain.Coverage, error) 
 	return r.Store.Coverage(ctx)
 }
 
-// Initiative is the resolver for the initiative field.
-func (r *searchHitResolver) Initiative(ctx context.Context, obj *domain.SearchHit) (*domain.Initiative, error) {
-	if obj.Initiative != nil {
-		return obj.Initiative, nil
-	}
-	return mustInitiative(ctx, obj.Key)
-}
-
 // MatchedTerms is the resolver for the matchedTerms field.
 func (r *searchHitResolver) MatchedTerms(ctx context.Context, obj *domain.SearchHit) ([]string, error) {
 	return nonNilStrings(obj.MatchedTerms), nil
@@ -609,24 +584,8 @@ func (r *similarCityResolver) SharedThemes(ctx context.Context, obj *domain.Simi
 	return themes(ctx, obj.SharedThemes)
 }
 
-// Initiative is the resolver for the initiative field.
-func (r *similarInitiativeResolver) Initiative(ctx context.Context, obj *domain.SimilarLink) (*domain.Initiative, error) {
-	if obj.Target != nil {
-		return obj.Target, nil
-	}
-	return mustInitiative(ctx, obj.To)
-}
-
-// SharedThemes is the resolver for the sharedThemes field.
-func (r *similarInitiativeResolver) SharedThemes(ctx context.Context, obj *domain.SimilarLink) ([]*domain.Theme, error) {
-	if len(obj.Themes) == len(obj.SharedThemes) {
-		return obj.Themes, nil
-	}
-	return themes(ctx, obj.SharedThemes)
-}
-
 // SharedTerms is the resolver for the sharedTerms field.
-func (r *similarInitiativeResolver) SharedTerms(ctx context.Context, obj *domain.SimilarLink) ([]string, error) {
+func (r *similarInitiativeResolver) SharedTerms(ctx context.Context, obj *domain.SimilarRow) ([]string, error) {
 	return nonNilStrings(obj.SharedTerms), nil
 }
 
@@ -648,7 +607,7 @@ func (r *themeResolver) InitiativeCount(ctx context.Context, obj *domain.Theme) 
 
 // Initiatives is the resolver for the initiatives field.
 func (r *themeResolver) Initiatives(ctx context.Context, obj *domain.Theme, first *int, after *string) (*model.InitiativeConnection, error) {
-	return ownerConnection(ctx, r.Store, domain.KindTheme, obj.Slug, first, after)
+	return ownerConnection(ctx, domain.KindTheme, obj.Slug, first, after)
 }
 
 // Theme is the resolver for the theme field.
@@ -663,14 +622,6 @@ func (r *themeCountryCountResolver) Country(ctx context.Context, obj *domain.The
 		c = &domain.Country{Code: obj.Country, Name: obj.Country}
 	}
 	return c, err
-}
-
-// Theme is the resolver for the theme field.
-func (r *themeLinkResolver) Theme(ctx context.Context, obj *domain.ThemeAssignment) (*domain.Theme, error) {
-	if obj.Theme != nil {
-		return obj.Theme, nil
-	}
-	return mustTheme(ctx, obj.Slug)
 }
 
 // A is the resolver for the a field.
@@ -745,9 +696,6 @@ func (r *Resolver) ThemeCountryCount() ThemeCountryCountResolver {
 	return &themeCountryCountResolver{r}
 }
 
-// ThemeLink returns ThemeLinkResolver implementation.
-func (r *Resolver) ThemeLink() ThemeLinkResolver { return &themeLinkResolver{r} }
-
 // ThemePair returns ThemePairResolver implementation.
 func (r *Resolver) ThemePair() ThemePairResolver { return &themePairResolver{r} }
 
@@ -772,7 +720,16 @@ type (
 	sourceResolver               struct{ *Resolver }
 	themeResolver                struct{ *Resolver }
 	themeCountryCountResolver    struct{ *Resolver }
-	themeLinkResolver            struct{ *Resolver }
 	themePairResolver            struct{ *Resolver }
 	themeYearCountResolver       struct{ *Resolver }
 )
+
+// !!! WARNING !!!
+// The code below was going to be deleted when updating resolvers. It has been copied here so you have
+// one last chance to move it out of harms way if you want. There are two reasons this happens:
+//  - When renaming or deleting a resolver the old code will be put in here. You can safely delete
+//    it when you're done.
+//  - You have helper methods in this file. Move them out to keep these resolver files clean.
+/*
+	func (r *Resolver) ThemeLink() ThemeLinkResolver { return &themeLinkResolver{r} }
+*/

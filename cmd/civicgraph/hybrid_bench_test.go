@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/civicgraph/civicgraph/internal/domain"
 	"github.com/civicgraph/civicgraph/internal/embed/embedtest"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb/dbtest"
@@ -44,7 +45,7 @@ func BenchmarkSearch(b *testing.B) {
 			}
 			i++
 			start := time.Now()
-			if _, err := db.Search(ctx, q, 10); err != nil {
+			if _, err := db.Search(ctx, q, 10, domain.WholePlan); err != nil {
 				b.Fatal(err)
 			}
 			took = append(took, time.Since(start))

@@ -116,7 +116,7 @@ func TestCurationSurvivesReimport(t *testing.T) {
 	db := importedDB(t)
 	t.Cleanup(func() { reimport(t) })
 	ctx := context.Background()
-	page, err := db.Initiatives(ctx, domain.InitiativeFilter{Themes: []string{"covid-19"}}, domain.InitiativeOrder{}, 1, 0)
+	page, err := db.Initiatives(ctx, domain.InitiativeFilter{Themes: []string{"covid-19"}}, domain.InitiativeOrder{}, 1, 0, domain.WholePlan)
 	if err != nil || len(page) == 0 {
 		t.Fatalf("no covid initiative: %v", err)
 	}
@@ -223,13 +223,13 @@ func TestImportUserFiles(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "line 2") {
 		t.Errorf("want an error naming the broken line 2, got %v", err)
 	}
-	ins, qerr := db.Initiatives(context.Background(), domain.InitiativeFilter{}, domain.InitiativeOrder{}, 10, 0)
+	ins, qerr := db.Initiatives(context.Background(), domain.InitiativeFilter{}, domain.InitiativeOrder{}, 10, 0, domain.WholePlan)
 	if qerr != nil {
 		t.Fatal(qerr)
 	}
 	byTitle := map[string]*domain.Initiative{}
 	for _, in := range ins {
-		byTitle[in.Title] = in
+		byTitle[in.Title] = in.Initiative
 	}
 	robots, lab := byTitle["Harbour Clean-Up Robots"], byTitle["Neighbourhood Budget Lab"]
 	if len(ins) != 2 || robots == nil || lab == nil {

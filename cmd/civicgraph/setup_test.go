@@ -199,7 +199,13 @@ func postCounted(t *testing.T, db *neo4jdb.DB, name, query string, vars map[stri
 // caller's query counter sees every round trip of this request.
 func postCtx(t *testing.T, db *neo4jdb.DB, ctx context.Context, query string, vars map[string]any) gqlResponse {
 	t.Helper()
-	h := server.New(server.Options{Config: config.Defaults().Server, Store: db, Writer: db})
+	return postHandler(t, server.New(server.Options{Config: config.Defaults().Server, Store: db, Writer: db}), ctx, query, vars)
+}
+
+// postHandler is postCtx through a given handler, for requests that must
+// share one server's state (such as the known theme slugs).
+func postHandler(t *testing.T, h http.Handler, ctx context.Context, query string, vars map[string]any) gqlResponse {
+	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")

@@ -24,5 +24,5 @@ type InitiativeConnection struct {
 // InitiativeEdge is one initiative of a connection.
 type InitiativeEdge struct {
 	Cursor string
-	Node   *domain.Initiative
+	Node   *domain.InitiativeRow
 }

@@ -193,7 +193,4 @@ type Initiative struct {
 	// unique), set when read from the store; keyset cursors carry it. It
 	// is not part of the content.
 	SortKey string `json:"-"`
-	// Parts is what the store read (see Parts); a value with fewer than
-	// PartsAll must not be cached as the initiative.
-	Parts Parts `json:"-"`
 }

@@ -1,15 +1,14 @@
 package domain
 
-import "context"
+import (
+	"strconv"
+	"strings"
+)
 
 // Parts says which parts of an initiative a read needs besides its key,
-// title and flags (which are always read). A page whose GraphQL selection
-// asks only for titles and themes need not read summaries, sources,
-// places and awards; the API derives the parts from the selection and the
-// store's projection follows them. Store reads of pages (Initiatives,
-// InitiativesOf, Search, the targets of SimilarOf) honour WithParts;
-// reads by key (InitiativesByKeys, WinnersOf) always return everything,
-// so what a per-request cache holds is whole.
+// title and flags (which are always read). The API derives them from the
+// GraphQL selection (graph/plan.go) and the store's statement reads only
+// those (internal/neo4jdb/plan.go).
 type Parts uint8
 
 // The parts of an initiative.
@@ -22,18 +21,61 @@ const (
 	PartsAll = PartSummary | PartSources | PartPlace | PartThemes | PartAwards
 )
 
-type partsKey struct{}
-
-// WithParts returns ctx asking store reads of initiatives for parts p only.
-// Reads without it return every part.
-func WithParts(ctx context.Context, p Parts) context.Context {
-	return context.WithValue(ctx, partsKey{}, p)
+// InitiativePlan is what a read of initiatives returns for each one: the
+// parts its selection asks for and the similar lists selected under it,
+// each with its own arguments and its own plan for the linked
+// initiatives. The store turns a plan into one statement, so a nested
+// similar list costs no round trip of its own.
+type InitiativePlan struct {
+	Parts   Parts
+	Similar []SimilarPlan
 }
 
-// PartsFrom returns the parts ctx asks for (PartsAll by default).
-func PartsFrom(ctx context.Context) Parts {
-	if p, ok := ctx.Value(partsKey{}).(Parts); ok {
-		return p
+// SimilarPlan is one selected `similar` field of an initiative.
+type SimilarPlan struct {
+	// Key names the list among the initiative's similar lists (the API
+	// uses the field's response key and arguments): one initiative may
+	// select similar twice with different arguments.
+	Key           string
+	First         int
+	DifferentCity bool
+	Target        InitiativePlan
+}
+
+// WholePlan reads every part and no similar list: the plan of reads
+// whose caller does not know the selection (exports, tests).
+var WholePlan = InitiativePlan{Parts: PartsAll}
+
+// String is a canonical text of the plan: equal plans give equal
+// strings, so it keys per-request loaders and statement caches.
+func (p InitiativePlan) String() string {
+	var b strings.Builder
+	p.write(&b)
+	return b.String()
+}
+
+func (p InitiativePlan) write(b *strings.Builder) {
+	b.WriteString(strconv.Itoa(int(p.Parts & PartsAll)))
+	for _, s := range p.Similar {
+		b.WriteString("[" + strconv.Quote(s.Key) + " " + strconv.Itoa(s.First) + " " + strconv.FormatBool(s.DifferentCity) + " ")
+		s.Target.write(b)
+		b.WriteString("]")
 	}
-	return PartsAll
+}
+
+// InitiativeRow is an initiative as a planned read returns it: the
+// initiative and the similar lists its plan asked for, by response key.
+// It is read state, kept apart from the Initiative content type.
+type InitiativeRow struct {
+	*Initiative
+	Similar map[string][]*SimilarRow
+}
+
+// SimilarRow is a similar link as a planned read returns it: the link,
+// the linked initiative (read by the link's target plan) and the shared
+// themes' nodes, in the link's order.
+type SimilarRow struct {
+	SimilarLink
+	Target *InitiativeRow
+	Themes []*Theme
 }

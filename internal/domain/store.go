@@ -125,10 +125,6 @@ type SimilarLink struct {
 	SharedThemes           []string
 	SharedTerms            []string
 	Reason                 string
-	// Target is the linked initiative when the store read it along with
-	// the link; Themes the shared themes' nodes, likewise.
-	Target *Initiative
-	Themes []*Theme
 }
 
 // SearchHit is a full-text hit.
@@ -138,8 +134,8 @@ type SearchHit struct {
 	MatchedTerms []string
 	// ByWords and ByMeaning say which list found it (full-text, vector).
 	ByWords, ByMeaning bool
-	// Initiative is the hit, when the store read it along with the score.
-	Initiative *Initiative
+	// Initiative is the hit, read by the search's plan.
+	Initiative *InitiativeRow
 }
 
 // SimilarCity is a city with a theme-profile similarity.
@@ -211,23 +207,33 @@ type ThemePair struct {
 // Every method may fail with EUNAVAILABLE when the database cannot be
 // reached and EINTERNAL otherwise; those that validate input say so.
 type ReadStore interface {
-	// Initiatives lists a filtered, ordered page. EINVALID for a bad filter.
-	Initiatives(ctx context.Context, f InitiativeFilter, o InitiativeOrder, first, offset int) ([]*Initiative, error)
+	// Initiative reads one initiative by key as plan asks, in one
+	// statement; nil when there is none.
+	Initiative(ctx context.Context, key string, plan InitiativePlan) (*InitiativeRow, error)
+	// Initiatives lists a filtered, ordered page, each read as plan asks.
+	// EINVALID for a bad filter.
+	Initiatives(ctx context.Context, f InitiativeFilter, o InitiativeOrder, first, offset int, plan InitiativePlan) ([]*InitiativeRow, error)
 	// CountInitiatives counts the filtered set without collecting it.
 	CountInitiatives(ctx context.Context, f InitiativeFilter) (int, error)
 	// InitiativeFacets counts the filtered set per theme, country, year, status.
 	InitiativeFacets(ctx context.Context, f InitiativeFilter) (*Facets, error)
-	// InitiativesByKeys returns initiatives keyed by key.
+	// InitiativesByKeys returns whole initiatives keyed by key (exports).
 	InitiativesByKeys(ctx context.Context, keys []string) (map[string]*Initiative, error)
 	// InitiativesOf returns, per owner key of the given kind (city, country,
-	// theme, year), a page of its initiatives by title.
-	InitiativesOf(ctx context.Context, kind string, keys []string, first, offset int) (map[string][]*Initiative, error)
+	// theme, year), a page of its initiatives by title, read as plan asks.
+	InitiativesOf(ctx context.Context, kind string, keys []string, first, offset int, plan InitiativePlan) (map[string][]*InitiativeRow, error)
 	// CountOf returns, per owner key of the given kind, its initiative count.
 	CountOf(ctx context.Context, kind string, keys []string) (map[string]int, error)
-	// WinnersOf returns the winners per award year.
-	WinnersOf(ctx context.Context, years []int) (map[int][]*Initiative, error)
-	// SimilarOf returns the precomputed similar links per initiative key.
-	SimilarOf(ctx context.Context, keys []string, first int, differentCity bool) (map[string][]SimilarLink, error)
+	// WinnersOf returns the winners per award year, read as plan asks.
+	WinnersOf(ctx context.Context, years []int, plan InitiativePlan) (map[int][]*InitiativeRow, error)
+	// SimilarOf returns the precomputed similar links per initiative key,
+	// the linked initiatives read as target asks; a key without an
+	// initiative is absent, one without links maps to an empty list.
+	SimilarOf(ctx context.Context, keys []string, first int, differentCity bool, target InitiativePlan) (map[string][]*SimilarRow, error)
+	// City reads one city and, in the same statement, the pages of its
+	// initiatives that pages ask for (results aligned with pages); nil
+	// when there is no such city.
+	City(ctx context.Context, id string, pages []PagePlan) (*City, [][]*InitiativeRow, error)
 	// CitiesByIDs, CountriesByCodes and ThemesBySlugs look up nodes.
 	CitiesByIDs(ctx context.Context, ids []string) (map[string]*City, error)
 	CountriesByCodes(ctx context.Context, codes []string) (map[string]*Country, error)
@@ -242,8 +248,9 @@ type ReadStore interface {
 	Themes(ctx context.Context, first, offset int) ([]*Theme, int, error)
 	// AwardYears lists award years ascending.
 	AwardYears(ctx context.Context) ([]*AwardYear, error)
-	// Search runs a full-text query. EINVALID for an empty query.
-	Search(ctx context.Context, query string, first int) ([]SearchHit, error)
+	// Search runs a full-text query, the hits read as plan asks. EINVALID
+	// for an empty query.
+	Search(ctx context.Context, query string, first int, plan InitiativePlan) ([]SearchHit, error)
 	// SimilarCities ranks cities by shared themes. ENOTFOUND for an unknown city.
 	SimilarCities(ctx context.Context, cityID string, first int) ([]SimilarCity, error)
 	// Connection finds shortest paths between two nodes (global ids);
@@ -260,6 +267,13 @@ type ReadStore interface {
 	Coverage(ctx context.Context) (*Coverage, error)
 	// Ping checks the database and that migrations are applied.
 	Ready(ctx context.Context) error
+}
+
+// PagePlan is one page of an owner's initiatives, by title: First items
+// (the API asks one more than it shows) after Offset, read by Plan.
+type PagePlan struct {
+	First, Offset int
+	Plan          InitiativePlan
 }
 
 // InitiativeInput is a curation upsert.

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
@@ -22,19 +23,17 @@ type OwnerKey struct {
 	Kind, Key string
 }
 
-// PageKey addresses one page of an owner's initiatives.
+// PageKey addresses one page of an owner's initiatives, read by a plan.
 type PageKey struct {
 	OwnerKey
 	First, Offset int
-	Parts         domain.Parts // what the page's initiatives need
+	Plan          string // domain.InitiativePlan.String of the page's plan
 }
 
-// SimilarKey addresses one initiative's similar links.
-type SimilarKey struct {
-	Key           string
-	First         int
-	DifferentCity bool
-	Parts         domain.Parts // what the linked initiatives need
+// winnersKey addresses one year's winners, read by a plan.
+type winnersKey struct {
+	Year int
+	Plan string
 }
 
 // CitiesKey addresses a country's top cities.
@@ -43,17 +42,47 @@ type CitiesKey struct {
 	First int
 }
 
-// Loaders are one request's dataloaders.
+// Loaders are one request's dataloaders, for the fields below lists of
+// cities, countries, themes and years, which the root's statement does
+// not plan. Pages of initiatives and winners are keyed by what they read
+// (the plan's text); plans holds the plans by that text.
 type Loaders struct {
-	Initiative    *dataloadgen.Loader[string, *domain.Initiative]
 	City          *dataloadgen.Loader[string, *domain.City]
 	Country       *dataloadgen.Loader[string, *domain.Country]
 	Theme         *dataloadgen.Loader[string, *domain.Theme]
 	Count         *dataloadgen.Loader[OwnerKey, int]
-	InitiativesOf *dataloadgen.Loader[PageKey, []*domain.Initiative]
-	Similar       *dataloadgen.Loader[SimilarKey, []domain.SimilarLink]
-	Winners       *dataloadgen.Loader[int, []*domain.Initiative]
+	initiativesOf *dataloadgen.Loader[PageKey, []*domain.InitiativeRow]
+	winners       *dataloadgen.Loader[winnersKey, []*domain.InitiativeRow]
 	CitiesOf      *dataloadgen.Loader[CitiesKey, []*domain.City]
+	plans         sync.Map // plan text -> domain.InitiativePlan
+}
+
+// plan registers p and returns its text, the loaders' key for it.
+func (l *Loaders) plan(p domain.InitiativePlan) string {
+	s := p.String()
+	l.plans.LoadOrStore(s, p)
+	return s
+}
+
+func (l *Loaders) planOf(s string) domain.InitiativePlan {
+	p, _ := l.plans.Load(s)
+	return p.(domain.InitiativePlan)
+}
+
+// InitiativesOf loads a page of an owner's initiatives, read by plan.
+func (l *Loaders) InitiativesOf(ctx context.Context, owner OwnerKey, first, offset int, plan domain.InitiativePlan) ([]*domain.InitiativeRow, error) {
+	return Load(ctx, l.initiativesOf, PageKey{OwnerKey: owner, First: first, Offset: offset, Plan: l.plan(plan)})
+}
+
+// PrimeInitiativesOf stores a page that a root's statement read with the
+// owner, so the nested connection's InitiativesOf finds it.
+func (l *Loaders) PrimeInitiativesOf(owner OwnerKey, first, offset int, plan domain.InitiativePlan, rows []*domain.InitiativeRow) {
+	l.initiativesOf.Prime(PageKey{OwnerKey: owner, First: first, Offset: offset, Plan: l.plan(plan)}, rows)
+}
+
+// Winners loads a year's winners, read by plan.
+func (l *Loaders) Winners(ctx context.Context, year int, plan domain.InitiativePlan) ([]*domain.InitiativeRow, error) {
+	return Load(ctx, l.winners, winnersKey{Year: year, Plan: l.plan(plan)})
 }
 
 // wait is how long a loader collects keys before it fetches. Resolvers of
@@ -63,33 +92,40 @@ const wait = 2 * time.Millisecond
 // New creates the loaders of one request over s.
 func New(s domain.ReadStore) *Loaders {
 	opts := []dataloadgen.Option{dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(1000)}
-	return &Loaders{
-		Initiative: dataloadgen.NewMappedLoader(s.InitiativesByKeys, opts...), // reads by key are whole (domain.Parts)
-		City:       dataloadgen.NewMappedLoader(s.CitiesByIDs, opts...),
-		Country:    dataloadgen.NewMappedLoader(s.CountriesByCodes, opts...),
-		Theme:      dataloadgen.NewMappedLoader(s.ThemesBySlugs, opts...),
+	l := &Loaders{
+		City:    dataloadgen.NewMappedLoader(s.CitiesByIDs, opts...),
+		Country: dataloadgen.NewMappedLoader(s.CountriesByCodes, opts...),
+		Theme:   dataloadgen.NewMappedLoader(s.ThemesBySlugs, opts...),
 		Count: dataloadgen.NewMappedLoader(grouped(func(ctx context.Context, kind string, keys []OwnerKey) (map[OwnerKey]int, error) {
 			m, err := s.CountOf(ctx, kind, keysOf(keys, func(k OwnerKey) string { return k.Key }))
 			return rekey(keys, m, func(k OwnerKey) string { return k.Key }), err
 		}, func(k OwnerKey) string { return k.Kind }), opts...),
-		InitiativesOf: dataloadgen.NewMappedLoader(grouped(func(ctx context.Context, _ PageKey, keys []PageKey) (map[PageKey][]*domain.Initiative, error) {
-			m, err := s.InitiativesOf(domain.WithParts(ctx, keys[0].Parts), keys[0].Kind, keysOf(keys, func(k PageKey) string { return k.Key }), keys[0].First, keys[0].Offset)
-			return rekey(keys, m, func(k PageKey) string { return k.Key }), err
-		}, func(k PageKey) PageKey {
-			return PageKey{OwnerKey: OwnerKey{Kind: k.Kind}, First: k.First, Offset: k.Offset, Parts: k.Parts}
-		}), opts...),
-		Similar: dataloadgen.NewMappedLoader(grouped(func(ctx context.Context, g SimilarKey, keys []SimilarKey) (map[SimilarKey][]domain.SimilarLink, error) {
-			m, err := s.SimilarOf(domain.WithParts(ctx, g.Parts), keysOf(keys, func(k SimilarKey) string { return k.Key }), g.First, g.DifferentCity)
-			return rekey(keys, m, func(k SimilarKey) string { return k.Key }), err
-		}, func(k SimilarKey) SimilarKey {
-			return SimilarKey{First: k.First, DifferentCity: k.DifferentCity, Parts: k.Parts}
-		}), opts...),
-		Winners: dataloadgen.NewMappedLoader(s.WinnersOf, opts...),
 		CitiesOf: dataloadgen.NewMappedLoader(grouped(func(ctx context.Context, first int, keys []CitiesKey) (map[CitiesKey][]*domain.City, error) {
 			m, err := s.CitiesOfCountries(ctx, keysOf(keys, func(k CitiesKey) string { return k.Code }), first)
 			return rekey(keys, m, func(k CitiesKey) string { return k.Code }), err
 		}, func(k CitiesKey) int { return k.First }), opts...),
 	}
+	l.initiativesOf = dataloadgen.NewMappedLoader(grouped(func(ctx context.Context, g PageKey, keys []PageKey) (map[PageKey][]*domain.InitiativeRow, error) {
+		m, err := s.InitiativesOf(ctx, g.Kind, keysOf(keys, func(k PageKey) string { return k.Key }), g.First, g.Offset, l.planOf(g.Plan))
+		return rekey(keys, m, func(k PageKey) string { return k.Key }), err
+	}, func(k PageKey) PageKey {
+		return PageKey{OwnerKey: OwnerKey{Kind: k.Kind}, First: k.First, Offset: k.Offset, Plan: k.Plan}
+	}), opts...)
+	l.winners = dataloadgen.NewMappedLoader(grouped(func(ctx context.Context, plan string, keys []winnersKey) (map[winnersKey][]*domain.InitiativeRow, error) {
+		years := make([]int, len(keys))
+		for i, k := range keys {
+			years[i] = k.Year
+		}
+		m, err := s.WinnersOf(ctx, years, l.planOf(plan))
+		out := make(map[winnersKey][]*domain.InitiativeRow, len(keys))
+		for _, k := range keys {
+			if v, ok := m[k.Year]; ok {
+				out[k] = v
+			}
+		}
+		return out, err
+	}, func(k winnersKey) string { return k.Plan }), opts...)
+	return l
 }
 
 // grouped splits one batch of keys by group (e.g. kind, or page size) and

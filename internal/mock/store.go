@@ -17,14 +17,16 @@ var (
 
 // Store fakes domain.ReadStore and domain.WriteStore.
 type Store struct {
-	InitiativesFn       func(ctx context.Context, f domain.InitiativeFilter, o domain.InitiativeOrder, first, offset int) ([]*domain.Initiative, error)
+	InitiativeFn        func(ctx context.Context, key string, plan domain.InitiativePlan) (*domain.InitiativeRow, error)
+	InitiativesFn       func(ctx context.Context, f domain.InitiativeFilter, o domain.InitiativeOrder, first, offset int, plan domain.InitiativePlan) ([]*domain.InitiativeRow, error)
 	CountInitiativesFn  func(ctx context.Context, f domain.InitiativeFilter) (int, error)
 	InitiativeFacetsFn  func(ctx context.Context, f domain.InitiativeFilter) (*domain.Facets, error)
 	InitiativesByKeysFn func(ctx context.Context, keys []string) (map[string]*domain.Initiative, error)
-	InitiativesOfFn     func(ctx context.Context, kind string, keys []string, first, offset int) (map[string][]*domain.Initiative, error)
+	InitiativesOfFn     func(ctx context.Context, kind string, keys []string, first, offset int, plan domain.InitiativePlan) (map[string][]*domain.InitiativeRow, error)
 	CountOfFn           func(ctx context.Context, kind string, keys []string) (map[string]int, error)
-	WinnersOfFn         func(ctx context.Context, years []int) (map[int][]*domain.Initiative, error)
-	SimilarOfFn         func(ctx context.Context, keys []string, first int, differentCity bool) (map[string][]domain.SimilarLink, error)
+	WinnersOfFn         func(ctx context.Context, years []int, plan domain.InitiativePlan) (map[int][]*domain.InitiativeRow, error)
+	SimilarOfFn         func(ctx context.Context, keys []string, first int, differentCity bool, target domain.InitiativePlan) (map[string][]*domain.SimilarRow, error)
+	CityFn              func(ctx context.Context, id string, pages []domain.PagePlan) (*domain.City, [][]*domain.InitiativeRow, error)
 	CitiesByIDsFn       func(ctx context.Context, ids []string) (map[string]*domain.City, error)
 	CountriesByCodesFn  func(ctx context.Context, codes []string) (map[string]*domain.Country, error)
 	ThemesBySlugsFn     func(ctx context.Context, slugs []string) (map[string]*domain.Theme, error)
@@ -33,7 +35,7 @@ type Store struct {
 	CountriesFn         func(ctx context.Context, first, offset int) ([]*domain.Country, int, error)
 	ThemesFn            func(ctx context.Context, first, offset int) ([]*domain.Theme, int, error)
 	AwardYearsFn        func(ctx context.Context) ([]*domain.AwardYear, error)
-	SearchFn            func(ctx context.Context, query string, first int) ([]domain.SearchHit, error)
+	SearchFn            func(ctx context.Context, query string, first int, plan domain.InitiativePlan) ([]domain.SearchHit, error)
 	SimilarCitiesFn     func(ctx context.Context, cityID string, first int) ([]domain.SimilarCity, error)
 	ConnectionFn        func(ctx context.Context, from, to string, maxHops int, structuralOnly bool) (*domain.Graph, error)
 	NeighbourhoodFn     func(ctx context.Context, id string, depth, limit int) (*domain.Graph, error)
@@ -55,12 +57,20 @@ func unexpected(name string) error {
 	return domain.Errorf(domain.EINTERNAL, "mock: unexpected call to %s", name)
 }
 
+// Initiative calls InitiativeFn.
+func (s *Store) Initiative(ctx context.Context, key string, plan domain.InitiativePlan) (*domain.InitiativeRow, error) {
+	if s.InitiativeFn == nil {
+		return nil, unexpected("Initiative")
+	}
+	return s.InitiativeFn(ctx, key, plan)
+}
+
 // Initiatives calls InitiativesFn.
-func (s *Store) Initiatives(ctx context.Context, f domain.InitiativeFilter, o domain.InitiativeOrder, first, offset int) ([]*domain.Initiative, error) {
+func (s *Store) Initiatives(ctx context.Context, f domain.InitiativeFilter, o domain.InitiativeOrder, first, offset int, plan domain.InitiativePlan) ([]*domain.InitiativeRow, error) {
 	if s.InitiativesFn == nil {
 		return nil, unexpected("Initiatives")
 	}
-	return s.InitiativesFn(ctx, f, o, first, offset)
+	return s.InitiativesFn(ctx, f, o, first, offset, plan)
 }
 
 // CountInitiatives calls CountInitiativesFn.
@@ -88,11 +98,11 @@ func (s *Store) InitiativesByKeys(ctx context.Context, keys []string) (map[strin
 }
 
 // InitiativesOf calls InitiativesOfFn.
-func (s *Store) InitiativesOf(ctx context.Context, kind string, keys []string, first, offset int) (map[string][]*domain.Initiative, error) {
+func (s *Store) InitiativesOf(ctx context.Context, kind string, keys []string, first, offset int, plan domain.InitiativePlan) (map[string][]*domain.InitiativeRow, error) {
 	if s.InitiativesOfFn == nil {
 		return nil, unexpected("InitiativesOf")
 	}
-	return s.InitiativesOfFn(ctx, kind, keys, first, offset)
+	return s.InitiativesOfFn(ctx, kind, keys, first, offset, plan)
 }
 
 // CountOf calls CountOfFn.
@@ -104,19 +114,27 @@ func (s *Store) CountOf(ctx context.Context, kind string, keys []string) (map[st
 }
 
 // WinnersOf calls WinnersOfFn.
-func (s *Store) WinnersOf(ctx context.Context, years []int) (map[int][]*domain.Initiative, error) {
+func (s *Store) WinnersOf(ctx context.Context, years []int, plan domain.InitiativePlan) (map[int][]*domain.InitiativeRow, error) {
 	if s.WinnersOfFn == nil {
 		return nil, unexpected("WinnersOf")
 	}
-	return s.WinnersOfFn(ctx, years)
+	return s.WinnersOfFn(ctx, years, plan)
 }
 
 // SimilarOf calls SimilarOfFn.
-func (s *Store) SimilarOf(ctx context.Context, keys []string, first int, differentCity bool) (map[string][]domain.SimilarLink, error) {
+func (s *Store) SimilarOf(ctx context.Context, keys []string, first int, differentCity bool, target domain.InitiativePlan) (map[string][]*domain.SimilarRow, error) {
 	if s.SimilarOfFn == nil {
 		return nil, unexpected("SimilarOf")
 	}
-	return s.SimilarOfFn(ctx, keys, first, differentCity)
+	return s.SimilarOfFn(ctx, keys, first, differentCity, target)
+}
+
+// City calls CityFn.
+func (s *Store) City(ctx context.Context, id string, pages []domain.PagePlan) (*domain.City, [][]*domain.InitiativeRow, error) {
+	if s.CityFn == nil {
+		return nil, nil, unexpected("City")
+	}
+	return s.CityFn(ctx, id, pages)
 }
 
 // CitiesByIDs calls CitiesByIDsFn.
@@ -184,11 +202,11 @@ func (s *Store) AwardYears(ctx context.Context) ([]*domain.AwardYear, error) {
 }
 
 // Search calls SearchFn.
-func (s *Store) Search(ctx context.Context, query string, first int) ([]domain.SearchHit, error) {
+func (s *Store) Search(ctx context.Context, query string, first int, plan domain.InitiativePlan) ([]domain.SearchHit, error) {
 	if s.SearchFn == nil {
 		return nil, unexpected("Search")
 	}
-	return s.SearchFn(ctx, query, first)
+	return s.SearchFn(ctx, query, first, plan)
 }
 
 // SimilarCities calls SimilarCitiesFn.

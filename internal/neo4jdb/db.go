@@ -199,6 +199,16 @@ func count(ctx context.Context) {
 	}
 }
 
+// explainKey marks a context whose reads are only planned.
+type explainKey struct{}
+
+// WithExplain returns a context in which this package's reads run as
+// EXPLAIN: Neo4j parses and plans each statement and returns no rows, so
+// a test can check every statement shape without depending on the data.
+func WithExplain(ctx context.Context) context.Context {
+	return context.WithValue(ctx, explainKey{}, true)
+}
+
 // budgetKey carries a per-request statement budget in a context.
 type budgetKey struct{}
 
@@ -278,6 +288,9 @@ func (db *DB) readDirect(ctx context.Context, cypher string, params map[string]a
 	opts := []neo4j.ExecuteQueryConfigurationOption{neo4j.ExecuteQueryWithDatabase(db.database), neo4j.ExecuteQueryWithReadersRouting()}
 	if bm := db.readBookmarks(ctx); bm != nil {
 		opts = append(opts, bm)
+	}
+	if ctx.Value(explainKey{}) != nil {
+		cypher = "EXPLAIN " + cypher
 	}
 	res, err := neo4j.ExecuteQuery(ctx, db.driver, cypher, params, neo4j.EagerResultTransformer, opts...)
 	if err != nil {

@@ -19,8 +19,12 @@ var _ export.Source = (*DB)(nil)
 
 // ExportInitiatives implements export.Source.
 func (db *DB) ExportInitiatives(ctx context.Context, f domain.InitiativeFilter, after string, limit int) ([]*domain.Initiative, error) {
-	ctx = domain.WithParts(ctx, domain.PartsAll)
-	return db.Initiatives(ctx, f, domain.InitiativeOrder{Field: domain.OrderTitle, AfterSortKey: after}, limit, 0)
+	rows, err := db.Initiatives(ctx, f, domain.InitiativeOrder{Field: domain.OrderTitle, AfterSortKey: after}, limit, 0, domain.WholePlan)
+	out := make([]*domain.Initiative, len(rows))
+	for i, r := range rows {
+		out[i] = r.Initiative
+	}
+	return out, err
 }
 
 const exportSimilarCypher = `UNWIND $keys AS k

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 
 	"github.com/civicgraph/civicgraph/internal/domain"
@@ -147,8 +146,13 @@ func (db *DB) Neighbourhood(ctx context.Context, id string, depth, limit int) (*
 	}
 	r := recs[0]
 	g := &domain.Graph{}
-	g.Truncated, _, _ = neo4j.GetRecordValue[bool](r, "truncated")
-	nodes, _, _ := neo4j.GetRecordValue[[]any](r, "nodes")
+	var d decoder
+	g.Truncated = recordValue[bool](&d, r, "truncated")
+	nodes := recordValue[[]any](&d, r, "nodes")
+	rels := recordValue[[]any](&d, r, "rels")
+	if err := decodeErr("read neighbourhood", &d); err != nil {
+		return nil, err
+	}
 	byEID := make(map[string]string, len(nodes))
 	for _, v := range nodes {
 		m, _ := v.(map[string]any)
@@ -165,7 +169,6 @@ func (db *DB) Neighbourhood(ctx context.Context, id string, depth, limit int) (*
 		byEID[eid] = n.ID
 		g.Nodes = append(g.Nodes, n)
 	}
-	rels, _, _ := neo4j.GetRecordValue[[]any](r, "rels")
 	g.Edges = make([]domain.GraphEdge, 0, len(rels))
 	for _, v := range rels {
 		m, _ := v.(map[string]any)
@@ -206,6 +209,7 @@ RETURN a IS NOT NULL AS ha, b IS NOT NULL AS hb, paths`, types, hops)
 
 // Connection implements domain.ReadStore.
 func (db *DB) Connection(ctx context.Context, from, to string, maxHops int, structuralOnly bool) (*domain.Graph, error) {
+	var d decoder
 	ma, ka, err := nodeMatch(from, "a")
 	if err != nil {
 		return nil, err
@@ -226,8 +230,11 @@ func (db *DB) Connection(ctx context.Context, from, to string, maxHops int, stru
 	if len(recs) != 1 {
 		return nil, fmt.Errorf("connection: %d result rows, want 1", len(recs))
 	}
-	ha, _, _ := neo4j.GetRecordValue[bool](recs[0], "ha")
-	hb, _, _ := neo4j.GetRecordValue[bool](recs[0], "hb")
+	ha := recordValue[bool](&d, recs[0], "ha")
+	hb := recordValue[bool](&d, recs[0], "hb")
+	if err := decodeErr("read connection", &d); err != nil {
+		return nil, err
+	}
 	switch {
 	case !ha:
 		return nil, domain.Errorf(domain.ENOTFOUND, "node %q not found", from)
@@ -236,7 +243,10 @@ func (db *DB) Connection(ctx context.Context, from, to string, maxHops int, stru
 	case from == to:
 		return nil, domain.Errorf(domain.EINVALID, "from and to are the same node")
 	}
-	paths, _, _ := neo4j.GetRecordValue[[]any](recs[0], "paths")
+	paths := recordValue[[]any](&d, recs[0], "paths")
+	if err := decodeErr("read connection", &d); err != nil {
+		return nil, err
+	}
 	if len(paths) == 0 {
 		return nil, nil
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/civicgraph/civicgraph/internal/domain"
-	"github.com/civicgraph/civicgraph/internal/similarity"
 )
 
 var _ domain.ReadStore = (*DB)(nil)
@@ -109,8 +108,21 @@ func (db *DB) filterQuery(ctx context.Context, f domain.InitiativeFilter, params
 	return b.String(), nil
 }
 
+// Initiative implements domain.ReadStore: one statement shaped by plan.
+func (db *DB) Initiative(ctx context.Context, key string, plan domain.InitiativePlan) (*domain.InitiativeRow, error) {
+	params := map[string]any{"key": key}
+	pl := planner{params: params}
+	recs, err := db.read(ctx, "MATCH (i:Initiative {key: $key})\nRETURN "+pl.initiative("i", plan, 0)+" AS i", params)
+	if err != nil || len(recs) == 0 {
+		return nil, err
+	}
+	var d decoder
+	r := d.row(d.record(recs[0], "i"), plan)
+	return r, decodeErr("read initiative "+key, &d)
+}
+
 // Initiatives implements domain.ReadStore.
-func (db *DB) Initiatives(ctx context.Context, f domain.InitiativeFilter, o domain.InitiativeOrder, first, offset int) ([]*domain.Initiative, error) {
+func (db *DB) Initiatives(ctx context.Context, f domain.InitiativeFilter, o domain.InitiativeOrder, first, offset int, plan domain.InitiativePlan) ([]*domain.InitiativeRow, error) {
 	params := map[string]any{"skip": int64(offset), "limit": int64(first)}
 	var keyset []string
 	if o.AfterSortKey != "" && o.Keyset(f) {
@@ -141,21 +153,23 @@ func (db *DB) Initiatives(ctx context.Context, f domain.InitiativeFilter, o doma
 			q += "WITH i ORDER BY i.sortTitle" + dir + "\n"
 		}
 	}
-	parts := domain.PartsFrom(ctx)
-	q += "SKIP $skip LIMIT $limit\nRETURN " + projection(parts) + " AS i"
+	pl := planner{params: params}
+	q += "SKIP $skip LIMIT $limit\nRETURN " + pl.initiative("i", plan, 0) + " AS i"
 	recs, err := db.read(ctx, q, params)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*domain.Initiative, 0, len(recs))
+	var d decoder
+	out := make([]*domain.InitiativeRow, 0, len(recs))
 	for _, r := range recs {
-		out = append(out, toInitiativeParts(recordMap(r, "i"), parts))
+		out = append(out, d.row(d.record(r, "i"), plan))
 	}
-	return out, nil
+	return out, decodeErr("read initiatives", &d)
 }
 
 // CountInitiatives implements domain.ReadStore with a count query.
 func (db *DB) CountInitiatives(ctx context.Context, f domain.InitiativeFilter) (int, error) {
+	var d decoder
 	params := map[string]any{}
 	q, err := db.filterQuery(ctx, f, params, true)
 	if err != nil {
@@ -169,8 +183,8 @@ func (db *DB) CountInitiatives(ctx context.Context, f domain.InitiativeFilter) (
 	if err != nil || len(recs) == 0 {
 		return 0, err
 	}
-	n, _, _ := neo4j.GetRecordValue[int64](recs[0], "n")
-	return int(n), nil
+	n := recordValue[int64](&d, recs[0], "n")
+	return int(n), decodeErr("read count initiatives", &d)
 }
 
 func isEmptyFilter(f domain.InitiativeFilter) bool {
@@ -208,8 +222,9 @@ RETURN th0, co0, ye0, st0, le0`
 	if len(recs) == 0 {
 		return fc, nil
 	}
+	var d decoder
 	bucket := func(key string) []domain.FacetCount {
-		raw, _, _ := neo4j.GetRecordValue[[]any](recs[0], key)
+		raw := recordValue[[]any](&d, recs[0], key)
 		counts := map[string]*domain.FacetCount{}
 		for _, v := range raw {
 			var val, label string
@@ -240,22 +255,24 @@ RETURN th0, co0, ye0, st0, le0`
 	}
 	fc.Themes, fc.Countries, fc.Years, fc.Status = bucket("th0"), bucket("co0"), bucket("ye0"), bucket("st0")
 	fc.Levels = bucket("le0")
-	return fc, nil
+	return fc, decodeErr("read facets", &d)
 }
 
 // InitiativesByKeys implements domain.ReadStore.
 func (db *DB) InitiativesByKeys(ctx context.Context, keys []string) (map[string]*domain.Initiative, error) {
-	recs, err := db.read(ctx, "UNWIND $keys AS k MATCH (i:Initiative {key: k}) RETURN "+initiativeProjection+" AS i",
-		map[string]any{"keys": keys})
+	params := map[string]any{"keys": keys}
+	pl := planner{params: params}
+	recs, err := db.read(ctx, "UNWIND $keys AS k MATCH (i:Initiative {key: k}) RETURN "+pl.initiative("i", domain.WholePlan, 0)+" AS i", params)
 	if err != nil {
 		return nil, err
 	}
+	var d decoder
 	out := make(map[string]*domain.Initiative, len(recs))
 	for _, r := range recs {
-		in := toInitiative(recordMap(r, "i"))
+		in := d.initiative(d.record(r, "i"))
 		out[in.ID] = in
 	}
-	return out, nil
+	return out, decodeErr("read initiatives by key", &d)
 }
 
 // ownerMatch returns the pattern that binds owner `o` of a kind to its
@@ -275,33 +292,34 @@ func ownerMatch(kind string) (match, keyExpr string, ok bool) {
 }
 
 // InitiativesOf implements domain.ReadStore: one query for all owners.
-func (db *DB) InitiativesOf(ctx context.Context, kind string, keys []string, first, offset int) (map[string][]*domain.Initiative, error) {
+func (db *DB) InitiativesOf(ctx context.Context, kind string, keys []string, first, offset int, plan domain.InitiativePlan) (map[string][]*domain.InitiativeRow, error) {
 	match, keyExpr, ok := ownerMatch(kind)
 	if !ok {
 		return nil, domain.Errorf(domain.EINVALID, "unknown kind %q", kind)
 	}
-	parts := domain.PartsFrom(ctx)
+	params := map[string]any{"keys": keys, "skip": int64(offset), "limit": int64(first)}
+	pl := planner{params: params}
 	q := "UNWIND $keys AS k\nCALL { WITH k " + match + "\n WITH DISTINCT o, i ORDER BY i.sortTitle SKIP $skip LIMIT $limit\n RETURN " +
-		keyExpr + " AS owner, collect(" + projection(parts) + ") AS items }\nRETURN owner, items"
-	recs, err := db.read(ctx, q, map[string]any{"keys": keys, "skip": int64(offset), "limit": int64(first)})
+		keyExpr + " AS owner, collect(" + pl.initiative("i", plan, 0) + ") AS items }\nRETURN owner, items"
+	recs, err := db.read(ctx, q, params)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string][]*domain.Initiative, len(keys))
+	var d decoder
+	out := make(map[string][]*domain.InitiativeRow, len(keys))
 	for _, r := range recs {
-		owner, _, _ := neo4j.GetRecordValue[string](r, "owner")
-		items, _, _ := neo4j.GetRecordValue[[]any](r, "items")
-		for _, it := range items {
-			if m, ok := it.(map[string]any); ok {
-				out[owner] = append(out[owner], toInitiativeParts(m, parts))
-			}
+		owner := recordValue[string](&d, r, "owner")
+		items := recordValue[[]any](&d, r, "items")
+		for _, m := range d.maps(map[string]any{"items": items}, "items") {
+			out[owner] = append(out[owner], d.row(m, plan))
 		}
 	}
-	return out, nil
+	return out, decodeErr("read initiatives of "+kind, &d)
 }
 
 // CountOf implements domain.ReadStore.
 func (db *DB) CountOf(ctx context.Context, kind string, keys []string) (map[string]int, error) {
+	var d decoder
 	match, keyExpr, ok := ownerMatch(kind)
 	if !ok {
 		return nil, domain.Errorf(domain.EINVALID, "unknown kind %q", kind)
@@ -316,93 +334,93 @@ func (db *DB) CountOf(ctx context.Context, kind string, keys []string) (map[stri
 		out[k] = 0
 	}
 	for _, r := range recs {
-		owner, _, _ := neo4j.GetRecordValue[string](r, "owner")
-		n, _, _ := neo4j.GetRecordValue[int64](r, "n")
+		owner := recordValue[string](&d, r, "owner")
+		n := recordValue[int64](&d, r, "n")
 		out[owner] = int(n)
 	}
-	return out, nil
+	return out, decodeErr("read count of", &d)
 }
 
 // WinnersOf implements domain.ReadStore.
-func (db *DB) WinnersOf(ctx context.Context, years []int) (map[int][]*domain.Initiative, error) {
+func (db *DB) WinnersOf(ctx context.Context, years []int, plan domain.InitiativePlan) (map[int][]*domain.InitiativeRow, error) {
 	ys := make([]int64, len(years))
 	for k, y := range years {
 		ys[k] = int64(y)
 	}
+	params := map[string]any{"years": ys}
+	pl := planner{params: params}
 	q := "UNWIND $years AS yr MATCH (y:AwardYear {year: yr})<-[r:AWARDED {status: 'winner'}]-(i:Initiative)\n" +
-		"WITH y, i ORDER BY i.sortTitle RETURN y.year AS year, collect(" + initiativeProjection + ") AS items"
-	recs, err := db.read(ctx, q, map[string]any{"years": ys})
+		"WITH y, i ORDER BY i.sortTitle RETURN y.year AS year, collect(" + pl.initiative("i", plan, 0) + ") AS items"
+	recs, err := db.read(ctx, q, params)
 	if err != nil {
 		return nil, err
 	}
-	out := map[int][]*domain.Initiative{}
+	var d decoder
+	out := map[int][]*domain.InitiativeRow{}
 	for _, r := range recs {
-		y, _, _ := neo4j.GetRecordValue[int64](r, "year")
-		items, _, _ := neo4j.GetRecordValue[[]any](r, "items")
-		for _, it := range items {
-			if m, ok := it.(map[string]any); ok {
-				out[int(y)] = append(out[int(y)], toInitiative(m))
-			}
+		y := recordValue[int64](&d, r, "year")
+		items := recordValue[[]any](&d, r, "items")
+		for _, m := range d.maps(map[string]any{"items": items}, "items") {
+			out[int(y)] = append(out[int(y)], d.row(m, plan))
 		}
 	}
-	return out, nil
+	return out, decodeErr("read winners", &d)
 }
 
-// SimilarOf implements domain.ReadStore: a lookup of precomputed links.
-func (db *DB) SimilarOf(ctx context.Context, keys []string, first int, differentCity bool) (map[string][]domain.SimilarLink, error) {
-	parts := domain.PartsFrom(ctx)
-	q := `UNWIND $keys AS k
-MATCH (a:Initiative {key: k})
-CALL { WITH a
-  MATCH (a)-[s:SIMILAR]->(b:Initiative)
-  WHERE NOT $differentCity OR NOT EXISTS { (a)-[:IN_CITY]->(:City)<-[:IN_CITY]-(b) }
-  WITH b, s ORDER BY s.score DESC, b.key LIMIT $limit
-  WITH b AS i, s
-  RETURN collect({to: i.key, score: s.score, text: s.textScore, theme: s.themeScore, sem: s.semanticScore, closest: s.closest,
-    themes: s.sharedThemes, terms: s.sharedTerms,
-    themeNodes: COLLECT { MATCH (t:Theme) WHERE t.slug IN s.sharedThemes RETURN t {.slug, .name, .description} },
-    target: CASE WHEN $withTargets THEN ` + projection(parts) + ` END}) AS links }
-RETURN a.key AS key, links`
-	recs, err := db.read(ctx, q, map[string]any{"keys": keys, "limit": int64(first), "differentCity": differentCity, "withTargets": true})
+// SimilarOf implements domain.ReadStore: a lookup of precomputed links,
+// planned like an initiative's similar field.
+func (db *DB) SimilarOf(ctx context.Context, keys []string, first int, differentCity bool, target domain.InitiativePlan) (map[string][]*domain.SimilarRow, error) {
+	params := map[string]any{"keys": keys}
+	pl := planner{params: params}
+	q := "UNWIND $keys AS k\nMATCH (i:Initiative {key: k})\nRETURN i.key AS key, " + pl.similar("i", first, differentCity, target, 0) + " AS links"
+	recs, err := db.read(ctx, q, params)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string][]domain.SimilarLink, len(keys))
+	var d decoder
+	out := make(map[string][]*domain.SimilarRow, len(keys))
 	for _, r := range recs {
-		k, _, _ := neo4j.GetRecordValue[string](r, "key")
-		links, _, _ := neo4j.GetRecordValue[[]any](r, "links")
-		for _, l := range links {
-			m, _ := l.(map[string]any)
-			link := domain.SimilarLink{
-				To: str(m, "to"), Score: f64(m, "score"), TextScore: f64(m, "text"), ThemeScore: f64(m, "theme"),
-				SemanticScore: f64(m, "sem"), SharedThemes: strs(m, "themes"), SharedTerms: strs(m, "terms"),
-			}
-			if c := strs(m, "closest"); len(c) == 2 {
-				link.ClosestFrom, link.ClosestTo = c[0], c[1]
-			}
-			if t := sub(m, "target"); t != nil {
-				link.Target = toInitiativeParts(t, parts)
-			}
-			bySlug := map[string]*domain.Theme{}
-			for _, t := range maps(m, "themeNodes") {
-				bySlug[str(t, "slug")] = &domain.Theme{Slug: str(t, "slug"), Name: str(t, "name"), Description: str(t, "description")}
-			}
-			names := make([]string, 0, len(link.SharedThemes))
-			for _, slug := range link.SharedThemes { // stored order: by slug
-				if t := bySlug[slug]; t != nil {
-					link.Themes = append(link.Themes, t)
-					names = append(names, t.Name)
-				}
-			}
-			link.Reason = similarity.Reason(names, link.SharedTerms, link.ClosestFrom, link.ClosestTo)
-			out[k] = append(out[k], link)
+		k := recordValue[string](&d, r, "key")
+		links := recordValue[[]any](&d, r, "links")
+		out[k] = d.similar(d.maps(map[string]any{"links": links}, "links"), target)
+	}
+	return out, decodeErr("read similar links", &d)
+}
+
+// City implements domain.ReadStore: the city with its pages of
+// initiatives, each a COLLECT subquery, in one statement.
+func (db *DB) City(ctx context.Context, id string, pages []domain.PagePlan) (*domain.City, [][]*domain.InitiativeRow, error) {
+	params := map[string]any{"id": id}
+	pl := planner{params: params}
+	lists := make([]string, len(pages))
+	for k, p := range pages {
+		prefix := "page" + strconv.Itoa(k) + "_"
+		params[prefix+"skip"], params[prefix+"limit"] = int64(p.Offset), int64(p.First)
+		lists[k] = "COLLECT { MATCH (c)<-[:IN_CITY]-(i:Initiative) WITH DISTINCT i ORDER BY i.sortTitle SKIP $" + prefix +
+			"skip LIMIT $" + prefix + "limit\n  RETURN " + pl.initiative("i", p.Plan, 0) + " }"
+	}
+	recs, err := db.read(ctx, "MATCH (c:City {id: $id})\nRETURN "+cityProjection+" AS c, ["+strings.Join(lists, ",\n")+"] AS pages", params)
+	if err != nil || len(recs) == 0 {
+		return nil, nil, err
+	}
+	var d decoder
+	c := toCity(d.record(recs[0], "c"))
+	raw := recordValue[[]any](&d, recs[0], "pages")
+	out := make([][]*domain.InitiativeRow, len(pages))
+	for k := range pages {
+		if k >= len(raw) {
+			break
+		}
+		for _, m := range d.maps(map[string]any{"page": raw[k]}, "page") {
+			out[k] = append(out[k], d.row(m, pages[k].Plan))
 		}
 	}
-	return out, nil
+	return c, out, decodeErr("read city "+id, &d)
 }
 
 // CitiesByIDs implements domain.ReadStore.
 func (db *DB) CitiesByIDs(ctx context.Context, ids []string) (map[string]*domain.City, error) {
+	var d decoder
 	recs, err := db.read(ctx, `UNWIND $ids AS id MATCH (c:City {id: id})
 RETURN `+cityProjection+` AS c`, map[string]any{"ids": ids})
 	if err != nil {
@@ -410,14 +428,15 @@ RETURN `+cityProjection+` AS c`, map[string]any{"ids": ids})
 	}
 	out := make(map[string]*domain.City, len(recs))
 	for _, r := range recs {
-		c := toCity(recordMap(r, "c"))
+		c := toCity(d.record(r, "c"))
 		out[c.ID] = c
 	}
-	return out, nil
+	return out, decodeErr("read cities by ids", &d)
 }
 
 // CountriesByCodes implements domain.ReadStore.
 func (db *DB) CountriesByCodes(ctx context.Context, codes []string) (map[string]*domain.Country, error) {
+	var d decoder
 	recs, err := db.read(ctx, `UNWIND $codes AS code MATCH (c:Country {code: code}) RETURN c.code AS code, c.name AS name`,
 		map[string]any{"codes": codes})
 	if err != nil {
@@ -425,15 +444,16 @@ func (db *DB) CountriesByCodes(ctx context.Context, codes []string) (map[string]
 	}
 	out := make(map[string]*domain.Country, len(recs))
 	for _, r := range recs {
-		code, _, _ := neo4j.GetRecordValue[string](r, "code")
-		name, _, _ := neo4j.GetRecordValue[string](r, "name")
+		code := recordValue[string](&d, r, "code")
+		name := recordValue[string](&d, r, "name")
 		out[code] = &domain.Country{Code: code, Name: name}
 	}
-	return out, nil
+	return out, decodeErr("read countries by codes", &d)
 }
 
 // ThemesBySlugs implements domain.ReadStore.
 func (db *DB) ThemesBySlugs(ctx context.Context, slugs []string) (map[string]*domain.Theme, error) {
+	var d decoder
 	recs, err := db.read(ctx, `UNWIND $slugs AS s MATCH (t:Theme {slug: s}) RETURN t {.slug, .name, .description} AS t`,
 		map[string]any{"slugs": slugs})
 	if err != nil {
@@ -441,14 +461,15 @@ func (db *DB) ThemesBySlugs(ctx context.Context, slugs []string) (map[string]*do
 	}
 	out := make(map[string]*domain.Theme, len(recs))
 	for _, r := range recs {
-		m := recordMap(r, "t")
+		m := d.record(r, "t")
 		out[str(m, "slug")] = &domain.Theme{Slug: str(m, "slug"), Name: str(m, "name"), Description: str(m, "description")}
 	}
-	return out, nil
+	return out, decodeErr("read themes by slugs", &d)
 }
 
 // CitiesOfCountries implements domain.ReadStore.
 func (db *DB) CitiesOfCountries(ctx context.Context, codes []string, first int) (map[string][]*domain.City, error) {
+	var d decoder
 	q := `UNWIND $codes AS code
 CALL { WITH code
   MATCH (co:Country {code: code})<-[:LOCATED_IN]-(c:City)
@@ -462,19 +483,20 @@ RETURN code, cities`
 	}
 	out := map[string][]*domain.City{}
 	for _, r := range recs {
-		code, _, _ := neo4j.GetRecordValue[string](r, "code")
-		cs, _, _ := neo4j.GetRecordValue[[]any](r, "cities")
+		code := recordValue[string](&d, r, "code")
+		cs := recordValue[[]any](&d, r, "cities")
 		for _, c := range cs {
 			if m, ok := c.(map[string]any); ok {
 				out[code] = append(out[code], toCity(m))
 			}
 		}
 	}
-	return out, nil
+	return out, decodeErr("read cities of countries", &d)
 }
 
 // Cities implements domain.ReadStore.
 func (db *DB) Cities(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]*domain.City, int, error) {
+	var d decoder
 	params := map[string]any{"skip": int64(offset), "limit": int64(first)}
 	where := []string{"EXISTS { (c)<-[:IN_CITY]-(:Initiative) }"}
 	if len(countries) > 0 {
@@ -499,8 +521,8 @@ RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS cities`
 	if len(recs) == 0 {
 		return nil, 0, nil
 	}
-	total, _, _ := neo4j.GetRecordValue[int64](recs[0], "total")
-	cs, _, _ := neo4j.GetRecordValue[[]any](recs[0], "cities")
+	total := recordValue[int64](&d, recs[0], "total")
+	cs := recordValue[[]any](&d, recs[0], "cities")
 	out := make([]*domain.City, 0, len(cs))
 	for _, c := range cs {
 		if m, ok := c.(map[string]any); ok {
@@ -509,16 +531,17 @@ RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS cities`
 			out = append(out, city)
 		}
 	}
-	return out, int(total), nil
+	return out, int(total), decodeErr("read cities", &d)
 }
 
 func (db *DB) countSimple(ctx context.Context, q string, params map[string]any) (int, error) {
+	var d decoder
 	recs, err := db.read(ctx, q, params)
 	if err != nil || len(recs) == 0 {
 		return 0, err
 	}
-	n, _, _ := neo4j.GetRecordValue[int64](recs[0], "n")
-	return int(n), nil
+	n := recordValue[int64](&d, recs[0], "n")
+	return int(n), decodeErr("read count simple", &d)
 }
 
 // writeCount runs one write statement returning a count column n, in a
@@ -543,6 +566,7 @@ func (db *DB) writeCount(ctx context.Context, q string, params map[string]any) (
 
 // Countries implements domain.ReadStore.
 func (db *DB) Countries(ctx context.Context, first, offset int) ([]*domain.Country, int, error) {
+	var d decoder
 	q := `MATCH (c:Country) WITH c, COUNT { (c)<-[:IN_COUNTRY]-(:Initiative) } AS n WHERE n > 0
 WITH c, n ORDER BY n DESC, c.name
 WITH collect(c {.code, .name, count: n}) AS rows
@@ -551,18 +575,19 @@ RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS page`
 	if err != nil || len(recs) == 0 {
 		return nil, 0, err
 	}
-	total, _, _ := neo4j.GetRecordValue[int64](recs[0], "total")
-	page, _, _ := neo4j.GetRecordValue[[]any](recs[0], "page")
+	total := recordValue[int64](&d, recs[0], "total")
+	page := recordValue[[]any](&d, recs[0], "page")
 	out := make([]*domain.Country, 0, len(page))
 	for _, p := range page {
 		m, _ := p.(map[string]any)
 		out = append(out, &domain.Country{Code: str(m, "code"), Name: str(m, "name"), Count: countOf(m)})
 	}
-	return out, int(total), nil
+	return out, int(total), decodeErr("read countries", &d)
 }
 
 // Themes implements domain.ReadStore.
 func (db *DB) Themes(ctx context.Context, first, offset int) ([]*domain.Theme, int, error) {
+	var d decoder
 	q := `MATCH (t:Theme) WITH t, COUNT { (t)<-[:HAS_THEME]-(:Initiative) } AS n
 WITH t, n ORDER BY n DESC, t.slug
 WITH collect(t {.slug, .name, .description, count: n}) AS rows
@@ -571,28 +596,29 @@ RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS page`
 	if err != nil || len(recs) == 0 {
 		return nil, 0, err
 	}
-	total, _, _ := neo4j.GetRecordValue[int64](recs[0], "total")
-	page, _, _ := neo4j.GetRecordValue[[]any](recs[0], "page")
+	total := recordValue[int64](&d, recs[0], "total")
+	page := recordValue[[]any](&d, recs[0], "page")
 	out := make([]*domain.Theme, 0, len(page))
 	for _, p := range page {
 		m, _ := p.(map[string]any)
 		out = append(out, &domain.Theme{Slug: str(m, "slug"), Name: str(m, "name"), Description: str(m, "description"), Count: countOf(m)})
 	}
-	return out, int(total), nil
+	return out, int(total), decodeErr("read themes", &d)
 }
 
 // AwardYears implements domain.ReadStore.
 func (db *DB) AwardYears(ctx context.Context) ([]*domain.AwardYear, error) {
+	var d decoder
 	recs, err := db.read(ctx, `MATCH (y:AwardYear) RETURN y.year AS year ORDER BY year`, nil)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*domain.AwardYear, 0, len(recs))
 	for _, r := range recs {
-		y, _, _ := neo4j.GetRecordValue[int64](r, "year")
+		y := recordValue[int64](&d, r, "year")
 		out = append(out, &domain.AwardYear{Year: int(y)})
 	}
-	return out, nil
+	return out, decodeErr("read award years", &d)
 }
 
 // SimilarCities implements domain.ReadStore: weighted Jaccard over the
@@ -600,6 +626,7 @@ func (db *DB) AwardYears(ctx context.Context) ([]*domain.AwardYear, error) {
 // from one query that returns the profiles of the city and of every city
 // sharing at least one theme.
 func (db *DB) SimilarCities(ctx context.Context, cityID string, first int) ([]domain.SimilarCity, error) {
+	var d decoder
 	q := `MATCH (c:City {id: $id})
 OPTIONAL MATCH (c)<-[:IN_CITY]-(:Initiative)-[:HAS_THEME]->(t:Theme)
 WITH c, collect(DISTINCT t) AS mine
@@ -615,9 +642,9 @@ RETURN x.id AS city, t.slug AS theme, count(*) AS n`
 	}
 	profiles := map[string]map[string]float64{}
 	for _, r := range recs {
-		c, _, _ := neo4j.GetRecordValue[string](r, "city")
-		t, _, _ := neo4j.GetRecordValue[string](r, "theme")
-		n, _, _ := neo4j.GetRecordValue[int64](r, "n")
+		c := recordValue[string](&d, r, "city")
+		t := recordValue[string](&d, r, "theme")
+		n := recordValue[int64](&d, r, "n")
 		if profiles[c] == nil {
 			profiles[c] = map[string]float64{}
 		}
@@ -654,7 +681,7 @@ RETURN x.id AS city, t.slug AS theme, count(*) AS n`
 	if len(out) > first {
 		out = out[:first]
 	}
-	return out, nil
+	return out, decodeErr("read similar cities", &d)
 }
 
 // WeightedJaccard is Σ min(a,b) / Σ max(a,b) over the union of keys, with
@@ -908,6 +935,7 @@ RETURN count(i) AS n,
 
 // CityRanking implements domain.ReadStore.
 func (db *DB) CityRanking(ctx context.Context, theme, country string, first int) ([]domain.CityRank, error) {
+	var d decoder
 	params := map[string]any{"limit": int64(first)}
 	q := "MATCH (c:City)<-[:IN_CITY]-(i:Initiative)\n"
 	var where []string
@@ -929,16 +957,17 @@ func (db *DB) CityRanking(ctx context.Context, theme, country string, first int)
 	}
 	out := make([]domain.CityRank, 0, len(recs))
 	for _, r := range recs {
-		c, _, _ := neo4j.GetRecordValue[string](r, "city")
-		n, _, _ := neo4j.GetRecordValue[int64](r, "n")
+		c := recordValue[string](&d, r, "city")
+		n := recordValue[int64](&d, r, "n")
 		out = append(out, domain.CityRank{CityID: c, Count: int(n)})
 	}
-	return out, nil
+	return out, decodeErr("read city ranking", &d)
 }
 
 // ThemeCooccurrence implements domain.ReadStore. Lift is
 // P(a∧b)/(P(a)P(b)) over initiatives that have at least one theme.
 func (db *DB) ThemeCooccurrence(ctx context.Context, minCount int) ([]domain.ThemePair, error) {
+	var d decoder
 	q := `MATCH (i:Initiative) WHERE EXISTS { (i)-[:HAS_THEME]->() }
 WITH count(i) AS total
 MATCH (a:Theme)<-[:HAS_THEME]-(i:Initiative)-[:HAS_THEME]->(b:Theme)
@@ -954,14 +983,14 @@ ORDER BY n DESC, a, b`
 	}
 	out := make([]domain.ThemePair, 0, len(recs))
 	for _, r := range recs {
-		a, _, _ := neo4j.GetRecordValue[string](r, "a")
-		b, _, _ := neo4j.GetRecordValue[string](r, "b")
-		n, _, _ := neo4j.GetRecordValue[int64](r, "n")
-		j, _, _ := neo4j.GetRecordValue[float64](r, "jaccard")
-		l, _, _ := neo4j.GetRecordValue[float64](r, "lift")
+		a := recordValue[string](&d, r, "a")
+		b := recordValue[string](&d, r, "b")
+		n := recordValue[int64](&d, r, "n")
+		j := recordValue[float64](&d, r, "jaccard")
+		l := recordValue[float64](&d, r, "lift")
 		out = append(out, domain.ThemePair{A: a, B: b, Count: int(n), Jaccard: j, Lift: l})
 	}
-	return out, nil
+	return out, decodeErr("read theme cooccurrence", &d)
 }
 
 // countOf reads an optional "count" of a projection.

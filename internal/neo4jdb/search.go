@@ -153,16 +153,17 @@ func titleRegex(terms []string) string {
 }
 
 // Search implements domain.ReadStore: hybrid search, in one statement.
-func (db *DB) Search(ctx context.Context, query string, first int) ([]domain.SearchHit, error) {
+func (db *DB) Search(ctx context.Context, query string, first int, plan domain.InitiativePlan) ([]domain.SearchHit, error) {
 	params := map[string]any{"limit": int64(first)}
 	match, err := db.textMatch(ctx, query, params, max(200, 20*first))
 	if err != nil {
 		return nil, err
 	}
 	terms := contentTerms(queryTerms(query))
-	parts := domain.PartsFrom(ctx) | domain.PartSummary // matched terms are found in the summary too
+	plan.Parts |= domain.PartSummary // matched terms are found in the summary too
+	pl := planner{params: params}
 	recs, err := db.read(ctx, match+`WITH i, score, byWords, byMeaning ORDER BY score DESC, i.key LIMIT $limit
-RETURN i.key AS key, score, byWords, byMeaning, i.places AS places, `+projection(parts)+` AS i`, params)
+RETURN i.key AS key, score, byWords, byMeaning, i.places AS places, `+pl.initiative("i", plan, 0)+` AS i`, params)
 	if err != nil {
 		return nil, err
 	}
@@ -172,11 +173,15 @@ RETURN i.key AS key, score, byWords, byMeaning, i.places AS places, `+projection
 		s, _, err2 := neo4j.GetRecordValue[float64](r, "score")
 		w, _, err3 := neo4j.GetRecordValue[int64](r, "byWords")
 		m, _, err4 := neo4j.GetRecordValue[int64](r, "byMeaning")
-		places, _, _ := neo4j.GetRecordValue[string](r, "places") // null for initiatives without a place
 		if err := firstErr(err1, err2, err3, err4); err != nil {
 			return nil, domain.Errorf(domain.EINTERNAL, "decode search hit: %v", err)
 		}
-		in := toInitiativeParts(recordMap(r, "i"), parts)
+		var d decoder
+		places := recordValue[string](&d, r, "places") // null for initiatives without a place
+		in := d.row(d.record(r, "i"), plan)
+		if d.err != nil {
+			return nil, decodeErr("decode search hit", &d)
+		}
 		out = append(out, domain.SearchHit{Key: k, Score: s, Initiative: in,
 			ByWords: w > 0, ByMeaning: m > 0,
 			MatchedTerms: matchedTerms(terms, in.Title+" "+in.Summary+" "+places)})

@@ -109,7 +109,7 @@ func storeThatMustNotRun(t *testing.T) *mock.Store {
 			fail()
 			return nil, 0, nil
 		},
-		InitiativesFn: func(context.Context, domain.InitiativeFilter, domain.InitiativeOrder, int, int) ([]*domain.Initiative, error) {
+		InitiativesFn: func(context.Context, domain.InitiativeFilter, domain.InitiativeOrder, int, int, domain.InitiativePlan) ([]*domain.InitiativeRow, error) {
 			fail()
 			return nil, nil
 		},

@@ -96,7 +96,7 @@ func TestErrorsAreCodedAndScrubbed(t *testing.T) {
 		AwardYearsFn: func(context.Context) ([]*domain.AwardYear, error) {
 			return nil, errors.New("neo4j: syntax error near 'MATCH (secret:Stuff)' at bolt://10.0.0.5:7687")
 		},
-		InitiativesByKeysFn: func(context.Context, []string) (map[string]*domain.Initiative, error) {
+		InitiativeFn: func(context.Context, string, domain.InitiativePlan) (*domain.InitiativeRow, error) {
 			return nil, domain.Errorf(domain.EUNAVAILABLE, "database unavailable")
 		},
 	}
@@ -311,7 +311,7 @@ func TestUnknownValuesOneRule(t *testing.T) {
 			}
 			return out, nil
 		},
-		InitiativesFn: func(context.Context, domain.InitiativeFilter, domain.InitiativeOrder, int, int) ([]*domain.Initiative, error) {
+		InitiativesFn: func(context.Context, domain.InitiativeFilter, domain.InitiativeOrder, int, int, domain.InitiativePlan) ([]*domain.InitiativeRow, error) {
 			return nil, nil
 		},
 		ThemeTrendsFn:    func(context.Context, []string, []string) ([]domain.ThemeYearCount, error) { return nil, nil },

@@ -1,0 +1,191 @@
+package graph
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/civicgraph/civicgraph/internal/domain"
+	"github.com/civicgraph/civicgraph/internal/loader"
+)
+
+// The API side of the read planner: the selection under a root field
+// becomes a domain.InitiativePlan that the store compiles into one
+// statement (internal/neo4jdb/plan.go). Resolvers below the root read
+// what that statement returned; none reads the store again for it.
+
+// initiativeFields maps every field of Initiative to the parts of an
+// initiative it needs. A field missing here is planned as PartsAll, so it
+// is never served from a partial read, and TestInitiativeFieldsPlanned
+// fails until it is added.
+var initiativeFields = map[string]domain.Parts{
+	"__typename": 0, "id": 0, "key": 0, "title": 0, "titleDerived": 0, "titleIncomplete": 0,
+	"altTitles": 0, "covid": 0, "level": 0,
+	"similar": 0, // planned as its own list (SimilarPlan)
+	"summary": domain.PartSummary,
+	"sources": domain.PartSources,
+	"city":    domain.PartPlace, "country": domain.PartPlace,
+	"themes": domain.PartThemes,
+	"awards": domain.PartAwards,
+}
+
+// planAt returns the plan of the initiatives found under the current
+// field at the given path of sub-fields (e.g. "edges", "node" for a
+// connection; none for the field itself). Without a field context (a
+// direct call) every part is read.
+func planAt(ctx context.Context, path ...string) domain.InitiativePlan {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil {
+		return domain.WholePlan
+	}
+	oc := graphql.GetOperationContext(ctx)
+	return planOf(oc, selectionsUnder(oc, []ast.SelectionSet{fc.Field.Selections}, path...))
+}
+
+// planOf plans the initiatives that the selection sets sels are made on.
+func planOf(oc *graphql.OperationContext, sels []ast.SelectionSet) domain.InitiativePlan {
+	var p domain.InitiativePlan
+	for _, sel := range sels {
+		for _, f := range graphql.CollectFields(oc, sel, []string{"Initiative", "Node"}) {
+			parts, ok := initiativeFields[f.Name]
+			if !ok {
+				parts = domain.PartsAll
+			}
+			p.Parts |= parts
+			if f.Name != "similar" {
+				continue
+			}
+			args := f.ArgumentMap(oc.Variables)
+			first, err := pageSize(intArg(args["first"]), 5, 50)
+			if err != nil {
+				continue // the resolver reports the error
+			}
+			dc, ok := args["differentCity"].(bool)
+			if !ok {
+				dc = true
+			}
+			p.Similar = addSimilar(p.Similar, domain.SimilarPlan{Key: similarKey(f.Alias, first, dc), First: first, DifferentCity: dc,
+				Target: planOf(oc, selectionsUnder(oc, []ast.SelectionSet{f.Selections}, "initiative"))})
+		}
+	}
+	return p
+}
+
+// similarKey names one similar list of an initiative: its response key
+// and its arguments, since selections merged from several parents (two
+// aliases of a connection's edges) may use one response key with other
+// arguments.
+func similarKey(alias string, first int, differentCity bool) string {
+	return alias + "/" + strconv.Itoa(first) + "/" + strconv.FormatBool(differentCity)
+}
+
+// addSimilar adds s to list, merging it into a list of the same key (the
+// union of what their targets need).
+func addSimilar(list []domain.SimilarPlan, s domain.SimilarPlan) []domain.SimilarPlan {
+	for i := range list {
+		if list[i].Key == s.Key {
+			list[i].Target.Parts |= s.Target.Parts
+			for _, t := range s.Target.Similar {
+				list[i].Target.Similar = addSimilar(list[i].Target.Similar, t)
+			}
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+// selectionsUnder follows a path of sub-field names from sels (several
+// selection sets when fragments repeat a field).
+func selectionsUnder(oc *graphql.OperationContext, sels []ast.SelectionSet, path ...string) []ast.SelectionSet {
+	for _, name := range path {
+		var next []ast.SelectionSet
+		for _, sel := range sels {
+			for _, f := range graphql.CollectFields(oc, sel, nil) {
+				if f.Name == name {
+					next = append(next, f.Selections)
+				}
+			}
+		}
+		sels = next
+	}
+	return sels
+}
+
+// plannedSimilar returns the similar list the root's statement read for
+// the current `similar` field of in, by its response key and arguments.
+func plannedSimilar(ctx context.Context, in *domain.InitiativeRow, first *int, differentCity *bool) ([]*domain.SimilarRow, error) {
+	n, err := pageSize(first, 5, 50)
+	if err != nil {
+		return nil, err
+	}
+	key := similarKey(graphql.GetFieldContext(ctx).Field.Alias, n, differentCity == nil || *differentCity)
+	links, ok := in.Similar[key]
+	if !ok {
+		return nil, domain.Errorf(domain.EINTERNAL, "similar %q of %q was not planned", key, in.ID)
+	}
+	return links, nil
+}
+
+func intArg(v any) *int {
+	switch n := v.(type) {
+	case int:
+		return &n
+	case int64:
+		i := int(n)
+		return &i
+	}
+	return nil
+}
+
+func strArg(v any) *string {
+	if s, ok := v.(string); ok {
+		return &s
+	}
+	return nil
+}
+
+// cityWithPages reads a root city and the pages of initiatives its
+// selection asks for in one statement, and primes the request's loader
+// with those pages: the nested connection's resolver loads them from
+// there like any other page.
+func (r *queryResolver) cityWithPages(ctx context.Context, key string) (*domain.City, error) {
+	type page struct {
+		first, offset int
+		domain.PagePlan
+	}
+	var pages []page
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Field != nil {
+		oc := graphql.GetOperationContext(ctx)
+		for _, f := range graphql.CollectFields(oc, fc.Field.Selections, nil) {
+			if f.Name != "initiatives" || !selectsPageIn(oc, f.Selections) {
+				continue
+			}
+			args := f.ArgumentMap(oc.Variables)
+			n, err := pageSize(intArg(args["first"]), 20, MaxPage)
+			if err != nil {
+				continue // the connection's resolver reports it
+			}
+			off, err := offsetAfter(strArg(args["after"]))
+			if err != nil {
+				continue
+			}
+			plan := planOf(oc, selectionsUnder(oc, []ast.SelectionSet{f.Selections}, "edges", "node"))
+			pages = append(pages, page{n + 1, off, domain.PagePlan{First: n + 1, Offset: off, Plan: plan}})
+		}
+	}
+	plans := make([]domain.PagePlan, len(pages))
+	for i, p := range pages {
+		plans[i] = p.PagePlan
+	}
+	c, rows, err := r.Store.City(ctx, key, plans)
+	if err != nil || c == nil {
+		return c, err
+	}
+	l := loader.For(ctx)
+	for i, p := range pages {
+		l.PrimeInitiativesOf(loader.OwnerKey{Kind: domain.KindCity, Key: key}, p.first, p.offset, p.Plan, rows[i])
+	}
+	return c, nil
+}

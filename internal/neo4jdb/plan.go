@@ -1,0 +1,329 @@
+package neo4jdb
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/civicgraph/civicgraph/internal/domain"
+	"github.com/civicgraph/civicgraph/internal/similarity"
+)
+
+// The read planner: a domain.InitiativePlan (what the GraphQL selection
+// asks of each initiative) becomes one Cypher map expression, composed
+// from the constant fragments below; similar lists are COLLECT subqueries
+// inside it, so a page with its similar links and their targets is one
+// statement. Only identifiers the planner chooses (the variable of each
+// nesting level, the map keys simN) are composed in; every value (page
+// sizes, flags) is a parameter.
+//
+// Adding a field to Initiative: a fragment here (or a property in
+// initiativeBase), its decoding in (*decoder).initiative, and its parts
+// in graph/plan.go's initiativeFields (TestInitiativeFieldsPlanned fails
+// without it).
+//
+// Fragments name their variables after the level's variable v (the
+// placeholder {i}) or with a p prefix inside pattern comprehensions, whose
+// variables are local: statements around a projection must not bind
+// variables named p* or s*.
+const (
+	initiativeBase = `.key, .sortTitle, .title, .titleDerived, .titleIncomplete, .altTitles, .covid, .level, .levelConfidence, .levelEvidence, .levelSourceUrls, .levelSourceMethods`
+	fragSummary    = `.summary`
+	fragSources    = `su: {i}.sourceUrls, sm: {i}.sourceMethods, sp: {i}.sourcePages`
+	fragPlace      = `city: head([({i})-[pr:IN_CITY]->(pc:City) | pc {.id, .name, .countryCode, .lat, .lon, .population,
+    countryName: head([(pc)-[:LOCATED_IN]->(pco:Country) | pco.name]),
+    confidence: pr.confidence, evidence: pr.evidence, su: pr.sourceUrls, sm: pr.sourceMethods}]),
+  country: head([({i})-[pr:IN_COUNTRY]->(pc:Country) | pc {.code, .name,
+    confidence: pr.confidence, evidence: pr.evidence, su: pr.sourceUrls, sm: pr.sourceMethods}])`
+	fragThemes = `themes: [({i})-[pr:HAS_THEME]->(pt:Theme) | {slug: pt.slug, name: pt.name, description: pt.description, source: pr.source,
+    confidence: pr.confidence, terms: pr.terms, su: pr.sourceUrls, sm: pr.sourceMethods}]`
+	fragAwards = `awards: [({i})-[pr:AWARDED]->(py:AwardYear) | {year: py.year, status: pr.status, category: pr.category,
+    su: pr.sourceUrls, sm: pr.sourceMethods, sp: pr.sourcePages}]`
+	// fragSimilar is one similar list of {i}: {t} is the linked
+	// initiative's variable, {s} the link's, {p} the list's parameter
+	// prefix and {target} the linked initiative's expression.
+	fragSimilar = `COLLECT { MATCH ({i})-[{s}:SIMILAR]->({t}:Initiative)
+    WHERE NOT ${p}dc OR NOT EXISTS { ({i})-[:IN_CITY]->(:City)<-[:IN_CITY]-({t}) }
+    WITH {t}, {s} ORDER BY {s}.score DESC, {t}.key LIMIT ${p}first
+    RETURN {to: {t}.key, score: {s}.score, text: {s}.textScore, theme: {s}.themeScore, sem: {s}.semanticScore, closest: {s}.closest,
+      themes: {s}.sharedThemes, terms: {s}.sharedTerms,
+      themeNodes: COLLECT { MATCH ({s}t:Theme) WHERE {s}t.slug IN {s}.sharedThemes RETURN {s}t {.slug, .name, .description} ORDER BY {s}t.slug },
+      target: {target}} }`
+)
+
+// partFragments pairs each part with its fragment.
+var partFragments = []struct {
+	part domain.Parts
+	frag string
+}{
+	{domain.PartSummary, fragSummary},
+	{domain.PartSources, fragSources},
+	{domain.PartPlace, fragPlace},
+	{domain.PartThemes, fragThemes},
+	{domain.PartAwards, fragAwards},
+}
+
+// planner composes one statement's expressions; params receives the
+// values of every similar list it plans.
+type planner struct {
+	params map[string]any
+	lists  int // similar lists planned so far (parameter prefixes)
+}
+
+// initiative returns the map expression of the initiative bound to v
+// under plan p, at nesting depth d (0 for the statement's own variable).
+func (pl *planner) initiative(v string, p domain.InitiativePlan, d int) string {
+	parts := []string{initiativeBase}
+	for _, f := range partFragments {
+		if p.Parts&f.part != 0 {
+			parts = append(parts, strings.ReplaceAll(f.frag, "{i}", v))
+		}
+	}
+	for k, s := range p.Similar {
+		parts = append(parts, "sim"+strconv.Itoa(k)+": "+pl.similar(v, s.First, s.DifferentCity, s.Target, d))
+	}
+	return v + " {\n  " + strings.Join(parts, ",\n  ") + "\n}"
+}
+
+// similar returns the list expression of v's similar links.
+func (pl *planner) similar(v string, first int, differentCity bool, target domain.InitiativePlan, d int) string {
+	prefix := "sim" + strconv.Itoa(pl.lists) + "_"
+	pl.lists++
+	pl.params[prefix+"first"] = int64(first)
+	pl.params[prefix+"dc"] = differentCity
+	depth := strconv.Itoa(d + 1)
+	t, s := "si"+depth, "ss"+depth
+	return strings.NewReplacer("{i}", v, "{t}", t, "{s}", s, "{p}", prefix,
+		"{target}", pl.initiative(t, target, d+1)).Replace(fragSimilar)
+}
+
+// decoder reads the values of records and map projections with their
+// types checked: a value of the wrong type records an error (the first
+// one is kept), a missing or null value reads as the zero value.
+type decoder struct{ err error }
+
+func (d *decoder) fail(k string, v any, want string) {
+	if d.err == nil {
+		d.err = fmt.Errorf("decode %s: %T is not %s", k, v, want)
+	}
+}
+
+func (d *decoder) str(m map[string]any, k string) string {
+	v, ok := m[k].(string)
+	if !ok && m[k] != nil {
+		d.fail(k, m[k], "a string")
+	}
+	return v
+}
+
+func (d *decoder) i64(m map[string]any, k string) int64 {
+	v, ok := m[k].(int64)
+	if !ok && m[k] != nil {
+		d.fail(k, m[k], "an integer")
+	}
+	return v
+}
+
+func (d *decoder) f64(m map[string]any, k string) float64 {
+	switch v := m[k].(type) {
+	case float64:
+		return v
+	case int64:
+		return float64(v)
+	case nil:
+		return 0
+	}
+	d.fail(k, m[k], "a number")
+	return 0
+}
+
+func (d *decoder) boolean(m map[string]any, k string) bool {
+	v, ok := m[k].(bool)
+	if !ok && m[k] != nil {
+		d.fail(k, m[k], "a boolean")
+	}
+	return v
+}
+
+func (d *decoder) list(m map[string]any, k string) []any {
+	v, ok := m[k].([]any)
+	if !ok && m[k] != nil {
+		d.fail(k, m[k], "a list")
+	}
+	return v
+}
+
+func (d *decoder) strs(m map[string]any, k string) []string {
+	raw := d.list(m, k)
+	out := make([]string, 0, len(raw))
+	for _, v := range raw {
+		s, ok := v.(string)
+		if !ok {
+			d.fail(k, v, "a string")
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func (d *decoder) maps(m map[string]any, k string) []map[string]any {
+	raw := d.list(m, k)
+	out := make([]map[string]any, 0, len(raw))
+	for _, v := range raw {
+		if v == nil {
+			continue // head() of an empty comprehension
+		}
+		mm, ok := v.(map[string]any)
+		if !ok {
+			d.fail(k, v, "a map")
+			continue
+		}
+		out = append(out, mm)
+	}
+	return out
+}
+
+func (d *decoder) sub(m map[string]any, k string) map[string]any {
+	v, ok := m[k].(map[string]any)
+	if !ok && m[k] != nil {
+		d.fail(k, m[k], "a map")
+	}
+	return v
+}
+
+// record reads column k of rec as a map projection.
+func (d *decoder) record(rec *neo4j.Record, k string) map[string]any {
+	v, _, err := neo4j.GetRecordValue[map[string]any](rec, k)
+	if err != nil && d.err == nil {
+		d.err = fmt.Errorf("decode column %s: %w", k, err)
+	}
+	return v
+}
+
+// recordValue reads column k of rec as a T, recording a type error.
+func recordValue[T neo4j.RecordValue](d *decoder, rec *neo4j.Record, k string) T {
+	v, _, err := neo4j.GetRecordValue[T](rec, k)
+	if err != nil && d.err == nil {
+		d.err = fmt.Errorf("decode column %s: %w", k, err)
+	}
+	return v
+}
+
+// row decodes an initiative expression planned with p.
+func (d *decoder) row(m map[string]any, p domain.InitiativePlan) *domain.InitiativeRow {
+	r := &domain.InitiativeRow{Initiative: d.initiative(m)}
+	if len(p.Similar) > 0 {
+		r.Similar = make(map[string][]*domain.SimilarRow, len(p.Similar))
+	}
+	for k, s := range p.Similar {
+		r.Similar[s.Key] = d.similar(d.maps(m, "sim"+strconv.Itoa(k)), s.Target)
+	}
+	return r
+}
+
+// similar decodes a similar list whose targets were planned with target.
+func (d *decoder) similar(links []map[string]any, target domain.InitiativePlan) []*domain.SimilarRow {
+	out := make([]*domain.SimilarRow, 0, len(links))
+	for _, m := range links {
+		link := &domain.SimilarRow{SimilarLink: domain.SimilarLink{
+			To: d.str(m, "to"), Score: d.f64(m, "score"), TextScore: d.f64(m, "text"), ThemeScore: d.f64(m, "theme"),
+			SemanticScore: d.f64(m, "sem"), SharedThemes: d.strs(m, "themes"), SharedTerms: d.strs(m, "terms"),
+		}}
+		if c := d.strs(m, "closest"); len(c) == 2 {
+			link.ClosestFrom, link.ClosestTo = c[0], c[1]
+		}
+		if t := d.sub(m, "target"); t != nil {
+			link.Target = d.row(t, target)
+		}
+		names := make([]string, 0, len(link.SharedThemes))
+		for _, t := range d.maps(m, "themeNodes") { // stored order: by slug
+			th := &domain.Theme{Slug: d.str(t, "slug"), Name: d.str(t, "name"), Description: d.str(t, "description")}
+			link.Themes = append(link.Themes, th)
+			names = append(names, th.Name)
+		}
+		link.Reason = similarity.Reason(names, link.SharedTerms, link.ClosestFrom, link.ClosestTo)
+		out = append(out, link)
+	}
+	return out
+}
+
+// sources zips the parallel lists su (URLs), sm (methods) and sp (page
+// counts) that stand in for a list of maps, which Neo4j properties cannot
+// hold.
+func (d *decoder) sources(m map[string]any) []domain.Source {
+	urls, methods := d.strs(m, "su"), d.strs(m, "sm")
+	pages := d.list(m, "sp") // absent on older data and most links
+	out := make([]domain.Source, 0, len(urls))
+	for i, u := range urls {
+		s := domain.Source{URL: u}
+		if i < len(methods) {
+			s.Method = methods[i]
+		}
+		if i < len(pages) {
+			n, _ := pages[i].(int64)
+			s.Pages = int(n)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// initiative decodes an initiative's map projection (any parts).
+func (d *decoder) initiative(m map[string]any) *domain.Initiative {
+	in := &domain.Initiative{
+		ID:              d.str(m, "key"),
+		Title:           d.str(m, "title"),
+		SortKey:         d.str(m, "sortTitle"),
+		TitleDerived:    d.boolean(m, "titleDerived"),
+		TitleIncomplete: d.boolean(m, "titleIncomplete"),
+		Summary:         d.str(m, "summary"),
+		AltTitles:       d.strs(m, "altTitles"),
+		Covid:           d.boolean(m, "covid"),
+		Sources:         d.sources(m),
+		Themes:          []domain.ThemeAssignment{},
+		Awards:          []domain.Award{},
+	}
+	if c := d.sub(m, "city"); c != nil {
+		in.City = &domain.CityRef{
+			ID: d.str(c, "id"), Name: d.str(c, "name"), CountryCode: d.str(c, "countryCode"),
+			Lat: d.f64(c, "lat"), Lon: d.f64(c, "lon"), Population: int(d.i64(c, "population")),
+			Confidence: d.f64(c, "confidence"), Evidence: d.str(c, "evidence"), Sources: d.sources(c),
+			CountryName: d.str(c, "countryName"),
+		}
+	}
+	if l := d.str(m, "level"); l != "" {
+		in.Level = &domain.LevelRef{Level: l, Confidence: d.f64(m, "levelConfidence"), Evidence: d.str(m, "levelEvidence"),
+			Sources: d.sources(map[string]any{"su": m["levelSourceUrls"], "sm": m["levelSourceMethods"]})}
+	}
+	if c := d.sub(m, "country"); c != nil {
+		in.Country = &domain.CountryRef{
+			Code: d.str(c, "code"), Name: d.str(c, "name"),
+			Confidence: d.f64(c, "confidence"), Evidence: d.str(c, "evidence"), Sources: d.sources(c),
+		}
+	}
+	for _, t := range d.maps(m, "themes") {
+		in.Themes = append(in.Themes, domain.ThemeAssignment{
+			Slug: d.str(t, "slug"), Source: d.str(t, "source"), Confidence: d.f64(t, "confidence"),
+			Terms: d.strs(t, "terms"), Sources: d.sources(t),
+			Theme: &domain.Theme{Slug: d.str(t, "slug"), Name: d.str(t, "name"), Description: d.str(t, "description")},
+		})
+	}
+	for _, a := range d.maps(m, "awards") {
+		in.Awards = append(in.Awards, domain.Award{
+			Year: int(d.i64(a, "year")), Status: d.str(a, "status"), Category: d.str(a, "category"), Sources: d.sources(a),
+		})
+	}
+	sortInitiativeLinks(in)
+	return in
+}
+
+// decodeErr wraps a decoder's error as an internal error of operation op.
+func decodeErr(op string, d *decoder) error {
+	if d.err == nil {
+		return nil
+	}
+	return domain.Errorf(domain.EINTERNAL, "%s: %v", op, d.err)
+}

@@ -1,0 +1,30 @@
+package neo4jdb
+
+import (
+	"context"
+	"testing"
+
+	"github.com/civicgraph/civicgraph/internal/domain"
+)
+
+// ExplainCypher plans one statement under ctx (see WithExplain) and
+// returns Neo4j's error, if any: for the test of the explain check itself.
+func ExplainCypher(ctx context.Context, db *DB, cypher string) error {
+	_, err := db.read(ctx, cypher, nil)
+	return err
+}
+
+// TestEveryPartHasAFragment: each part of an initiative is read by a
+// fragment, so a plan asking for it gets it.
+func TestEveryPartHasAFragment(t *testing.T) {
+	var covered domain.Parts
+	for _, f := range partFragments {
+		if f.frag == "" || covered&f.part != 0 {
+			t.Errorf("part %b: empty or repeated fragment", f.part)
+		}
+		covered |= f.part
+	}
+	if covered != domain.PartsAll {
+		t.Errorf("fragments cover parts %b, want %b", covered, domain.PartsAll)
+	}
+}
