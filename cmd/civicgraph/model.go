@@ -33,4 +33,3 @@ func loadModel(c config.Model, log *slog.Logger) *ingest.Model {
 	log.Info("embedding model loaded", "model", e.Model(), "dir", c.Dir, "cached.vectors", cache.Len(), "took", time.Since(start).Round(time.Millisecond))
 	return &ingest.Model{Emb: e, Cache: cache}
 }
-

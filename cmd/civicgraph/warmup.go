@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -94,19 +95,14 @@ func warmOne(ctx context.Context, h http.Handler, r explorer.Request) error {
 	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
 		return fmt.Errorf("status %d, body not JSON: %w", rec.Code, err)
 	}
-	errs := out.Errors[:0]
+	var failed []string
 	for _, e := range out.Errors {
 		if e.Extensions.Code != "NOT_FOUND" {
-			errs = append(errs, e)
+			failed = append(failed, e.Message)
 		}
 	}
-	out.Errors = errs
-	if rec.Code != http.StatusOK || len(out.Errors) > 0 {
-		msg := ""
-		if len(out.Errors) > 0 {
-			msg = out.Errors[0].Message
-		}
-		return fmt.Errorf("status %d, %d errors: %s", rec.Code, len(out.Errors), msg)
+	if rec.Code != http.StatusOK || len(failed) > 0 {
+		return fmt.Errorf("status %d, %d errors: %s", rec.Code, len(failed), strings.Join(failed, "; "))
 	}
 	return nil
 }

@@ -1116,6 +1116,21 @@ func SuspectedDuplicates(ins []*domain.Initiative) []Duplicate {
 		}
 		docs[i] = d
 	}
+	// alike says why two documents look like copies ("" when they do not):
+	// their summaries, else their titles, alike enough.
+	alike := func(a, b doc) string {
+		if len(a.summary) > 3 {
+			if sj := sortedJaccard(a.summary, b.summary); sj >= dupSummary {
+				return fmt.Sprintf("summaries %.0f%% alike", 100*sj)
+			}
+		}
+		if len(a.title) > 1 {
+			if tj := sortedJaccard(a.title, b.title); tj >= dupTitle {
+				return fmt.Sprintf("titles %.0f%% alike", 100*tj)
+			}
+		}
+		return ""
+	}
 	var out []Duplicate
 	stamp := make([]int, len(ins))
 	for i := range stamp {
@@ -1132,12 +1147,8 @@ func SuspectedDuplicates(ins []*domain.Initiative) []Duplicate {
 					continue
 				}
 				stamp[j] = i
-				a, b := d, docs[j]
-				switch {
-				case len(a.summary) > 3 && sortedJaccard(a.summary, b.summary) >= dupSummary:
-					out = append(out, Duplicate{A: ins[i].Title, B: ins[j].Title, Why: fmt.Sprintf("summaries %.0f%% alike", 100*sortedJaccard(a.summary, b.summary))})
-				case len(a.title) > 1 && sortedJaccard(a.title, b.title) >= dupTitle:
-					out = append(out, Duplicate{A: ins[i].Title, B: ins[j].Title, Why: fmt.Sprintf("titles %.0f%% alike", 100*sortedJaccard(a.title, b.title))})
+				if why := alike(d, docs[j]); why != "" {
+					out = append(out, Duplicate{A: ins[i].Title, B: ins[j].Title, Why: why})
 				}
 			}
 		}
