@@ -36,7 +36,6 @@ type ResolverRoot interface {
 	Country() CountryResolver
 	GraphNode() GraphNodeResolver
 	Initiative() InitiativeResolver
-	InitiativeConnection() InitiativeConnectionResolver
 	LevelLink() LevelLinkResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
@@ -377,10 +376,6 @@ type GraphNodeResolver interface {
 }
 type InitiativeResolver interface {
 	Similar(ctx context.Context, obj *domain.InitiativeRow, first *int, differentCity *bool) ([]*domain.SimilarRow, error)
-}
-type InitiativeConnectionResolver interface {
-	TotalCount(ctx context.Context, obj *model.InitiativeConnection) (int, error)
-	Facets(ctx context.Context, obj *model.InitiativeConnection) (*domain.Facets, error)
 }
 type LevelLinkResolver interface {
 	Level(ctx context.Context, obj *domain.LevelRef) (model.GovernmentLevel, error)
@@ -6222,7 +6217,7 @@ func (ec *executionContext) _InitiativeConnection_totalCount(ctx context.Context
 			return ec.fieldContext_InitiativeConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.InitiativeConnection().TotalCount(ctx, obj)
+			return obj.TotalCount, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -6233,7 +6228,7 @@ func (ec *executionContext) _InitiativeConnection_totalCount(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_InitiativeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InitiativeConnection", field, true, true, "Int")
+	return graphql.NewScalarFieldContext("InitiativeConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _InitiativeConnection_facets(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeConnection) (ret graphql.Marshaler) {
@@ -6245,7 +6240,7 @@ func (ec *executionContext) _InitiativeConnection_facets(ctx context.Context, fi
 			return ec.fieldContext_InitiativeConnection_facets(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.InitiativeConnection().Facets(ctx, obj)
+			return obj.Facets, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *domain.Facets) graphql.Marshaler {
@@ -6259,8 +6254,8 @@ func (ec *executionContext) fieldContext_InitiativeConnection_facets(_ context.C
 	fc = &graphql.FieldContext{
 		Object:     "InitiativeConnection",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_InitiativeFacets(ctx, field)
 		},
@@ -11388,25 +11383,23 @@ func (ec *executionContext) _InitiativeConnection(ctx context.Context, sel ast.S
 		case "edges":
 			out.Values[i] = ec._InitiativeConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "pageInfo":
 			out.Values[i] = ec._InitiativeConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "totalCount":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._InitiativeConnection_totalCount(ctx, field, obj)
-				})
+			out.Values[i] = ec._InitiativeConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "facets":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._InitiativeConnection_facets(ctx, field, obj)
-				})
+			out.Values[i] = ec._InitiativeConnection_facets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

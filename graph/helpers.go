@@ -88,8 +88,7 @@ func pageInfo(offset, n int, hasNext bool) *model.PageInfo {
 // initiativeConnection builds a connection from a page fetched with
 // first+1 items (the extra one tells whether a next page exists).
 // With keyset set, edge cursors carry each item's sort key.
-func initiativeConnection(items []*domain.InitiativeRow, first, offset int, keyset bool,
-	count func(context.Context) (int, error), facets func(context.Context) (*domain.Facets, error)) *model.InitiativeConnection {
+func initiativeConnection(items []*domain.InitiativeRow, first, offset int, keyset bool) *model.InitiativeConnection {
 	hasNext := len(items) > first
 	if hasNext {
 		items = items[:first]
@@ -106,7 +105,7 @@ func initiativeConnection(items []*domain.InitiativeRow, first, offset int, keys
 	if len(edges) > 0 {
 		pi.StartCursor, pi.EndCursor = &edges[0].Cursor, &edges[len(edges)-1].Cursor
 	}
-	return &model.InitiativeConnection{Edges: edges, PageInfo: pi, Count: count, FacetsFn: facets}
+	return &model.InitiativeConnection{Edges: edges, PageInfo: pi}
 }
 
 // ownerConnection is the connection of a city's, country's, theme's or
@@ -121,14 +120,21 @@ func ownerConnection(ctx context.Context, kind, key string, first *int, after *s
 		return nil, err
 	}
 	owner := loader.OwnerKey{Kind: kind, Key: key}
+	parts := connectionParts(ctx)
 	var items []*domain.InitiativeRow
-	if selectsPage(ctx) {
+	if parts.page {
 		if items, err = loader.For(ctx).InitiativesOf(ctx, owner, n+1, off, planAt(ctx, "edges", "node")); err != nil {
 			return nil, err
 		}
 	}
-	count := func(ctx context.Context) (int, error) { return loader.Load(ctx, loader.For(ctx).Count, owner) }
-	return initiativeConnection(items, n, off, false, count, nil), nil
+	c := initiativeConnection(items, n, off, false)
+	c.Facets = &domain.Facets{}
+	if parts.total {
+		if c.TotalCount, err = loader.Load(ctx, loader.For(ctx).Count, owner); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
 }
 
 func sourcePtrs(ss []domain.Source) []*domain.Source {
@@ -242,24 +248,33 @@ func (r *mutationResolver) reload(ctx context.Context, key string) (*domain.Init
 	return in, err
 }
 
-// selectsPage reports whether the current connection field selects its
-// edges or pageInfo; when it selects only totalCount or facets, the page
-// itself is not fetched.
-func selectsPage(ctx context.Context) bool {
+// connectionSelection says which parts of a connection a selection asks
+// for: the page (edges or pageInfo), totalCount, facets.
+type connectionSelection struct{ page, total, facets bool }
+
+// connectionParts reads the current connection field's selection; without
+// a field context (a direct call) every part is asked for.
+func connectionParts(ctx context.Context) connectionSelection {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || fc.Field.Field == nil {
-		return true
+		return connectionSelection{true, true, true}
 	}
-	return selectsPageIn(graphql.GetOperationContext(ctx), fc.Field.Selections)
+	return connectionPartsIn(graphql.GetOperationContext(ctx), fc.Field.Selections)
 }
 
-func selectsPageIn(oc *graphql.OperationContext, sel ast.SelectionSet) bool {
+func connectionPartsIn(oc *graphql.OperationContext, sel ast.SelectionSet) connectionSelection {
+	var c connectionSelection
 	for _, f := range graphql.CollectFields(oc, sel, nil) {
-		if f.Name == "edges" || f.Name == "pageInfo" {
-			return true
+		switch f.Name {
+		case "edges", "pageInfo":
+			c.page = true
+		case "totalCount":
+			c.total = true
+		case "facets":
+			c.facets = true
 		}
 	}
-	return false
+	return c
 }
 
 // pageEdges wraps a page of nodes starting at offset into Relay edges.

@@ -159,7 +159,7 @@ func (r *queryResolver) cityWithPages(ctx context.Context, key string) (*domain.
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Field != nil {
 		oc := graphql.GetOperationContext(ctx)
 		for _, f := range graphql.CollectFields(oc, fc.Field.Selections, nil) {
-			if f.Name != "initiatives" || !selectsPageIn(oc, f.Selections) {
+			if f.Name != "initiatives" || !connectionPartsIn(oc, f.Selections).page {
 				continue
 			}
 			args := f.ArgumentMap(oc.Variables)

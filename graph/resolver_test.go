@@ -34,9 +34,9 @@ func planEcho(plan domain.InitiativePlan, key string) *domain.InitiativeRow {
 // resolver reads its own, in one store call.
 func TestSimilarListsByArguments(t *testing.T) {
 	calls := 0
-	s := &mock.Store{InitiativesFn: func(_ context.Context, _ domain.InitiativeFilter, _ domain.InitiativeOrder, first, _ int, plan domain.InitiativePlan) ([]*domain.InitiativeRow, error) {
+	s := &mock.Store{InitiativePageFn: func(_ context.Context, q domain.PageQuery) (*domain.InitiativePage, error) {
 		calls++
-		return []*domain.InitiativeRow{planEcho(plan, "k")}, nil
+		return &domain.InitiativePage{Rows: []*domain.InitiativeRow{planEcho(q.Plan, "k")}}, nil
 	}}
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: s}}))
 	srv.AddTransport(transport.POST{})

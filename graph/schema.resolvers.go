@@ -128,19 +128,6 @@ func (r *initiativeResolver) Similar(ctx context.Context, obj *domain.Initiative
 	return plannedSimilar(ctx, obj, first, differentCity)
 }
 
-// TotalCount is the resolver for the totalCount field.
-func (r *initiativeConnectionResolver) TotalCount(ctx context.Context, obj *model.InitiativeConnection) (int, error) {
-	return obj.Count(ctx)
-}
-
-// Facets is the resolver for the facets field.
-func (r *initiativeConnectionResolver) Facets(ctx context.Context, obj *model.InitiativeConnection) (*domain.Facets, error) {
-	if obj.FacetsFn == nil {
-		return &domain.Facets{}, nil
-	}
-	return obj.FacetsFn(ctx)
-}
-
 // Level is the resolver for the level field.
 func (r *levelLinkResolver) Level(ctx context.Context, obj *domain.LevelRef) (model.GovernmentLevel, error) {
 	return model.GovernmentLevel(obj.Level), nil
@@ -306,9 +293,6 @@ func (r *queryResolver) Initiatives(ctx context.Context, filter *model.Initiativ
 	if err != nil {
 		return nil, err
 	}
-	if err := r.themes.Check(ctx, r.Store, "filter.themes", f.Themes); err != nil {
-		return nil, err
-	}
 	if f.Countries, err = checkCountries("filter.countries", f.Countries); err != nil {
 		return nil, err
 	}
@@ -321,15 +305,21 @@ func (r *queryResolver) Initiatives(ctx context.Context, filter *model.Initiativ
 	if keyset {
 		o.AfterSortKey = afterKey
 	}
-	var items []*domain.InitiativeRow
-	if selectsPage(ctx) { // totalCount or facets alone need no page
-		if items, err = r.Store.Initiatives(ctx, f, o, n+1, off, planAt(ctx, "edges", "node")); err != nil {
-			return nil, err
-		}
+	parts := connectionParts(ctx)
+	pg, err := r.Store.InitiativePage(ctx, domain.PageQuery{Filter: f, Order: o, First: n + 1, Offset: off,
+		Plan: planAt(ctx, "edges", "node"), Page: parts.page, Total: parts.total, WithFacets: parts.facets})
+	if err != nil {
+		return nil, err
 	}
-	return initiativeConnection(items, n, off, keyset,
-		func(ctx context.Context) (int, error) { return r.Store.CountInitiatives(ctx, f) },
-		func(ctx context.Context) (*domain.Facets, error) { return r.Store.InitiativeFacets(ctx, f) }), nil
+	if len(pg.UnknownThemes) > 0 {
+		return nil, unknownTheme("filter.themes", f.Themes, pg.UnknownThemes[0])
+	}
+	c := initiativeConnection(pg.Rows, n, off, keyset)
+	c.TotalCount, c.Facets = pg.Total, pg.Facets
+	if c.Facets == nil {
+		c.Facets = &domain.Facets{}
+	}
+	return c, nil
 }
 
 // City is the resolver for the city field.
@@ -660,11 +650,6 @@ func (r *Resolver) GraphNode() GraphNodeResolver { return &graphNodeResolver{r} 
 // Initiative returns InitiativeResolver implementation.
 func (r *Resolver) Initiative() InitiativeResolver { return &initiativeResolver{r} }
 
-// InitiativeConnection returns InitiativeConnectionResolver implementation.
-func (r *Resolver) InitiativeConnection() InitiativeConnectionResolver {
-	return &initiativeConnectionResolver{r}
-}
-
 // LevelLink returns LevelLinkResolver implementation.
 func (r *Resolver) LevelLink() LevelLinkResolver { return &levelLinkResolver{r} }
 
@@ -703,23 +688,22 @@ func (r *Resolver) ThemePair() ThemePairResolver { return &themePairResolver{r} 
 func (r *Resolver) ThemeYearCount() ThemeYearCountResolver { return &themeYearCountResolver{r} }
 
 type (
-	awardResolver                struct{ *Resolver }
-	awardYearResolver            struct{ *Resolver }
-	cityResolver                 struct{ *Resolver }
-	cityRankResolver             struct{ *Resolver }
-	countryResolver              struct{ *Resolver }
-	graphNodeResolver            struct{ *Resolver }
-	initiativeResolver           struct{ *Resolver }
-	initiativeConnectionResolver struct{ *Resolver }
-	levelLinkResolver            struct{ *Resolver }
-	mutationResolver             struct{ *Resolver }
-	queryResolver                struct{ *Resolver }
-	searchHitResolver            struct{ *Resolver }
-	similarCityResolver          struct{ *Resolver }
-	similarInitiativeResolver    struct{ *Resolver }
-	sourceResolver               struct{ *Resolver }
-	themeResolver                struct{ *Resolver }
-	themeCountryCountResolver    struct{ *Resolver }
-	themePairResolver            struct{ *Resolver }
-	themeYearCountResolver       struct{ *Resolver }
+	awardResolver             struct{ *Resolver }
+	awardYearResolver         struct{ *Resolver }
+	cityResolver              struct{ *Resolver }
+	cityRankResolver          struct{ *Resolver }
+	countryResolver           struct{ *Resolver }
+	graphNodeResolver         struct{ *Resolver }
+	initiativeResolver        struct{ *Resolver }
+	levelLinkResolver         struct{ *Resolver }
+	mutationResolver          struct{ *Resolver }
+	queryResolver             struct{ *Resolver }
+	searchHitResolver         struct{ *Resolver }
+	similarCityResolver       struct{ *Resolver }
+	similarInitiativeResolver struct{ *Resolver }
+	sourceResolver            struct{ *Resolver }
+	themeResolver             struct{ *Resolver }
+	themeCountryCountResolver struct{ *Resolver }
+	themePairResolver         struct{ *Resolver }
+	themeYearCountResolver    struct{ *Resolver }
 )

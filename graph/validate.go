@@ -35,3 +35,14 @@ func checkCountries(arg string, codes []string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// unknownTheme is the error for a filter whose themes include slug, which
+// the store reported unknown.
+func unknownTheme(arg string, themes []string, slug string) error {
+	for i, t := range themes {
+		if t == slug {
+			return domain.UnknownTheme(arg, i, len(themes))
+		}
+	}
+	return domain.UnknownTheme(arg, 0, len(themes))
+}

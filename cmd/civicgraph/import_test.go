@@ -116,11 +116,11 @@ func TestCurationSurvivesReimport(t *testing.T) {
 	db := importedDB(t)
 	t.Cleanup(func() { reimport(t) })
 	ctx := context.Background()
-	page, err := db.Initiatives(ctx, domain.InitiativeFilter{Themes: []string{"covid-19"}}, domain.InitiativeOrder{}, 1, 0, domain.WholePlan)
-	if err != nil || len(page) == 0 {
+	pg, err := db.InitiativePage(ctx, domain.PageQuery{Filter: domain.InitiativeFilter{Themes: []string{"covid-19"}}, First: 1, Plan: domain.WholePlan, Page: true})
+	if err != nil || len(pg.Rows) == 0 {
 		t.Fatalf("no covid initiative: %v", err)
 	}
-	key := page[0].ID
+	key := pg.Rows[0].ID
 	if err := db.UnlinkTheme(ctx, key, "covid-19"); err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func TestCurationSurvivesReimport(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Force the import to rewrite this initiative: change its stored hash.
-	if _, err := db.UpsertInitiative(ctx, domain.InitiativeInput{Key: key, Title: page[0].Title, Summary: page[0].Summary}); err != nil {
+	if _, err := db.UpsertInitiative(ctx, domain.InitiativeInput{Key: key, Title: pg.Rows[0].Title, Summary: pg.Rows[0].Summary}); err != nil {
 		t.Fatal(err)
 	}
 	if err := runImport(ctx, append(importArgs(), pagePaths(t)...), io.Discard, io.Discard); err != nil {
@@ -223,17 +223,17 @@ func TestImportUserFiles(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "line 2") {
 		t.Errorf("want an error naming the broken line 2, got %v", err)
 	}
-	ins, qerr := db.Initiatives(context.Background(), domain.InitiativeFilter{}, domain.InitiativeOrder{}, 10, 0, domain.WholePlan)
+	pg, qerr := db.InitiativePage(context.Background(), domain.PageQuery{First: 10, Plan: domain.WholePlan, Page: true})
 	if qerr != nil {
 		t.Fatal(qerr)
 	}
 	byTitle := map[string]*domain.Initiative{}
-	for _, in := range ins {
+	for _, in := range pg.Rows {
 		byTitle[in.Title] = in.Initiative
 	}
 	robots, lab := byTitle["Harbour Clean-Up Robots"], byTitle["Neighbourhood Budget Lab"]
-	if len(ins) != 2 || robots == nil || lab == nil {
-		t.Fatalf("imported %d initiatives: %v", len(ins), byTitle)
+	if len(pg.Rows) != 2 || robots == nil || lab == nil {
+		t.Fatalf("imported %d initiatives: %v", len(pg.Rows), byTitle)
 	}
 	if robots.City == nil || (robots.City.Name != "Aarhus" && robots.City.Name != "Århus") || robots.City.CountryCode != "DK" || len(robots.Themes) == 0 || robots.Themes[0].Slug != "climate-environment" {
 		t.Errorf("robots: city %+v themes %+v", robots.City, robots.Themes)

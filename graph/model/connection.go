@@ -1,24 +1,18 @@
 // Package model holds the GraphQL-only types: gqlgen's generated inputs and
-// payloads, plus the connection types whose counts are computed lazily.
+// payloads, plus the connection types the resolvers fill.
 package model
 
-import (
-	"context"
+import "github.com/civicgraph/civicgraph/internal/domain"
 
-	"github.com/civicgraph/civicgraph/internal/domain"
-)
-
-// InitiativeConnection is a page of initiatives. totalCount and facets are
-// resolved only when selected, through the functions set by the resolver
-// that built the page, so a page without totalCount costs no count query.
+// InitiativeConnection is a page of initiatives with the set's size and
+// facets, as the resolver that built it read them: only the parts its
+// selection asks for (a page without totalCount costs no count).
 type InitiativeConnection struct {
-	Edges    []*InitiativeEdge
-	PageInfo *PageInfo
-	// Count returns the size of the whole set.
-	Count func(ctx context.Context) (int, error)
-	// FacetsFn returns the set's facets; nil when the set has no facets
-	// (nested connections), in which case empty facets are returned.
-	FacetsFn func(ctx context.Context) (*domain.Facets, error)
+	Edges      []*InitiativeEdge
+	PageInfo   *PageInfo
+	TotalCount int
+	// Facets are empty for nested connections (a city's initiatives).
+	Facets *domain.Facets
 }
 
 // InitiativeEdge is one initiative of a connection.

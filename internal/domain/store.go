@@ -210,13 +210,11 @@ type ReadStore interface {
 	// Initiative reads one initiative by key as plan asks, in one
 	// statement; nil when there is none.
 	Initiative(ctx context.Context, key string, plan InitiativePlan) (*InitiativeRow, error)
-	// Initiatives lists a filtered, ordered page, each read as plan asks.
-	// EINVALID for a bad filter.
-	Initiatives(ctx context.Context, f InitiativeFilter, o InitiativeOrder, first, offset int, plan InitiativePlan) ([]*InitiativeRow, error)
-	// CountInitiatives counts the filtered set without collecting it.
-	CountInitiatives(ctx context.Context, f InitiativeFilter) (int, error)
-	// InitiativeFacets counts the filtered set per theme, country, year, status.
-	InitiativeFacets(ctx context.Context, f InitiativeFilter) (*Facets, error)
+	// InitiativePage reads what q selects of a filtered, ordered set in
+	// one statement: a page (each initiative read as q.Plan asks), the
+	// set's size, its facets, and which of the filter's themes the graph
+	// does not have. EINVALID for a bad filter (text without words).
+	InitiativePage(ctx context.Context, q PageQuery) (*InitiativePage, error)
 	// InitiativesByKeys returns whole initiatives keyed by key (exports).
 	InitiativesByKeys(ctx context.Context, keys []string) (map[string]*Initiative, error)
 	// InitiativesOf returns, per owner key of the given kind (city, country,
@@ -267,6 +265,29 @@ type ReadStore interface {
 	Coverage(ctx context.Context) (*Coverage, error)
 	// Ping checks the database and that migrations are applied.
 	Ready(ctx context.Context) error
+}
+
+// PageQuery is one read of a filtered, ordered set of initiatives: the
+// page of First items after Offset (the API asks one more than it shows),
+// read by Plan, and which parts the selection asks for — the page, the
+// set's size (Total) and its facets. Parts not asked for are not read.
+type PageQuery struct {
+	Filter                  InitiativeFilter
+	Order                   InitiativeOrder
+	First, Offset           int
+	Plan                    InitiativePlan
+	Page, Total, WithFacets bool
+}
+
+// InitiativePage is what a PageQuery read; a part not asked for is its
+// zero value.
+type InitiativePage struct {
+	Rows   []*InitiativeRow
+	Total  int
+	Facets *Facets
+	// UnknownThemes are the filter's theme slugs that are no theme of the
+	// graph, in the filter's order; the API refuses such a filter.
+	UnknownThemes []string
 }
 
 // PagePlan is one page of an owner's initiatives, by title: First items

@@ -38,7 +38,7 @@ func (k *KnownThemes) Check(ctx context.Context, store ThemeLookup, arg string, 
 			continue
 		}
 		if _, ok := found[s]; !ok {
-			return Errorf(EINVALID, "%s is not a theme slug (the themes query lists them)", ArgPosition(arg, i, len(slugs)))
+			return UnknownTheme(arg, i, len(slugs))
 		}
 		k.m.Store(s, true)
 	}
@@ -52,4 +52,10 @@ func ArgPosition(arg string, i, n int) string {
 		return arg
 	}
 	return fmt.Sprintf("%s[%d]", arg, i)
+}
+
+// UnknownTheme is the EINVALID error for the i-th of n theme slugs of
+// argument arg, which is no theme of the graph (the value is not echoed).
+func UnknownTheme(arg string, i, n int) error {
+	return Errorf(EINVALID, "%s is not a theme slug (the themes query lists them)", ArgPosition(arg, i, n))
 }

@@ -18,9 +18,7 @@ var (
 // Store fakes domain.ReadStore and domain.WriteStore.
 type Store struct {
 	InitiativeFn        func(ctx context.Context, key string, plan domain.InitiativePlan) (*domain.InitiativeRow, error)
-	InitiativesFn       func(ctx context.Context, f domain.InitiativeFilter, o domain.InitiativeOrder, first, offset int, plan domain.InitiativePlan) ([]*domain.InitiativeRow, error)
-	CountInitiativesFn  func(ctx context.Context, f domain.InitiativeFilter) (int, error)
-	InitiativeFacetsFn  func(ctx context.Context, f domain.InitiativeFilter) (*domain.Facets, error)
+	InitiativePageFn    func(ctx context.Context, q domain.PageQuery) (*domain.InitiativePage, error)
 	InitiativesByKeysFn func(ctx context.Context, keys []string) (map[string]*domain.Initiative, error)
 	InitiativesOfFn     func(ctx context.Context, kind string, keys []string, first, offset int, plan domain.InitiativePlan) (map[string][]*domain.InitiativeRow, error)
 	CountOfFn           func(ctx context.Context, kind string, keys []string) (map[string]int, error)
@@ -65,28 +63,12 @@ func (s *Store) Initiative(ctx context.Context, key string, plan domain.Initiati
 	return s.InitiativeFn(ctx, key, plan)
 }
 
-// Initiatives calls InitiativesFn.
-func (s *Store) Initiatives(ctx context.Context, f domain.InitiativeFilter, o domain.InitiativeOrder, first, offset int, plan domain.InitiativePlan) ([]*domain.InitiativeRow, error) {
-	if s.InitiativesFn == nil {
-		return nil, unexpected("Initiatives")
+// InitiativePage calls InitiativePageFn.
+func (s *Store) InitiativePage(ctx context.Context, q domain.PageQuery) (*domain.InitiativePage, error) {
+	if s.InitiativePageFn == nil {
+		return nil, unexpected("InitiativePage")
 	}
-	return s.InitiativesFn(ctx, f, o, first, offset, plan)
-}
-
-// CountInitiatives calls CountInitiativesFn.
-func (s *Store) CountInitiatives(ctx context.Context, f domain.InitiativeFilter) (int, error) {
-	if s.CountInitiativesFn == nil {
-		return 0, unexpected("CountInitiatives")
-	}
-	return s.CountInitiativesFn(ctx, f)
-}
-
-// InitiativeFacets calls InitiativeFacetsFn.
-func (s *Store) InitiativeFacets(ctx context.Context, f domain.InitiativeFilter) (*domain.Facets, error) {
-	if s.InitiativeFacetsFn == nil {
-		return nil, unexpected("InitiativeFacets")
-	}
-	return s.InitiativeFacetsFn(ctx, f)
+	return s.InitiativePageFn(ctx, q)
 }
 
 // InitiativesByKeys calls InitiativesByKeysFn.

@@ -9,7 +9,7 @@ import (
 	"github.com/civicgraph/civicgraph/internal/export"
 )
 
-// Reads for internal/export. Pages reuse Initiatives in title order with
+// Reads for internal/export. Pages reuse InitiativePage in title order with
 // keyset continuation (an index seek per page, however deep), reading
 // every part; SIMILAR links are read per page of source keys. Both are
 // routed to readers, parameterised, and pass through begin (budget,
@@ -19,12 +19,16 @@ var _ export.Source = (*DB)(nil)
 
 // ExportInitiatives implements export.Source.
 func (db *DB) ExportInitiatives(ctx context.Context, f domain.InitiativeFilter, after string, limit int) ([]*domain.Initiative, error) {
-	rows, err := db.Initiatives(ctx, f, domain.InitiativeOrder{Field: domain.OrderTitle, AfterSortKey: after}, limit, 0, domain.WholePlan)
-	out := make([]*domain.Initiative, len(rows))
-	for i, r := range rows {
+	p, err := db.InitiativePage(ctx, domain.PageQuery{Filter: f, Order: domain.InitiativeOrder{Field: domain.OrderTitle, AfterSortKey: after},
+		First: limit, Plan: domain.WholePlan, Page: true})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*domain.Initiative, len(p.Rows))
+	for i, r := range p.Rows {
 		out[i] = r.Initiative
 	}
-	return out, err
+	return out, nil
 }
 
 const exportSimilarCypher = `UNWIND $keys AS k
@@ -49,4 +53,14 @@ func (db *DB) ExportSimilar(ctx context.Context, keys []string) ([]export.Simila
 		out = append(out, export.Similar{From: from, To: to, Score: score})
 	}
 	return out, nil
+}
+
+// CountInitiatives implements export.Store: the size of a filtered set,
+// read by InitiativePage's count part.
+func (db *DB) CountInitiatives(ctx context.Context, f domain.InitiativeFilter) (int, error) {
+	p, err := db.InitiativePage(ctx, domain.PageQuery{Filter: f, Total: true})
+	if err != nil {
+		return 0, err
+	}
+	return p.Total, nil
 }

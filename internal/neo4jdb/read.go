@@ -33,17 +33,13 @@ func sortInitiativeLinks(in *domain.Initiative) {
 // sortTitle index in order and stops at LIMIT, while counts and facets
 // (anchored true) start from the filter's most selective node — a city, a
 // theme, a country, a year — instead of visiting every initiative.
-func (db *DB) filterQuery(ctx context.Context, f domain.InitiativeFilter, params map[string]any, anchored bool, extra ...string) (string, error) {
+func filterQuery(f domain.InitiativeFilter, text string, params map[string]any, anchored bool, extra ...string) string {
 	var b strings.Builder
 	where := append([]string(nil), extra...)
 	anchor := ""
 	switch {
-	case strings.TrimSpace(f.Text) != "":
-		frag, err := db.textMatch(ctx, f.Text, params, MaxWordHits)
-		if err != nil {
-			return "", err
-		}
-		b.WriteString(frag)
+	case text != "":
+		b.WriteString(text)
 	case anchored && len(f.Cities) > 0:
 		anchor = "cities"
 		b.WriteString("MATCH (a:City)<-[:IN_CITY]-(i:Initiative) WHERE a.id IN $cities\nWITH DISTINCT i\n")
@@ -105,7 +101,7 @@ func (db *DB) filterQuery(ctx context.Context, f domain.InitiativeFilter, params
 	if len(where) > 0 {
 		b.WriteString("WHERE " + strings.Join(where, "\n  AND ") + "\n")
 	}
-	return b.String(), nil
+	return b.String()
 }
 
 // Initiative implements domain.ReadStore: one statement shaped by plan.
@@ -121,9 +117,64 @@ func (db *DB) Initiative(ctx context.Context, key string, plan domain.Initiative
 	return r, decodeErr("read initiative "+key, &d)
 }
 
-// Initiatives implements domain.ReadStore.
-func (db *DB) Initiatives(ctx context.Context, f domain.InitiativeFilter, o domain.InitiativeOrder, first, offset int, plan domain.InitiativePlan) ([]*domain.InitiativeRow, error) {
-	params := map[string]any{"skip": int64(offset), "limit": int64(first)}
+// InitiativePage implements domain.ReadStore: the parts q asks for are
+// uncorrelated CALL subqueries of one statement (the page, the count, the
+// facets), and the filter's unknown themes an expression beside them, so
+// a connection with its totalCount and facets is one round trip. A text
+// filter is embedded once and shared by the parts.
+func (db *DB) InitiativePage(ctx context.Context, q domain.PageQuery) (*domain.InitiativePage, error) {
+	params := map[string]any{}
+	text := ""
+	if strings.TrimSpace(q.Filter.Text) != "" {
+		var err error
+		if text, err = db.textMatch(ctx, q.Filter.Text, params, MaxWordHits); err != nil {
+			return nil, err
+		}
+	}
+	var b strings.Builder
+	cols := []string{"[] AS page", "0 AS total", "null AS th0, null AS co0, null AS ye0, null AS st0, null AS le0", "[] AS unknown"}
+	if q.Page {
+		b.WriteString("CALL {\n" + pageQuery(q, text, params) + "}\n")
+		cols[0] = "page"
+	}
+	if q.Total {
+		b.WriteString("CALL {\n" + countQuery(q.Filter, text, params) + "}\n")
+		cols[1] = "total"
+	}
+	if q.WithFacets {
+		b.WriteString("CALL {\n" + filterQuery(q.Filter, text, params, true) + facetsQuery + "}\n")
+		cols[2] = "th0, co0, ye0, st0, le0"
+	}
+	if len(q.Filter.Themes) > 0 {
+		params["themes"] = q.Filter.Themes
+		cols[3] = "[s IN $themes WHERE NOT EXISTS { MATCH (:Theme {slug: s}) }] AS unknown"
+	}
+	recs, err := db.read(ctx, b.String()+"RETURN "+strings.Join(cols, ", "), params)
+	if err != nil {
+		return nil, err
+	}
+	out := &domain.InitiativePage{}
+	if len(recs) == 0 { // EXPLAIN
+		return out, nil
+	}
+	var d decoder
+	rec := recs[0]
+	for _, m := range d.maps(map[string]any{"page": recordValue[[]any](&d, rec, "page")}, "page") {
+		out.Rows = append(out.Rows, d.row(m, q.Plan))
+	}
+	out.Total = int(recordValue[int64](&d, rec, "total"))
+	if q.WithFacets {
+		out.Facets = decodeFacets(&d, rec)
+	}
+	out.UnknownThemes = d.strs(map[string]any{"unknown": recordValue[[]any](&d, rec, "unknown")}, "unknown")
+	return out, decodeErr("read initiatives", &d)
+}
+
+// pageQuery is the page part of InitiativePage: it returns `page`, the
+// list of the page's initiatives in order.
+func pageQuery(q domain.PageQuery, text string, params map[string]any) string {
+	f, o := q.Filter, q.Order
+	params["skip"], params["limit"] = int64(q.Offset), int64(q.First)
 	var keyset []string
 	if o.AfterSortKey != "" && o.Keyset(f) {
 		params["after"], params["skip"] = o.AfterSortKey, int64(0)
@@ -133,58 +184,33 @@ func (db *DB) Initiatives(ctx context.Context, f domain.InitiativeFilter, o doma
 			keyset = append(keyset, "i.sortTitle > $after")
 		}
 	}
-	q, err := db.filterQuery(ctx, f, params, false, keyset...)
-	if err != nil {
-		return nil, err
-	}
+	s := filterQuery(f, text, params, false, keyset...)
 	dir := ""
 	if o.Desc {
 		dir = " DESC"
 	}
 	switch o.Field {
 	case domain.OrderYear:
-		q += "WITH i ORDER BY coalesce(i.bestYear, 0)" + dir + ", i.sortTitle, i.key\n"
+		s += "WITH i ORDER BY coalesce(i.bestYear, 0)" + dir + ", i.sortTitle, i.key\n"
 	case domain.OrderCity:
-		q += "OPTIONAL MATCH (i)-[:IN_CITY]->(c:City)\nWITH i, c ORDER BY c.foldedName IS NULL, c.foldedName" + dir + ", i.sortTitle, i.key\n"
+		s += "OPTIONAL MATCH (i)-[:IN_CITY]->(c:City)\nWITH i, c ORDER BY c.foldedName IS NULL, c.foldedName" + dir + ", i.sortTitle, i.key\n"
 	default:
-		if f.Text != "" && o.Field == "" {
-			q += "WITH i ORDER BY score DESC, i.key\n"
+		if text != "" && o.Field == "" {
+			s += "WITH i ORDER BY score DESC, i.key\n"
 		} else {
-			q += "WITH i ORDER BY i.sortTitle" + dir + "\n"
+			s += "WITH i ORDER BY i.sortTitle" + dir + "\n"
 		}
 	}
 	pl := planner{params: params}
-	q += "SKIP $skip LIMIT $limit\nRETURN " + pl.initiative("i", plan, 0) + " AS i"
-	recs, err := db.read(ctx, q, params)
-	if err != nil {
-		return nil, err
-	}
-	var d decoder
-	out := make([]*domain.InitiativeRow, 0, len(recs))
-	for _, r := range recs {
-		out = append(out, d.row(d.record(r, "i"), plan))
-	}
-	return out, decodeErr("read initiatives", &d)
+	return s + "SKIP $skip LIMIT $limit\nRETURN collect(" + pl.initiative("i", q.Plan, 0) + ") AS page\n"
 }
 
-// CountInitiatives implements domain.ReadStore with a count query.
-func (db *DB) CountInitiatives(ctx context.Context, f domain.InitiativeFilter) (int, error) {
-	var d decoder
-	params := map[string]any{}
-	q, err := db.filterQuery(ctx, f, params, true)
-	if err != nil {
-		return 0, err
-	}
-	q += "RETURN count(i) AS n"
+// countQuery is the count part of InitiativePage: it returns `total`.
+func countQuery(f domain.InitiativeFilter, text string, params map[string]any) string {
 	if isEmptyFilter(f) {
-		q = "MATCH (i:Initiative) RETURN count(i) AS n" // served from the count store
+		return "MATCH (i:Initiative) RETURN count(i) AS total\n" // served from the count store
 	}
-	recs, err := db.read(ctx, q, params)
-	if err != nil || len(recs) == 0 {
-		return 0, err
-	}
-	n := recordValue[int64](&d, recs[0], "n")
-	return int(n), decodeErr("read count initiatives", &d)
+	return filterQuery(f, text, params, true) + "RETURN count(i) AS total\n"
 }
 
 func isEmptyFilter(f domain.InitiativeFilter) bool {
@@ -192,14 +218,9 @@ func isEmptyFilter(f domain.InitiativeFilter) bool {
 		len(f.Years) == 0 && len(f.Status) == 0 && f.Covid == nil && len(f.Levels) == 0
 }
 
-// InitiativeFacets implements domain.ReadStore in one query.
-func (db *DB) InitiativeFacets(ctx context.Context, f domain.InitiativeFilter) (*domain.Facets, error) {
-	params := map[string]any{}
-	q, err := db.filterQuery(ctx, f, params, true)
-	if err != nil {
-		return nil, err
-	}
-	q += `WITH collect(i) AS set
+// facetsQuery follows a filter in the facets part of InitiativePage: it
+// returns the buckets' raw values th0, co0, ye0, st0 and le0.
+const facetsQuery = `WITH collect(i) AS set
 CALL { WITH set UNWIND set AS i MATCH (i)-[:HAS_THEME]->(t:Theme)
        RETURN collect({v: t.slug, l: t.name, n: 0}) AS th0 }
 CALL { WITH set UNWIND set AS i OPTIONAL MATCH (i)-[:IN_COUNTRY]->(c:Country)
@@ -213,18 +234,15 @@ CALL { WITH set UNWIND set AS i
                            WHEN size(st) > 0 THEN 'ENTRY' ELSE 'NONE' END) AS st0 }
 CALL { WITH set UNWIND set AS i
        RETURN collect({v: coalesce(i.level, 'unknown'), l: coalesce(i.level, 'Unknown')}) AS le0 }
-RETURN th0, co0, ye0, st0, le0`
-	recs, err := db.read(ctx, q, params)
-	if err != nil {
-		return nil, err
-	}
+RETURN th0, co0, ye0, st0, le0
+`
+
+// decodeFacets counts the facets part's raw values into buckets, most
+// frequent first.
+func decodeFacets(d *decoder, rec *neo4j.Record) *domain.Facets {
 	fc := &domain.Facets{}
-	if len(recs) == 0 {
-		return fc, nil
-	}
-	var d decoder
 	bucket := func(key string) []domain.FacetCount {
-		raw := recordValue[[]any](&d, recs[0], key)
+		raw := recordValue[[]any](d, rec, key)
 		counts := map[string]*domain.FacetCount{}
 		for _, v := range raw {
 			var val, label string
@@ -255,7 +273,7 @@ RETURN th0, co0, ye0, st0, le0`
 	}
 	fc.Themes, fc.Countries, fc.Years, fc.Status = bucket("th0"), bucket("co0"), bucket("ye0"), bucket("st0")
 	fc.Levels = bucket("le0")
-	return fc, decodeErr("read facets", &d)
+	return fc
 }
 
 // InitiativesByKeys implements domain.ReadStore.

@@ -109,9 +109,9 @@ func storeThatMustNotRun(t *testing.T) *mock.Store {
 			fail()
 			return nil, 0, nil
 		},
-		InitiativesFn: func(context.Context, domain.InitiativeFilter, domain.InitiativeOrder, int, int, domain.InitiativePlan) ([]*domain.InitiativeRow, error) {
+		InitiativePageFn: func(context.Context, domain.PageQuery) (*domain.InitiativePage, error) {
 			fail()
-			return nil, nil
+			return &domain.InitiativePage{}, nil
 		},
 	}
 }
