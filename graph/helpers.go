@@ -110,7 +110,7 @@ func initiativeConnection(items []*domain.InitiativeRow, first, offset int, keys
 
 // ownerConnection is the connection of a city's, country's, theme's or
 // year's initiatives, through the request's loaders.
-func ownerConnection(ctx context.Context, kind, key string, first *int, after *string) (*model.InitiativeConnection, error) {
+func (r *Resolver) ownerConnection(ctx context.Context, kind, key string, first *int, after *string) (*model.InitiativeConnection, error) {
 	n, err := pageSize(first, 20, MaxPage)
 	if err != nil {
 		return nil, err
@@ -123,14 +123,14 @@ func ownerConnection(ctx context.Context, kind, key string, first *int, after *s
 	parts := connectionParts(ctx)
 	var items []*domain.InitiativeRow
 	if parts.page {
-		if items, err = loader.For(ctx).InitiativesOf(ctx, owner, n+1, off, planAt(ctx, "edges", "node")); err != nil {
+		if items, err = r.loaders(ctx).InitiativesOf(ctx, owner, n+1, off, planAt(ctx, "edges", "node")); err != nil {
 			return nil, err
 		}
 	}
 	c := initiativeConnection(items, n, off, false)
 	c.Facets = &domain.Facets{}
 	if parts.total {
-		if c.TotalCount, err = loader.Load(ctx, loader.For(ctx).Count, owner); err != nil {
+		if c.TotalCount, err = loader.Load(ctx, r.loaders(ctx).Count, owner); err != nil {
 			return nil, err
 		}
 	}
@@ -152,9 +152,9 @@ func nonNilStrings(s []string) []string {
 	return s
 }
 
-// themes loads theme slugs, keeping order and dropping unknown ones.
-func themes(ctx context.Context, slugs []string) ([]*domain.Theme, error) {
-	return loader.LoadAll(ctx, loader.For(ctx).Theme, slugs)
+// themeList loads theme slugs, keeping order and dropping unknown ones.
+func (r *Resolver) themeList(ctx context.Context, slugs []string) ([]*domain.Theme, error) {
+	return loader.LoadAll(ctx, r.loaders(ctx).Theme, slugs)
 }
 
 // initiativeKey accepts a global ID or a bare key.
@@ -230,8 +230,8 @@ func ptrSlice[T any](s []T) []*T {
 }
 
 // mustTheme loads a theme by slug; an unknown slug is shown by its slug.
-func mustTheme(ctx context.Context, slug string) (*domain.Theme, error) {
-	t, err := loader.Load(ctx, loader.For(ctx).Theme, slug)
+func (r *Resolver) mustTheme(ctx context.Context, slug string) (*domain.Theme, error) {
+	t, err := loader.Load(ctx, r.loaders(ctx).Theme, slug)
 	if err == nil && t == nil {
 		t = &domain.Theme{Slug: slug, Name: slug}
 	}
@@ -275,6 +275,18 @@ func connectionPartsIn(oc *graphql.OperationContext, sel ast.SelectionSet) conne
 		}
 	}
 	return c
+}
+
+// primeCounts gives the request's count loader the counts a ranked list
+// read with its nodes, so the nodes' initiativeCount (which always reads
+// the loader) costs no round trip, and returns the nodes.
+func primeCounts[T any](l *loader.Loaders, kind string, list []domain.Counted[T], key func(*T) string) []*T {
+	out := make([]*T, len(list))
+	for i, c := range list {
+		l.Count.Prime(loader.OwnerKey{Kind: kind, Key: key(c.Node)}, c.Count)
+		out[i] = c.Node
+	}
+	return out
 }
 
 // pageEdges wraps a page of nodes starting at offset into Relay edges.

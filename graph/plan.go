@@ -183,7 +183,7 @@ func (r *queryResolver) cityWithPages(ctx context.Context, key string) (*domain.
 	if err != nil || c == nil {
 		return c, err
 	}
-	l := loader.For(ctx)
+	l := r.loaders(ctx)
 	for i, p := range pages {
 		l.PrimeInitiativesOf(loader.OwnerKey{Kind: domain.KindCity, Key: key}, p.first, p.offset, p.Plan, rows[i])
 	}

@@ -5,7 +5,14 @@ package graph
 
 //go:generate go tool gqlgen generate
 
-import "github.com/civicgraph/civicgraph/internal/domain"
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/civicgraph/civicgraph/internal/domain"
+	"github.com/civicgraph/civicgraph/internal/loader"
+)
 
 // Resolver holds the resolvers' dependencies, as domain interfaces.
 type Resolver struct {
@@ -13,4 +20,28 @@ type Resolver struct {
 	Writer domain.WriteStore
 
 	themes domain.KnownThemes // theme slugs confirmed by the store (validate.go)
+}
+
+// loaders returns the request's dataloaders, which Loaders installs
+// around every operation. A handler built without it (a test's own
+// gqlgen server) still gets correct answers: each field then gets loaders
+// of its own, which fetch at once and batch nothing.
+func (r *Resolver) loaders(ctx context.Context) *loader.Loaders {
+	if l := loader.From(ctx); l != nil {
+		return l
+	}
+	return loader.New(r.Store)
+}
+
+// Loaders is the gqlgen extension that gives each operation its own
+// dataloaders over store (handler.Server.Use). They live for one
+// operation, so no state outlives a request.
+func Loaders(store domain.ReadStore) graphql.HandlerExtension { return loaders{store} }
+
+type loaders struct{ store domain.ReadStore }
+
+func (loaders) ExtensionName() string                   { return "Loaders" }
+func (loaders) Validate(graphql.ExecutableSchema) error { return nil }
+func (l loaders) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	return next(loader.With(ctx, loader.New(l.store)))
 }

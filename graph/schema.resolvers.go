@@ -31,17 +31,17 @@ func (r *awardResolver) Category(ctx context.Context, obj *domain.Award) (*strin
 
 // InitiativeCount is the resolver for the initiativeCount field.
 func (r *awardYearResolver) InitiativeCount(ctx context.Context, obj *domain.AwardYear) (int, error) {
-	return loader.Load(ctx, loader.For(ctx).Count, loader.OwnerKey{Kind: domain.KindYear, Key: strconv.Itoa(obj.Year)})
+	return loader.Load(ctx, r.loaders(ctx).Count, loader.OwnerKey{Kind: domain.KindYear, Key: strconv.Itoa(obj.Year)})
 }
 
 // Initiatives is the resolver for the initiatives field.
 func (r *awardYearResolver) Initiatives(ctx context.Context, obj *domain.AwardYear, first *int, after *string) (*model.InitiativeConnection, error) {
-	return ownerConnection(ctx, domain.KindYear, strconv.Itoa(obj.Year), first, after)
+	return r.ownerConnection(ctx, domain.KindYear, strconv.Itoa(obj.Year), first, after)
 }
 
 // Winners is the resolver for the winners field.
 func (r *awardYearResolver) Winners(ctx context.Context, obj *domain.AwardYear) ([]*domain.InitiativeRow, error) {
-	w, err := loader.For(ctx).Winners(ctx, obj.Year, planAt(ctx))
+	w, err := r.loaders(ctx).Winners(ctx, obj.Year, planAt(ctx))
 	if w == nil {
 		w = []*domain.InitiativeRow{}
 	}
@@ -50,10 +50,10 @@ func (r *awardYearResolver) Winners(ctx context.Context, obj *domain.AwardYear) 
 
 // Country is the resolver for the country field.
 func (r *cityResolver) Country(ctx context.Context, obj *domain.City) (*domain.Country, error) {
-	if obj.CountryName != "" {
-		return &domain.Country{Code: obj.CountryCode, Name: obj.CountryName}, nil
+	if obj.CountryName == "" { // read with every city; empty when the graph has no such country
+		return nil, nil
 	}
-	return loader.Load(ctx, loader.For(ctx).Country, obj.CountryCode)
+	return &domain.Country{Code: obj.CountryCode, Name: obj.CountryName}, nil
 }
 
 // Population is the resolver for the population field.
@@ -66,28 +66,22 @@ func (r *cityResolver) Population(ctx context.Context, obj *domain.City) (*int, 
 
 // InitiativeCount is the resolver for the initiativeCount field.
 func (r *cityResolver) InitiativeCount(ctx context.Context, obj *domain.City) (int, error) {
-	if obj.Count != nil {
-		return *obj.Count, nil
-	}
-	return loader.Load(ctx, loader.For(ctx).Count, loader.OwnerKey{Kind: domain.KindCity, Key: obj.ID})
+	return loader.Load(ctx, r.loaders(ctx).Count, loader.OwnerKey{Kind: domain.KindCity, Key: obj.ID})
 }
 
 // Initiatives is the resolver for the initiatives field.
 func (r *cityResolver) Initiatives(ctx context.Context, obj *domain.City, first *int, after *string) (*model.InitiativeConnection, error) {
-	return ownerConnection(ctx, domain.KindCity, obj.ID, first, after)
+	return r.ownerConnection(ctx, domain.KindCity, obj.ID, first, after)
 }
 
 // City is the resolver for the city field.
 func (r *cityRankResolver) City(ctx context.Context, obj *domain.CityRank) (*domain.City, error) {
-	return loader.Load(ctx, loader.For(ctx).City, obj.CityID)
+	return loader.Load(ctx, r.loaders(ctx).City, obj.CityID)
 }
 
 // InitiativeCount is the resolver for the initiativeCount field.
 func (r *countryResolver) InitiativeCount(ctx context.Context, obj *domain.Country) (int, error) {
-	if obj.Count != nil {
-		return *obj.Count, nil
-	}
-	return loader.Load(ctx, loader.For(ctx).Count, loader.OwnerKey{Kind: domain.KindCountry, Key: obj.Code})
+	return loader.Load(ctx, r.loaders(ctx).Count, loader.OwnerKey{Kind: domain.KindCountry, Key: obj.Code})
 }
 
 // Cities is the resolver for the cities field.
@@ -96,7 +90,7 @@ func (r *countryResolver) Cities(ctx context.Context, obj *domain.Country, first
 	if err != nil {
 		return nil, err
 	}
-	cs, err := loader.Load(ctx, loader.For(ctx).CitiesOf, loader.CitiesKey{Code: obj.Code, First: n})
+	cs, err := loader.Load(ctx, r.loaders(ctx).CitiesOf, loader.CitiesKey{Code: obj.Code, First: n})
 	if cs == nil {
 		cs = []*domain.City{}
 	}
@@ -105,7 +99,7 @@ func (r *countryResolver) Cities(ctx context.Context, obj *domain.Country, first
 
 // Initiatives is the resolver for the initiatives field.
 func (r *countryResolver) Initiatives(ctx context.Context, obj *domain.Country, first *int, after *string) (*model.InitiativeConnection, error) {
-	return ownerConnection(ctx, domain.KindCountry, obj.Code, first, after)
+	return r.ownerConnection(ctx, domain.KindCountry, obj.Code, first, after)
 }
 
 // Kind is the resolver for the kind field.
@@ -352,7 +346,8 @@ func (r *queryResolver) Cities(ctx context.Context, countries []string, name *st
 	if err != nil {
 		return nil, err
 	}
-	edges := pageEdges(cs, off, func(cursor string, c *domain.City) *model.CityEdge { return &model.CityEdge{Cursor: cursor, Node: c} })
+	edges := pageEdges(primeCounts(r.loaders(ctx), domain.KindCity, cs, func(c *domain.City) string { return c.ID }), off,
+		func(cursor string, c *domain.City) *model.CityEdge { return &model.CityEdge{Cursor: cursor, Node: c} })
 	return &model.CityConnection{Edges: edges, PageInfo: pageInfo(off, len(cs), off+len(cs) < total), TotalCount: total}, nil
 }
 
@@ -370,7 +365,7 @@ func (r *queryResolver) Countries(ctx context.Context, first *int, after *string
 	if err != nil {
 		return nil, err
 	}
-	edges := pageEdges(cs, off, func(cursor string, c *domain.Country) *model.CountryEdge {
+	edges := pageEdges(primeCounts(r.loaders(ctx), domain.KindCountry, cs, func(c *domain.Country) string { return c.Code }), off, func(cursor string, c *domain.Country) *model.CountryEdge {
 		return &model.CountryEdge{Cursor: cursor, Node: c}
 	})
 	return &model.CountryConnection{Edges: edges, PageInfo: pageInfo(off, len(cs), off+len(cs) < total), TotalCount: total}, nil
@@ -390,7 +385,7 @@ func (r *queryResolver) Themes(ctx context.Context, first *int, after *string) (
 	if err != nil {
 		return nil, err
 	}
-	edges := pageEdges(ts, off, func(cursor string, t *domain.Theme) *model.ThemeEdge {
+	edges := pageEdges(primeCounts(r.loaders(ctx), domain.KindTheme, ts, func(t *domain.Theme) string { return t.Slug }), off, func(cursor string, t *domain.Theme) *model.ThemeEdge {
 		return &model.ThemeEdge{Cursor: cursor, Node: t}
 	})
 	return &model.ThemeConnection{Edges: edges, PageInfo: pageInfo(off, len(ts), off+len(ts) < total), TotalCount: total}, nil
@@ -566,12 +561,12 @@ func (r *searchHitResolver) MatchedBy(ctx context.Context, obj *domain.SearchHit
 
 // City is the resolver for the city field.
 func (r *similarCityResolver) City(ctx context.Context, obj *domain.SimilarCity) (*domain.City, error) {
-	return loader.Load(ctx, loader.For(ctx).City, obj.CityID)
+	return loader.Load(ctx, r.loaders(ctx).City, obj.CityID)
 }
 
 // SharedThemes is the resolver for the sharedThemes field.
 func (r *similarCityResolver) SharedThemes(ctx context.Context, obj *domain.SimilarCity) ([]*domain.Theme, error) {
-	return themes(ctx, obj.SharedThemes)
+	return r.themeList(ctx, obj.SharedThemes)
 }
 
 // SharedTerms is the resolver for the sharedTerms field.
@@ -589,25 +584,22 @@ func (r *sourceResolver) Pages(ctx context.Context, obj *domain.Source) (*int, e
 
 // InitiativeCount is the resolver for the initiativeCount field.
 func (r *themeResolver) InitiativeCount(ctx context.Context, obj *domain.Theme) (int, error) {
-	if obj.Count != nil {
-		return *obj.Count, nil
-	}
-	return loader.Load(ctx, loader.For(ctx).Count, loader.OwnerKey{Kind: domain.KindTheme, Key: obj.Slug})
+	return loader.Load(ctx, r.loaders(ctx).Count, loader.OwnerKey{Kind: domain.KindTheme, Key: obj.Slug})
 }
 
 // Initiatives is the resolver for the initiatives field.
 func (r *themeResolver) Initiatives(ctx context.Context, obj *domain.Theme, first *int, after *string) (*model.InitiativeConnection, error) {
-	return ownerConnection(ctx, domain.KindTheme, obj.Slug, first, after)
+	return r.ownerConnection(ctx, domain.KindTheme, obj.Slug, first, after)
 }
 
 // Theme is the resolver for the theme field.
 func (r *themeCountryCountResolver) Theme(ctx context.Context, obj *domain.ThemeCountryCount) (*domain.Theme, error) {
-	return mustTheme(ctx, obj.Theme)
+	return r.mustTheme(ctx, obj.Theme)
 }
 
 // Country is the resolver for the country field.
 func (r *themeCountryCountResolver) Country(ctx context.Context, obj *domain.ThemeCountryCount) (*domain.Country, error) {
-	c, err := loader.Load(ctx, loader.For(ctx).Country, obj.Country)
+	c, err := loader.Load(ctx, r.loaders(ctx).Country, obj.Country)
 	if err == nil && c == nil {
 		c = &domain.Country{Code: obj.Country, Name: obj.Country}
 	}
@@ -616,17 +608,17 @@ func (r *themeCountryCountResolver) Country(ctx context.Context, obj *domain.The
 
 // A is the resolver for the a field.
 func (r *themePairResolver) A(ctx context.Context, obj *domain.ThemePair) (*domain.Theme, error) {
-	return mustTheme(ctx, obj.A)
+	return r.mustTheme(ctx, obj.A)
 }
 
 // B is the resolver for the b field.
 func (r *themePairResolver) B(ctx context.Context, obj *domain.ThemePair) (*domain.Theme, error) {
-	return mustTheme(ctx, obj.B)
+	return r.mustTheme(ctx, obj.B)
 }
 
 // Theme is the resolver for the theme field.
 func (r *themeYearCountResolver) Theme(ctx context.Context, obj *domain.ThemeYearCount) (*domain.Theme, error) {
-	return mustTheme(ctx, obj.Theme)
+	return r.mustTheme(ctx, obj.Theme)
 }
 
 // Award returns AwardResolver implementation.

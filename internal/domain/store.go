@@ -15,20 +15,15 @@ type City struct {
 	// AltNames are GeoNames alternate names and exonyms (Aarhus, Wien);
 	// cities(name:) and search find the city by them.
 	AltNames []string
-	// CountryName is set when the store read the country along with the
-	// city, so City.country needs no second query.
+	// CountryName is the name of the city's country (CountryCode), read
+	// with every city; empty when the graph has no such country.
 	CountryName string
-	// Count is the number of initiatives when the store counted them
-	// along with the node (lists ranked by it); nil when it did not.
-	Count *int
 }
 
 // Country is an ISO 3166-1 country.
 type Country struct {
 	Code string
 	Name string
-	// Count: see City.Count.
-	Count *int
 }
 
 // Theme is a taxonomy theme.
@@ -36,8 +31,13 @@ type Theme struct {
 	Slug        string
 	Name        string
 	Description string
-	// Count: see City.Count.
-	Count *int
+}
+
+// Counted is a node with its number of initiatives, as lists ranked by
+// that number read it (the count is read state, kept off the node).
+type Counted[T any] struct {
+	Node  *T
+	Count int
 }
 
 // AwardYear is one year of the Innovation in Politics Awards.
@@ -238,12 +238,13 @@ type ReadStore interface {
 	ThemesBySlugs(ctx context.Context, slugs []string) (map[string]*Theme, error)
 	// CitiesOfCountries returns per country its cities with initiatives, most first.
 	CitiesOfCountries(ctx context.Context, codes []string, first int) (map[string][]*City, error)
-	// Cities lists cities with initiatives, most initiatives first.
-	Cities(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]*City, int, error)
+	// Cities lists cities with initiatives, most initiatives first, with
+	// their counts and the size of the whole list.
+	Cities(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]Counted[City], int, error)
 	// Countries lists countries with initiatives, most first.
-	Countries(ctx context.Context, first, offset int) ([]*Country, int, error)
+	Countries(ctx context.Context, first, offset int) ([]Counted[Country], int, error)
 	// Themes lists themes, most initiatives first.
-	Themes(ctx context.Context, first, offset int) ([]*Theme, int, error)
+	Themes(ctx context.Context, first, offset int) ([]Counted[Theme], int, error)
 	// AwardYears lists award years ascending.
 	AwardYears(ctx context.Context) ([]*AwardYear, error)
 	// Search runs a full-text query, the hits read as plan asks. EINVALID

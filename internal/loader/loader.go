@@ -8,7 +8,6 @@ package loader
 import (
 	"context"
 	"errors"
-	"net/http"
 	"sync"
 	"time"
 
@@ -176,25 +175,14 @@ func keysOf[K any](keys []K, key func(K) string) []string {
 
 type ctxKey struct{}
 
-// Middleware puts fresh loaders into every request's context.
-func Middleware(s domain.ReadStore, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(With(r.Context(), New(s))))
-	})
-}
-
 // With returns ctx carrying l.
 func With(ctx context.Context, l *Loaders) context.Context {
 	return context.WithValue(ctx, ctxKey{}, l)
 }
 
-// For returns the request's loaders; it panics if Middleware was not
-// installed, which is a wiring bug.
-func For(ctx context.Context) *Loaders {
-	l, ok := ctx.Value(ctxKey{}).(*Loaders)
-	if !ok {
-		panic("loader: no loaders in context; install loader.Middleware")
-	}
+// From returns the loaders ctx carries, nil when it carries none.
+func From(ctx context.Context) *Loaders {
+	l, _ := ctx.Value(ctxKey{}).(*Loaders)
 	return l
 }
 

@@ -29,9 +29,9 @@ type Store struct {
 	CountriesByCodesFn  func(ctx context.Context, codes []string) (map[string]*domain.Country, error)
 	ThemesBySlugsFn     func(ctx context.Context, slugs []string) (map[string]*domain.Theme, error)
 	CitiesOfCountriesFn func(ctx context.Context, codes []string, first int) (map[string][]*domain.City, error)
-	CitiesFn            func(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]*domain.City, int, error)
-	CountriesFn         func(ctx context.Context, first, offset int) ([]*domain.Country, int, error)
-	ThemesFn            func(ctx context.Context, first, offset int) ([]*domain.Theme, int, error)
+	CitiesFn            func(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]domain.Counted[domain.City], int, error)
+	CountriesFn         func(ctx context.Context, first, offset int) ([]domain.Counted[domain.Country], int, error)
+	ThemesFn            func(ctx context.Context, first, offset int) ([]domain.Counted[domain.Theme], int, error)
 	AwardYearsFn        func(ctx context.Context) ([]*domain.AwardYear, error)
 	SearchFn            func(ctx context.Context, query string, first int, plan domain.InitiativePlan) ([]domain.SearchHit, error)
 	SimilarCitiesFn     func(ctx context.Context, cityID string, first int) ([]domain.SimilarCity, error)
@@ -152,7 +152,7 @@ func (s *Store) CitiesOfCountries(ctx context.Context, codes []string, first int
 }
 
 // Cities calls CitiesFn.
-func (s *Store) Cities(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]*domain.City, int, error) {
+func (s *Store) Cities(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]domain.Counted[domain.City], int, error) {
 	if s.CitiesFn == nil {
 		return nil, 0, unexpected("Cities")
 	}
@@ -160,7 +160,7 @@ func (s *Store) Cities(ctx context.Context, countries []string, namePrefix strin
 }
 
 // Countries calls CountriesFn.
-func (s *Store) Countries(ctx context.Context, first, offset int) ([]*domain.Country, int, error) {
+func (s *Store) Countries(ctx context.Context, first, offset int) ([]domain.Counted[domain.Country], int, error) {
 	if s.CountriesFn == nil {
 		return nil, 0, unexpected("Countries")
 	}
@@ -168,7 +168,7 @@ func (s *Store) Countries(ctx context.Context, first, offset int) ([]*domain.Cou
 }
 
 // Themes calls ThemesFn.
-func (s *Store) Themes(ctx context.Context, first, offset int) ([]*domain.Theme, int, error) {
+func (s *Store) Themes(ctx context.Context, first, offset int) ([]domain.Counted[domain.Theme], int, error) {
 	if s.ThemesFn == nil {
 		return nil, 0, unexpected("Themes")
 	}

@@ -513,7 +513,7 @@ RETURN code, cities`
 }
 
 // Cities implements domain.ReadStore.
-func (db *DB) Cities(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]*domain.City, int, error) {
+func (db *DB) Cities(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]domain.Counted[domain.City], int, error) {
 	var d decoder
 	params := map[string]any{"skip": int64(offset), "limit": int64(first)}
 	where := []string{"EXISTS { (c)<-[:IN_CITY]-(:Initiative) }"}
@@ -541,13 +541,9 @@ RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS cities`
 	}
 	total := recordValue[int64](&d, recs[0], "total")
 	cs := recordValue[[]any](&d, recs[0], "cities")
-	out := make([]*domain.City, 0, len(cs))
-	for _, c := range cs {
-		if m, ok := c.(map[string]any); ok {
-			city := toCity(m)
-			city.Count = countOf(m)
-			out = append(out, city)
-		}
+	out := make([]domain.Counted[domain.City], 0, len(cs))
+	for _, m := range d.maps(map[string]any{"cities": cs}, "cities") {
+		out = append(out, domain.Counted[domain.City]{Node: toCity(m), Count: int(d.i64(m, "count"))})
 	}
 	return out, int(total), decodeErr("read cities", &d)
 }
@@ -583,7 +579,7 @@ func (db *DB) writeCount(ctx context.Context, q string, params map[string]any) (
 }
 
 // Countries implements domain.ReadStore.
-func (db *DB) Countries(ctx context.Context, first, offset int) ([]*domain.Country, int, error) {
+func (db *DB) Countries(ctx context.Context, first, offset int) ([]domain.Counted[domain.Country], int, error) {
 	var d decoder
 	q := `MATCH (c:Country) WITH c, COUNT { (c)<-[:IN_COUNTRY]-(:Initiative) } AS n WHERE n > 0
 WITH c, n ORDER BY n DESC, c.name
@@ -595,16 +591,15 @@ RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS page`
 	}
 	total := recordValue[int64](&d, recs[0], "total")
 	page := recordValue[[]any](&d, recs[0], "page")
-	out := make([]*domain.Country, 0, len(page))
-	for _, p := range page {
-		m, _ := p.(map[string]any)
-		out = append(out, &domain.Country{Code: str(m, "code"), Name: str(m, "name"), Count: countOf(m)})
+	out := make([]domain.Counted[domain.Country], 0, len(page))
+	for _, m := range d.maps(map[string]any{"page": page}, "page") {
+		out = append(out, domain.Counted[domain.Country]{Node: &domain.Country{Code: d.str(m, "code"), Name: d.str(m, "name")}, Count: int(d.i64(m, "count"))})
 	}
 	return out, int(total), decodeErr("read countries", &d)
 }
 
 // Themes implements domain.ReadStore.
-func (db *DB) Themes(ctx context.Context, first, offset int) ([]*domain.Theme, int, error) {
+func (db *DB) Themes(ctx context.Context, first, offset int) ([]domain.Counted[domain.Theme], int, error) {
 	var d decoder
 	q := `MATCH (t:Theme) WITH t, COUNT { (t)<-[:HAS_THEME]-(:Initiative) } AS n
 WITH t, n ORDER BY n DESC, t.slug
@@ -616,10 +611,12 @@ RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS page`
 	}
 	total := recordValue[int64](&d, recs[0], "total")
 	page := recordValue[[]any](&d, recs[0], "page")
-	out := make([]*domain.Theme, 0, len(page))
-	for _, p := range page {
-		m, _ := p.(map[string]any)
-		out = append(out, &domain.Theme{Slug: str(m, "slug"), Name: str(m, "name"), Description: str(m, "description"), Count: countOf(m)})
+	out := make([]domain.Counted[domain.Theme], 0, len(page))
+	for _, m := range d.maps(map[string]any{"page": page}, "page") {
+		out = append(out, domain.Counted[domain.Theme]{
+			Node:  &domain.Theme{Slug: d.str(m, "slug"), Name: d.str(m, "name"), Description: d.str(m, "description")},
+			Count: int(d.i64(m, "count")),
+		})
 	}
 	return out, int(total), decodeErr("read themes", &d)
 }
@@ -1011,12 +1008,3 @@ ORDER BY n DESC, a, b`
 	return out, decodeErr("read theme cooccurrence", &d)
 }
 
-// countOf reads an optional "count" of a projection.
-func countOf(m map[string]any) *int {
-	v, ok := m["count"].(int64)
-	if !ok {
-		return nil
-	}
-	n := int(v)
-	return &n
-}

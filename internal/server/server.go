@@ -52,7 +52,6 @@ import (
 	"github.com/civicgraph/civicgraph/graph"
 	"github.com/civicgraph/civicgraph/internal/config"
 	"github.com/civicgraph/civicgraph/internal/domain"
-	"github.com/civicgraph/civicgraph/internal/loader"
 	"github.com/civicgraph/civicgraph/internal/tracing"
 )
 
@@ -118,7 +117,7 @@ func New(o Options) http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", observe(o.Observer, limitClients(o.Config, shed(o.Config.MaxInFlight, withTimeout(o.Config.RequestTimeout,
-		checkTransport(o.Config.MaxBodyBytes, authenticate(o.Config.Tokens, bookmarks(perRequest(loader.Middleware(o.Store, instrument(o, log, gql)))))))))))
+		checkTransport(o.Config.MaxBodyBytes, authenticate(o.Config.Tokens, bookmarks(perRequest(instrument(o, log, gql))))))))))
 	if o.Exports != nil {
 		eh := shed(o.Config.MaxInFlight, o.Exports)
 		mux.Handle("GET /export/", eh)
@@ -183,6 +182,7 @@ func NewGraphQL(o Options, log *slog.Logger) *handler.Server {
 	srv.Use(limits)
 	srv.Use(extension.FixedComplexityLimit(max(o.Config.MaxComplexity, 1)))
 	srv.Use(operationChecks{})
+	srv.Use(graph.Loaders(o.Store))
 	base := graph.ErrorPresenter(log)
 	present := base
 	if o.Observer != nil {
