@@ -1007,4 +1007,3 @@ ORDER BY n DESC, a, b`
 	}
 	return out, decodeErr("read theme cooccurrence", &d)
 }
-
