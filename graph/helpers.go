@@ -241,7 +241,7 @@ func (r *Resolver) mustTheme(ctx context.Context, slug string) (*domain.Theme, e
 // reload reads an initiative after a mutation, as the mutation's
 // selection asks.
 func (r *mutationResolver) reload(ctx context.Context, key string) (*domain.InitiativeRow, error) {
-	in, err := r.Store.Initiative(ctx, key, planAt(ctx))
+	in, err := r.InitiativeStore.Initiative(ctx, key, planAt(ctx))
 	if err == nil && in == nil {
 		return nil, domain.Errorf(domain.ENOTFOUND, "initiative %q not found", key)
 	}

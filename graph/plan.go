@@ -179,7 +179,7 @@ func (r *queryResolver) cityWithPages(ctx context.Context, key string) (*domain.
 	for i, p := range pages {
 		plans[i] = p.PagePlan
 	}
-	c, rows, err := r.Store.City(ctx, key, plans)
+	c, rows, err := r.PlaceStore.City(ctx, key, plans)
 	if err != nil || c == nil {
 		return c, err
 	}

@@ -16,8 +16,14 @@ import (
 
 // Resolver holds the resolvers' dependencies, as domain interfaces.
 type Resolver struct {
-	Store  domain.ReadStore
-	Writer domain.WriteStore
+	InitiativeStore InitiativeReader
+	PlaceStore      PlaceReader
+	ThemeStore      ThemeReader
+	GraphStore      GraphReader
+	ChartStore      ChartReader
+	// LoadStore feeds the per-request dataloaders (fields below lists).
+	LoadStore loader.Source
+	Writer    domain.WriteStore
 
 	themes domain.KnownThemes // theme slugs confirmed by the store (validate.go)
 }
@@ -30,15 +36,15 @@ func (r *Resolver) loaders(ctx context.Context) *loader.Loaders {
 	if l := loader.From(ctx); l != nil {
 		return l
 	}
-	return loader.New(r.Store)
+	return loader.New(r.LoadStore)
 }
 
 // Loaders is the gqlgen extension that gives each operation its own
 // dataloaders over store (handler.Server.Use). They live for one
 // operation, so no state outlives a request.
-func Loaders(store domain.ReadStore) graphql.HandlerExtension { return loaders{store} }
+func Loaders(store loader.Source) graphql.HandlerExtension { return loaders{store} }
 
-type loaders struct{ store domain.ReadStore }
+type loaders struct{ store loader.Source }
 
 func (loaders) ExtensionName() string                   { return "Loaders" }
 func (loaders) Validate(graphql.ExecutableSchema) error { return nil }

@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/99designs/gqlgen/client"
@@ -38,9 +39,7 @@ func TestSimilarListsByArguments(t *testing.T) {
 		calls++
 		return &domain.InitiativePage{Rows: []*domain.InitiativeRow{planEcho(q.Plan, "k")}}, nil
 	}}
-	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: s}}))
-	srv.AddTransport(transport.POST{})
-	c := client.New(srv)
+	c := newClient(&graph.Resolver{InitiativeStore: s})
 	var resp struct {
 		Initiatives struct {
 			E1 []struct {
@@ -67,5 +66,118 @@ func TestSimilarListsByArguments(t *testing.T) {
 	}
 	if len(resp.Initiatives.E2) != 1 || len(resp.Initiatives.E2[0].Node.Similar) != 3 || resp.Initiatives.E2[0].Node.Similar[2].Initiative.Title != "T k-c" {
 		t.Errorf("e2: %+v, want the 3-link list with its targets", resp.Initiatives.E2)
+	}
+}
+
+// newClient serves r through gqlgen's executor with the per-operation
+// loaders, as the server does.
+func newClient(r *graph.Resolver) *client.Client {
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: r}))
+	srv.AddTransport(transport.POST{})
+	if r.LoadStore != nil {
+		srv.Use(graph.Loaders(r.LoadStore))
+	}
+	return client.New(srv)
+}
+
+// TestConnectionPartsInOneRead: a connection's page, totalCount and
+// facets are one store read that asks for exactly the selected parts,
+// and an unknown theme the read reports is BAD_USER_INPUT naming its
+// position.
+func TestConnectionPartsInOneRead(t *testing.T) {
+	var got []domain.PageQuery
+	s := &mock.Store{InitiativePageFn: func(_ context.Context, q domain.PageQuery) (*domain.InitiativePage, error) {
+		got = append(got, q)
+		p := &domain.InitiativePage{Total: 7, Facets: &domain.Facets{Years: []domain.FacetCount{{Value: "2021", Label: "2021", Count: 7}}}}
+		if q.Page {
+			p.Rows = []*domain.InitiativeRow{planEcho(q.Plan, "a"), planEcho(q.Plan, "b")}
+		}
+		for _, th := range q.Filter.Themes {
+			if th != "culture" {
+				p.UnknownThemes = append(p.UnknownThemes, th)
+			}
+		}
+		return p, nil
+	}}
+	c := newClient(&graph.Resolver{InitiativeStore: s})
+	for _, tc := range []struct {
+		query               string
+		page, total, facets bool
+	}{
+		{`{ initiatives(first: 1) { totalCount } }`, false, true, false},
+		{`{ initiatives(first: 1) { edges { node { title } } } }`, true, false, false},
+		{`{ initiatives(first: 1) { pageInfo { hasNextPage } facets { years { value } } } }`, true, false, true},
+		{`{ initiatives(first: 1) { totalCount facets { years { count } } edges { cursor } } }`, true, true, true},
+	} {
+		got = nil
+		var resp map[string]any
+		c.MustPost(tc.query, &resp)
+		if len(got) != 1 {
+			t.Fatalf("%s: %d store reads, want 1", tc.query, len(got))
+		}
+		if q := got[0]; q.Page != tc.page || q.Total != tc.total || q.WithFacets != tc.facets || q.First != 2 {
+			t.Errorf("%s: asked page %v total %v facets %v first %d, want %v %v %v 2", tc.query, q.Page, q.Total, q.WithFacets, q.First, tc.page, tc.total, tc.facets)
+		}
+	}
+	var resp struct {
+		Initiatives struct {
+			TotalCount int
+			PageInfo   struct{ HasNextPage bool }
+		}
+	}
+	c.MustPost(`{ initiatives(first: 1) { totalCount pageInfo { hasNextPage } } }`, &resp)
+	if resp.Initiatives.TotalCount != 7 || !resp.Initiatives.PageInfo.HasNextPage {
+		t.Errorf("got %+v, want totalCount 7 and a next page (2 rows for first 1)", resp.Initiatives)
+	}
+	err := c.Post(`{ initiatives(filter: {themes: ["culture", "nope"]}) { totalCount } }`, &resp)
+	if err == nil || !strings.Contains(err.Error(), "filter.themes[1] is not a theme slug") {
+		t.Errorf("unknown theme: %v, want the position filter.themes[1]", err)
+	}
+}
+
+// TestRankedCountsNeedNoLoad: a ranked list's counts come with its nodes,
+// so initiativeCount under it reads no count; a city reached otherwise
+// (a city ranking row) loads its count, batched for the whole list.
+func TestRankedCountsNeedNoLoad(t *testing.T) {
+	countCalls := 0
+	s := &mock.Store{
+		CitiesFn: func(context.Context, []string, string, int, int) ([]domain.Counted[domain.City], int, error) {
+			return []domain.Counted[domain.City]{{Node: &domain.City{ID: "1", Name: "Aarhus"}, Count: 4}, {Node: &domain.City{ID: "2", Name: "Łódź"}, Count: 3}}, 2, nil
+		},
+		CityRankingFn: func(context.Context, string, string, int) ([]domain.CityRank, error) {
+			return []domain.CityRank{{CityID: "1", Count: 4}, {CityID: "2", Count: 3}}, nil
+		},
+		CitiesByIDsFn: func(_ context.Context, ids []string) (map[string]*domain.City, error) {
+			out := map[string]*domain.City{}
+			for _, id := range ids {
+				out[id] = &domain.City{ID: id, Name: "C" + id}
+			}
+			return out, nil
+		},
+		CountOfFn: func(_ context.Context, kind string, keys []string) (map[string]int, error) {
+			countCalls++
+			out := map[string]int{}
+			for _, k := range keys {
+				out[k] = len(k) + 10
+			}
+			return out, nil
+		},
+	}
+	c := newClient(graph.NewResolver(s, nil))
+	var list struct {
+		Cities struct {
+			Edges []struct{ Node struct{ InitiativeCount int } }
+		}
+	}
+	c.MustPost(`{ cities { edges { node { initiativeCount } } } }`, &list)
+	if countCalls != 0 || len(list.Cities.Edges) != 2 || list.Cities.Edges[0].Node.InitiativeCount != 4 || list.Cities.Edges[1].Node.InitiativeCount != 3 {
+		t.Errorf("cities: %+v with %d count reads, want 4, 3 and none", list, countCalls)
+	}
+	var rank struct {
+		CityRanking []struct{ City struct{ InitiativeCount int } }
+	}
+	c.MustPost(`{ cityRanking { city { initiativeCount } } }`, &rank)
+	if countCalls != 1 || len(rank.CityRanking) != 2 || rank.CityRanking[1].City.InitiativeCount != 11 {
+		t.Errorf("ranking: %+v with %d count reads, want 11s from one batched read", rank, countCalls)
 	}
 }

@@ -224,25 +224,25 @@ func (r *queryResolver) Node(ctx context.Context, id string) (domain.Node, error
 	switch kind {
 	case domain.KindInitiative:
 		var v *domain.InitiativeRow
-		v, err = r.Store.Initiative(ctx, key, planAt(ctx))
+		v, err = r.InitiativeStore.Initiative(ctx, key, planAt(ctx))
 		if v != nil {
 			n = v
 		}
 	case domain.KindCity:
 		var v *domain.City
-		v, err = loadRoot(ctx, r.Store.CitiesByIDs, key)
+		v, err = loadRoot(ctx, r.PlaceStore.CitiesByIDs, key)
 		if v != nil {
 			n = v
 		}
 	case domain.KindCountry:
 		var v *domain.Country
-		v, err = loadRoot(ctx, r.Store.CountriesByCodes, key)
+		v, err = loadRoot(ctx, r.PlaceStore.CountriesByCodes, key)
 		if v != nil {
 			n = v
 		}
 	case domain.KindTheme:
 		var v *domain.Theme
-		v, err = loadRoot(ctx, r.Store.ThemesBySlugs, key)
+		v, err = loadRoot(ctx, r.ThemeStore.ThemesBySlugs, key)
 		if v != nil {
 			n = v
 		}
@@ -251,7 +251,7 @@ func (r *queryResolver) Node(ctx context.Context, id string) (domain.Node, error
 		if convErr != nil {
 			return nil, domain.Errorf(domain.EINVALID, "bad year in id %q", id)
 		}
-		years, yErr := r.Store.AwardYears(ctx)
+		years, yErr := r.ThemeStore.AwardYears(ctx)
 		for _, ay := range years {
 			if ay.Year == y {
 				n = ay
@@ -270,7 +270,7 @@ func (r *queryResolver) Initiative(ctx context.Context, id string) (*domain.Init
 	if err != nil {
 		return nil, err
 	}
-	return r.Store.Initiative(ctx, key, planAt(ctx))
+	return r.InitiativeStore.Initiative(ctx, key, planAt(ctx))
 }
 
 // Initiatives is the resolver for the initiatives field.
@@ -300,7 +300,7 @@ func (r *queryResolver) Initiatives(ctx context.Context, filter *model.Initiativ
 		o.AfterSortKey = afterKey
 	}
 	parts := connectionParts(ctx)
-	pg, err := r.Store.InitiativePage(ctx, domain.PageQuery{Filter: f, Order: o, First: n + 1, Offset: off,
+	pg, err := r.InitiativeStore.InitiativePage(ctx, domain.PageQuery{Filter: f, Order: o, First: n + 1, Offset: off,
 		Plan: planAt(ctx, "edges", "node"), Page: parts.page, Total: parts.total, WithFacets: parts.facets})
 	if err != nil {
 		return nil, err
@@ -342,7 +342,7 @@ func (r *queryResolver) Cities(ctx context.Context, countries []string, name *st
 	if countries, err = checkCountries("countries", countries); err != nil {
 		return nil, err
 	}
-	cs, total, err := r.Store.Cities(ctx, countries, prefix, n, off)
+	cs, total, err := r.PlaceStore.Cities(ctx, countries, prefix, n, off)
 	if err != nil {
 		return nil, err
 	}
@@ -361,7 +361,7 @@ func (r *queryResolver) Countries(ctx context.Context, first *int, after *string
 	if err != nil {
 		return nil, err
 	}
-	cs, total, err := r.Store.Countries(ctx, n, off)
+	cs, total, err := r.PlaceStore.Countries(ctx, n, off)
 	if err != nil {
 		return nil, err
 	}
@@ -381,7 +381,7 @@ func (r *queryResolver) Themes(ctx context.Context, first *int, after *string) (
 	if err != nil {
 		return nil, err
 	}
-	ts, total, err := r.Store.Themes(ctx, n, off)
+	ts, total, err := r.ThemeStore.Themes(ctx, n, off)
 	if err != nil {
 		return nil, err
 	}
@@ -393,7 +393,7 @@ func (r *queryResolver) Themes(ctx context.Context, first *int, after *string) (
 
 // AwardYears is the resolver for the awardYears field.
 func (r *queryResolver) AwardYears(ctx context.Context) ([]*domain.AwardYear, error) {
-	return r.Store.AwardYears(ctx)
+	return r.ThemeStore.AwardYears(ctx)
 }
 
 // Search is the resolver for the search field.
@@ -405,7 +405,7 @@ func (r *queryResolver) Search(ctx context.Context, query string, first *int) ([
 	if len(query) > 200 {
 		return nil, domain.Errorf(domain.EINVALID, "query is longer than 200 characters")
 	}
-	hits, err := r.Store.Search(ctx, query, n, planAt(ctx, "initiative"))
+	hits, err := r.InitiativeStore.Search(ctx, query, n, planAt(ctx, "initiative"))
 	if err != nil {
 		return nil, err
 	}
@@ -426,7 +426,7 @@ func (r *queryResolver) SimilarInitiatives(ctx context.Context, id string, first
 	if err != nil {
 		return nil, err
 	}
-	m, err := r.Store.SimilarOf(ctx, []string{key}, n, differentCity == nil || *differentCity, planAt(ctx, "initiative"))
+	m, err := r.InitiativeStore.SimilarOf(ctx, []string{key}, n, differentCity == nil || *differentCity, planAt(ctx, "initiative"))
 	if err != nil {
 		return nil, err
 	}
@@ -447,7 +447,7 @@ func (r *queryResolver) SimilarCities(ctx context.Context, id string, first *int
 	if err != nil {
 		return nil, err
 	}
-	cs, err := r.Store.SimilarCities(ctx, key, n)
+	cs, err := r.PlaceStore.SimilarCities(ctx, key, n)
 	if err != nil {
 		return nil, err
 	}
@@ -465,7 +465,7 @@ func (r *queryResolver) Connection(ctx context.Context, from string, to string, 
 		return nil, domain.Errorf(domain.EINVALID, "maxHops must be between 1 and 6")
 	}
 	structural := structuralOnly == nil || *structuralOnly
-	return r.Store.Connection(ctx, from, to, hops, structural)
+	return r.GraphStore.Connection(ctx, from, to, hops, structural)
 }
 
 // Neighbourhood is the resolver for the neighbourhood field.
@@ -478,28 +478,28 @@ func (r *queryResolver) Neighbourhood(ctx context.Context, id string, depth *int
 	if err != nil {
 		return nil, domain.Errorf(domain.EINVALID, "limit must be between 1 and 500")
 	}
-	return r.Store.Neighbourhood(ctx, id, d, l)
+	return r.GraphStore.Neighbourhood(ctx, id, d, l)
 }
 
 // ThemeTrends is the resolver for the themeTrends field.
 func (r *queryResolver) ThemeTrends(ctx context.Context, themes []string, countries []string) ([]*domain.ThemeYearCount, error) {
-	if err := r.themes.Check(ctx, r.Store, "themes", themes); err != nil {
+	if err := r.themes.Check(ctx, r.ThemeStore, "themes", themes); err != nil {
 		return nil, err
 	}
 	countries, err := checkCountries("countries", countries)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := r.Store.ThemeTrends(ctx, themes, countries)
+	rows, err := r.ChartStore.ThemeTrends(ctx, themes, countries)
 	return ptrSlice(rows), err
 }
 
 // ThemeByCountry is the resolver for the themeByCountry field.
 func (r *queryResolver) ThemeByCountry(ctx context.Context, themes []string) ([]*domain.ThemeCountryCount, error) {
-	if err := r.themes.Check(ctx, r.Store, "themes", themes); err != nil {
+	if err := r.themes.Check(ctx, r.ThemeStore, "themes", themes); err != nil {
 		return nil, err
 	}
-	rows, err := r.Store.ThemeByCountry(ctx, themes)
+	rows, err := r.ChartStore.ThemeByCountry(ctx, themes)
 	return ptrSlice(rows), err
 }
 
@@ -512,7 +512,7 @@ func (r *queryResolver) CityRanking(ctx context.Context, theme *string, country 
 	var t, c string
 	if theme != nil {
 		t = *theme
-		if err := r.themes.Check(ctx, r.Store, "theme", []string{t}); err != nil {
+		if err := r.themes.Check(ctx, r.ThemeStore, "theme", []string{t}); err != nil {
 			return nil, err
 		}
 	}
@@ -523,7 +523,7 @@ func (r *queryResolver) CityRanking(ctx context.Context, theme *string, country 
 		}
 		c = cs[0]
 	}
-	rows, err := r.Store.CityRanking(ctx, t, c, n)
+	rows, err := r.ChartStore.CityRanking(ctx, t, c, n)
 	return ptrSlice(rows), err
 }
 
@@ -533,13 +533,13 @@ func (r *queryResolver) ThemeCooccurrence(ctx context.Context, minCount *int) ([
 	if minCount != nil {
 		m = max(*minCount, 1)
 	}
-	rows, err := r.Store.ThemeCooccurrence(ctx, m)
+	rows, err := r.ChartStore.ThemeCooccurrence(ctx, m)
 	return ptrSlice(rows), err
 }
 
 // Coverage is the resolver for the coverage field.
 func (r *queryResolver) Coverage(ctx context.Context) (*domain.Coverage, error) {
-	return r.Store.Coverage(ctx)
+	return r.ChartStore.Coverage(ctx)
 }
 
 // MatchedTerms is the resolver for the matchedTerms field.

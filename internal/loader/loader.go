@@ -84,12 +84,24 @@ func (l *Loaders) Winners(ctx context.Context, year int, plan domain.InitiativeP
 	return Load(ctx, l.winners, winnersKey{Year: year, Plan: l.plan(plan)})
 }
 
+// Source is what the loaders read: the store's batch methods, results
+// keyed by the input (a missing key is absent, never an error).
+type Source interface {
+	InitiativesOf(ctx context.Context, kind string, keys []string, first, offset int, plan domain.InitiativePlan) (map[string][]*domain.InitiativeRow, error)
+	CountOf(ctx context.Context, kind string, keys []string) (map[string]int, error)
+	WinnersOf(ctx context.Context, years []int, plan domain.InitiativePlan) (map[int][]*domain.InitiativeRow, error)
+	CitiesByIDs(ctx context.Context, ids []string) (map[string]*domain.City, error)
+	CountriesByCodes(ctx context.Context, codes []string) (map[string]*domain.Country, error)
+	ThemesBySlugs(ctx context.Context, slugs []string) (map[string]*domain.Theme, error)
+	CitiesOfCountries(ctx context.Context, codes []string, first int) (map[string][]*domain.City, error)
+}
+
 // wait is how long a loader collects keys before it fetches. Resolvers of
 // one list level run concurrently, so a short wait gathers them all.
 const wait = 2 * time.Millisecond
 
 // New creates the loaders of one request over s.
-func New(s domain.ReadStore) *Loaders {
+func New(s Source) *Loaders {
 	opts := []dataloadgen.Option{dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(1000)}
 	l := &Loaders{
 		City:    dataloadgen.NewMappedLoader(s.CitiesByIDs, opts...),

@@ -156,7 +156,7 @@ func New(o Options) http.Handler {
 // NewGraphQL returns the gqlgen handler with explicit transports and
 // extensions.
 func NewGraphQL(o Options, log *slog.Logger) *handler.Server {
-	cfg := graph.Config{Resolvers: &graph.Resolver{Store: o.Store, Writer: o.Writer}, Complexity: graph.Complexity()}
+	cfg := graph.Config{Resolvers: graph.NewResolver(o.Store, o.Writer), Complexity: graph.Complexity()}
 	srv := handler.New(graph.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
