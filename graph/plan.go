@@ -146,10 +146,12 @@ func strArg(v any) *string {
 	return nil
 }
 
-// cityWithPages reads a root city and the pages of initiatives its
-// selection asks for in one statement, and primes the request's loader
-// with those pages: the nested connection's resolver loads them from
-// there like any other page.
+// cityWithPages reads a root city, its initiative count and the pages of
+// initiatives its selection asks for in one statement, and primes the
+// request's loaders with them: the nested connection's page and
+// totalCount, and the city's initiativeCount, load from there like any
+// other (so `city { initiativeCount initiatives { totalCount edges … } }`
+// is one round trip).
 func (r *queryResolver) cityWithPages(ctx context.Context, key string) (*domain.City, error) {
 	type page struct {
 		first, offset int
@@ -181,11 +183,12 @@ func (r *queryResolver) cityWithPages(ctx context.Context, key string) (*domain.
 	}
 	c, rows, err := r.PlaceStore.City(ctx, key, plans)
 	if err != nil || c == nil {
-		return c, err
+		return nil, err
 	}
-	l := r.loaders(ctx)
+	l, owner := r.loaders(ctx), loader.OwnerKey{Kind: domain.KindCity, Key: key}
+	l.Count.Prime(owner, c.Count)
 	for i, p := range pages {
-		l.PrimeInitiativesOf(loader.OwnerKey{Kind: domain.KindCity, Key: key}, p.first, p.offset, p.Plan, rows[i])
+		l.PrimeInitiativesOf(owner, p.first, p.offset, p.Plan, rows[i])
 	}
-	return c, nil
+	return c.Node, nil
 }

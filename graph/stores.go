@@ -23,7 +23,7 @@ type InitiativeReader interface {
 
 // PlaceReader reads cities and countries.
 type PlaceReader interface {
-	City(ctx context.Context, id string, pages []domain.PagePlan) (*domain.City, [][]*domain.InitiativeRow, error)
+	City(ctx context.Context, id string, pages []domain.PagePlan) (*domain.Counted[domain.City], [][]*domain.InitiativeRow, error)
 	CitiesByIDs(ctx context.Context, ids []string) (map[string]*domain.City, error)
 	CountriesByCodes(ctx context.Context, codes []string) (map[string]*domain.Country, error)
 	Cities(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]domain.Counted[domain.City], int, error)

@@ -59,6 +59,8 @@ func TestOneTripPerRootField(t *testing.T) {
 		"count":      {`{ initiatives(filter: {countries: ["IT"]}) { totalCount } }`, nil},
 		"facets":     {`{ initiatives(filter: {text: "climate"}, first: 5) { totalCount facets { themes { value count } years { value count } } edges { node { key } } } }`, nil},
 		"aggregate":  {`{ themes(first: 50) { edges { node { slug name initiativeCount } } } }`, nil},
+		"nesting with counts": {`query($id: ID!) { city(id: $id) { name initiativeCount country { name } initiatives(first: 3) { totalCount edges { node { key } } } } }`,
+			map[string]any{"id": city}},
 		"similar of similar": {`query($id: ID!) { initiative(id: $id) { key a: similar(first: 2) { initiative { key similar(first: 2, differentCity: false) { score initiative { title } } } } b: similar(first: 3) { score } } }`,
 			map[string]any{"id": key}},
 	} {

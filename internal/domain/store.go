@@ -228,10 +228,10 @@ type ReadStore interface {
 	// the linked initiatives read as target asks; a key without an
 	// initiative is absent, one without links maps to an empty list.
 	SimilarOf(ctx context.Context, keys []string, first int, differentCity bool, target InitiativePlan) (map[string][]*SimilarRow, error)
-	// City reads one city and, in the same statement, the pages of its
-	// initiatives that pages ask for (results aligned with pages); nil
-	// when there is no such city.
-	City(ctx context.Context, id string, pages []PagePlan) (*City, [][]*InitiativeRow, error)
+	// City reads one city with its initiative count and, in the same
+	// statement, the pages of its initiatives that pages ask for (results
+	// aligned with pages); nil when there is no such city.
+	City(ctx context.Context, id string, pages []PagePlan) (*Counted[City], [][]*InitiativeRow, error)
 	// CitiesByIDs, CountriesByCodes and ThemesBySlugs look up nodes.
 	CitiesByIDs(ctx context.Context, ids []string) (map[string]*City, error)
 	CountriesByCodes(ctx context.Context, codes []string) (map[string]*Country, error)

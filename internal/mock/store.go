@@ -24,7 +24,7 @@ type Store struct {
 	CountOfFn           func(ctx context.Context, kind string, keys []string) (map[string]int, error)
 	WinnersOfFn         func(ctx context.Context, years []int, plan domain.InitiativePlan) (map[int][]*domain.InitiativeRow, error)
 	SimilarOfFn         func(ctx context.Context, keys []string, first int, differentCity bool, target domain.InitiativePlan) (map[string][]*domain.SimilarRow, error)
-	CityFn              func(ctx context.Context, id string, pages []domain.PagePlan) (*domain.City, [][]*domain.InitiativeRow, error)
+	CityFn              func(ctx context.Context, id string, pages []domain.PagePlan) (*domain.Counted[domain.City], [][]*domain.InitiativeRow, error)
 	CitiesByIDsFn       func(ctx context.Context, ids []string) (map[string]*domain.City, error)
 	CountriesByCodesFn  func(ctx context.Context, codes []string) (map[string]*domain.Country, error)
 	ThemesBySlugsFn     func(ctx context.Context, slugs []string) (map[string]*domain.Theme, error)
@@ -112,7 +112,7 @@ func (s *Store) SimilarOf(ctx context.Context, keys []string, first int, differe
 }
 
 // City calls CityFn.
-func (s *Store) City(ctx context.Context, id string, pages []domain.PagePlan) (*domain.City, [][]*domain.InitiativeRow, error) {
+func (s *Store) City(ctx context.Context, id string, pages []domain.PagePlan) (*domain.Counted[domain.City], [][]*domain.InitiativeRow, error) {
 	if s.CityFn == nil {
 		return nil, nil, unexpected("City")
 	}

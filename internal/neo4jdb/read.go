@@ -407,7 +407,7 @@ func (db *DB) SimilarOf(ctx context.Context, keys []string, first int, different
 
 // City implements domain.ReadStore: the city with its pages of
 // initiatives, each a COLLECT subquery, in one statement.
-func (db *DB) City(ctx context.Context, id string, pages []domain.PagePlan) (*domain.City, [][]*domain.InitiativeRow, error) {
+func (db *DB) City(ctx context.Context, id string, pages []domain.PagePlan) (*domain.Counted[domain.City], [][]*domain.InitiativeRow, error) {
 	params := map[string]any{"id": id}
 	pl := planner{params: params}
 	lists := make([]string, len(pages))
@@ -417,12 +417,13 @@ func (db *DB) City(ctx context.Context, id string, pages []domain.PagePlan) (*do
 		lists[k] = "COLLECT { MATCH (c)<-[:IN_CITY]-(i:Initiative) WITH DISTINCT i ORDER BY i.sortTitle SKIP $" + prefix +
 			"skip LIMIT $" + prefix + "limit\n  RETURN " + pl.initiative("i", p.Plan, 0) + " }"
 	}
-	recs, err := db.read(ctx, "MATCH (c:City {id: $id})\nRETURN "+cityProjection+" AS c, ["+strings.Join(lists, ",\n")+"] AS pages", params)
+	recs, err := db.read(ctx, "MATCH (c:City {id: $id})\nRETURN "+cityProjection+" AS c, COUNT { (c)<-[:IN_CITY]-(:Initiative) } AS n, ["+
+		strings.Join(lists, ",\n")+"] AS pages", params)
 	if err != nil || len(recs) == 0 {
 		return nil, nil, err
 	}
 	var d decoder
-	c := toCity(d.record(recs[0], "c"))
+	c := &domain.Counted[domain.City]{Node: toCity(d.record(recs[0], "c")), Count: int(recordValue[int64](&d, recs[0], "n"))}
 	raw := recordValue[[]any](&d, recs[0], "pages")
 	out := make([][]*domain.InitiativeRow, len(pages))
 	for k := range pages {
