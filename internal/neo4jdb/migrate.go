@@ -93,7 +93,10 @@ func (db *DB) Ready(ctx context.Context) error {
 	if len(recs) == 0 {
 		return domain.Errorf(domain.EUNAVAILABLE, "schema not applied")
 	}
-	v, _, _ := neo4j.GetRecordValue[int64](recs[0], "v")
+	v, _, err := neo4j.GetRecordValue[int64](recs[0], "v")
+	if err != nil {
+		return domain.Errorf(domain.EINTERNAL, "read schema version: %v", err)
+	}
 	if v != SchemaVersion {
 		return domain.Errorf(domain.EUNAVAILABLE, "schema version %d, want %d", v, SchemaVersion)
 	}
