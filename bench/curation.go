@@ -1,12 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"slices"
 	"sort"
 	"time"
@@ -60,30 +56,7 @@ RETURN key`, map[string]any{"theme": curationTheme, "n": n})
 
 // askAuth posts one GraphQL request with the bench token.
 func askAuth(ctx context.Context, url string, g gql) (map[string]any, error) {
-	body, _ := json.Marshal(g)
-	req, err := http.NewRequestWithContext(ctx, "POST", url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+benchToken)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, err
-	}
-	var out struct {
-		Data   map[string]any `json:"data"`
-		Errors []any          `json:"errors"`
-	}
-	if err := json.Unmarshal(raw, &out); err != nil || len(out.Errors) > 0 || resp.StatusCode != 200 {
-		return nil, fmt.Errorf("HTTP %d: %.500s", resp.StatusCode, raw)
-	}
-	return out.Data, nil
+	return askToken(ctx, url, g, benchToken)
 }
 
 const (
