@@ -48,6 +48,7 @@ type options struct {
 	seed                   int
 	cfg                    runConfig
 	mixDuration            time.Duration
+	curationRuns           int
 	neo4jURI, neo4jPIDFile string
 	bin, peerScript, node  string
 	dataDir                string
@@ -76,6 +77,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.IntVar(&o.cfg.Concurrency, "concurrency", 8, "concurrent requests (vegeta workers) per side")
 	fs.DurationVar(&o.cfg.Warmup, "warmup", 2*time.Second, "warm-up per query and side (discarded)")
 	fs.DurationVar(&o.cfg.Duration, "duration", 10*time.Second, "measured time per query and side")
+	fs.IntVar(&o.curationRuns, "curation-runs", 20, "curation row: linkTheme+unlinkTheme pairs per size (0: none)")
 	fs.DurationVar(&o.mixDuration, "mix-duration", 0, "measured time of the whole mix per side (default: --duration)")
 	fs.StringVar(&o.neo4jURI, "neo4j-uri", "bolt://127.0.0.1:7689", "the benchmark's Neo4j (with APOC)")
 	fs.StringVar(&o.neo4jPIDFile, "neo4j-pid-file", ".neo4j-bench/neo4j.pid", "Neo4j's pid file, for its CPU time")
@@ -363,6 +365,21 @@ func benchSize(ctx context.Context, o options, fl *floor, size int, stdout io.Wr
 		}
 	}
 	logf(stdout, "mix           req/s ours %6.0f peer %6.0f floor %6.0f", sr.Mix.Ours.RPS, sr.Mix.Peer.RPS, sr.Mix.Floor.RPS)
+
+	// 5. Curation, last (it edits the graph; every link it makes it
+	// removes again): one mutation at a time through ours, each checked
+	// by a similar query right after it.
+	if o.curationRuns > 0 {
+		keys, err := curationKeys(ctx, fl, 10)
+		if err != nil {
+			return nil, err
+		}
+		if sr.Curation, err = benchCuration(ctx, oursURL, keys, o.curationRuns); err != nil {
+			return nil, err
+		}
+		c := sr.Curation
+		logf(stdout, "curation      %d mutations: p50 %.1f ms, p99 %.1f ms; similar right after reflects them: %v %s", c.Mutations, c.P50, c.P99, c.Reflected, c.Mismatch)
+	}
 	WriteSizeTable(stdout, *sr)
 	return sr, nil
 }
@@ -483,6 +500,7 @@ func startOurs(ctx context.Context, o options, level string, log io.Writer) (*ch
 	// semantic search, so answers could not be checked equal. Its cost is
 	// measured by make bench-go and the meaning benchmarks (BENCHMARKS.md).
 	cmd := exec.Command(o.bin, "serve", "--addr", o.oursAddr, "--neo4j-uri", o.neo4jURI, "--log-level", level, "--no-model")
+	cmd.Env = append(os.Environ(), "CIVICGRAPH_TOKENS="+benchToken) // for the curation row
 	cmd.Stdout, cmd.Stderr = log, log
 	c, err := start(cmd)
 	if err != nil {

@@ -40,10 +40,11 @@ type ImportResult struct {
 
 // SizeResult is everything measured at one data size.
 type SizeResult struct {
-	Size    int
-	Import  ImportResult
-	Queries []QueryResult
-	Mix     QueryResult
+	Size     int
+	Import   ImportResult
+	Queries  []QueryResult
+	Mix      QueryResult
+	Curation CurationResult
 }
 
 // Report is a whole run.
@@ -188,16 +189,23 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // WriteScaleTable writes import and mix throughput per size.
 func WriteScaleTable(w io.Writer, sizes []SizeResult) {
-	fmt.Fprintln(w, "| initiatives | import total | of which writes | similarity precompute | SIMILAR links | µs per initiative (similarity) | mix req/s ours | mix req/s peer | mix req/s floor | ours/peer | ours/floor |")
-	fmt.Fprintln(w, "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+	fmt.Fprintln(w, "| initiatives | import total | of which writes | similarity precompute | SIMILAR links | µs per initiative (similarity) | mix req/s ours | mix req/s peer | mix req/s floor | ours/peer | ours/floor | curation p50 / p99 ms | similar reflects curation |")
+	fmt.Fprintln(w, "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|")
 	for _, s := range sizes {
 		per := "–"
 		if s.Size > 0 && s.Import.Similarity > 0 {
 			per = fmt.Sprintf("%.0f", float64(s.Import.Similarity.Microseconds())/float64(s.Size))
 		}
-		fmt.Fprintf(w, "| %d | %s | %s | %s | %d | %s | %s | %s | %s | %s | %s |\n", s.Size,
+		cur, refl := "–", "–"
+		if c := s.Curation; c.Mutations > 0 {
+			cur, refl = fms(c.P50)+" / "+fms(c.P99), "no"
+			if c.Reflected {
+				refl = "yes"
+			}
+		}
+		fmt.Fprintf(w, "| %d | %s | %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", s.Size,
 			seconds(s.Import.Total), seconds(s.Import.Write), seconds(s.Import.Similarity), s.Import.SimilarLinks, per,
-			rps(s.Mix.Ours), rps(s.Mix.Peer), rps(s.Mix.Floor), ratio(s.Mix.Ours.RPS, s.Mix.Peer.RPS), ratio(s.Mix.Ours.RPS, s.Mix.Floor.RPS))
+			rps(s.Mix.Ours), rps(s.Mix.Peer), rps(s.Mix.Floor), ratio(s.Mix.Ours.RPS, s.Mix.Peer.RPS), ratio(s.Mix.Ours.RPS, s.Mix.Floor.RPS), cur, refl)
 	}
 	fmt.Fprintln(w)
 }

@@ -181,12 +181,20 @@ func procStat(pid int) proc {
 
 // ask posts one GraphQL request and returns its data, failing on errors.
 func ask(ctx context.Context, url string, g gql) (map[string]any, error) {
+	return askToken(ctx, url, g, "")
+}
+
+// askToken is ask with a bearer token (none when empty).
+func askToken(ctx context.Context, url string, g gql, token string) (map[string]any, error) {
 	body, _ := json.Marshal(g)
 	req, err := http.NewRequestWithContext(ctx, "POST", url, bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return nil, err

@@ -81,6 +81,7 @@ Flags (each falls back to the environment variable shown):`)
 	if !o.DryRun {
 		log.Info("import config", "config", cfg)
 		var err error
+		t0 := time.Now()
 		db, err = neo4jdb.Open(ctx, neo4jdb.Config{URI: cfg.Neo4j.URI, User: cfg.Neo4j.User, Password: cfg.Neo4j.Password,
 			Database: cfg.Neo4j.Database, Logger: log, ConnectTimeout: 60 * time.Second, Embedder: o.Model.Emb,
 			Similarity: o.Similarity})
@@ -88,6 +89,7 @@ Flags (each falls back to the environment variable shown):`)
 			return fmt.Errorf("open neo4j at %s: %w (start a local one with `make neo4j-start`, or set NEO4J_URI)", neo4jdb.RedactURI(cfg.Neo4j.URI), err)
 		}
 		defer db.Close(context.Background())
+		log.Debug("neo4j open", "took", time.Since(t0).Round(time.Millisecond))
 		o.Target = fmt.Sprintf("%s, database %q", neo4jdb.RedactURI(cfg.Neo4j.URI), cfg.Neo4j.Database)
 		fmt.Fprintf(stderr, "import: writing to %s\n", o.Target)
 		var bar *progressbar.ProgressBar

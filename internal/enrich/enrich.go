@@ -6,9 +6,12 @@
 package enrich
 
 import (
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/civicgraph/civicgraph/internal/domain"
 	"github.com/civicgraph/civicgraph/internal/gazetteer"
@@ -50,12 +53,35 @@ type Enricher struct {
 	Tax *themes.Taxonomy
 }
 
-// Build enriches every record. The output is sorted by key.
+// Build enriches every record. The output is sorted by key. Records are
+// enriched on every core (each is independent; the level rules' regular
+// expressions are most of the time), in chunks whose reports are joined in
+// record order, so the output and the report are those of one pass.
 func (e *Enricher) Build(recs []*importer.Record) ([]*domain.Initiative, *Report) {
+	out := make([]*domain.Initiative, len(recs))
+	const chunk = 256
+	reps := make([]Report, (len(recs)+chunk-1)/chunk)
+	next := atomic.Int64{}
+	var wg sync.WaitGroup
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(reps)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := int(next.Add(1) - 1); c < len(reps); c = int(next.Add(1) - 1) {
+				for i := c * chunk; i < min((c+1)*chunk, len(recs)); i++ {
+					out[i] = e.one(recs[i], &reps[c])
+				}
+			}
+		}()
+	}
+	wg.Wait()
 	rep := &Report{}
-	out := make([]*domain.Initiative, 0, len(recs))
-	for _, r := range recs {
-		out = append(out, e.one(r, rep))
+	for _, r := range reps {
+		rep.NoPlace = append(rep.NoPlace, r.NoPlace...)
+		rep.Ambiguous = append(rep.Ambiguous, r.Ambiguous...)
+		rep.NoTheme = append(rep.NoTheme, r.NoTheme...)
+		rep.Conflicts = append(rep.Conflicts, r.Conflicts...)
+		rep.UndatedAwards += r.UndatedAwards
 	}
 	sort.Slice(out, func(a, b int) bool { return out[a].ID < out[b].ID })
 	return out, rep

@@ -114,9 +114,11 @@ func Run(ctx context.Context, db *neo4jdb.DB, o Options) (*Result, error) {
 		steps = append(steps[:len(steps):len(steps)], writeSteps...)
 	}
 	for _, s := range steps {
+		t0 := time.Now()
 		if err := s.do(r, ctx); err != nil {
 			return r.res, fmt.Errorf("import step %s: %w", s.name, err)
 		}
+		r.log.Debug("import step", "step", s.name, "took", time.Since(t0).Round(time.Millisecond))
 	}
 	r.res.Summary.Total = time.Since(r.start)
 	return r.res, nil
