@@ -370,12 +370,14 @@ func benchSize(ctx context.Context, o options, fl *floor, size int, stdout io.Wr
 	// removes again): one mutation at a time through ours, each checked
 	// by a similar query right after it.
 	if o.curationRuns > 0 {
+		// A failure here is reported in the row, not fatal: the sizes'
+		// other results stand.
 		keys, err := curationKeys(ctx, fl, 10)
-		if err != nil {
-			return nil, err
+		if err == nil {
+			sr.Curation, err = benchCuration(ctx, oursURL, keys, o.curationRuns)
 		}
-		if sr.Curation, err = benchCuration(ctx, oursURL, keys, o.curationRuns); err != nil {
-			return nil, err
+		if err != nil {
+			sr.Curation.Reflected, sr.Curation.Mismatch = false, "curation row failed: "+err.Error()
 		}
 		c := sr.Curation
 		logf(stdout, "curation      %d mutations: p50 %.1f ms, p99 %.1f ms; similar right after reflects them: %v %s", c.Mutations, c.P50, c.P99, c.Reflected, c.Mismatch)

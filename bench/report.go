@@ -202,6 +202,8 @@ func WriteScaleTable(w io.Writer, sizes []SizeResult) {
 			if c.Reflected {
 				refl = "yes"
 			}
+		} else if c.Mismatch != "" {
+			refl = "failed (see the run's log)"
 		}
 		fmt.Fprintf(w, "| %d | %s | %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", s.Size,
 			seconds(s.Import.Total), seconds(s.Import.Write), seconds(s.Import.Similarity), s.Import.SimilarLinks, per,
