@@ -3,8 +3,6 @@ package neo4jdb
 import (
 	"context"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/civicgraph/civicgraph/internal/domain"
 	"github.com/civicgraph/civicgraph/internal/export"
 )
@@ -45,14 +43,13 @@ func (db *DB) ExportSimilar(ctx context.Context, keys []string) ([]export.Simila
 	if err != nil {
 		return nil, err
 	}
+	var d decoder
 	out := make([]export.Similar, 0, len(recs))
 	for _, r := range recs {
-		from, _, _ := neo4j.GetRecordValue[string](r, "from")
-		to, _, _ := neo4j.GetRecordValue[string](r, "to")
-		score, _, _ := neo4j.GetRecordValue[float64](r, "score")
-		out = append(out, export.Similar{From: from, To: to, Score: score})
+		out = append(out, export.Similar{From: recordValue[string](&d, r, "from"), To: recordValue[string](&d, r, "to"),
+			Score: recordValue[float64](&d, r, "score")})
 	}
-	return out, nil
+	return out, decodeErr("read similar links for export", &d)
 }
 
 // CountInitiatives implements export.Store: the size of a filtered set,

@@ -630,7 +630,10 @@ ORDER BY coalesce(i.similarStale, i.similarLinksStale), key LIMIT $limit`, map[s
 		if err != nil {
 			return nil, nil, fmt.Errorf("decode stale key: %w", err)
 		}
-		e, _, _ := neo4j.GetRecordValue[bool](r, "edited")
+		e, _, err := neo4j.GetRecordValue[bool](r, "edited")
+		if err != nil {
+			return nil, nil, fmt.Errorf("decode stale mark: %w", err)
+		}
 		if e {
 			edited = append(edited, k)
 		} else {

@@ -536,12 +536,11 @@ UNION ALL MATCH ()-[r]->() RETURN type(r) AS k, count(*) AS n`, nil)
 	if err != nil {
 		return nil, err
 	}
+	var d decoder
 	for _, r := range recs {
-		k, _, _ := neo4j.GetRecordValue[string](r, "k")
-		n, _, _ := neo4j.GetRecordValue[int64](r, "n")
-		out[k] = int(n)
+		out[recordValue[string](&d, r, "k")] = int(recordValue[int64](&d, r, "n"))
 	}
-	return out, nil
+	return out, decodeErr("read counts", &d)
 }
 
 // Bounded deletes: rows per inner transaction, and rows per statement (so
