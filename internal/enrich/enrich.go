@@ -47,6 +47,16 @@ type Report struct {
 	UndatedAwards int
 }
 
+// add appends o's findings to r (a field added to Report is merged here,
+// beside its declaration).
+func (r *Report) add(o Report) {
+	r.NoPlace = append(r.NoPlace, o.NoPlace...)
+	r.Ambiguous = append(r.Ambiguous, o.Ambiguous...)
+	r.NoTheme = append(r.NoTheme, o.NoTheme...)
+	r.Conflicts = append(r.Conflicts, o.Conflicts...)
+	r.UndatedAwards += o.UndatedAwards
+}
+
 // Enricher holds the gazetteer and taxonomy.
 type Enricher struct {
 	Gaz *gazetteer.Gazetteer
@@ -77,11 +87,7 @@ func (e *Enricher) Build(recs []*importer.Record) ([]*domain.Initiative, *Report
 	wg.Wait()
 	rep := &Report{}
 	for _, r := range reps {
-		rep.NoPlace = append(rep.NoPlace, r.NoPlace...)
-		rep.Ambiguous = append(rep.Ambiguous, r.Ambiguous...)
-		rep.NoTheme = append(rep.NoTheme, r.NoTheme...)
-		rep.Conflicts = append(rep.Conflicts, r.Conflicts...)
-		rep.UndatedAwards += r.UndatedAwards
+		rep.add(r)
 	}
 	sort.Slice(out, func(a, b int) bool { return out[a].ID < out[b].ID })
 	return out, rep
