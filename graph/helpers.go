@@ -105,7 +105,7 @@ func initiativeConnection(items []*domain.InitiativeRow, first, offset int, keys
 	if len(edges) > 0 {
 		pi.StartCursor, pi.EndCursor = &edges[0].Cursor, &edges[len(edges)-1].Cursor
 	}
-	return &model.InitiativeConnection{Edges: edges, PageInfo: pi}
+	return &model.InitiativeConnection{Edges: edges, PageInfo: pi, Facets: &domain.Facets{}}
 }
 
 // ownerConnection is the connection of a city's, country's, theme's or
@@ -128,7 +128,6 @@ func (r *Resolver) ownerConnection(ctx context.Context, kind, key string, first 
 		}
 	}
 	c := initiativeConnection(items, n, off, false)
-	c.Facets = &domain.Facets{}
 	if parts.total {
 		if c.TotalCount, err = loader.Load(ctx, r.loaders(ctx).Count, owner); err != nil {
 			return nil, err

@@ -309,9 +309,9 @@ func (r *queryResolver) Initiatives(ctx context.Context, filter *model.Initiativ
 		return nil, unknownTheme("filter.themes", f.Themes, pg.UnknownThemes[0])
 	}
 	c := initiativeConnection(pg.Rows, n, off, keyset)
-	c.TotalCount, c.Facets = pg.Total, pg.Facets
-	if c.Facets == nil {
-		c.Facets = &domain.Facets{}
+	c.TotalCount = pg.Total
+	if pg.Facets != nil {
+		c.Facets = pg.Facets
 	}
 	return c, nil
 }
