@@ -127,28 +127,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, so serv
 	defer db.Close(context.Background())
 	go sweepStale(ctx, db, log)
 
-	exportOptions := export.HandlerOptions{Store: db, Logger: log}
-	var metricsHandler http.Handler
-	var observer server.Observer
-	if mets != nil {
-		exportOptions.Observe = mets.Export
-		metricsHandler, observer = mets.Handler(), mets
-	}
-	handler := server.New(server.Options{
-		Config: cfg.Server, Store: db, Writer: db, Logger: log,
-		Instrument: func(ctx context.Context) (context.Context, func() int64) {
-			ctx, n := neo4jdb.WithQueryCounter(ctx)
-			ctx = neo4jdb.WithStatementBudget(ctx, cfg.Server.MaxStatements, cfg.Server.StatementConcurrency)
-			return ctx, n.Load
-		},
-		Heavy: func(ctx context.Context) context.Context {
-			return neo4jdb.WithStatementBudget(ctx, cfg.Server.MaxStatements, 1)
-		},
-		Explorer: explorerHandler(),
-		Exports:  export.Handler(exportOptions),
-		Metrics:  metricsHandler,
-		Observer: observer,
-	})
+	handler := newHandler(cfg.Server, db, log, mets)
 	// /readyz says "warming up" until the warm-up has run (bounded by
 	// warmupBound), so a load balancer sends users to an instance whose
 	// statements Neo4j has planned.
@@ -193,6 +172,35 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, so serv
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// newHandler is the HTTP handler serve runs: the GraphQL endpoint with
+// its per-request statement counter and budget, the explorer, the exports
+// and (unless turned off) the metrics. The request benchmark builds the
+// same handler, so what it profiles is what serve answers with.
+func newHandler(sc config.Server, db *neo4jdb.DB, log *slog.Logger, mets *metrics.Server) http.Handler {
+	exportOptions := export.HandlerOptions{Store: db, Logger: log}
+	var metricsHandler http.Handler
+	var observer server.Observer
+	if mets != nil {
+		exportOptions.Observe = mets.Export
+		metricsHandler, observer = mets.Handler(), mets
+	}
+	return server.New(server.Options{
+		Config: sc, Store: db, Writer: db, Logger: log,
+		Instrument: func(ctx context.Context) (context.Context, func() int64) {
+			ctx, n := neo4jdb.WithQueryCounter(ctx)
+			ctx = neo4jdb.WithStatementBudget(ctx, sc.MaxStatements, sc.StatementConcurrency)
+			return ctx, n.Load
+		},
+		Heavy: func(ctx context.Context) context.Context {
+			return neo4jdb.WithStatementBudget(ctx, sc.MaxStatements, 1)
+		},
+		Explorer: explorerHandler(),
+		Exports:  export.Handler(exportOptions),
+		Metrics:  metricsHandler,
+		Observer: observer,
+	})
 }
 
 // migrateWhenReachable applies the schema once Neo4j answers, retrying
