@@ -129,7 +129,7 @@ func (r *Resolver) ownerConnection(ctx context.Context, kind, key string, first 
 	}
 	c := initiativeConnection(items, n, off, false)
 	if parts.total {
-		if c.TotalCount, err = loader.Load(ctx, r.loaders(ctx).Count, owner); err != nil {
+		if c.TotalCount, err = loader.Load(ctx, r.loaders(ctx).Count(), owner); err != nil {
 			return nil, err
 		}
 	}
@@ -153,7 +153,7 @@ func nonNilStrings(s []string) []string {
 
 // themeList loads theme slugs, keeping order and dropping unknown ones.
 func (r *Resolver) themeList(ctx context.Context, slugs []string) ([]*domain.Theme, error) {
-	return loader.LoadAll(ctx, r.loaders(ctx).Theme, slugs)
+	return loader.LoadAll(ctx, r.loaders(ctx).Theme(), slugs)
 }
 
 // initiativeKey accepts a global ID or a bare key.
@@ -230,7 +230,7 @@ func ptrSlice[T any](s []T) []*T {
 
 // mustTheme loads a theme by slug; an unknown slug is shown by its slug.
 func (r *Resolver) mustTheme(ctx context.Context, slug string) (*domain.Theme, error) {
-	t, err := loader.Load(ctx, r.loaders(ctx).Theme, slug)
+	t, err := loader.Load(ctx, r.loaders(ctx).Theme(), slug)
 	if err == nil && t == nil {
 		t = &domain.Theme{Slug: slug, Name: slug}
 	}
@@ -282,7 +282,7 @@ func connectionPartsIn(oc *graphql.OperationContext, sel ast.SelectionSet) conne
 func primeCounts[T any](l *loader.Loaders, kind string, list []domain.Counted[T], key func(*T) string) []*T {
 	out := make([]*T, len(list))
 	for i, c := range list {
-		l.Count.Prime(loader.OwnerKey{Kind: kind, Key: key(c.Node)}, c.Count)
+		l.Count().Prime(loader.OwnerKey{Kind: kind, Key: key(c.Node)}, c.Count)
 		out[i] = c.Node
 	}
 	return out

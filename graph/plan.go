@@ -186,7 +186,7 @@ func (r *queryResolver) cityWithPages(ctx context.Context, key string) (*domain.
 		return nil, err
 	}
 	l, owner := r.loaders(ctx), loader.OwnerKey{Kind: domain.KindCity, Key: key}
-	l.Count.Prime(owner, c.Count)
+	l.Count().Prime(owner, c.Count)
 	for i, p := range pages {
 		l.PrimeInitiativesOf(owner, p.first, p.offset, p.Plan, rows[i])
 	}

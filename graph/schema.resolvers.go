@@ -31,7 +31,7 @@ func (r *awardResolver) Category(ctx context.Context, obj *domain.Award) (*strin
 
 // InitiativeCount is the resolver for the initiativeCount field.
 func (r *awardYearResolver) InitiativeCount(ctx context.Context, obj *domain.AwardYear) (int, error) {
-	return loader.Load(ctx, r.loaders(ctx).Count, loader.OwnerKey{Kind: domain.KindYear, Key: strconv.Itoa(obj.Year)})
+	return loader.Load(ctx, r.loaders(ctx).Count(), loader.OwnerKey{Kind: domain.KindYear, Key: strconv.Itoa(obj.Year)})
 }
 
 // Initiatives is the resolver for the initiatives field.
@@ -66,7 +66,7 @@ func (r *cityResolver) Population(ctx context.Context, obj *domain.City) (*int, 
 
 // InitiativeCount is the resolver for the initiativeCount field.
 func (r *cityResolver) InitiativeCount(ctx context.Context, obj *domain.City) (int, error) {
-	return loader.Load(ctx, r.loaders(ctx).Count, loader.OwnerKey{Kind: domain.KindCity, Key: obj.ID})
+	return loader.Load(ctx, r.loaders(ctx).Count(), loader.OwnerKey{Kind: domain.KindCity, Key: obj.ID})
 }
 
 // Initiatives is the resolver for the initiatives field.
@@ -76,12 +76,12 @@ func (r *cityResolver) Initiatives(ctx context.Context, obj *domain.City, first 
 
 // City is the resolver for the city field.
 func (r *cityRankResolver) City(ctx context.Context, obj *domain.CityRank) (*domain.City, error) {
-	return loader.Load(ctx, r.loaders(ctx).City, obj.CityID)
+	return loader.Load(ctx, r.loaders(ctx).City(), obj.CityID)
 }
 
 // InitiativeCount is the resolver for the initiativeCount field.
 func (r *countryResolver) InitiativeCount(ctx context.Context, obj *domain.Country) (int, error) {
-	return loader.Load(ctx, r.loaders(ctx).Count, loader.OwnerKey{Kind: domain.KindCountry, Key: obj.Code})
+	return loader.Load(ctx, r.loaders(ctx).Count(), loader.OwnerKey{Kind: domain.KindCountry, Key: obj.Code})
 }
 
 // Cities is the resolver for the cities field.
@@ -90,7 +90,7 @@ func (r *countryResolver) Cities(ctx context.Context, obj *domain.Country, first
 	if err != nil {
 		return nil, err
 	}
-	cs, err := loader.Load(ctx, r.loaders(ctx).CitiesOf, loader.CitiesKey{Code: obj.Code, First: n})
+	cs, err := loader.Load(ctx, r.loaders(ctx).CitiesOf(), loader.CitiesKey{Code: obj.Code, First: n})
 	if cs == nil {
 		cs = []*domain.City{}
 	}
@@ -561,7 +561,7 @@ func (r *searchHitResolver) MatchedBy(ctx context.Context, obj *domain.SearchHit
 
 // City is the resolver for the city field.
 func (r *similarCityResolver) City(ctx context.Context, obj *domain.SimilarCity) (*domain.City, error) {
-	return loader.Load(ctx, r.loaders(ctx).City, obj.CityID)
+	return loader.Load(ctx, r.loaders(ctx).City(), obj.CityID)
 }
 
 // SharedThemes is the resolver for the sharedThemes field.
@@ -584,7 +584,7 @@ func (r *sourceResolver) Pages(ctx context.Context, obj *domain.Source) (*int, e
 
 // InitiativeCount is the resolver for the initiativeCount field.
 func (r *themeResolver) InitiativeCount(ctx context.Context, obj *domain.Theme) (int, error) {
-	return loader.Load(ctx, r.loaders(ctx).Count, loader.OwnerKey{Kind: domain.KindTheme, Key: obj.Slug})
+	return loader.Load(ctx, r.loaders(ctx).Count(), loader.OwnerKey{Kind: domain.KindTheme, Key: obj.Slug})
 }
 
 // Initiatives is the resolver for the initiatives field.
@@ -599,7 +599,7 @@ func (r *themeCountryCountResolver) Theme(ctx context.Context, obj *domain.Theme
 
 // Country is the resolver for the country field.
 func (r *themeCountryCountResolver) Country(ctx context.Context, obj *domain.ThemeCountryCount) (*domain.Country, error) {
-	c, err := loader.Load(ctx, r.loaders(ctx).Country, obj.Country)
+	c, err := loader.Load(ctx, r.loaders(ctx).Country(), obj.Country)
 	if err == nil && c == nil {
 		c = &domain.Country{Code: obj.Country, Name: obj.Country}
 	}

@@ -45,15 +45,89 @@ type CitiesKey struct {
 // cities, countries, themes and years, which the root's statement does
 // not plan. Pages of initiatives and winners are keyed by what they read
 // (the plan's text); plans holds the plans by that text.
+//
+// Each loader is made on its first use: most operations use none or one
+// of the seven, and making all of them for every request was about 45 of
+// the 773 allocations of a lookup (BenchmarkRequest in cmd/civicgraph).
 type Loaders struct {
-	City          *dataloadgen.Loader[string, *domain.City]
-	Country       *dataloadgen.Loader[string, *domain.Country]
-	Theme         *dataloadgen.Loader[string, *domain.Theme]
-	Count         *dataloadgen.Loader[OwnerKey, int]
-	initiativesOf *dataloadgen.Loader[PageKey, []*domain.InitiativeRow]
-	winners       *dataloadgen.Loader[winnersKey, []*domain.InitiativeRow]
-	CitiesOf      *dataloadgen.Loader[CitiesKey, []*domain.City]
+	src           Source
+	city          lazy[string, *domain.City]
+	country       lazy[string, *domain.Country]
+	theme         lazy[string, *domain.Theme]
+	count         lazy[OwnerKey, int]
+	initiativesOf lazy[PageKey, []*domain.InitiativeRow]
+	winners       lazy[winnersKey, []*domain.InitiativeRow]
+	citiesOf      lazy[CitiesKey, []*domain.City]
 	plans         sync.Map // plan text -> domain.InitiativePlan
+}
+
+// lazy is a loader made once, on first use, by the fetch its caller
+// passes then. Resolvers of one request run concurrently, hence the Once.
+type lazy[K comparable, V any] struct {
+	once sync.Once
+	l    *dataloadgen.Loader[K, V]
+}
+
+func (z *lazy[K, V]) get(fetch func(context.Context, []K) (map[K]V, error)) *dataloadgen.Loader[K, V] {
+	z.once.Do(func() { z.l = dataloadgen.NewMappedLoader(fetch, options...) })
+	return z.l
+}
+
+// City loads cities by GeoNames id.
+func (l *Loaders) City() *dataloadgen.Loader[string, *domain.City] {
+	return l.city.get(l.src.CitiesByIDs)
+}
+
+// Country loads countries by ISO code.
+func (l *Loaders) Country() *dataloadgen.Loader[string, *domain.Country] {
+	return l.country.get(l.src.CountriesByCodes)
+}
+
+// Theme loads themes by slug.
+func (l *Loaders) Theme() *dataloadgen.Loader[string, *domain.Theme] {
+	return l.theme.get(l.src.ThemesBySlugs)
+}
+
+// Count loads the initiative counts of cities, countries, themes and years.
+func (l *Loaders) Count() *dataloadgen.Loader[OwnerKey, int] {
+	return l.count.get(grouped(func(ctx context.Context, kind string, keys []OwnerKey) (map[OwnerKey]int, error) {
+		m, err := l.src.CountOf(ctx, kind, keysOf(keys, func(k OwnerKey) string { return k.Key }))
+		return rekey(keys, m, func(k OwnerKey) string { return k.Key }), err
+	}, func(k OwnerKey) string { return k.Kind }))
+}
+
+// CitiesOf loads the top cities of countries.
+func (l *Loaders) CitiesOf() *dataloadgen.Loader[CitiesKey, []*domain.City] {
+	return l.citiesOf.get(grouped(func(ctx context.Context, first int, keys []CitiesKey) (map[CitiesKey][]*domain.City, error) {
+		m, err := l.src.CitiesOfCountries(ctx, keysOf(keys, func(k CitiesKey) string { return k.Code }), first)
+		return rekey(keys, m, func(k CitiesKey) string { return k.Code }), err
+	}, func(k CitiesKey) int { return k.First }))
+}
+
+func (l *Loaders) pages() *dataloadgen.Loader[PageKey, []*domain.InitiativeRow] {
+	return l.initiativesOf.get(grouped(func(ctx context.Context, g PageKey, keys []PageKey) (map[PageKey][]*domain.InitiativeRow, error) {
+		m, err := l.src.InitiativesOf(ctx, g.Kind, keysOf(keys, func(k PageKey) string { return k.Key }), g.First, g.Offset, l.planOf(g.Plan))
+		return rekey(keys, m, func(k PageKey) string { return k.Key }), err
+	}, func(k PageKey) PageKey {
+		return PageKey{OwnerKey: OwnerKey{Kind: k.Kind}, First: k.First, Offset: k.Offset, Plan: k.Plan}
+	}))
+}
+
+func (l *Loaders) winnersOf() *dataloadgen.Loader[winnersKey, []*domain.InitiativeRow] {
+	return l.winners.get(grouped(func(ctx context.Context, plan string, keys []winnersKey) (map[winnersKey][]*domain.InitiativeRow, error) {
+		years := make([]int, len(keys))
+		for i, k := range keys {
+			years[i] = k.Year
+		}
+		m, err := l.src.WinnersOf(ctx, years, l.planOf(plan))
+		out := make(map[winnersKey][]*domain.InitiativeRow, len(keys))
+		for _, k := range keys {
+			if v, ok := m[k.Year]; ok {
+				out[k] = v
+			}
+		}
+		return out, err
+	}, func(k winnersKey) string { return k.Plan }))
 }
 
 // plan registers p and returns its text, the loaders' key for it.
@@ -70,18 +144,18 @@ func (l *Loaders) planOf(s string) domain.InitiativePlan {
 
 // InitiativesOf loads a page of an owner's initiatives, read by plan.
 func (l *Loaders) InitiativesOf(ctx context.Context, owner OwnerKey, first, offset int, plan domain.InitiativePlan) ([]*domain.InitiativeRow, error) {
-	return Load(ctx, l.initiativesOf, PageKey{OwnerKey: owner, First: first, Offset: offset, Plan: l.plan(plan)})
+	return Load(ctx, l.pages(), PageKey{OwnerKey: owner, First: first, Offset: offset, Plan: l.plan(plan)})
 }
 
 // PrimeInitiativesOf stores a page that a root's statement read with the
 // owner, so the nested connection's InitiativesOf finds it.
 func (l *Loaders) PrimeInitiativesOf(owner OwnerKey, first, offset int, plan domain.InitiativePlan, rows []*domain.InitiativeRow) {
-	l.initiativesOf.Prime(PageKey{OwnerKey: owner, First: first, Offset: offset, Plan: l.plan(plan)}, rows)
+	l.pages().Prime(PageKey{OwnerKey: owner, First: first, Offset: offset, Plan: l.plan(plan)}, rows)
 }
 
 // Winners loads a year's winners, read by plan.
 func (l *Loaders) Winners(ctx context.Context, year int, plan domain.InitiativePlan) ([]*domain.InitiativeRow, error) {
-	return Load(ctx, l.winners, winnersKey{Year: year, Plan: l.plan(plan)})
+	return Load(ctx, l.winnersOf(), winnersKey{Year: year, Plan: l.plan(plan)})
 }
 
 // Source is what the loaders read: the store's batch methods, results
@@ -100,44 +174,11 @@ type Source interface {
 // one list level run concurrently, so a short wait gathers them all.
 const wait = 2 * time.Millisecond
 
-// New creates the loaders of one request over s.
-func New(s Source) *Loaders {
-	opts := []dataloadgen.Option{dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(1000)}
-	l := &Loaders{
-		City:    dataloadgen.NewMappedLoader(s.CitiesByIDs, opts...),
-		Country: dataloadgen.NewMappedLoader(s.CountriesByCodes, opts...),
-		Theme:   dataloadgen.NewMappedLoader(s.ThemesBySlugs, opts...),
-		Count: dataloadgen.NewMappedLoader(grouped(func(ctx context.Context, kind string, keys []OwnerKey) (map[OwnerKey]int, error) {
-			m, err := s.CountOf(ctx, kind, keysOf(keys, func(k OwnerKey) string { return k.Key }))
-			return rekey(keys, m, func(k OwnerKey) string { return k.Key }), err
-		}, func(k OwnerKey) string { return k.Kind }), opts...),
-		CitiesOf: dataloadgen.NewMappedLoader(grouped(func(ctx context.Context, first int, keys []CitiesKey) (map[CitiesKey][]*domain.City, error) {
-			m, err := s.CitiesOfCountries(ctx, keysOf(keys, func(k CitiesKey) string { return k.Code }), first)
-			return rekey(keys, m, func(k CitiesKey) string { return k.Code }), err
-		}, func(k CitiesKey) int { return k.First }), opts...),
-	}
-	l.initiativesOf = dataloadgen.NewMappedLoader(grouped(func(ctx context.Context, g PageKey, keys []PageKey) (map[PageKey][]*domain.InitiativeRow, error) {
-		m, err := s.InitiativesOf(ctx, g.Kind, keysOf(keys, func(k PageKey) string { return k.Key }), g.First, g.Offset, l.planOf(g.Plan))
-		return rekey(keys, m, func(k PageKey) string { return k.Key }), err
-	}, func(k PageKey) PageKey {
-		return PageKey{OwnerKey: OwnerKey{Kind: k.Kind}, First: k.First, Offset: k.Offset, Plan: k.Plan}
-	}), opts...)
-	l.winners = dataloadgen.NewMappedLoader(grouped(func(ctx context.Context, plan string, keys []winnersKey) (map[winnersKey][]*domain.InitiativeRow, error) {
-		years := make([]int, len(keys))
-		for i, k := range keys {
-			years[i] = k.Year
-		}
-		m, err := s.WinnersOf(ctx, years, l.planOf(plan))
-		out := make(map[winnersKey][]*domain.InitiativeRow, len(keys))
-		for _, k := range keys {
-			if v, ok := m[k.Year]; ok {
-				out[k] = v
-			}
-		}
-		return out, err
-	}, func(k winnersKey) string { return k.Plan }), opts...)
-	return l
-}
+// options are every loader's batching options.
+var options = []dataloadgen.Option{dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(1000)}
+
+// New creates the loaders of one request over s; each is made on first use.
+func New(s Source) *Loaders { return &Loaders{src: s} }
 
 // grouped splits one batch of keys by group (e.g. kind, or page size) and
 // fetches each group with one call; in practice a request has one group.
