@@ -18,18 +18,23 @@ import (
 )
 
 // floor runs the mix's reads as Cypher through the Go driver, the way
-// civicgraph's adapter does (ExecuteQuery, eager, routed to readers).
+// civicgraph's adapter does: one auto-commit statement per read in a read
+// session (routed to readers), its records collected. Before 2026-12-03
+// both used neo4j.ExecuteQuery, a managed transaction with a second
+// exchange for its COMMIT; the adapter moved to auto-commit reads and the
+// floor with it, so that the floor stays the best plain Cypher we know.
 type floor struct {
 	driver neo4j.DriverWithContext
 }
 
 func (f *floor) run(ctx context.Context, cypher string, params map[string]any) ([]*neo4j.Record, error) {
-	res, err := neo4j.ExecuteQuery(ctx, f.driver, cypher, params, neo4j.EagerResultTransformer,
-		neo4j.ExecuteQueryWithDatabase("neo4j"), neo4j.ExecuteQueryWithReadersRouting())
+	sess := f.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead, DatabaseName: "neo4j"})
+	defer sess.Close(ctx)
+	res, err := sess.Run(ctx, cypher, params)
 	if err != nil {
 		return nil, err
 	}
-	return res.Records, nil
+	return res.Collect(ctx)
 }
 
 // floorTransport lets vegeta drive the floor: a request for

@@ -188,10 +188,18 @@ func TestCommitUnknownReported(t *testing.T) {
 		t.Fatalf("lost commit answered %+v", r.Errors)
 	}
 	t.Logf("COMMIT_UNKNOWN after %s: %s", took.Round(time.Millisecond), r.Errors[0].Message)
-	count := func() int64 {
-		return rawQuery(t, `MATCH (i:Initiative {key: 'commit-lost-on-the-way'}) RETURN count(i)`, nil)[0][0].(int64)
+	// The proxy drops the client's connection before it hands the COMMIT
+	// to Neo4j, so the mutation can answer before Neo4j has committed:
+	// count waits (up to 3 s) for the number the committed write gives.
+	count := func(want int64) int64 {
+		for deadline := time.Now().Add(3 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			n := rawQuery(t, `MATCH (i:Initiative {key: 'commit-lost-on-the-way'}) RETURN count(i)`, nil)[0][0].(int64)
+			if n == want || time.Now().After(deadline) {
+				return n
+			}
+		}
 	}
-	if n := count(); n != 1 {
+	if n := count(1); n != 1 {
 		t.Fatalf("%d initiatives stored; the cut commit should have been applied", n)
 	}
 	// The write carried its similarStale mark in the same transaction, so
@@ -210,7 +218,7 @@ func TestCommitUnknownReported(t *testing.T) {
 	if r := post(t, srv, m, in, auth...); len(r.Errors) > 0 {
 		t.Fatalf("retry: %+v", r.Errors)
 	}
-	if n := count(); n != 1 {
+	if n := count(1); n != 1 {
 		t.Errorf("%d initiatives after the retry, want 1", n)
 	}
 
@@ -220,7 +228,7 @@ func TestCommitUnknownReported(t *testing.T) {
 		t.Fatalf("lost delete answered %+v", r.Errors)
 	}
 	proxy.armed.Store(false)
-	if n := count(); n != 0 {
+	if n := count(0); n != 0 {
 		t.Errorf("delete not applied: %d", n)
 	}
 }

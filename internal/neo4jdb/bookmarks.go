@@ -18,18 +18,17 @@ import (
 // that serves them (a cluster's secondary, with neo4j:// routing) has
 // caught up with that write.
 
-// readBookmarks is the ExecuteQuery option for a read in ctx: with
-// bookmarks from the client, a manager holding them and this process's
-// own; otherwise nil (the driver's process-wide manager).
-func (db *DB) readBookmarks(ctx context.Context) neo4j.ExecuteQueryConfigurationOption {
+// readBookmarks is the bookmark manager of a read in ctx: with bookmarks
+// from the client, a manager holding them and this process's own;
+// otherwise the driver's process-wide manager, which the writes use.
+func (db *DB) readBookmarks(ctx context.Context) neo4j.BookmarkManager {
+	own := db.driver.ExecuteQueryBookmarkManager()
 	in := domain.BookmarksIn(ctx)
 	if len(in) == 0 {
-		return nil
+		return own
 	}
-	own, _ := db.driver.ExecuteQueryBookmarkManager().GetBookmarks(ctx)
-	return neo4j.ExecuteQueryWithBookmarkManager(neo4j.NewBookmarkManager(neo4j.BookmarkManagerConfig{
-		InitialBookmarks: neo4j.CombineBookmarks(in, own),
-	}))
+	mine, _ := own.GetBookmarks(ctx)
+	return neo4j.NewBookmarkManager(neo4j.BookmarkManagerConfig{InitialBookmarks: neo4j.CombineBookmarks(in, mine)})
 }
 
 // wrote records the bookmarks a committed write left, for the response.
