@@ -35,32 +35,31 @@ func nodeMatch(globalID, varName string) (string, any, error) {
 	return "", nil, domain.Errorf(domain.EINVALID, "id %q is not a global ID (kind/key)", globalID)
 }
 
-// toGraphNode turns a Neo4j node into a drawable node with its global id.
-func toGraphNode(n dbtype.Node) domain.GraphNode { return graphNode(n.Labels, n.Props) }
-
 // nodeProjection is the map projection of a node's drawing properties.
 const nodeProjection = `{.key, .title, .bestYear, .id, .name, .lat, .lon, .countryCode, .code, .slug, .year}`
 
-func graphNode(labels []string, p map[string]any) domain.GraphNode {
+// graphNode turns a node's labels and drawing properties into a drawable
+// node with its global id.
+func (d *decoder) graphNode(labels []string, p map[string]any) domain.GraphNode {
 	g := domain.GraphNode{Properties: map[string]string{}}
 	for _, l := range labels {
 		switch l {
 		case "Initiative":
-			g.Kind, g.ID, g.Label = domain.KindInitiative, domain.KindInitiative+"/"+str(p, "key"), str(p, "title")
-			if y := i64(p, "bestYear"); y > 0 {
+			g.Kind, g.ID, g.Label = domain.KindInitiative, domain.KindInitiative+"/"+d.str(p, "key"), d.str(p, "title")
+			if y := d.i64(p, "bestYear"); y > 0 {
 				g.Properties["year"] = strconv.FormatInt(y, 10)
 			}
 		case "City":
-			g.Kind, g.ID, g.Label = domain.KindCity, domain.KindCity+"/"+str(p, "id"), str(p, "name")
-			g.Properties["latitude"] = strconv.FormatFloat(f64(p, "lat"), 'f', 5, 64)
-			g.Properties["longitude"] = strconv.FormatFloat(f64(p, "lon"), 'f', 5, 64)
-			g.Properties["countryCode"] = str(p, "countryCode")
+			g.Kind, g.ID, g.Label = domain.KindCity, domain.KindCity+"/"+d.str(p, "id"), d.str(p, "name")
+			g.Properties["latitude"] = strconv.FormatFloat(d.f64(p, "lat"), 'f', 5, 64)
+			g.Properties["longitude"] = strconv.FormatFloat(d.f64(p, "lon"), 'f', 5, 64)
+			g.Properties["countryCode"] = d.str(p, "countryCode")
 		case "Country":
-			g.Kind, g.ID, g.Label = domain.KindCountry, domain.KindCountry+"/"+str(p, "code"), str(p, "name")
+			g.Kind, g.ID, g.Label = domain.KindCountry, domain.KindCountry+"/"+d.str(p, "code"), d.str(p, "name")
 		case "Theme":
-			g.Kind, g.ID, g.Label = domain.KindTheme, domain.KindTheme+"/"+str(p, "slug"), str(p, "name")
+			g.Kind, g.ID, g.Label = domain.KindTheme, domain.KindTheme+"/"+d.str(p, "slug"), d.str(p, "name")
 		case "AwardYear":
-			y := strconv.FormatInt(i64(p, "year"), 10)
+			y := strconv.FormatInt(d.i64(p, "year"), 10)
 			g.Kind, g.ID, g.Label = domain.KindYear, domain.KindYear+"/"+y, y
 		}
 	}
@@ -154,32 +153,21 @@ func (db *DB) Neighbourhood(ctx context.Context, id string, depth, limit int) (*
 		return nil, err
 	}
 	byEID := make(map[string]string, len(nodes))
-	for _, v := range nodes {
-		m, _ := v.(map[string]any)
-		eid, _ := m["eid"].(string)
-		labels, _ := m["labels"].([]any)
-		ls := make([]string, 0, len(labels))
-		for _, l := range labels {
-			if s, ok := l.(string); ok {
-				ls = append(ls, s)
-			}
-		}
-		p, _ := m["p"].(map[string]any)
-		n := graphNode(ls, p)
-		byEID[eid] = n.ID
+	for _, m := range d.maps(map[string]any{"nodes": nodes}, "nodes") {
+		n := d.graphNode(d.strs(m, "labels"), d.sub(m, "p"))
+		byEID[d.str(m, "eid")] = n.ID
 		g.Nodes = append(g.Nodes, n)
 	}
 	g.Edges = make([]domain.GraphEdge, 0, len(rels))
-	for _, v := range rels {
-		m, _ := v.(map[string]any)
-		a, _ := m["a"].(string)
-		b, _ := m["b"].(string)
-		t, _ := m["t"].(string)
-		w, _ := m["w"].(float64)
+	for _, m := range d.maps(map[string]any{"rels": rels}, "rels") {
+		w := d.f64(m, "w")
 		if w <= 0 {
 			w = 1
 		}
-		g.Edges = append(g.Edges, domain.GraphEdge{Source: byEID[a], Target: byEID[b], Type: t, Weight: w})
+		g.Edges = append(g.Edges, domain.GraphEdge{Source: byEID[d.str(m, "a")], Target: byEID[d.str(m, "b")], Type: d.str(m, "t"), Weight: w})
+	}
+	if err := decodeErr("read neighbourhood", &d); err != nil {
+		return nil, err
 	}
 	return g, nil
 }
@@ -259,7 +247,7 @@ func (db *DB) Connection(ctx context.Context, from, to string, maxHops int, stru
 		}
 		byEID := map[string]domain.GraphNode{}
 		for _, n := range p.Nodes {
-			gn := toGraphNode(n)
+			gn := d.graphNode(n.Labels, n.Props)
 			byEID[n.ElementId] = gn
 			if !seenN[gn.ID] {
 				seenN[gn.ID] = true
@@ -276,5 +264,5 @@ func (db *DB) Connection(ctx context.Context, from, to string, maxHops int, stru
 			})
 		}
 	}
-	return g, nil
+	return g, decodeErr("read connection", &d)
 }

@@ -44,11 +44,12 @@ func splitSources(ss []domain.Source) (urls, methods []string) {
 	return urls, methods
 }
 
-func toCity(m map[string]any) *domain.City {
+// city decodes a cityProjection.
+func (d *decoder) city(m map[string]any) *domain.City {
 	return &domain.City{
-		ID: str(m, "id"), Name: str(m, "name"), CountryCode: str(m, "countryCode"),
-		Lat: f64(m, "lat"), Lon: f64(m, "lon"), Population: int(i64(m, "population")),
-		CountryName: str(m, "countryName"), AltNames: strs(m, "altNames"),
+		ID: d.str(m, "id"), Name: d.str(m, "name"), CountryCode: d.str(m, "countryCode"),
+		Lat: d.f64(m, "lat"), Lon: d.f64(m, "lon"), Population: int(d.i64(m, "population")),
+		CountryName: d.str(m, "countryName"), AltNames: d.strs(m, "altNames"),
 	}
 }
 

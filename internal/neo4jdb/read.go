@@ -248,7 +248,7 @@ func decodeFacets(d *decoder, rec *neo4j.Record) *domain.Facets {
 			var val, label string
 			switch x := v.(type) {
 			case map[string]any:
-				val, label = str(x, "v"), str(x, "l")
+				val, label = d.str(x, "v"), d.str(x, "l")
 			case string:
 				val, label = x, strings.ToLower(x)
 			}
@@ -423,7 +423,7 @@ func (db *DB) City(ctx context.Context, id string, pages []domain.PagePlan) (*do
 		return nil, nil, err
 	}
 	var d decoder
-	c := &domain.Counted[domain.City]{Node: toCity(d.record(recs[0], "c")), Count: int(recordValue[int64](&d, recs[0], "n"))}
+	c := &domain.Counted[domain.City]{Node: d.city(d.record(recs[0], "c")), Count: int(recordValue[int64](&d, recs[0], "n"))}
 	raw := recordValue[[]any](&d, recs[0], "pages")
 	out := make([][]*domain.InitiativeRow, len(pages))
 	for k := range pages {
@@ -447,7 +447,7 @@ RETURN `+cityProjection+` AS c`, map[string]any{"ids": ids})
 	}
 	out := make(map[string]*domain.City, len(recs))
 	for _, r := range recs {
-		c := toCity(d.record(r, "c"))
+		c := d.city(d.record(r, "c"))
 		out[c.ID] = c
 	}
 	return out, decodeErr("read cities by ids", &d)
@@ -481,7 +481,7 @@ func (db *DB) ThemesBySlugs(ctx context.Context, slugs []string) (map[string]*do
 	out := make(map[string]*domain.Theme, len(recs))
 	for _, r := range recs {
 		m := d.record(r, "t")
-		out[str(m, "slug")] = &domain.Theme{Slug: str(m, "slug"), Name: str(m, "name"), Description: str(m, "description")}
+		out[d.str(m, "slug")] = &domain.Theme{Slug: d.str(m, "slug"), Name: d.str(m, "name"), Description: d.str(m, "description")}
 	}
 	return out, decodeErr("read themes by slugs", &d)
 }
@@ -504,10 +504,8 @@ RETURN code, cities`
 	for _, r := range recs {
 		code := recordValue[string](&d, r, "code")
 		cs := recordValue[[]any](&d, r, "cities")
-		for _, c := range cs {
-			if m, ok := c.(map[string]any); ok {
-				out[code] = append(out[code], toCity(m))
-			}
+		for _, m := range d.maps(map[string]any{"cities": cs}, "cities") {
+			out[code] = append(out[code], d.city(m))
 		}
 	}
 	return out, decodeErr("read cities of countries", &d)
@@ -544,7 +542,7 @@ RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS cities`
 	cs := recordValue[[]any](&d, recs[0], "cities")
 	out := make([]domain.Counted[domain.City], 0, len(cs))
 	for _, m := range d.maps(map[string]any{"cities": cs}, "cities") {
-		out = append(out, domain.Counted[domain.City]{Node: toCity(m), Count: int(d.i64(m, "count"))})
+		out = append(out, domain.Counted[domain.City]{Node: d.city(m), Count: int(d.i64(m, "count"))})
 	}
 	return out, int(total), decodeErr("read cities", &d)
 }
