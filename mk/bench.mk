@@ -69,13 +69,14 @@ bench-go: model
 	@echo "bench-go: the embedding engine on one thread (OMP_NUM_THREADS=1)"
 	OMP_NUM_THREADS=1 $(GO) test -run '^$$' -bench 'E5' -benchtime 2s ./internal/embed
 
-# Search latency by words only and hybrid (query vectors cached / embedded each time), on the
+# Search latency by words only and hybrid (query vectors cached / embedded each time), and one
+# request end to end with its server CPU (BenchmarkRequest), on the
 # imported showroom in a throw-away Neo4j (port $(BENCH_MEANING_PORT)). Also run by `make bench`.
 BENCH_MEANING_PORT ?= 7690
 bench-meaning: model
 	@env -u NEO4J_URI NEO4J_LOCAL_DIR=.neo4j-bench-meaning NEO4J_LOCAL_PORT=$(BENCH_MEANING_PORT) scripts/neo4j.sh start
 	@status=0; CIVICGRAPH_TEST_NEO4J_URI=bolt://127.0.0.1:$(BENCH_MEANING_PORT) CIVICGRAPH_DATA=$(abspath $(DATA)) \
-	  $(GO) test -run '^$$' -bench 'BenchmarkSearch' -benchtime 3s ./cmd/civicgraph || status=$$?; \
+	  $(GO) test -run '^$$' -bench 'BenchmarkSearch|BenchmarkRequest' -benchmem -benchtime 3s ./cmd/civicgraph || status=$$?; \
 	env -u NEO4J_URI NEO4J_LOCAL_DIR=.neo4j-bench-meaning NEO4J_LOCAL_PORT=$(BENCH_MEANING_PORT) scripts/neo4j.sh stop; exit $$status
 
 bench: bench-go bench-meaning bench-deps

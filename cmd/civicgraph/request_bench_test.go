@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"runtime/debug"
 	"syscall"
 	"testing"
 	"time"
@@ -38,6 +39,11 @@ var requestQueries = []struct{ name, query, keyOf string }{
 //	go test -run '^$' -bench 'BenchmarkRequest/lookup' -cpuprofile cpu.out ./cmd/civicgraph
 func BenchmarkRequest(b *testing.B) {
 	db := importedDB(b)
+	// The collector as serve sets it, restored afterwards for the other
+	// benchmarks of this process.
+	prevGC, prevLimit := debug.SetGCPercent(100), debug.SetMemoryLimit(-1)
+	defer func() { debug.SetGCPercent(prevGC); debug.SetMemoryLimit(prevLimit) }()
+	tuneGC()
 	cfg := config.Defaults()
 	h := newHandler(cfg.Server, db, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 	for _, q := range requestQueries {

@@ -10,6 +10,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime/debug"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -75,6 +78,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, so serv
 	}
 	log := cfg.Log.Logger()
 	log.Info("civicgraph serve starting", "config", cfg)
+	gogc, memLimit := tuneGC()
+	log.Info("garbage collector", "gogc", gogc, "memory_limit_bytes", memLimit)
 	stopTracing, traces, err := tracing.Setup(ctx, "civicgraph", stderr)
 	if err != nil {
 		return err
@@ -172,6 +177,35 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, so serv
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// Collector defaults of serve, unless GOGC or GOMEMLIMIT say otherwise.
+const (
+	serveGOGC     = 400
+	serveMemLimit = 1 << 30
+)
+
+// tuneGC sets the garbage collector for the API server and returns the
+// GOGC percentage and soft memory limit in force. The server's live heap
+// is small (tens of MB) and each request allocates 50–150 KB, so at Go's
+// default GOGC=100 the collector runs every few hundred requests. Measured
+// with BenchmarkRequest on the showroom (three alternating runs each),
+// GOGC=400 took the server's CPU per request down by 8 % for lookup
+// (0.388 to 0.356 ms), 5 % for nesting and 7 % for similar.
+// The price is heap: up to about five times the live heap between
+// collections, which the soft limit of 1 GiB bounds (the collector works
+// harder as the heap nears it). GOGC and GOMEMLIMIT in the environment
+// are the operator's and win.
+func tuneGC() (gogc string, limit int64) {
+	gogc = os.Getenv("GOGC")
+	if gogc == "" {
+		debug.SetGCPercent(serveGOGC)
+		gogc = strconv.Itoa(serveGOGC)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(serveMemLimit)
+	}
+	return gogc, debug.SetMemoryLimit(-1) // -1 reads the limit
 }
 
 // newHandler is the HTTP handler serve runs: the GraphQL endpoint with
