@@ -11,8 +11,59 @@ import (
 
 	"github.com/civicgraph/civicgraph/graph"
 	"github.com/civicgraph/civicgraph/internal/domain"
-	"github.com/civicgraph/civicgraph/internal/mock"
+	"github.com/civicgraph/civicgraph/internal/loader"
 )
+
+// The fakes below each stand for one of the resolvers' store interfaces
+// (graph/stores.go) and implement only the methods a test sets; the
+// embedded interface is nil, so any other call panics and a test cannot
+// pass on a read it did not expect. (internal/mock.Store fakes the whole
+// adapter, for the HTTP tests of internal/server.)
+
+// pageReader fakes graph.InitiativeReader's InitiativePage.
+type pageReader struct {
+	graph.InitiativeReader
+	page func(context.Context, domain.PageQuery) (*domain.InitiativePage, error)
+}
+
+func (f pageReader) InitiativePage(ctx context.Context, q domain.PageQuery) (*domain.InitiativePage, error) {
+	return f.page(ctx, q)
+}
+
+// cityLister fakes graph.PlaceReader's Cities.
+type cityLister struct {
+	graph.PlaceReader
+	cities func(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]domain.Counted[domain.City], int, error)
+}
+
+func (f cityLister) Cities(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]domain.Counted[domain.City], int, error) {
+	return f.cities(ctx, countries, namePrefix, first, offset)
+}
+
+// rankings fakes graph.ChartReader's CityRanking.
+type rankings struct {
+	graph.ChartReader
+	rank func(ctx context.Context, theme, country string, first int) ([]domain.CityRank, error)
+}
+
+func (f rankings) CityRanking(ctx context.Context, theme, country string, first int) ([]domain.CityRank, error) {
+	return f.rank(ctx, theme, country, first)
+}
+
+// cityLoads fakes loader.Source's CitiesByIDs and CountOf.
+type cityLoads struct {
+	loader.Source
+	cities func(context.Context, []string) (map[string]*domain.City, error)
+	count  func(ctx context.Context, kind string, keys []string) (map[string]int, error)
+}
+
+func (f cityLoads) CitiesByIDs(ctx context.Context, ids []string) (map[string]*domain.City, error) {
+	return f.cities(ctx, ids)
+}
+
+func (f cityLoads) CountOf(ctx context.Context, kind string, keys []string) (map[string]int, error) {
+	return f.count(ctx, kind, keys)
+}
 
 // planEcho is a fake page read that answers what the plan asks: each
 // similar list holds First links whose score is First, so the answer
@@ -35,7 +86,7 @@ func planEcho(plan domain.InitiativePlan, key string) *domain.InitiativeRow {
 // resolver reads its own, in one store call.
 func TestSimilarListsByArguments(t *testing.T) {
 	calls := 0
-	s := &mock.Store{InitiativePageFn: func(_ context.Context, q domain.PageQuery) (*domain.InitiativePage, error) {
+	s := pageReader{page: func(_ context.Context, q domain.PageQuery) (*domain.InitiativePage, error) {
 		calls++
 		return &domain.InitiativePage{Rows: []*domain.InitiativeRow{planEcho(q.Plan, "k")}}, nil
 	}}
@@ -86,7 +137,7 @@ func newClient(r *graph.Resolver) *client.Client {
 // position.
 func TestConnectionPartsInOneRead(t *testing.T) {
 	var got []domain.PageQuery
-	s := &mock.Store{InitiativePageFn: func(_ context.Context, q domain.PageQuery) (*domain.InitiativePage, error) {
+	s := pageReader{page: func(_ context.Context, q domain.PageQuery) (*domain.InitiativePage, error) {
 		got = append(got, q)
 		p := &domain.InitiativePage{Total: 7, Facets: &domain.Facets{Years: []domain.FacetCount{{Value: "2021", Label: "2021", Count: 7}}}}
 		if q.Page {
@@ -140,21 +191,21 @@ func TestConnectionPartsInOneRead(t *testing.T) {
 // (a city ranking row) loads its count, batched for the whole list.
 func TestRankedCountsNeedNoLoad(t *testing.T) {
 	countCalls := 0
-	s := &mock.Store{
-		CitiesFn: func(context.Context, []string, string, int, int) ([]domain.Counted[domain.City], int, error) {
-			return []domain.Counted[domain.City]{{Node: &domain.City{ID: "1", Name: "Aarhus"}, Count: 4}, {Node: &domain.City{ID: "2", Name: "Łódź"}, Count: 3}}, 2, nil
-		},
-		CityRankingFn: func(context.Context, string, string, int) ([]domain.CityRank, error) {
-			return []domain.CityRank{{CityID: "1", Count: 4}, {CityID: "2", Count: 3}}, nil
-		},
-		CitiesByIDsFn: func(_ context.Context, ids []string) (map[string]*domain.City, error) {
+	places := cityLister{cities: func(context.Context, []string, string, int, int) ([]domain.Counted[domain.City], int, error) {
+		return []domain.Counted[domain.City]{{Node: &domain.City{ID: "1", Name: "Aarhus"}, Count: 4}, {Node: &domain.City{ID: "2", Name: "Łódź"}, Count: 3}}, 2, nil
+	}}
+	charts := rankings{rank: func(context.Context, string, string, int) ([]domain.CityRank, error) {
+		return []domain.CityRank{{CityID: "1", Count: 4}, {CityID: "2", Count: 3}}, nil
+	}}
+	loads := cityLoads{
+		cities: func(_ context.Context, ids []string) (map[string]*domain.City, error) {
 			out := map[string]*domain.City{}
 			for _, id := range ids {
 				out[id] = &domain.City{ID: id, Name: "C" + id}
 			}
 			return out, nil
 		},
-		CountOfFn: func(_ context.Context, kind string, keys []string) (map[string]int, error) {
+		count: func(_ context.Context, kind string, keys []string) (map[string]int, error) {
 			countCalls++
 			out := map[string]int{}
 			for _, k := range keys {
@@ -163,7 +214,7 @@ func TestRankedCountsNeedNoLoad(t *testing.T) {
 			return out, nil
 		},
 	}
-	c := newClient(graph.NewResolver(s, nil))
+	c := newClient(&graph.Resolver{PlaceStore: places, ChartStore: charts, LoadStore: loads})
 	var list struct {
 		Cities struct {
 			Edges []struct{ Node struct{ InitiativeCount int } }

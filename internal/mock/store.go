@@ -1,7 +1,10 @@
-// Package mock holds function-field fakes of the domain stores for unit
-// tests: set the functions a test needs; any other call fails the call
-// with an INTERNAL error, so a test never passes by accident on a method
-// it did not expect. Integration tests use the real Neo4j instead.
+// Package mock holds a function-field fake of the whole store adapter
+// (every read area and the writes) for unit tests of the HTTP server,
+// which serves them all: set the functions a test needs; any other call
+// fails with an INTERNAL error, so a test never passes by accident on a
+// method it did not expect. Resolver tests fake one store interface at a
+// time instead (graph/resolver_test.go); integration tests use the real
+// Neo4j.
 package mock
 
 import (
