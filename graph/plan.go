@@ -22,13 +22,45 @@ import (
 // fails until it is added.
 var initiativeFields = map[string]domain.Parts{
 	"__typename": 0, "id": 0, "key": 0, "title": 0, "titleDerived": 0, "titleIncomplete": 0,
-	"altTitles": 0, "covid": 0, "level": 0,
+	"altTitles": 0, "covid": 0,
 	"similar": 0, // planned as its own list (SimilarPlan)
 	"summary": domain.PartSummary,
 	"sources": domain.PartSources,
-	"city":    domain.PartPlace, "country": domain.PartPlace,
+	"level":   domain.PartLevel,
+	"city":    domain.PartCity, "country": domain.PartCountry, // widened by linkFields
 	"themes": domain.PartThemes,
 	"awards": domain.PartAwards,
+}
+
+// linkFields maps the fields of the place links, and of the city under a
+// city link, to the modifier parts they need; the link itself is planned
+// by initiativeFields. A field missing here widens the link to all it
+// carries (domain.PartPlace), and TestInitiativeFieldsPlanned fails until
+// it is added.
+var linkFields = map[string]map[string]domain.Parts{
+	"CityLink":    {"__typename": 0, "city": 0, "confidence": domain.PartPlaceEvidence, "evidence": domain.PartPlaceEvidence, "sources": domain.PartPlaceEvidence},
+	"CountryLink": {"__typename": 0, "country": 0, "confidence": domain.PartPlaceEvidence, "evidence": domain.PartPlaceEvidence, "sources": domain.PartPlaceEvidence},
+	// The city's own properties come with the link; its lists and counts
+	// are read by loaders; only its country needs another hop.
+	"City": {"__typename": 0, "id": 0, "name": 0, "countryCode": 0, "latitude": 0, "longitude": 0, "population": 0,
+		"initiatives": 0, "initiativeCount": 0, "country": domain.PartCityCountry, "alternateNames": domain.PartCityNames},
+}
+
+// linkParts returns the modifier parts the selection sels of a link of
+// type typ (and, for a city link, of its city) needs.
+func linkParts(oc *graphql.OperationContext, typ string, sels ast.SelectionSet) domain.Parts {
+	var p domain.Parts
+	for _, f := range graphql.CollectFields(oc, sels, []string{typ}) {
+		parts, ok := linkFields[typ][f.Name]
+		if !ok {
+			parts = domain.PartPlace
+		}
+		p |= parts
+		if typ == "CityLink" && f.Name == "city" {
+			p |= linkParts(oc, "City", f.Selections)
+		}
+	}
+	return p
 }
 
 // planAt returns the plan of the initiatives found under the current
@@ -54,6 +86,12 @@ func planOf(oc *graphql.OperationContext, sels []ast.SelectionSet) domain.Initia
 				parts = domain.PartsAll
 			}
 			p.Parts |= parts
+			switch f.Name {
+			case "city":
+				p.Parts |= linkParts(oc, "CityLink", f.Selections)
+			case "country":
+				p.Parts |= linkParts(oc, "CountryLink", f.Selections)
+			}
 			if f.Name != "similar" {
 				continue
 			}

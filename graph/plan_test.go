@@ -30,4 +30,16 @@ func TestInitiativeFieldsPlanned(t *testing.T) {
 			t.Errorf("Initiative.%s has no entry in initiativeFields (graph/plan.go): add its parts and its fragment", f.Name)
 		}
 	}
+	for typ, fields := range linkFields {
+		def := schema.Types[typ]
+		if def == nil {
+			t.Errorf("linkFields names %s, which the schema does not have", typ)
+			continue
+		}
+		for _, f := range def.Fields {
+			if _, ok := fields[f.Name]; !ok {
+				t.Errorf("%s.%s has no entry in linkFields (graph/plan.go): add the parts it needs", typ, f.Name)
+			}
+		}
+	}
 }

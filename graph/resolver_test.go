@@ -232,3 +232,34 @@ func TestRankedCountsNeedNoLoad(t *testing.T) {
 		t.Errorf("ranking: %+v with %d count reads, want 11s from one batched read", rank, countCalls)
 	}
 }
+
+// TestLinksReadWhatIsSelected: the place and level links are read as far
+// as their selection goes: a city's country costs its hop, and the links'
+// provenance and the city's alternate names are read only when selected.
+func TestLinksReadWhatIsSelected(t *testing.T) {
+	var got domain.Parts
+	s := pageReader{page: func(_ context.Context, q domain.PageQuery) (*domain.InitiativePage, error) {
+		got = q.Plan.Parts
+		return &domain.InitiativePage{}, nil
+	}}
+	c := newClient(&graph.Resolver{InitiativeStore: s})
+	modifiers := domain.PartCityCountry | domain.PartCityNames | domain.PartPlaceEvidence
+	for _, tc := range []struct {
+		sel  string
+		want domain.Parts
+	}{
+		{`key`, 0},
+		{`city { city { name latitude } }`, domain.PartCity},
+		{`city { city { country { name } } }`, domain.PartCity | domain.PartCityCountry},
+		{`city { city { alternateNames } }`, domain.PartCity | domain.PartCityNames},
+		{`city { confidence } country { country { code } }`, domain.PartCity | domain.PartCountry | domain.PartPlaceEvidence},
+		{`country { sources { url } }`, domain.PartCountry | domain.PartPlaceEvidence},
+		{`level { level }`, domain.PartLevel},
+	} {
+		var resp map[string]any
+		c.MustPost(`{ initiatives(first: 1) { edges { node { `+tc.sel+` } } } }`, &resp)
+		if place := got & (domain.PartCity | domain.PartCountry | domain.PartLevel | modifiers); place != tc.want {
+			t.Errorf("%s: planned parts %b, want %b", tc.sel, place, tc.want)
+		}
+	}
+}

@@ -9,16 +9,24 @@ import (
 // title and flags (which are always read). The API derives them from the
 // GraphQL selection (graph/plan.go) and the store's statement reads only
 // those (internal/neo4jdb/plan.go).
-type Parts uint8
+type Parts uint16
 
-// The parts of an initiative.
+// The parts of an initiative. PartCityCountry, PartCityNames and
+// PartPlaceEvidence are modifiers: they widen the city and country links when those are read.
 const (
 	PartSummary Parts = 1 << iota
 	PartSources       // the initiative's own sources (links carry theirs)
-	PartPlace         // city and country links
+	PartCity          // the city link: the city's id, name, code, position, population
+	PartCountry       // the country link: code and name
 	PartThemes
 	PartAwards
-	PartsAll = PartSummary | PartSources | PartPlace | PartThemes | PartAwards
+	PartLevel         // the level of government with its confidence, evidence and sources
+	PartCityCountry   // the city's country name (City.country), one more hop
+	PartCityNames     // the city's alternate names (City.alternateNames)
+	PartPlaceEvidence // confidence, evidence and sources of the city and country links
+	// PartPlace is both place links with everything they carry.
+	PartPlace = PartCity | PartCountry | PartCityCountry | PartCityNames | PartPlaceEvidence
+	PartsAll  = PartSummary | PartSources | PartPlace | PartThemes | PartAwards | PartLevel
 )
 
 // InitiativePlan is what a read of initiatives returns for each one: the

@@ -29,14 +29,17 @@ import (
 // variables are local: statements around a projection must not bind
 // variables named p* or s*.
 const (
-	initiativeBase = `.key, .sortTitle, .title, .titleDerived, .titleIncomplete, .altTitles, .covid, .level, .levelConfidence, .levelEvidence, .levelSourceUrls, .levelSourceMethods`
+	initiativeBase = `.key, .sortTitle, .title, .titleDerived, .titleIncomplete, .altTitles, .covid`
 	fragSummary    = `.summary`
 	fragSources    = `su: {i}.sourceUrls, sm: {i}.sourceMethods, sp: {i}.sourcePages`
-	fragPlace      = `city: head([({i})-[pr:IN_CITY]->(pc:City) | pc {.id, .name, .countryCode, .lat, .lon, .population,
-    countryName: head([(pc)-[:LOCATED_IN]->(pco:Country) | pco.name]),
-    confidence: pr.confidence, evidence: pr.evidence, su: pr.sourceUrls, sm: pr.sourceMethods}]),
-  country: head([({i})-[pr:IN_COUNTRY]->(pc:Country) | pc {.code, .name,
-    confidence: pr.confidence, evidence: pr.evidence, su: pr.sourceUrls, sm: pr.sourceMethods}])`
+	fragLevel      = `.level, .levelConfidence, .levelEvidence, .levelSourceUrls, .levelSourceMethods`
+	// fragCity and fragCountry are the place links; {more} is where the
+	// modifier parts' fragments go (placeModifiers).
+	fragCity         = `city: head([({i})-[pr:IN_CITY]->(pc:City) | pc {.id, .name, .countryCode, .lat, .lon, .population{more}}])`
+	fragCountry      = `country: head([({i})-[pr:IN_COUNTRY]->(pc:Country) | pc {.code, .name{more}}])`
+	fragCityCountry  = `countryName: head([(pc)-[:LOCATED_IN]->(pco:Country) | pco.name])`
+	fragCityNames    = `.altNames`
+	fragLinkEvidence = `confidence: pr.confidence, evidence: pr.evidence, su: pr.sourceUrls, sm: pr.sourceMethods`
 	fragThemes = `themes: [({i})-[pr:HAS_THEME]->(pt:Theme) | {slug: pt.slug, name: pt.name, description: pt.description, source: pr.source,
     confidence: pr.confidence, terms: pr.terms, su: pr.sourceUrls, sm: pr.sourceMethods}]`
 	fragAwards = `awards: [({i})-[pr:AWARDED]->(py:AwardYear) | {year: py.year, status: pr.status, category: pr.category,
@@ -53,16 +56,31 @@ const (
       target: {target}} }`
 )
 
-// partFragments pairs each part with its fragment.
+// partFragments pairs each part with its fragment; the place links take
+// the fragments of the modifier parts in placeModifiers.
 var partFragments = []struct {
 	part domain.Parts
 	frag string
 }{
 	{domain.PartSummary, fragSummary},
 	{domain.PartSources, fragSources},
-	{domain.PartPlace, fragPlace},
+	{domain.PartLevel, fragLevel},
+	{domain.PartCity, fragCity},
+	{domain.PartCountry, fragCountry},
 	{domain.PartThemes, fragThemes},
 	{domain.PartAwards, fragAwards},
+}
+
+// placeModifiers are the fragments the modifier parts add inside a place
+// link's projection, for the links they apply to.
+var placeModifiers = []struct {
+	part  domain.Parts
+	links domain.Parts
+	frag  string
+}{
+	{domain.PartCityCountry, domain.PartCity, fragCityCountry},
+	{domain.PartCityNames, domain.PartCity, fragCityNames},
+	{domain.PartPlaceEvidence, domain.PartCity | domain.PartCountry, fragLinkEvidence},
 }
 
 // planner composes one statement's expressions; params receives the
@@ -77,9 +95,16 @@ type planner struct {
 func (pl *planner) initiative(v string, p domain.InitiativePlan, d int) string {
 	parts := []string{initiativeBase}
 	for _, f := range partFragments {
-		if p.Parts&f.part != 0 {
-			parts = append(parts, strings.ReplaceAll(f.frag, "{i}", v))
+		if p.Parts&f.part == 0 {
+			continue
 		}
+		more := ""
+		for _, m := range placeModifiers {
+			if p.Parts&m.part != 0 && f.part&m.links != 0 {
+				more += ", " + m.frag
+			}
+		}
+		parts = append(parts, strings.NewReplacer("{i}", v, "{more}", more).Replace(f.frag))
 	}
 	for k, s := range p.Similar {
 		parts = append(parts, "sim"+strconv.Itoa(k)+": "+pl.similar(v, s.First, s.DifferentCity, s.Target, d))
@@ -291,7 +316,7 @@ func (d *decoder) initiative(m map[string]any) *domain.Initiative {
 			ID: d.str(c, "id"), Name: d.str(c, "name"), CountryCode: d.str(c, "countryCode"),
 			Lat: d.f64(c, "lat"), Lon: d.f64(c, "lon"), Population: int(d.i64(c, "population")),
 			Confidence: d.f64(c, "confidence"), Evidence: d.str(c, "evidence"), Sources: d.sources(c),
-			CountryName: d.str(c, "countryName"),
+			CountryName: d.str(c, "countryName"), AltNames: d.strs(c, "altNames"),
 		}
 	}
 	if l := d.str(m, "level"); l != "" {

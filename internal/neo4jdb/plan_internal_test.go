@@ -15,7 +15,8 @@ func ExplainCypher(ctx context.Context, db *DB, cypher string) error {
 }
 
 // TestEveryPartHasAFragment: each part of an initiative is read by a
-// fragment, so a plan asking for it gets it.
+// fragment (the modifier parts by one inside the links they widen), so a
+// plan asking for it gets it.
 func TestEveryPartHasAFragment(t *testing.T) {
 	var covered domain.Parts
 	for _, f := range partFragments {
@@ -23,6 +24,12 @@ func TestEveryPartHasAFragment(t *testing.T) {
 			t.Errorf("part %b: empty or repeated fragment", f.part)
 		}
 		covered |= f.part
+	}
+	for _, m := range placeModifiers {
+		if m.frag == "" || covered&m.part != 0 || m.links&covered != m.links {
+			t.Errorf("modifier %b: empty, repeated or widening a link without a fragment", m.part)
+		}
+		covered |= m.part
 	}
 	if covered != domain.PartsAll {
 		t.Errorf("fragments cover parts %b, want %b", covered, domain.PartsAll)

@@ -19,7 +19,9 @@ func planShapes() map[string]domain.InitiativePlan {
 		"whole": domain.WholePlan,
 	}
 	for name, p := range map[string]domain.Parts{"summary": domain.PartSummary, "sources": domain.PartSources,
-		"place": domain.PartPlace, "themes": domain.PartThemes, "awards": domain.PartAwards} {
+		"place": domain.PartPlace, "themes": domain.PartThemes, "awards": domain.PartAwards, "level": domain.PartLevel,
+		"city": domain.PartCity, "country": domain.PartCountry, "city with its country": domain.PartCity | domain.PartCityCountry,
+		"city names": domain.PartCity | domain.PartCityNames, "links with evidence": domain.PartCity | domain.PartCountry | domain.PartPlaceEvidence} {
 		shapes[name] = domain.InitiativePlan{Parts: p}
 	}
 	inner := domain.InitiativePlan{Parts: domain.PartPlace, Similar: []domain.SimilarPlan{{Key: "similar", First: 2, DifferentCity: true}}}
