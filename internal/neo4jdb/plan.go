@@ -40,7 +40,7 @@ const (
 	fragCityCountry  = `countryName: head([(pc)-[:LOCATED_IN]->(pco:Country) | pco.name])`
 	fragCityNames    = `.altNames`
 	fragLinkEvidence = `confidence: pr.confidence, evidence: pr.evidence, su: pr.sourceUrls, sm: pr.sourceMethods`
-	fragThemes = `themes: [({i})-[pr:HAS_THEME]->(pt:Theme) | {slug: pt.slug, name: pt.name, description: pt.description, source: pr.source,
+	fragThemes       = `themes: [({i})-[pr:HAS_THEME]->(pt:Theme) | {slug: pt.slug, name: pt.name, description: pt.description, source: pr.source,
     confidence: pr.confidence, terms: pr.terms, su: pr.sourceUrls, sm: pr.sourceMethods}]`
 	fragAwards = `awards: [({i})-[pr:AWARDED]->(py:AwardYear) | {year: py.year, status: pr.status, category: pr.category,
     su: pr.sourceUrls, sm: pr.sourceMethods, sp: pr.sourcePages}]`
