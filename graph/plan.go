@@ -104,8 +104,60 @@ func planOf(oc *graphql.OperationContext, sels []ast.SelectionSet) domain.Initia
 			if !ok {
 				dc = true
 			}
-			p.Similar = addSimilar(p.Similar, domain.SimilarPlan{Key: similarKey(f.Alias, first, dc), First: first, DifferentCity: dc,
-				Target: planOf(oc, selectionsUnder(oc, []ast.SelectionSet{f.Selections}, "initiative"))})
+			p.Similar = addSimilar(p.Similar, similarPlan(oc, f.Selections, similarKey(f.Alias, first, dc), first, dc))
+		}
+	}
+	return p
+}
+
+// similarPlan plans one similar list from the selection sel of its
+// SimilarInitiative objects.
+func similarPlan(oc *graphql.OperationContext, sel ast.SelectionSet, key string, first int, differentCity bool) domain.SimilarPlan {
+	return domain.SimilarPlan{Key: key, First: first, DifferentCity: differentCity, Links: linkPartsOf(oc, sel),
+		Target: planOf(oc, selectionsUnder(oc, []ast.SelectionSet{sel}, "initiative"))}
+}
+
+// rootSimilarPlan plans the list of the current similarInitiatives field.
+func rootSimilarPlan(ctx context.Context, first int, differentCity bool) domain.SimilarPlan {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil {
+		return domain.SimilarPlan{First: first, DifferentCity: differentCity, Links: domain.LinksAll, Target: domain.WholePlan}
+	}
+	return similarPlan(graphql.GetOperationContext(ctx), fc.Field.Selections, "", first, differentCity)
+}
+
+// similarFields maps the fields of a similar link, and of the themes under
+// its sharedThemes, to the link parts they need. A field missing here
+// reads everything (domain.LinksAll), and TestInitiativeFieldsPlanned
+// fails until it is added.
+var similarFields = map[string]map[string]domain.LinkParts{
+	"SimilarInitiative": {"__typename": 0, "initiative": 0, "score": 0, "sharedThemes": 0,
+		"semanticScore": domain.LinkDetail, "textScore": domain.LinkDetail, "themeScore": domain.LinkDetail, "sharedTerms": domain.LinkDetail,
+		"reason": domain.LinksAll},
+	// A shared theme's slug is on the link; its other fields are the node's
+	// (its lists and counts are read by loaders, keyed by slug).
+	"Theme": {"__typename": 0, "id": 0, "slug": 0, "initiatives": 0, "initiativeCount": 0,
+		"name": domain.LinkThemeNodes, "description": domain.LinkThemeNodes},
+}
+
+// linkPartsOf returns the link parts the selection sel of similar links
+// needs.
+func linkPartsOf(oc *graphql.OperationContext, sel ast.SelectionSet) domain.LinkParts {
+	var p domain.LinkParts
+	for _, f := range graphql.CollectFields(oc, sel, []string{"SimilarInitiative"}) {
+		parts, ok := similarFields["SimilarInitiative"][f.Name]
+		if !ok {
+			parts = domain.LinksAll
+		}
+		p |= parts
+		if f.Name == "sharedThemes" {
+			for _, tf := range graphql.CollectFields(oc, f.Selections, []string{"Theme", "Node"}) {
+				parts, ok := similarFields["Theme"][tf.Name]
+				if !ok {
+					parts = domain.LinkThemeNodes
+				}
+				p |= parts
+			}
 		}
 	}
 	return p
@@ -124,6 +176,7 @@ func similarKey(alias string, first int, differentCity bool) string {
 func addSimilar(list []domain.SimilarPlan, s domain.SimilarPlan) []domain.SimilarPlan {
 	for i := range list {
 		if list[i].Key == s.Key {
+			list[i].Links |= s.Links
 			list[i].Target.Parts |= s.Target.Parts
 			for _, t := range s.Target.Similar {
 				list[i].Target.Similar = addSimilar(list[i].Target.Similar, t)

@@ -30,16 +30,27 @@ func TestInitiativeFieldsPlanned(t *testing.T) {
 			t.Errorf("Initiative.%s has no entry in initiativeFields (graph/plan.go): add its parts and its fragment", f.Name)
 		}
 	}
+	for typ, fields := range similarFields {
+		checkCovered(t, schema, "similarFields", typ, func(f string) bool { _, ok := fields[f]; return ok })
+	}
 	for typ, fields := range linkFields {
-		def := schema.Types[typ]
-		if def == nil {
-			t.Errorf("linkFields names %s, which the schema does not have", typ)
-			continue
-		}
-		for _, f := range def.Fields {
-			if _, ok := fields[f.Name]; !ok {
-				t.Errorf("%s.%s has no entry in linkFields (graph/plan.go): add the parts it needs", typ, f.Name)
-			}
+		checkCovered(t, schema, "linkFields", typ, func(f string) bool { _, ok := fields[f]; return ok })
+	}
+}
+
+// checkCovered fails t for every field of the schema's type typ that the
+// planning table named table has no entry for.
+func checkCovered(t *testing.T, schema *ast.Schema, table, typ string, has func(string) bool) {
+	t.Helper()
+	def := schema.Types[typ]
+	if def == nil {
+		t.Errorf("%s names %s, which the schema does not have", table, typ)
+		return
+	}
+	for _, f := range def.Fields {
+		if !has(f.Name) {
+			t.Errorf("%s.%s has no entry in %s (graph/plan.go): add the parts it needs", typ, f.Name, table)
 		}
 	}
+
 }

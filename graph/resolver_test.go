@@ -263,3 +263,54 @@ func TestLinksReadWhatIsSelected(t *testing.T) {
 		}
 	}
 }
+
+// similarReader fakes graph.InitiativeReader's SimilarOf.
+type similarReader struct {
+	graph.InitiativeReader
+	similar func(ctx context.Context, keys []string, plan domain.SimilarPlan) (map[string][]*domain.SimilarRow, error)
+}
+
+func (f similarReader) SimilarOf(ctx context.Context, keys []string, plan domain.SimilarPlan) (map[string][]*domain.SimilarRow, error) {
+	return f.similar(ctx, keys, plan)
+}
+
+// TestSimilarLinksReadWhatIsSelected: a similar list reads the score's
+// components, the closest sentences and the shared terms, and the shared
+// themes' nodes, only when its selection needs them, at the root and
+// nested.
+func TestSimilarLinksReadWhatIsSelected(t *testing.T) {
+	var got domain.LinkParts
+	s := similarReader{similar: func(_ context.Context, keys []string, plan domain.SimilarPlan) (map[string][]*domain.SimilarRow, error) {
+		got = plan.Links
+		return map[string][]*domain.SimilarRow{keys[0]: {}}, nil
+	}}
+	c := newClient(&graph.Resolver{InitiativeStore: s})
+	for _, tc := range []struct {
+		sel  string
+		want domain.LinkParts
+	}{
+		{`initiative { key } score sharedThemes { slug }`, 0},
+		{`semanticScore`, domain.LinkDetail},
+		{`sharedTerms`, domain.LinkDetail},
+		{`sharedThemes { name }`, domain.LinkThemeNodes},
+		{`reason`, domain.LinksAll},
+	} {
+		var resp map[string]any
+		c.MustPost(`{ similarInitiatives(id: "initiative/k") { `+tc.sel+` } }`, &resp)
+		if got != tc.want {
+			t.Errorf("%s: planned link parts %b, want %b", tc.sel, got, tc.want)
+		}
+	}
+	var nested domain.SimilarPlan
+	pages := pageReader{page: func(_ context.Context, q domain.PageQuery) (*domain.InitiativePage, error) {
+		if len(q.Plan.Similar) == 1 {
+			nested = q.Plan.Similar[0]
+		}
+		return &domain.InitiativePage{}, nil
+	}}
+	var resp map[string]any
+	newClient(&graph.Resolver{InitiativeStore: pages}).MustPost(`{ initiatives(first: 1) { edges { node { similar(first: 2) { textScore sharedThemes { slug } } } } } }`, &resp)
+	if nested.First != 2 || nested.Links != domain.LinkDetail {
+		t.Errorf("nested similar planned %+v, want first 2 with the link detail only", nested)
+	}
+}

@@ -426,7 +426,7 @@ func (r *queryResolver) SimilarInitiatives(ctx context.Context, id string, first
 	if err != nil {
 		return nil, err
 	}
-	m, err := r.InitiativeStore.SimilarOf(ctx, []string{key}, n, differentCity == nil || *differentCity, planAt(ctx, "initiative"))
+	m, err := r.InitiativeStore.SimilarOf(ctx, []string{key}, rootSimilarPlan(ctx, n, differentCity == nil || *differentCity))
 	if err != nil {
 		return nil, err
 	}

@@ -39,7 +39,19 @@ type InitiativePlan struct {
 	Similar []SimilarPlan
 }
 
-// SimilarPlan is one selected `similar` field of an initiative.
+// LinkParts say what a similar list reads of each link besides the
+// linked initiative, its score and its shared themes' slugs.
+type LinkParts uint8
+
+// The parts of a similar link.
+const (
+	LinkDetail     LinkParts = 1 << iota // the score's components, the closest sentences, the shared terms
+	LinkThemeNodes                       // the shared themes' nodes (names, descriptions)
+	LinksAll       = LinkDetail | LinkThemeNodes
+)
+
+// SimilarPlan is one selected `similar` field of an initiative, or the
+// list of `similarInitiatives`.
 type SimilarPlan struct {
 	// Key names the list among the initiative's similar lists (the API
 	// uses the field's response key and arguments): one initiative may
@@ -47,6 +59,7 @@ type SimilarPlan struct {
 	Key           string
 	First         int
 	DifferentCity bool
+	Links         LinkParts
 	Target        InitiativePlan
 }
 
@@ -65,7 +78,7 @@ func (p InitiativePlan) String() string {
 func (p InitiativePlan) write(b *strings.Builder) {
 	b.WriteString(strconv.Itoa(int(p.Parts & PartsAll)))
 	for _, s := range p.Similar {
-		b.WriteString("[" + strconv.Quote(s.Key) + " " + strconv.Itoa(s.First) + " " + strconv.FormatBool(s.DifferentCity) + " ")
+		b.WriteString("[" + strconv.Quote(s.Key) + " " + strconv.Itoa(s.First) + " " + strconv.FormatBool(s.DifferentCity) + " " + strconv.Itoa(int(s.Links)) + " ")
 		s.Target.write(b)
 		b.WriteString("]")
 	}

@@ -227,7 +227,7 @@ type ReadStore interface {
 	// SimilarOf returns the precomputed similar links per initiative key,
 	// the linked initiatives read as target asks; a key without an
 	// initiative is absent, one without links maps to an empty list.
-	SimilarOf(ctx context.Context, keys []string, first int, differentCity bool, target InitiativePlan) (map[string][]*SimilarRow, error)
+	SimilarOf(ctx context.Context, keys []string, plan SimilarPlan) (map[string][]*SimilarRow, error)
 	// City reads one city with its initiative count and, in the same
 	// statement, the pages of its initiatives that pages ask for (results
 	// aligned with pages); nil when there is no such city.

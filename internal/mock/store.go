@@ -26,7 +26,7 @@ type Store struct {
 	InitiativesOfFn     func(ctx context.Context, kind string, keys []string, first, offset int, plan domain.InitiativePlan) (map[string][]*domain.InitiativeRow, error)
 	CountOfFn           func(ctx context.Context, kind string, keys []string) (map[string]int, error)
 	WinnersOfFn         func(ctx context.Context, years []int, plan domain.InitiativePlan) (map[int][]*domain.InitiativeRow, error)
-	SimilarOfFn         func(ctx context.Context, keys []string, first int, differentCity bool, target domain.InitiativePlan) (map[string][]*domain.SimilarRow, error)
+	SimilarOfFn         func(ctx context.Context, keys []string, plan domain.SimilarPlan) (map[string][]*domain.SimilarRow, error)
 	CityFn              func(ctx context.Context, id string, pages []domain.PagePlan) (*domain.Counted[domain.City], [][]*domain.InitiativeRow, error)
 	CitiesByIDsFn       func(ctx context.Context, ids []string) (map[string]*domain.City, error)
 	CountriesByCodesFn  func(ctx context.Context, codes []string) (map[string]*domain.Country, error)
@@ -107,11 +107,11 @@ func (s *Store) WinnersOf(ctx context.Context, years []int, plan domain.Initiati
 }
 
 // SimilarOf calls SimilarOfFn.
-func (s *Store) SimilarOf(ctx context.Context, keys []string, first int, differentCity bool, target domain.InitiativePlan) (map[string][]*domain.SimilarRow, error) {
+func (s *Store) SimilarOf(ctx context.Context, keys []string, plan domain.SimilarPlan) (map[string][]*domain.SimilarRow, error) {
 	if s.SimilarOfFn == nil {
 		return nil, unexpected("SimilarOf")
 	}
-	return s.SimilarOfFn(ctx, keys, first, differentCity, target)
+	return s.SimilarOfFn(ctx, keys, plan)
 }
 
 // City calls CityFn.

@@ -2,6 +2,7 @@ package neo4jdb
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -50,10 +51,10 @@ const (
 	fragSimilar = `COLLECT { MATCH ({i})-[{s}:SIMILAR]->({t}:Initiative)
     WHERE NOT ${p}dc OR NOT EXISTS { ({i})-[:IN_CITY]->(:City)<-[:IN_CITY]-({t}) }
     WITH {t}, {s} ORDER BY {s}.score DESC, {t}.key LIMIT ${p}first
-    RETURN {to: {t}.key, score: {s}.score, text: {s}.textScore, theme: {s}.themeScore, sem: {s}.semanticScore, closest: {s}.closest,
-      themes: {s}.sharedThemes, terms: {s}.sharedTerms,
-      themeNodes: COLLECT { MATCH ({s}t:Theme) WHERE {s}t.slug IN {s}.sharedThemes RETURN {s}t {.slug, .name, .description} ORDER BY {s}t.slug },
-      target: {target}} }`
+    RETURN {to: {t}.key, score: {s}.score, themes: {s}.sharedThemes{more}, target: {target}} }`
+	// The link parts' fragments, inside fragSimilar's {more}.
+	fragLinkDetail     = `text: {s}.textScore, theme: {s}.themeScore, sem: {s}.semanticScore, closest: {s}.closest, terms: {s}.sharedTerms`
+	fragLinkThemeNodes = `themeNodes: COLLECT { MATCH ({s}t:Theme) WHERE {s}t.slug IN {s}.sharedThemes RETURN {s}t {.slug, .name, .description} ORDER BY {s}t.slug }`
 )
 
 // partFragments pairs each part with its fragment; the place links take
@@ -107,21 +108,36 @@ func (pl *planner) initiative(v string, p domain.InitiativePlan, d int) string {
 		parts = append(parts, strings.NewReplacer("{i}", v, "{more}", more).Replace(f.frag))
 	}
 	for k, s := range p.Similar {
-		parts = append(parts, "sim"+strconv.Itoa(k)+": "+pl.similar(v, s.First, s.DifferentCity, s.Target, d))
+		parts = append(parts, "sim"+strconv.Itoa(k)+": "+pl.similar(v, s, d))
 	}
 	return v + " {\n  " + strings.Join(parts, ",\n  ") + "\n}"
 }
 
-// similar returns the list expression of v's similar links.
-func (pl *planner) similar(v string, first int, differentCity bool, target domain.InitiativePlan, d int) string {
+// linkFragments pairs each link part with its fragment.
+var linkFragments = []struct {
+	part domain.LinkParts
+	frag string
+}{
+	{domain.LinkDetail, fragLinkDetail},
+	{domain.LinkThemeNodes, fragLinkThemeNodes},
+}
+
+// similar returns the list expression of v's similar links under s.
+func (pl *planner) similar(v string, s domain.SimilarPlan, d int) string {
 	prefix := "sim" + strconv.Itoa(pl.lists) + "_"
 	pl.lists++
-	pl.params[prefix+"first"] = int64(first)
-	pl.params[prefix+"dc"] = differentCity
+	pl.params[prefix+"first"] = int64(s.First)
+	pl.params[prefix+"dc"] = s.DifferentCity
 	depth := strconv.Itoa(d + 1)
-	t, s := "si"+depth, "ss"+depth
-	return strings.NewReplacer("{i}", v, "{t}", t, "{s}", s, "{p}", prefix,
-		"{target}", pl.initiative(t, target, d+1)).Replace(fragSimilar)
+	t, sv := "si"+depth, "ss"+depth
+	more := ""
+	for _, f := range linkFragments {
+		if s.Links&f.part != 0 {
+			more += ", " + strings.ReplaceAll(f.frag, "{s}", sv)
+		}
+	}
+	return strings.NewReplacer("{i}", v, "{t}", t, "{s}", sv, "{p}", prefix, "{more}", more,
+		"{target}", pl.initiative(t, s.Target, d+1)).Replace(fragSimilar)
 }
 
 // decoder reads the values of records and map projections with their
@@ -244,13 +260,13 @@ func (d *decoder) row(m map[string]any, p domain.InitiativePlan) *domain.Initiat
 		r.Similar = make(map[string][]*domain.SimilarRow, len(p.Similar))
 	}
 	for k, s := range p.Similar {
-		r.Similar[s.Key] = d.similar(d.maps(m, "sim"+strconv.Itoa(k)), s.Target)
+		r.Similar[s.Key] = d.similar(d.maps(m, "sim"+strconv.Itoa(k)), s)
 	}
 	return r
 }
 
-// similar decodes a similar list whose targets were planned with target.
-func (d *decoder) similar(links []map[string]any, target domain.InitiativePlan) []*domain.SimilarRow {
+// similar decodes a similar list planned with s.
+func (d *decoder) similar(links []map[string]any, s domain.SimilarPlan) []*domain.SimilarRow {
 	out := make([]*domain.SimilarRow, 0, len(links))
 	for _, m := range links {
 		link := &domain.SimilarRow{SimilarLink: domain.SimilarLink{
@@ -261,7 +277,15 @@ func (d *decoder) similar(links []map[string]any, target domain.InitiativePlan) 
 			link.ClosestFrom, link.ClosestTo = c[0], c[1]
 		}
 		if t := d.sub(m, "target"); t != nil {
-			link.Target = d.row(t, target)
+			link.Target = d.row(t, s.Target)
+		}
+		if s.Links&domain.LinkThemeNodes == 0 {
+			// Only the slugs were asked for: the themes are the link's
+			// own slugs, in the nodes' order (by slug).
+			slugs := slices.Sorted(slices.Values(link.SharedThemes))
+			for _, slug := range slugs {
+				link.Themes = append(link.Themes, &domain.Theme{Slug: slug})
+			}
 		}
 		names := make([]string, 0, len(link.SharedThemes))
 		for _, t := range d.maps(m, "themeNodes") { // stored order: by slug
@@ -269,7 +293,9 @@ func (d *decoder) similar(links []map[string]any, target domain.InitiativePlan) 
 			link.Themes = append(link.Themes, th)
 			names = append(names, th.Name)
 		}
-		link.Reason = similarity.Reason(names, link.SharedTerms, link.ClosestFrom, link.ClosestTo)
+		if s.Links == domain.LinksAll {
+			link.Reason = similarity.Reason(names, link.SharedTerms, link.ClosestFrom, link.ClosestTo)
+		}
 		out = append(out, link)
 	}
 	return out

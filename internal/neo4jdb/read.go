@@ -387,10 +387,10 @@ func (db *DB) WinnersOf(ctx context.Context, years []int, plan domain.Initiative
 
 // SimilarOf implements domain.ReadStore: a lookup of precomputed links,
 // planned like an initiative's similar field.
-func (db *DB) SimilarOf(ctx context.Context, keys []string, first int, differentCity bool, target domain.InitiativePlan) (map[string][]*domain.SimilarRow, error) {
+func (db *DB) SimilarOf(ctx context.Context, keys []string, plan domain.SimilarPlan) (map[string][]*domain.SimilarRow, error) {
 	params := map[string]any{"keys": keys}
 	pl := planner{params: params}
-	q := "UNWIND $keys AS k\nMATCH (i:Initiative {key: k})\nRETURN i.key AS key, " + pl.similar("i", first, differentCity, target, 0) + " AS links"
+	q := "UNWIND $keys AS k\nMATCH (i:Initiative {key: k})\nRETURN i.key AS key, " + pl.similar("i", plan, 0) + " AS links"
 	recs, err := db.read(ctx, q, params)
 	if err != nil {
 		return nil, err
@@ -400,7 +400,7 @@ func (db *DB) SimilarOf(ctx context.Context, keys []string, first int, different
 	for _, r := range recs {
 		k := recordValue[string](&d, r, "key")
 		links := recordValue[[]any](&d, r, "links")
-		out[k] = d.similar(d.maps(map[string]any{"links": links}, "links"), target)
+		out[k] = d.similar(d.maps(map[string]any{"links": links}, "links"), plan)
 	}
 	return out, decodeErr("read similar links", &d)
 }
