@@ -178,7 +178,8 @@ RETURN m.generation AS gen, i.key AS key, i.title AS title, i.summary AS summary
 	if len(recs) == 0 || recs[0].AsMap()["gen"] == nil {
 		return run, nil, errNoCorpus
 	}
-	corpus, err := db.loadCorpus(ctx, str(recs[0].AsMap(), "gen"))
+	var d decoder
+	corpus, err := db.loadCorpus(ctx, d.str(recs[0].AsMap(), "gen"))
 	if err != nil {
 		return run, nil, err
 	}
@@ -191,17 +192,20 @@ RETURN m.generation AS gen, i.key AS key, i.title AS title, i.summary AS summary
 		if m["key"] == nil {
 			continue // deleted meanwhile: its links went with it
 		}
-		d := similarity.Doc{ID: str(m, "key"), Title: str(m, "title"), Summary: str(m, "summary"), CityID: str(m, "city"),
-			Themes: strs(m, "themes"), Vec: toFloat32s(m["vec"])}
-		docs[d.ID] = d
-		terms := similarity.QueryTerms(d, corpus, opt, ftQueryTerms)
+		doc := similarity.Doc{ID: d.str(m, "key"), Title: d.str(m, "title"), Summary: d.str(m, "summary"), CityID: d.str(m, "city"),
+			Themes: d.strs(m, "themes"), Vec: d.vec(m, "vec")}
+		if err := decodeErr("read refreshed initiatives", &d); err != nil {
+			return run, nil, err
+		}
+		docs[doc.ID] = doc
+		terms := similarity.QueryTerms(doc, corpus, opt, ftQueryTerms)
 		for k, t := range terms {
 			terms[k] = EscapeLucene(t)
 		}
-		b := similarity.ThemeBudget(len(d.Themes), opt)
+		b := similarity.ThemeBudget(len(doc.Themes), opt)
 		budget = max(budget, b)
-		params = append(params, map[string]any{"key": d.ID, "ftq": strings.Join(terms, " OR "), "themes": d.Themes, "budget": int64(b)})
-		if d.Vec != nil {
+		params = append(params, map[string]any{"key": doc.ID, "ftq": strings.Join(terms, " OR "), "themes": doc.Themes, "budget": int64(b)})
+		if doc.Vec != nil {
 			run.WithVectors++
 		}
 	}
@@ -502,12 +506,13 @@ func (db *DB) candidates(ctx context.Context, params []map[string]any, budget in
 	}
 	cands := map[string][]similarity.Candidate{}
 	linkers := map[string]map[string]bool{}
+	var d decoder
 	for _, r := range recs {
 		m := r.AsMap()
-		of := str(m, "of")
-		c := similarity.Candidate{Doc: similarity.Doc{ID: str(m, "key"), Title: str(m, "title"), Summary: str(m, "summary"),
-			CityID: str(m, "city"), Themes: strs(m, "themes"), Vec: toFloat32s(m["vec"])}}
-		for _, v := range strs(m, "vias") {
+		of := d.str(m, "of")
+		c := similarity.Candidate{Doc: similarity.Doc{ID: d.str(m, "key"), Title: d.str(m, "title"), Summary: d.str(m, "summary"),
+			CityID: d.str(m, "city"), Themes: d.strs(m, "themes"), Vec: d.vec(m, "vec")}}
+		for _, v := range d.strs(m, "vias") {
 			switch v {
 			case "v":
 				c.NearVector = true
@@ -521,6 +526,9 @@ func (db *DB) candidates(ctx context.Context, params []map[string]any, budget in
 			}
 		}
 		cands[of] = append(cands[of], c)
+	}
+	if err := decodeErr("read similarity candidates", &d); err != nil {
+		return nil, nil, err
 	}
 	return cands, linkers, nil
 }
@@ -539,22 +547,18 @@ func (db *DB) heldLinksOf(ctx context.Context, of string, docs []similarity.Doc)
 		return nil, fmt.Errorf("read links held by neighbours: %w", err)
 	}
 	out := make(map[string]heldLinks, len(recs))
+	var d decoder
 	for _, r := range recs {
 		m := r.AsMap()
-		doc := byKey[str(m, "key")]
+		doc := byKey[d.str(m, "key")]
 		h := heldLinks{doc: doc}
-		ls, _ := m["held"].([]any)
-		for _, x := range ls {
-			l, _ := x.(map[string]any)
-			hl := domain.SimilarLink{To: str(l, "to"), SharedThemes: strs(l, "themes"), SharedTerms: strs(l, "terms")}
-			hl.Score, _ = l["score"].(float64)
-			hl.TextScore, _ = l["text"].(float64)
-			hl.ThemeScore, _ = l["theme"].(float64)
-			hl.SemanticScore, _ = l["sem"].(float64)
-			if cl := strs(l, "closest"); len(cl) == 2 {
+		for _, l := range d.maps(m, "held") {
+			hl := domain.SimilarLink{To: d.str(l, "to"), SharedThemes: d.strs(l, "themes"), SharedTerms: d.strs(l, "terms"),
+				Score: d.f64(l, "score"), TextScore: d.f64(l, "text"), ThemeScore: d.f64(l, "theme"), SemanticScore: d.f64(l, "sem")}
+			if cl := d.strs(l, "closest"); len(cl) == 2 {
 				hl.ClosestFrom, hl.ClosestTo = cl[0], cl[1]
 			}
-			sameCity := doc.CityID != "" && str(l, "city") == doc.CityID
+			sameCity := doc.CityID != "" && d.str(l, "city") == doc.CityID
 			if sameCity {
 				h.same = append(h.same, hl.Score)
 			} else {
@@ -568,7 +572,7 @@ func (db *DB) heldLinksOf(ctx context.Context, of string, docs []similarity.Doc)
 		}
 		out[doc.ID] = h
 	}
-	return out, nil
+	return out, decodeErr("read links held by neighbours", &d)
 }
 
 // refreshNeighbours refreshes the links of initiatives marked

@@ -165,8 +165,11 @@ func (db *DB) embedCurated(ctx context.Context, key string) error {
 		return err
 	}
 	m := recs[0].AsMap()
-	derived, _ := m["derived"].(bool)
-	text := embed.Passage(str(m, "title"), str(m, "summary"), derived)
+	var d decoder
+	text := embed.Passage(d.str(m, "title"), d.str(m, "summary"), d.boolean(m, "derived"))
+	if err := decodeErr("read the curated passage", &d); err != nil {
+		return err
+	}
 	vs, err := db.emb.Passages(ctx, []string{text})
 	if err != nil {
 		return err

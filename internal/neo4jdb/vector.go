@@ -78,6 +78,25 @@ RETURN count(CASE WHEN i.embedding IS NOT NULL AND i.embeddingModel = $model THE
 	return int(w), int(wo), nil
 }
 
+// vec decodes the stored vector m[k]: absent is nil, anything but a list
+// of floats is a decoding error.
+func (d *decoder) vec(m map[string]any, k string) []float32 {
+	v := m[k]
+	if xs, ok := v.([]any); ok {
+		for _, x := range xs {
+			if _, ok := x.(float64); !ok {
+				d.fail(k, x, "a float in a vector")
+				return nil
+			}
+		}
+	}
+	out := toFloat32s(v)
+	if out == nil && v != nil {
+		d.fail(k, v, "a vector")
+	}
+	return out
+}
+
 // toFloat32s converts a stored vector (a list of floats) for Go.
 func toFloat32s(v any) []float32 {
 	switch xs := v.(type) {
