@@ -21,8 +21,9 @@ import (
 // is never served from a partial read, and TestInitiativeFieldsPlanned
 // fails until it is added.
 var initiativeFields = map[string]domain.Parts{
-	"__typename": 0, "id": 0, "key": 0, "title": 0, "titleDerived": 0, "titleIncomplete": 0,
-	"altTitles": 0, "covid": 0,
+	"__typename": 0, "id": 0, "key": 0, "title": 0,
+	"titleDerived": domain.PartFlags, "titleIncomplete": domain.PartFlags, "covid": domain.PartFlags,
+	"altTitles": domain.PartAltTitles,
 	"similar": 0, // planned as its own list (SimilarPlan)
 	"summary": domain.PartSummary,
 	"sources": domain.PartSources,

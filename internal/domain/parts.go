@@ -6,7 +6,7 @@ import (
 )
 
 // Parts says which parts of an initiative a read needs besides its key,
-// title and flags (which are always read). The API derives them from the
+// title and sort key (which are always read). The API derives them from the
 // GraphQL selection (graph/plan.go) and the store's statement reads only
 // those (internal/neo4jdb/plan.go).
 type Parts uint16
@@ -24,9 +24,11 @@ const (
 	PartCityCountry   // the city's country name (City.country), one more hop
 	PartCityNames     // the city's alternate names (City.alternateNames)
 	PartPlaceEvidence // confidence, evidence and sources of the city and country links
+	PartFlags         // titleDerived, titleIncomplete, covid
+	PartAltTitles     // the alternate titles of merged duplicates
 	// PartPlace is both place links with everything they carry.
 	PartPlace = PartCity | PartCountry | PartCityCountry | PartCityNames | PartPlaceEvidence
-	PartsAll  = PartSummary | PartSources | PartPlace | PartThemes | PartAwards | PartLevel
+	PartsAll  = PartSummary | PartSources | PartPlace | PartThemes | PartAwards | PartLevel | PartFlags | PartAltTitles
 )
 
 // InitiativePlan is what a read of initiatives returns for each one: the

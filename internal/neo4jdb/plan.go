@@ -30,7 +30,9 @@ import (
 // variables are local: statements around a projection must not bind
 // variables named p* or s*.
 const (
-	initiativeBase = `.key, .sortTitle, .title, .titleDerived, .titleIncomplete, .altTitles, .covid`
+	initiativeBase = `.key, .sortTitle, .title`
+	fragFlags      = `.titleDerived, .titleIncomplete, .covid`
+	fragAltTitles  = `.altTitles`
 	fragSummary    = `.summary`
 	fragSources    = `su: {i}.sourceUrls, sm: {i}.sourceMethods, sp: {i}.sourcePages`
 	fragLevel      = `.level, .levelConfidence, .levelEvidence, .levelSourceUrls, .levelSourceMethods`
@@ -64,6 +66,8 @@ var partFragments = []struct {
 	frag string
 }{
 	{domain.PartSummary, fragSummary},
+	{domain.PartFlags, fragFlags},
+	{domain.PartAltTitles, fragAltTitles},
 	{domain.PartSources, fragSources},
 	{domain.PartLevel, fragLevel},
 	{domain.PartCity, fragCity},

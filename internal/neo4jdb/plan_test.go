@@ -19,7 +19,7 @@ func planShapes() map[string]domain.InitiativePlan {
 		"whole": domain.WholePlan,
 	}
 	for name, p := range map[string]domain.Parts{"summary": domain.PartSummary, "sources": domain.PartSources,
-		"place": domain.PartPlace, "themes": domain.PartThemes, "awards": domain.PartAwards, "level": domain.PartLevel,
+		"place": domain.PartPlace, "themes": domain.PartThemes, "awards": domain.PartAwards, "level": domain.PartLevel, "flags": domain.PartFlags, "alternate titles": domain.PartAltTitles,
 		"city": domain.PartCity, "country": domain.PartCountry, "city with its country": domain.PartCity | domain.PartCityCountry,
 		"city names": domain.PartCity | domain.PartCityNames, "links with evidence": domain.PartCity | domain.PartCountry | domain.PartPlaceEvidence} {
 		shapes[name] = domain.InitiativePlan{Parts: p}
