@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -75,16 +76,7 @@ func newAPI(t *testing.T, db *neo4jdb.DB, mutate func(*config.Server)) *httptest
 	if mutate != nil {
 		mutate(&cfg)
 	}
-	h := server.New(server.Options{Config: cfg, Store: db, Writer: db,
-		Instrument: func(ctx context.Context) (context.Context, func() int64) {
-			ctx, n := neo4jdb.WithQueryCounter(ctx)
-			ctx = neo4jdb.WithStatementBudget(ctx, cfg.MaxStatements, cfg.StatementConcurrency)
-			return ctx, n.Load
-		},
-		Heavy: func(ctx context.Context) context.Context {
-			return neo4jdb.WithStatementBudget(ctx, cfg.MaxStatements, 1)
-		},
-	})
+	h := newHandler(cfg, db, slog.Default(), nil) // the handler serve runs
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv
