@@ -24,11 +24,11 @@ var initiativeFields = map[string]domain.Parts{
 	"__typename": 0, "id": 0, "key": 0, "title": 0,
 	"titleDerived": domain.PartFlags, "titleIncomplete": domain.PartFlags, "covid": domain.PartFlags,
 	"altTitles": domain.PartAltTitles,
-	"similar": 0, // planned as its own list (SimilarPlan)
-	"summary": domain.PartSummary,
-	"sources": domain.PartSources,
-	"level":   domain.PartLevel,
-	"city":    domain.PartCity, "country": domain.PartCountry, // widened by linkFields
+	"similar":   0, // planned as its own list (SimilarPlan)
+	"summary":   domain.PartSummary,
+	"sources":   domain.PartSources,
+	"level":     domain.PartLevel,
+	"city":      domain.PartCity, "country": domain.PartCountry, // widened by linkFields
 	"themes": domain.PartThemes,
 	"awards": domain.PartAwards,
 }
@@ -116,6 +116,22 @@ func planOf(oc *graphql.OperationContext, sels []ast.SelectionSet) domain.Initia
 func similarPlan(oc *graphql.OperationContext, sel ast.SelectionSet, key string, first int, differentCity bool) domain.SimilarPlan {
 	return domain.SimilarPlan{Key: key, First: first, DifferentCity: differentCity, Links: linkPartsOf(oc, sel),
 		Target: planOf(oc, selectionsUnder(oc, []ast.SelectionSet{sel}, "initiative"))}
+}
+
+// selected reports whether the current field's selection has the field
+// name (a search hit's matchedTerms, which cost a read of their own).
+// Without a field context (a direct call) everything is selected.
+func selected(ctx context.Context, name string) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil {
+		return true
+	}
+	for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, nil) {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // rootSimilarPlan plans the list of the current similarInitiatives field.

@@ -314,3 +314,31 @@ func TestSimilarLinksReadWhatIsSelected(t *testing.T) {
 		t.Errorf("nested similar planned %+v, want first 2 with the link detail only", nested)
 	}
 }
+
+// searchReader fakes graph.InitiativeReader's Search.
+type searchReader struct {
+	graph.InitiativeReader
+	search func(ctx context.Context, q domain.SearchQuery) ([]domain.SearchHit, error)
+}
+
+func (f searchReader) Search(ctx context.Context, q domain.SearchQuery) ([]domain.SearchHit, error) {
+	return f.search(ctx, q)
+}
+
+// TestSearchReadsMatchedTermsWhenSelected: the hits' matched terms (which
+// read the summary and place names) are asked of the store only when
+// selected.
+func TestSearchReadsMatchedTermsWhenSelected(t *testing.T) {
+	var got domain.SearchQuery
+	c := newClient(&graph.Resolver{InitiativeStore: searchReader{search: func(_ context.Context, q domain.SearchQuery) ([]domain.SearchHit, error) {
+		got = q
+		return nil, nil
+	}}})
+	for sel, want := range map[string]bool{`score initiative { title }`: false, `matchedTerms`: true, `... on SearchHit { matchedTerms }`: true} {
+		var resp map[string]any
+		c.MustPost(`{ search(query: "flood", first: 3) { `+sel+` } }`, &resp)
+		if got.Text != "flood" || got.First != 3 || got.MatchedTerms != want {
+			t.Errorf("%s: asked %+v, want matched terms %v", sel, got, want)
+		}
+	}
+}

@@ -405,7 +405,7 @@ func (r *queryResolver) Search(ctx context.Context, query string, first *int) ([
 	if len(query) > 200 {
 		return nil, domain.Errorf(domain.EINVALID, "query is longer than 200 characters")
 	}
-	hits, err := r.InitiativeStore.Search(ctx, query, n, planAt(ctx, "initiative"))
+	hits, err := r.InitiativeStore.Search(ctx, domain.SearchQuery{Text: query, First: n, Plan: planAt(ctx, "initiative"), MatchedTerms: selected(ctx, "matchedTerms")})
 	if err != nil {
 		return nil, err
 	}

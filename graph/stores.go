@@ -17,7 +17,7 @@ import (
 type InitiativeReader interface {
 	Initiative(ctx context.Context, key string, plan domain.InitiativePlan) (*domain.InitiativeRow, error)
 	InitiativePage(ctx context.Context, q domain.PageQuery) (*domain.InitiativePage, error)
-	Search(ctx context.Context, query string, first int, plan domain.InitiativePlan) ([]domain.SearchHit, error)
+	Search(ctx context.Context, q domain.SearchQuery) ([]domain.SearchHit, error)
 	SimilarOf(ctx context.Context, keys []string, plan domain.SimilarPlan) (map[string][]*domain.SimilarRow, error)
 }
 

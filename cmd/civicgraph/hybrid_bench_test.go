@@ -40,7 +40,7 @@ func BenchmarkSearch(b *testing.B) {
 	// sub-benchmark. Distinct texts give the same statements as repeated ones.
 	for _, db := range []*neo4jdb.DB{words, hybrid} {
 		for _, q := range benchQueries {
-			if _, err := db.Search(ctx, q, 10, domain.WholePlan); err != nil {
+			if _, err := db.Search(ctx, domain.SearchQuery{Text: q, First: 10, Plan: domain.WholePlan, MatchedTerms: true}); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -55,7 +55,7 @@ func BenchmarkSearch(b *testing.B) {
 			}
 			i++
 			start := time.Now()
-			if _, err := db.Search(ctx, q, 10, domain.WholePlan); err != nil {
+			if _, err := db.Search(ctx, domain.SearchQuery{Text: q, First: 10, Plan: domain.WholePlan, MatchedTerms: true}); err != nil {
 				b.Fatal(err)
 			}
 			took = append(took, time.Since(start))

@@ -127,6 +127,16 @@ type SimilarLink struct {
 	Reason                 string
 }
 
+// SearchQuery is one search: its text, how many hits, the plan of the
+// hits' initiatives, and whether the hits' matched terms are wanted (they
+// are found in the title, summary and place names, which are then read).
+type SearchQuery struct {
+	Text         string
+	First        int
+	Plan         InitiativePlan
+	MatchedTerms bool
+}
+
 // SearchHit is a full-text hit.
 type SearchHit struct {
 	Key          string
@@ -247,9 +257,9 @@ type ReadStore interface {
 	Themes(ctx context.Context, first, offset int) ([]Counted[Theme], int, error)
 	// AwardYears lists award years ascending.
 	AwardYears(ctx context.Context) ([]*AwardYear, error)
-	// Search runs a full-text query, the hits read as plan asks. EINVALID
-	// for an empty query.
-	Search(ctx context.Context, query string, first int, plan InitiativePlan) ([]SearchHit, error)
+	// Search runs a hybrid query, the hits read as q.Plan asks, with their
+	// matched terms when q asks for them. EINVALID for an empty query.
+	Search(ctx context.Context, q SearchQuery) ([]SearchHit, error)
 	// SimilarCities ranks cities by shared themes. ENOTFOUND for an unknown city.
 	SimilarCities(ctx context.Context, cityID string, first int) ([]SimilarCity, error)
 	// Connection finds shortest paths between two nodes (global ids);

@@ -36,7 +36,7 @@ type Store struct {
 	CountriesFn         func(ctx context.Context, first, offset int) ([]domain.Counted[domain.Country], int, error)
 	ThemesFn            func(ctx context.Context, first, offset int) ([]domain.Counted[domain.Theme], int, error)
 	AwardYearsFn        func(ctx context.Context) ([]*domain.AwardYear, error)
-	SearchFn            func(ctx context.Context, query string, first int, plan domain.InitiativePlan) ([]domain.SearchHit, error)
+	SearchFn            func(ctx context.Context, q domain.SearchQuery) ([]domain.SearchHit, error)
 	SimilarCitiesFn     func(ctx context.Context, cityID string, first int) ([]domain.SimilarCity, error)
 	ConnectionFn        func(ctx context.Context, from, to string, maxHops int, structuralOnly bool) (*domain.Graph, error)
 	NeighbourhoodFn     func(ctx context.Context, id string, depth, limit int) (*domain.Graph, error)
@@ -187,11 +187,11 @@ func (s *Store) AwardYears(ctx context.Context) ([]*domain.AwardYear, error) {
 }
 
 // Search calls SearchFn.
-func (s *Store) Search(ctx context.Context, query string, first int, plan domain.InitiativePlan) ([]domain.SearchHit, error) {
+func (s *Store) Search(ctx context.Context, q domain.SearchQuery) ([]domain.SearchHit, error) {
 	if s.SearchFn == nil {
 		return nil, unexpected("Search")
 	}
-	return s.SearchFn(ctx, query, first, plan)
+	return s.SearchFn(ctx, q)
 }
 
 // SimilarCities calls SimilarCitiesFn.

@@ -83,8 +83,10 @@ func TestReadStatementsPlan(t *testing.T) {
 		}
 		_, _, err = db.City(ctx, "1", []domain.PagePlan{{First: 3, Plan: plan}, {First: 2, Offset: 2, Plan: plan}})
 		check("City/"+name, err)
-		_, err = db.Search(ctx, "climate housing", 5, plan)
-		check("Search/"+name, err)
+		for _, terms := range []bool{false, true} {
+			_, err = db.Search(ctx, domain.SearchQuery{Text: "climate housing", First: 5, Plan: plan, MatchedTerms: terms})
+			check(fmt.Sprintf("Search/%s/terms %v", name, terms), err)
+		}
 	}
 	// The reads whose statements do not depend on a plan.
 	_, err := db.InitiativesByKeys(ctx, []string{"k"})

@@ -153,20 +153,24 @@ func titleRegex(terms []string) string {
 }
 
 // Search implements domain.ReadStore: hybrid search, in one statement.
-func (db *DB) Search(ctx context.Context, query string, first int, plan domain.InitiativePlan) ([]domain.SearchHit, error) {
-	params := map[string]any{"limit": int64(first)}
-	match, err := db.textMatch(ctx, query, params, max(200, 20*first))
+func (db *DB) Search(ctx context.Context, q domain.SearchQuery) ([]domain.SearchHit, error) {
+	params := map[string]any{"limit": int64(q.First)}
+	match, err := db.textMatch(ctx, q.Text, params, max(200, 20*q.First))
 	if err != nil {
 		return nil, err
 	}
-	terms := contentTerms(queryTerms(query))
-	plan.Parts |= domain.PartSummary // matched terms are found in the summary too
+	plan, places := q.Plan, "null"
+	if q.MatchedTerms { // found in the title, summary and place names
+		plan.Parts |= domain.PartSummary
+		places = "i.places"
+	}
 	pl := planner{params: params}
 	recs, err := db.read(ctx, match+`WITH i, score, byWords, byMeaning ORDER BY score DESC, i.key LIMIT $limit
-RETURN i.key AS key, score, byWords, byMeaning, i.places AS places, `+pl.initiative("i", plan, 0)+` AS i`, params)
+RETURN i.key AS key, score, byWords, byMeaning, `+places+` AS places, `+pl.initiative("i", plan, 0)+` AS i`, params)
 	if err != nil {
 		return nil, err
 	}
+	terms := contentTerms(queryTerms(q.Text))
 	out := make([]domain.SearchHit, 0, len(recs))
 	for _, r := range recs {
 		k, _, err1 := neo4j.GetRecordValue[string](r, "key")
@@ -182,9 +186,11 @@ RETURN i.key AS key, score, byWords, byMeaning, i.places AS places, `+pl.initiat
 		if d.err != nil {
 			return nil, decodeErr("decode search hit", &d)
 		}
-		out = append(out, domain.SearchHit{Key: k, Score: s, Initiative: in,
-			ByWords: w > 0, ByMeaning: m > 0,
-			MatchedTerms: matchedTerms(terms, in.Title+" "+in.Summary+" "+places)})
+		hit := domain.SearchHit{Key: k, Score: s, Initiative: in, ByWords: w > 0, ByMeaning: m > 0}
+		if q.MatchedTerms {
+			hit.MatchedTerms = matchedTerms(terms, in.Title+" "+in.Summary+" "+places)
+		}
+		out = append(out, hit)
 	}
 	return out, nil
 }
