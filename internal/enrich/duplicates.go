@@ -1119,12 +1119,12 @@ func SuspectedDuplicates(ins []*domain.Initiative) []Duplicate {
 	// alike says why two documents look like copies ("" when they do not):
 	// their summaries, else their titles, alike enough.
 	alike := func(a, b doc) string {
-		if len(a.summary) > 3 {
+		if len(a.summary) > 3 && jaccardMayReach(a.summary, b.summary, dupSummary) {
 			if sj := sortedJaccard(a.summary, b.summary); sj >= dupSummary {
 				return fmt.Sprintf("summaries %.0f%% alike", 100*sj)
 			}
 		}
-		if len(a.title) > 1 {
+		if len(a.title) > 1 && jaccardMayReach(a.title, b.title, dupTitle) {
 			if tj := sortedJaccard(a.title, b.title); tj >= dupTitle {
 				return fmt.Sprintf("titles %.0f%% alike", 100*tj)
 			}
@@ -1179,6 +1179,16 @@ func shingles(s string) []string {
 
 // sortedJaccard is |a ∩ b| / |a ∪ b| of two sorted sets without repeats
 // (0 when either is empty).
+// jaccardMayReach reports whether two sets of these sizes can have a
+// Jaccard index of at least t: it is at most the smaller size over the
+// larger (and division rounds monotonically, so the bound holds for the
+// computed values too). Most candidate pairs differ in length enough to
+// be dismissed without the merge.
+func jaccardMayReach(a, b []int32, t float64) bool {
+	lo, hi := min(len(a), len(b)), max(len(a), len(b))
+	return hi > 0 && float64(lo)/float64(hi) >= t
+}
+
 func sortedJaccard(a, b []int32) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
