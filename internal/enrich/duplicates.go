@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/civicgraph/civicgraph/internal/domain"
 	"github.com/civicgraph/civicgraph/internal/embed"
@@ -1131,27 +1134,48 @@ func SuspectedDuplicates(ins []*domain.Initiative) []Duplicate {
 		}
 		return ""
 	}
-	var out []Duplicate
-	stamp := make([]int, len(ins))
-	for i := range stamp {
-		stamp[i] = -1
+	// The pairs of each run of dupChunk initiatives are found by one of
+	// GOMAXPROCS workers (each with its own stamps) and joined in
+	// initiative order, so the result is the one a single loop gives.
+	chunks := make([][]Duplicate, (len(docs)+dupChunk-1)/dupChunk)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(chunks)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			stamp := make([]int, len(ins))
+			for i := range stamp {
+				stamp[i] = -1
+			}
+			for c := int(next.Add(1) - 1); c < len(chunks); c = int(next.Add(1) - 1) {
+				var found []Duplicate
+				for i := c * dupChunk; i < min((c+1)*dupChunk, len(docs)); i++ {
+					d := docs[i]
+					for _, sh := range d.shingles {
+						post := postings[sh]
+						if len(post) > maxPosting {
+							continue
+						}
+						for _, j := range post {
+							if j <= i || stamp[j] == i {
+								continue
+							}
+							stamp[j] = i
+							if why := alike(d, docs[j]); why != "" {
+								found = append(found, Duplicate{A: ins[i].Title, B: ins[j].Title, Why: why})
+							}
+						}
+					}
+				}
+				chunks[c] = found
+			}
+		}()
 	}
-	for i, d := range docs {
-		for _, sh := range d.shingles {
-			post := postings[sh]
-			if len(post) > maxPosting {
-				continue
-			}
-			for _, j := range post {
-				if j <= i || stamp[j] == i {
-					continue
-				}
-				stamp[j] = i
-				if why := alike(d, docs[j]); why != "" {
-					out = append(out, Duplicate{A: ins[i].Title, B: ins[j].Title, Why: why})
-				}
-			}
-		}
+	wg.Wait()
+	var out []Duplicate
+	for _, found := range chunks {
+		out = append(out, found...)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].A != out[j].A {
@@ -1161,6 +1185,10 @@ func SuspectedDuplicates(ins []*domain.Initiative) []Duplicate {
 	})
 	return out
 }
+
+// dupChunk is how many initiatives a SuspectedDuplicates worker takes at
+// a time.
+const dupChunk = 1024
 
 func words(s string) []string {
 	var out []string
@@ -1177,8 +1205,6 @@ func shingles(s string) []string {
 	return out
 }
 
-// sortedJaccard is |a ∩ b| / |a ∪ b| of two sorted sets without repeats
-// (0 when either is empty).
 // jaccardMayReach reports whether two sets of these sizes can have a
 // Jaccard index of at least t: it is at most the smaller size over the
 // larger (and division rounds monotonically, so the bound holds for the
@@ -1189,6 +1215,8 @@ func jaccardMayReach(a, b []int32, t float64) bool {
 	return hi > 0 && float64(lo)/float64(hi) >= t
 }
 
+// sortedJaccard is |a ∩ b| / |a ∪ b| of two sorted sets without repeats
+// (0 when either is empty).
 func sortedJaccard(a, b []int32) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
