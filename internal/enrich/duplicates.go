@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/civicgraph/civicgraph/internal/domain"
 	"github.com/civicgraph/civicgraph/internal/embed"
@@ -1119,39 +1122,60 @@ func SuspectedDuplicates(ins []*domain.Initiative) []Duplicate {
 	// alike says why two documents look like copies ("" when they do not):
 	// their summaries, else their titles, alike enough.
 	alike := func(a, b doc) string {
-		if len(a.summary) > 3 {
+		if len(a.summary) > 3 && jaccardMayReach(a.summary, b.summary, dupSummary) {
 			if sj := sortedJaccard(a.summary, b.summary); sj >= dupSummary {
 				return fmt.Sprintf("summaries %.0f%% alike", 100*sj)
 			}
 		}
-		if len(a.title) > 1 {
+		if len(a.title) > 1 && jaccardMayReach(a.title, b.title, dupTitle) {
 			if tj := sortedJaccard(a.title, b.title); tj >= dupTitle {
 				return fmt.Sprintf("titles %.0f%% alike", 100*tj)
 			}
 		}
 		return ""
 	}
-	var out []Duplicate
-	stamp := make([]int, len(ins))
-	for i := range stamp {
-		stamp[i] = -1
+	// The pairs of each run of dupChunk initiatives are found by one of
+	// GOMAXPROCS workers (each with its own stamps) and joined in
+	// initiative order, so the result is the one a single loop gives.
+	chunks := make([][]Duplicate, (len(docs)+dupChunk-1)/dupChunk)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(chunks)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			stamp := make([]int, len(ins))
+			for i := range stamp {
+				stamp[i] = -1
+			}
+			for c := int(next.Add(1) - 1); c < len(chunks); c = int(next.Add(1) - 1) {
+				var found []Duplicate
+				for i := c * dupChunk; i < min((c+1)*dupChunk, len(docs)); i++ {
+					d := docs[i]
+					for _, sh := range d.shingles {
+						post := postings[sh]
+						if len(post) > maxPosting {
+							continue
+						}
+						for _, j := range post {
+							if j <= i || stamp[j] == i {
+								continue
+							}
+							stamp[j] = i
+							if why := alike(d, docs[j]); why != "" {
+								found = append(found, Duplicate{A: ins[i].Title, B: ins[j].Title, Why: why})
+							}
+						}
+					}
+				}
+				chunks[c] = found
+			}
+		}()
 	}
-	for i, d := range docs {
-		for _, sh := range d.shingles {
-			post := postings[sh]
-			if len(post) > maxPosting {
-				continue
-			}
-			for _, j := range post {
-				if j <= i || stamp[j] == i {
-					continue
-				}
-				stamp[j] = i
-				if why := alike(d, docs[j]); why != "" {
-					out = append(out, Duplicate{A: ins[i].Title, B: ins[j].Title, Why: why})
-				}
-			}
-		}
+	wg.Wait()
+	var out []Duplicate
+	for _, found := range chunks {
+		out = append(out, found...)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].A != out[j].A {
@@ -1161,6 +1185,10 @@ func SuspectedDuplicates(ins []*domain.Initiative) []Duplicate {
 	})
 	return out
 }
+
+// dupChunk is how many initiatives a SuspectedDuplicates worker takes at
+// a time.
+const dupChunk = 1024
 
 func words(s string) []string {
 	var out []string
@@ -1175,6 +1203,16 @@ func shingles(s string) []string {
 		out = append(out, ws[i]+" "+ws[i+1])
 	}
 	return out
+}
+
+// jaccardMayReach reports whether two sets of these sizes can have a
+// Jaccard index of at least t: it is at most the smaller size over the
+// larger (and division rounds monotonically, so the bound holds for the
+// computed values too). Most candidate pairs differ in length enough to
+// be dismissed without the merge.
+func jaccardMayReach(a, b []int32, t float64) bool {
+	lo, hi := min(len(a), len(b)), max(len(a), len(b))
+	return hi > 0 && float64(lo)/float64(hi) >= t
 }
 
 // sortedJaccard is |a ∩ b| / |a ∪ b| of two sorted sets without repeats

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -538,5 +540,30 @@ func BenchmarkMergeDuplicates(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestSuspectedDuplicatesAnyWorkerCount checks that the workers (one per
+// CPU, dupChunk initiatives at a time) find the pairs a single loop finds,
+// in the same order, over several chunks.
+func TestSuspectedDuplicatesAnyWorkerCount(t *testing.T) {
+	words := []string{"garden", "bike", "repair", "school", "budget", "housing", "energy", "library", "market", "river", "youth", "care"}
+	var ins []*domain.Initiative
+	for k := range 3000 {
+		w := func(n int) string { return words[(k*7+n*k/3+n)%len(words)] }
+		title := fmt.Sprintf("%s %s %s project %d", w(1), w(2), w(3), k%900)
+		summary := fmt.Sprintf("Residents run a %s and %s %s for the %s of the %s district %d.", w(4), w(5), w(6), w(7), w(8), k%700)
+		ins = append(ins, &domain.Initiative{ID: fmt.Sprintf("k%04d", k), Title: title, Summary: summary})
+	}
+	prev := runtime.GOMAXPROCS(1)
+	want := enrich.SuspectedDuplicates(ins)
+	runtime.GOMAXPROCS(4)
+	got := enrich.SuspectedDuplicates(ins)
+	runtime.GOMAXPROCS(prev)
+	if len(want) == 0 {
+		t.Fatal("the fixture has no suspected duplicates")
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("4 workers found %d pairs, 1 worker %d, or in another order", len(got), len(want))
 	}
 }

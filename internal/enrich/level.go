@@ -35,6 +35,21 @@ type levelRule struct {
 	name string
 }
 
+// levelNeeds are the rules' prefilters (prefilterOf), by rule index: a
+// part whose folded text contains none of a rule's strings cannot match
+// it, so its pattern is not run.
+var levelNeeds = func() [][]string {
+	out := make([][]string, len(levelRules))
+	for i, r := range levelRules {
+		out[i] = prefilterOf(r.re.String())
+	}
+	return out
+}()
+
+// usePrefilter is off only in the test that checks the prefilter changes
+// no match.
+var usePrefilter = true
+
 const (
 	nameRegion  = "region"
 	nameCountry = "country"
@@ -123,7 +138,11 @@ func (e *Enricher) levelOf(title, summary string, city *domain.CityRef, res gaze
 		parts = parts[1:] // "COOPERATIVE COUNCIL GRONINGEN": capitals hide which words are names
 	}
 	for _, part := range parts {
-		for _, rule := range levelRules {
+		folded := foldText(part)
+		for k, rule := range levelRules {
+			if usePrefilter && !mayMatch(levelNeeds[k], folded) {
+				continue
+			}
 			for _, m := range matches(rule, part) {
 				if rule.name == nameNotOf && strings.HasPrefix(part[m[1]:], " of ") {
 					continue

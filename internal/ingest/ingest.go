@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"time"
 
 	"github.com/civicgraph/civicgraph/internal/domain"
@@ -323,7 +324,15 @@ func (r *run) computeFromInput(ctx context.Context) computed {
 		}
 		docs[i] = d
 	}
-	out.c = neo4jdb.ComputeSimilarity(docs, mm.similarityInput(r.o.Similarity))
+	// One scoring goroutine fewer than CPUs: this runs while the
+	// initiatives are written, and the batches' writer and Neo4j need a
+	// CPU (with every CPU scoring, Neo4j idled half the write phase at
+	// 100k initiatives on 2 cores). The links do not depend on it.
+	opt := r.o.Similarity
+	if opt.Workers == 0 {
+		opt.Workers = max(1, runtime.GOMAXPROCS(0)-1)
+	}
+	out.c = neo4jdb.ComputeSimilarity(docs, mm.similarityInput(opt))
 	return out
 }
 

@@ -137,3 +137,72 @@ func TestImportInitiativesBatchStatement(t *testing.T) {
 		t.Errorf("refused imports left %d new initiatives", n)
 	}
 }
+
+// TestWriteSimilarReplacesLinks checks WriteSimilar on the real Neo4j
+// over several batches (so both writers run): every initiative's links
+// are replaced whole, also by none; a link to a key without a node is
+// left out without an error (its batch is written again by key, the
+// fallback for nodes not found by element ID), and the rest of that
+// batch is written all the same.
+func TestWriteSimilarReplacesLinks(t *testing.T) {
+	db := dbtest.Open(t)
+	ctx := context.Background()
+	if err := db.UpsertThemes(ctx, []domain.Theme{{Slug: "wt-budget", Name: "Budget"}, {Slug: "wt-open", Name: "Open"}}); err != nil {
+		t.Fatal(err)
+	}
+	const n = 1200
+	ins := importFixture(n)
+	if _, err := db.ImportInitiatives(ctx, ins, neo4jdb.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	count := func(cypher string, p map[string]any) int64 {
+		t.Helper()
+		recs, err := db.ReadForTest(ctx, cypher, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, _ := recs[0].Values[0].(int64)
+		return v
+	}
+	write := func(step int) map[string][]domain.SimilarLink {
+		links := map[string][]domain.SimilarLink{}
+		for k, in := range ins {
+			var ls []domain.SimilarLink
+			if k%7 != 3 { // every seventh has none
+				for d := 1; d <= 2; d++ {
+					to := ins[(k+d*step)%n].ID
+					ls = append(ls, domain.SimilarLink{To: to, Score: float64(step) / 10, TextScore: 0.5, SharedThemes: []string{"wt-budget"}, SharedTerms: []string{"budget"}})
+				}
+			}
+			links[in.ID] = ls
+		}
+		links[ins[11].ID] = append(links[ins[11].ID], domain.SimilarLink{To: "no-such-initiative", Score: 0.9})
+		if err := db.WriteSimilar(ctx, links, 100); err != nil {
+			t.Fatalf("step %d: %v", step, err)
+		}
+		return links
+	}
+	for _, step := range []int{1, 5} {
+		links := write(step)
+		want := 0
+		for _, ls := range links {
+			for _, l := range ls {
+				if l.To != "no-such-initiative" {
+					want++
+				}
+			}
+		}
+		if got := count(`MATCH (:Initiative)-[s:SIMILAR]->(:Initiative) RETURN count(s)`, nil); got != int64(want) {
+			t.Errorf("step %d: %d SIMILAR links, want %d", step, got, want)
+		}
+		if got := count(`MATCH (:Initiative)-[s:SIMILAR]->(:Initiative) WHERE s.score <> $score RETURN count(s)`, map[string]any{"score": float64(step) / 10}); got != 0 {
+			t.Errorf("step %d: %d links of an earlier write left", step, got)
+		}
+		k := 11
+		got := count(`MATCH (a:Initiative {key: $a})-[s:SIMILAR]->(b:Initiative {key: $b}) WHERE s.sharedTerms = ['budget'] RETURN count(s)`,
+			map[string]any{"a": ins[k].ID, "b": ins[(k+step)%n].ID})
+		if got != 1 {
+			t.Errorf("step %d: the link %s -> %s beside the dangling one: %d, want 1", step, ins[k].ID, ins[(k+step)%n].ID, got)
+		}
+	}
+}

@@ -164,6 +164,10 @@ type Options struct {
 	// MaxDF is the document frequency above which a term is not indexed.
 	// Default: 5% of documents, clamped to [50, 200], so a small corpus indexes every term.
 	MaxDF int
+	// Workers caps the scoring goroutines (0: one per CPU). The links do
+	// not depend on it; an import computing while it writes leaves a CPU
+	// to the database and its own writer.
+	Workers int
 }
 
 // Defaults.
@@ -474,6 +478,9 @@ func computeCorpus(docs []Doc, only []string, opt Options) ([]Link, Stats, Corpu
 	}
 	perDoc := make([][]Link, len(todo))
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(todo)/minDocsPerWorker))
+	if opt.Workers > 0 {
+		workers = min(workers, opt.Workers)
+	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	ws := make([]*worker, workers)

@@ -193,6 +193,12 @@ func TestSameWithAnyWorkerCount(t *testing.T) {
 	if gotSt != wantSt {
 		t.Errorf("stats differ: 4 workers %+v, 1 worker %+v", gotSt, wantSt)
 	}
+	prev = runtime.GOMAXPROCS(4)
+	capped, cappedSt := similarity.ComputeStats(docs, similarity.Options{Workers: 1})
+	runtime.GOMAXPROCS(prev)
+	if !reflect.DeepEqual(capped, want) || cappedSt != wantSt {
+		t.Errorf("Options.Workers 1 on 4 CPUs gave other links or stats than 1 CPU")
+	}
 }
 
 func TestReason(t *testing.T) {

@@ -1,0 +1,76 @@
+package enrich
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/civicgraph/civicgraph/internal/gazetteer"
+	"github.com/civicgraph/civicgraph/internal/importer"
+	"github.com/civicgraph/civicgraph/internal/shareddata"
+	"github.com/civicgraph/civicgraph/internal/themes"
+)
+
+// prefilterTexts are texts made to probe the folding and the joins.
+var prefilterTexts = []string{
+	"The City of Leipzig runs it", "the CITY OF Leipzig", "THE ſity", "a muniſipality", // long s folds to s
+	"Stadtverwaltung", "STADTVERWALTUNG", "bürgermeisterin", "BÜRGERMEISTER", "the city’s park", "THE CITY'S",
+	"Aragon's government", "Aragon’s regional Government", "the government of Aragon", "Government of Ireland",
+	"a housing cooperative run by", "co-operatives.", "CO-OPERATIVE", "cooperative", "UNICEF", "who", "WHO",
+	"the Kelvin sign: \u212a", "Local Authority", "city  council", "city council", "", "x",
+}
+
+// TestLevelPrefilterAgrees checks the prefilter is a necessary condition:
+// on every text of the shared corpus and the probes above, no rule the
+// prefilter skips matches, and the levels are the same with and without it.
+func TestLevelPrefilterAgrees(t *testing.T) {
+	seeds, corpus := shareddata.Pages(t)
+	texts := append([]string(nil), prefilterTexts...)
+	var pages []*importer.Page
+	for _, f := range append(seeds, corpus...) {
+		p, err := importer.ParseFile(f)
+		if err != nil {
+			t.Fatalf("parse %s: %v", f, err)
+		}
+		pages = append(pages, p)
+	}
+	recs, _ := importer.Merge(pages)
+	for _, r := range recs {
+		texts = append(texts, r.Title, r.Summary)
+	}
+	skipped := 0
+	for k, rule := range levelRules {
+		if levelNeeds[k] == nil {
+			t.Errorf("rule %q has no prefilter", rule.re)
+		}
+		for _, s := range texts {
+			if mayMatch(levelNeeds[k], foldText(s)) {
+				continue
+			}
+			skipped++
+			if m := rule.re.FindStringIndex(s); m != nil {
+				t.Errorf("rule %q matches %q in %q but its prefilter %q skips it", rule.re, s[m[0]:m[1]], s, levelNeeds[k])
+			}
+		}
+	}
+	if skipped == 0 {
+		t.Error("the prefilter skipped nothing")
+	}
+	en := &Enricher{Gaz: gazetteer.Default(), Tax: themes.Default()}
+	with, _ := en.Build(recs)
+	usePrefilter = false
+	without, _ := en.Build(recs)
+	usePrefilter = true
+	for i := range with {
+		if !reflect.DeepEqual(with[i].Level, without[i].Level) {
+			t.Errorf("%s: level %+v with the prefilter, %+v without", with[i].ID, with[i].Level, without[i].Level)
+		}
+	}
+}
+
+func TestFoldText(t *testing.T) {
+	for in, want := range map[string]string{"City": "CITY", "ſity": "SITY", "\u212a": "K", "Bürger": "BÜRGER", "bÜrger": "BÜRGER"} {
+		if got := foldText(in); got != want {
+			t.Errorf("foldText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
