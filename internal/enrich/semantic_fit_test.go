@@ -91,8 +91,7 @@ func TestMeaningCoefficients(t *testing.T) {
 	// The engine's vectors differ in their last digits from one CPU to
 	// another (its SIMD kernels): the coefficients were fitted on an AMD
 	// EPYC, and an Intel Xeon refits them within 0.006 (coefficient 6:
-	// 0.4111 against 0.4169; the others within 0.0042). A changed feature,
-	// label or tuning split moves them further than this tolerance.
+	// 0.4111 against 0.4169; the others within 0.0042), hence 0.01.
 	for j, c := range themes.MeaningCoefficients {
 		if math.Abs(w[j]-c) > 0.01 {
 			t.Errorf("coefficient %d: committed %.4f, refit %.4f (refit with go test -tags themefit -run TestFitMeaning -v ./internal/enrich/)", j, c, w[j])
