@@ -453,10 +453,11 @@ ORDER BY key`, map[string]any{"all": known == nil})
 	out := make([]SimDoc, 0, len(recs))
 	var missing []string
 	at := map[string]int{}
+	var dec decoder
 	for _, r := range recs {
 		m := r.AsMap()
-		d := SimDoc{Key: str(m, "key"), Title: str(m, "title"), Summary: str(m, "summary"), CityID: str(m, "city"),
-			Themes: strs(m, "themes"), VecHash: str(m, "vhash"), Vec: toFloat32s(m["vec"])}
+		d := SimDoc{Key: dec.str(m, "key"), Title: dec.str(m, "title"), Summary: dec.str(m, "summary"), CityID: dec.str(m, "city"),
+			Themes: dec.strs(m, "themes"), VecHash: dec.str(m, "vhash"), Vec: dec.vec(m, "vec")}
 		if known != nil && d.VecHash != "" {
 			if d.Vec = known(d.VecHash); d.Vec == nil {
 				missing = append(missing, d.Key)
@@ -465,6 +466,9 @@ ORDER BY key`, map[string]any{"all": known == nil})
 		}
 		out = append(out, d)
 	}
+	if err := decodeErr("read similarity documents", &dec); err != nil {
+		return nil, err
+	}
 	if len(missing) > 0 {
 		recs, err := db.read(ctx, `UNWIND $keys AS k MATCH (i:Initiative {key: k}) RETURN k AS key, i.embedding AS vec`, map[string]any{"keys": missing})
 		if err != nil {
@@ -472,10 +476,10 @@ ORDER BY key`, map[string]any{"all": known == nil})
 		}
 		for _, r := range recs {
 			m := r.AsMap()
-			out[at[str(m, "key")]].Vec = toFloat32s(m["vec"])
+			out[at[dec.str(m, "key")]].Vec = dec.vec(m, "vec")
 		}
 	}
-	return out, nil
+	return out, decodeErr("read similarity vectors", &dec)
 }
 
 // maxSimilarPerTx bounds the SIMILAR links one WriteSimilar transaction
