@@ -8,9 +8,11 @@ import (
 	"maps"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/civicgraph/civicgraph/internal/domain"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb/dbtest"
 )
@@ -229,5 +231,46 @@ func TestSimilarityWeightsConfigurable(t *testing.T) {
 		if exitCode(err) != 2 {
 			t.Errorf("%v: %v, want a usage error", bad, err)
 		}
+	}
+}
+
+// TestImportBulkLoad: a wipe large enough for the bulk mode (here forced
+// by --bulk-index-min) drops the secondary indexes while it writes, with
+// the similarity scoring growing when the writes end, and ends with the
+// same graph as a run that keeps them, and every index back online, so
+// search works right after it.
+func TestImportBulkLoad(t *testing.T) {
+	db := dbtest.Open(t)
+	t.Cleanup(func() { reimport(t) })
+	ctx := context.Background()
+	in := genInput(t, 300)
+	out := mustImport(t, "--wipe", "--bulk-index-min", "-1", in)
+	if strings.Contains(out, "bulk load") {
+		t.Errorf("--bulk-index-min -1 dropped the indexes:\n%s", out)
+	}
+	clean := dumpGraph(t)
+	want, err := db.Indexes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out = mustImport(t, "--wipe", "--bulk-index-min", "100", in)
+	if !strings.Contains(out, "dropped for the bulk load") {
+		t.Errorf("300 initiatives with --bulk-index-min 100 kept the indexes:\n%s", out)
+	}
+	assertSameGraph(t, "after the bulk load", clean)
+	got, err := db.Indexes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("indexes after the bulk load:\n%v\nwant (all online)\n%v", got, want)
+	}
+	var title string
+	for _, r := range rawQuery(t, `MATCH (i:Initiative) RETURN i.title ORDER BY i.key LIMIT 1`, nil) {
+		title = r[0].(string)
+	}
+	hits, err := db.Search(ctx, domain.SearchQuery{Text: title, First: 5})
+	if err != nil || len(hits) == 0 {
+		t.Errorf("search %q right after the bulk load: %d hits, %v", title, len(hits), err)
 	}
 }

@@ -39,6 +39,10 @@ type Options struct {
 	Wipe, Yes    bool
 	NoSimilarity bool // skip the similarity refresh
 	BatchSize    int  // initiatives per transaction (default 500)
+	// BulkIndexMin is the size from which a run that wipes writes without
+	// the secondary indexes and rebuilds them after (see
+	// neo4jdb.BulkIndexes): 0 means DefaultBulkIndexMin, negative never.
+	BulkIndexMin int
 	Similarity   similarity.Options
 	// Progress, if set, is told after each written batch how many of
 	// total initiatives are written.
@@ -48,6 +52,11 @@ type Options struct {
 	// and the database name).
 	Target string
 }
+
+// DefaultBulkIndexMin: below it a wipe keeps its indexes, whose rebuild
+// (and the seconds without search it means) would cost more than it
+// saves; the showroom (~440 initiatives) never drops them.
+const DefaultBulkIndexMin = 20000
 
 // Result is what a run produced.
 type Result struct {
@@ -91,6 +100,10 @@ type run struct {
 	// the graph. before is the database clock when that computation began.
 	computed chan computed
 	before   int64
+	// bulk: this run dropped the secondary indexes after its wipe;
+	// written is closed when the initiatives are written.
+	bulk    bool
+	written chan struct{}
 }
 
 // Run imports o.Paths into db (nil on a dry run): the read steps, then,
@@ -185,6 +198,17 @@ func (r *run) begin(ctx context.Context) error {
 		if err := r.marker.phase(ctx, neo4jdb.PhaseWrite); err != nil {
 			return err
 		}
+		min := r.o.BulkIndexMin
+		if min == 0 {
+			min = DefaultBulkIndexMin
+		}
+		if min > 0 && len(r.res.Initiatives) >= min {
+			if err := r.db.DropBulkIndexes(ctx); err != nil {
+				return err
+			}
+			r.bulk, r.res.Summary.Bulk = true, true
+			r.log.Info("bulk load: secondary indexes dropped until the initiatives are written", "initiatives", len(r.res.Initiatives))
+		}
 	}
 	if err := r.db.UpsertThemes(ctx, enrich.ThemeList(r.o.Taxonomy)); err != nil {
 		return fmt.Errorf("write themes: %w", err)
@@ -212,6 +236,7 @@ func (r *run) write(ctx context.Context) error {
 			return err
 		}
 		r.computed = make(chan computed, 1)
+		r.written = make(chan struct{})
 		go func() { r.computed <- r.computeFromInput(ctx) }()
 	}
 	t0 := time.Now()
@@ -223,12 +248,24 @@ func (r *run) write(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("import initiatives (done so far: %d created, %d updated; run again to resume): %w", st.Created, st.Updated, err)
 	}
+	if r.written != nil {
+		close(r.written) // the similarity computation may use every CPU now
+	}
 	r.res.Summary.WriteTime, r.res.Summary.Stats = time.Since(t0), &st
 	if r.res.Summary.Vectors, err = r.o.Model.writeVectors(ctx, r.db, ins, r.vecs); err != nil {
 		return err
 	}
-	r.res.Summary.Retired, err = r.db.RetireMerged(ctx, ins)
-	return err
+	if r.res.Summary.Retired, err = r.db.RetireMerged(ctx, ins); err != nil {
+		return err
+	}
+	if r.bulk {
+		// Populated in the background while the similar links are
+		// written (they read none of them); finish waits for them.
+		if err := r.db.RebuildIndexes(ctx); err != nil {
+			return fmt.Errorf("rebuild the indexes dropped for the bulk load (the next import or server start creates them): %w", err)
+		}
+	}
+	return nil
 }
 
 // prune removes cities and award years no initiative points at.
@@ -331,6 +368,7 @@ func (r *run) computeFromInput(ctx context.Context) computed {
 	opt := r.o.Similarity
 	if opt.Workers == 0 {
 		opt.Workers = max(1, runtime.GOMAXPROCS(0)-1)
+		opt.MoreWorkers = r.written
 	}
 	out.c = neo4jdb.ComputeSimilarity(docs, mm.similarityInput(opt))
 	return out
@@ -338,6 +376,13 @@ func (r *run) computeFromInput(ctx context.Context) computed {
 
 // finish marks the run finished and reads the graph's counts.
 func (r *run) finish(ctx context.Context) error {
+	if r.bulk {
+		t0 := time.Now()
+		if err := r.db.AwaitIndexes(ctx, 30*time.Minute); err != nil {
+			return err
+		}
+		r.res.Summary.IndexWait = time.Since(t0)
+	}
 	if err := r.marker.finish(ctx); err != nil {
 		return err
 	}

@@ -29,10 +29,15 @@ type Summary struct {
 	TitleDerived                   int
 	OrphanSummaries, OrphansMerged int
 	WriteTime, SimilarityTime      time.Duration
-	Total                          time.Duration
-	SimilarLinks                   int
-	Pruned                         int
-	Stats                          *neo4jdb.ImportStats
+	// Bulk: the run wrote without the secondary indexes (see
+	// neo4jdb.BulkIndexes); IndexWait is how long it then waited for their
+	// rebuild after the similar links were written.
+	Bulk         bool
+	IndexWait    time.Duration
+	Total        time.Duration
+	SimilarLinks int
+	Pruned       int
+	Stats        *neo4jdb.ImportStats
 	// Meaning is what the embedding step did (Meaning.Why says why there
 	// was no model); SentenceEmbed the sentence vectors of the similarity
 	// reasons; Vectors their write.
@@ -151,6 +156,9 @@ func (s Summary) Print(w io.Writer, counts map[string]int) {
 		}
 		fmt.Fprintf(w, "  neo4j:                %d created, %d updated, %d unchanged, %d rewritten in %s; %d orphan cities/years removed\n", s.Stats.Created, s.Stats.Updated, s.Stats.Unchanged, s.Stats.Rewritten, s.WriteTime.Round(time.Millisecond), s.Pruned)
 		fmt.Fprintf(w, "  similarity:           %d links in %s\n", s.SimilarLinks, s.SimilarityTime.Round(time.Millisecond))
+		if s.Bulk {
+			fmt.Fprintf(w, "  indexes:              dropped for the bulk load, rebuilt while the links were written, then %s waiting for them\n", s.IndexWait.Round(time.Millisecond))
+		}
 	}
 	if counts != nil {
 		var parts []string

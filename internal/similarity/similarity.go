@@ -168,6 +168,9 @@ type Options struct {
 	// not depend on it; an import computing while it writes leaves a CPU
 	// to the database and its own writer.
 	Workers int
+	// MoreWorkers, when closed, lets the scoring grow to one goroutine per
+	// CPU: an import closes it when its writes end.
+	MoreWorkers <-chan struct{}
 }
 
 // Defaults.
@@ -477,28 +480,52 @@ func computeCorpus(docs []Doc, only []string, opt Options) ([]Link, Stats, Corpu
 		}
 	}
 	perDoc := make([][]Link, len(todo))
-	workers := min(runtime.GOMAXPROCS(0), max(1, len(todo)/minDocsPerWorker))
+	most := min(runtime.GOMAXPROCS(0), max(1, len(todo)/minDocsPerWorker))
+	workers := most
 	if opt.Workers > 0 {
 		workers = min(workers, opt.Workers)
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	ws := make([]*worker, workers)
-	for w := range ws {
-		ws[w] = newWorker(n)
+	var mu sync.Mutex // guards ws while more workers may join
+	var ws []*worker
+	claimed := make(chan struct{}) // closed when every document is claimed
+	var claimedOnce sync.Once
+	start := func() {
+		wk := newWorker(n)
+		mu.Lock()
+		ws = append(ws, wk)
+		mu.Unlock()
 		wg.Add(1)
-		go func(wk *worker) {
+		go func() {
 			defer wg.Done()
 			for {
-				start := int(next.Add(docsPerClaim)) - docsPerClaim
-				if start >= len(todo) {
+				first := int(next.Add(docsPerClaim)) - docsPerClaim
+				if first >= len(todo) {
+					claimedOnce.Do(func() { close(claimed) })
 					return
 				}
-				for k := start; k < min(start+docsPerClaim, len(todo)); k++ {
+				for k := first; k < min(first+docsPerClaim, len(todo)); k++ {
 					perDoc[k] = ix.linksOf(todo[k], wk)
 				}
 			}
-		}(ws[w])
+		}()
+	}
+	for range workers {
+		start()
+	}
+	if opt.MoreWorkers != nil && workers < most {
+		wg.Add(1) // held until the extra workers are started (or not needed)
+		go func() {
+			defer wg.Done()
+			select {
+			case <-opt.MoreWorkers:
+				for range most - workers {
+					start()
+				}
+			case <-claimed:
+			}
+		}()
 	}
 	wg.Wait()
 	for _, wk := range ws {

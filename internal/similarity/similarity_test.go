@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/civicgraph/civicgraph/internal/similarity"
 )
@@ -198,6 +199,21 @@ func TestSameWithAnyWorkerCount(t *testing.T) {
 	runtime.GOMAXPROCS(prev)
 	if !reflect.DeepEqual(capped, want) || cappedSt != wantSt {
 		t.Errorf("Options.Workers 1 on 4 CPUs gave other links or stats than 1 CPU")
+	}
+	// Workers that join while the scoring runs (an import's writes end),
+	// join at once, or are never let in: the same links and counts, and a
+	// channel never closed does not keep the computation waiting.
+	closedNow := make(chan struct{})
+	close(closedNow)
+	later := make(chan struct{})
+	time.AfterFunc(2*time.Millisecond, func() { close(later) })
+	for name, more := range map[string]chan struct{}{"closed before": closedNow, "closed during": later, "never closed": make(chan struct{})} {
+		prev = runtime.GOMAXPROCS(4)
+		got, gotSt := similarity.ComputeStats(docs, similarity.Options{Workers: 1, MoreWorkers: more})
+		runtime.GOMAXPROCS(prev)
+		if !reflect.DeepEqual(got, want) || gotSt != wantSt {
+			t.Errorf("Workers 1 with MoreWorkers %s gave other links or stats than 1 CPU", name)
+		}
 	}
 }
 
