@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
@@ -65,6 +66,7 @@ func run(ctx context.Context, args []string) error {
 	case "serve":
 		return runServe(ctx, args[1:], os.Stdout, os.Stderr)
 	case "import":
+		importGC()
 		return runImport(ctx, args[1:], os.Stdout, os.Stderr)
 	case "gen":
 		return runGen(ctx, args[1:], os.Stdout, os.Stderr)
@@ -76,4 +78,18 @@ func run(ctx context.Context, args []string) error {
 	}
 	fmt.Fprint(os.Stderr, usage)
 	return usageError{fmt.Sprintf("unknown subcommand %q", args[0])}
+}
+
+// importGCPercent is the Go GC target of `civicgraph import` when GOGC
+// is not set. An import is a batch job whose heap is mostly the input and
+// its similar links, live until the end: at 100k initiatives GOGC=200
+// took 5 s of CPU (a tenth) off the run on 2 cores for 2.10 GB peak RSS
+// against 1.99 GB with the default 100, measured 2026-12-03. The server
+// keeps Go's default.
+const importGCPercent = 200
+
+func importGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(importGCPercent)
+	}
 }

@@ -95,15 +95,20 @@ type run struct {
 	vecs   [][]float32 // passage vectors of res.Initiatives (nil without a model)
 	marker *importRun
 	res    *Result
-	// computed delivers the similarity computed from the input while it
-	// is written (runs right after a wipe); nil: the similarity step reads
+	// stream carries the similarity computed from the input while it is
+	// written (runs right after a wipe; computed delivers the sentence
+	// embedding's figures when it ends); nil: the similarity step reads
 	// the graph. before is the database clock when that computation began.
-	computed chan computed
+	stream   *neo4jdb.SimilarityStream
+	computed chan embed.Stats
 	before   int64
 	// bulk: this run dropped the secondary indexes after its wipe;
 	// written is closed when the initiatives are written.
 	bulk    bool
 	written chan struct{}
+	// ids receives the element IDs of the initiatives written (nil if
+	// they could not be read), when computed is set.
+	ids chan map[string]string
 }
 
 // Run imports o.Paths into db (nil on a dry run): the read steps, then,
@@ -130,6 +135,9 @@ func Run(ctx context.Context, db *neo4jdb.DB, o Options) (*Result, error) {
 	for _, s := range steps {
 		t0 := time.Now()
 		if err := s.do(r, ctx); err != nil {
+			if r.stream != nil {
+				r.stream.Discard() // the links will not be written; let the scoring end
+			}
 			return r.res, fmt.Errorf("import step %s: %w", s.name, err)
 		}
 		r.log.Debug("import step", "step", s.name, "took", time.Since(t0).Round(time.Millisecond))
@@ -192,6 +200,17 @@ func (r *run) begin(ctx context.Context) error {
 		return err
 	}
 	if r.marker.plan.wipe {
+		if !r.o.NoSimilarity {
+			// After a wipe the graph will hold exactly these initiatives,
+			// so their similarity is computed from the input meanwhile:
+			// Go's work overlaps Neo4j's wipe and writes.
+			if r.before, err = r.db.Now(ctx); err != nil {
+				return err
+			}
+			r.stream, r.computed = neo4jdb.NewSimilarityStream(), make(chan embed.Stats, 1)
+			r.written = make(chan struct{})
+			go func() { r.computed <- r.computeFromInput(ctx) }()
+		}
 		if err := r.db.DeleteAll(ctx); err != nil {
 			return fmt.Errorf("wipe (run again: the next run finishes it): %w", err)
 		}
@@ -216,29 +235,11 @@ func (r *run) begin(ctx context.Context) error {
 	return nil
 }
 
-// computed is a similarity computation's outcome.
-type computed struct {
-	c         *neo4jdb.ComputedSimilarity
-	sentences embed.Stats
-	err       error
-}
-
 // write writes the initiatives in batches (after a wipe by CREATE), their
-// passage vectors, and removes the nodes of keys merged away. Right after
-// a wipe the graph will hold exactly these initiatives, so the similarity
-// is computed from them meanwhile (Go's work overlaps Neo4j's), the same
-// as from the graph.
+// passage vectors, and removes the nodes of keys merged away. After a
+// wipe, the similarity computation begin started runs meanwhile.
 func (r *run) write(ctx context.Context) error {
 	ins := r.res.Initiatives
-	if r.marker.plan.wipe && !r.o.NoSimilarity {
-		var err error
-		if r.before, err = r.db.Now(ctx); err != nil {
-			return err
-		}
-		r.computed = make(chan computed, 1)
-		r.written = make(chan struct{})
-		go func() { r.computed <- r.computeFromInput(ctx) }()
-	}
 	t0 := time.Now()
 	st, err := r.db.ImportInitiatives(ctx, ins, neo4jdb.ImportOptions{BatchSize: r.o.BatchSize, Progress: func(done int) {
 		if r.o.Progress != nil {
@@ -264,6 +265,22 @@ func (r *run) write(ctx context.Context) error {
 		if err := r.db.RebuildIndexes(ctx); err != nil {
 			return fmt.Errorf("rebuild the indexes dropped for the bulk load (the next import or server start creates them): %w", err)
 		}
+	}
+	if r.stream != nil {
+		// The links are written by element ID; they are read now, while
+		// the computation may still run, not after it (2.7 s at 100k).
+		keys := make([]string, len(ins))
+		for i, in := range ins {
+			keys[i] = in.ID
+		}
+		r.ids = make(chan map[string]string, 1)
+		go func() {
+			ids, err := r.db.InitiativeIDs(ctx, keys)
+			if err != nil {
+				r.log.Debug("element IDs not read ahead; the similarity write reads them", "err", err)
+			}
+			r.ids <- ids
+		}()
 	}
 	return nil
 }
@@ -293,13 +310,16 @@ func (r *run) similarity(ctx context.Context) error {
 	var run neo4jdb.SimilarityRun
 	var err error
 	before := r.before
-	if r.computed != nil {
-		c := <-r.computed
-		if c.err != nil {
-			return c.err
+	if r.stream != nil {
+		var ids map[string]string
+		if r.ids != nil {
+			ids = <-r.ids
 		}
-		r.res.Summary.SentenceEmbed = c.sentences
-		run, err = r.db.WriteComputed(ctx, c.c)
+		// Written as it is scored; a failed sentence embedding arrives
+		// as the stream's error, before anything is written.
+		if run, err = r.db.WriteStream(ctx, r.stream, ids); err == nil {
+			r.res.Summary.SentenceEmbed = <-r.computed
+		}
 	} else {
 		mm := r.o.Model
 		if mm.On() {
@@ -329,16 +349,18 @@ func (r *run) similarity(ctx context.Context) error {
 	return nil
 }
 
-// computeFromInput computes every initiative's similar links from the
-// input as it is written (what SimilarityDocs would read back after a
-// wipe: key, title, summary, city, themes, passage vector).
-func (r *run) computeFromInput(ctx context.Context) computed {
-	var out computed
+// computeFromInput computes every initiative's similar links into
+// r.stream from the input as it is written (what SimilarityDocs would read
+// back after a wipe: key, title, summary, city, themes, passage vector),
+// and returns the figures of the sentence embedding it did first.
+func (r *run) computeFromInput(ctx context.Context) embed.Stats {
+	var sentences embed.Stats
 	mm := r.o.Model
 	if mm.On() {
-		if out.sentences, out.err = mm.embedSentences(ctx, r.res.Initiatives); out.err != nil {
-			out.err = fmt.Errorf("embed sentences: %w", out.err)
-			return out
+		var err error
+		if sentences, err = mm.embedSentences(ctx, r.res.Initiatives); err != nil {
+			r.stream.Fail(fmt.Errorf("embed sentences: %w", err))
+			return sentences
 		}
 	}
 	known := map[string]bool{} // the import links only the taxonomy's themes
@@ -370,8 +392,8 @@ func (r *run) computeFromInput(ctx context.Context) computed {
 		opt.Workers = max(1, runtime.GOMAXPROCS(0)-1)
 		opt.MoreWorkers = r.written
 	}
-	out.c = neo4jdb.ComputeSimilarity(docs, mm.similarityInput(opt))
-	return out
+	r.stream.Compute(docs, mm.similarityInput(opt))
+	return sentences
 }
 
 // finish marks the run finished and reads the graph's counts.

@@ -3,6 +3,8 @@ package neo4jdb
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -53,9 +55,20 @@ func (db *DB) RefreshSimilarity(ctx context.Context, keys []string, in Similarit
 		return SimilarityRun{}, err
 	}
 	if keys == nil {
-		c := ComputeSimilarity(sdocs, in)
-		c.run.Read = time.Since(t0) - c.run.Compute
-		return db.WriteComputed(ctx, c)
+		keys := make([]string, len(sdocs))
+		for i, d := range sdocs {
+			keys[i] = d.Key
+		}
+		ids, err := db.InitiativeIDs(ctx, keys)
+		if err != nil {
+			return SimilarityRun{}, fmt.Errorf("read the element IDs of the initiatives: %w", err)
+		}
+		read := time.Since(t0)
+		s := NewSimilarityStream()
+		go s.Compute(sdocs, in)
+		run, err := db.WriteStream(ctx, s, ids)
+		run.Read = read
+		return run, err
 	}
 	c := computeSimilarity(sdocs, in, func(docs []similarity.Doc) ([]similarity.Link, similarity.Corpus) {
 		return similarity.ComputeFor(docs, keys, in.Options), similarity.Corpus{}
@@ -67,71 +80,153 @@ func (db *DB) RefreshSimilarity(ctx context.Context, keys []string, in Similarit
 	return c.run, err
 }
 
-// ComputedSimilarity is a full similarity refresh computed and not yet
-// written (see WriteComputed).
-type ComputedSimilarity struct {
+// computedSimilarity is a similarity computation's links grouped by the
+// initiative holding them.
+type computedSimilarity struct {
 	byFrom map[string][]domain.SimilarLink
-	corpus similarity.Corpus
 	run    SimilarityRun
 }
 
-// ComputeSimilarity computes every initiative's similar links from docs
-// (what SimilarityDocs reads, or what an import right after a wipe knows
-// it wrote, so the computation can overlap the write). It is pure: no
-// database.
-func ComputeSimilarity(sdocs []SimDoc, in SimilarityInput) *ComputedSimilarity {
-	return computeSimilarity(sdocs, in, func(docs []similarity.Doc) ([]similarity.Link, similarity.Corpus) {
-		return similarity.ComputeCorpus(docs, in.Options)
-	}, nil)
-}
-
-// computeSimilarity scores docs with compute and groups the links by the
-// initiative holding them; keys (nil: every doc) are the initiatives whose
-// links are replaced, even by none.
-func computeSimilarity(sdocs []SimDoc, in SimilarityInput, compute func([]similarity.Doc) ([]similarity.Link, similarity.Corpus), keys []string) *ComputedSimilarity {
-	c := &ComputedSimilarity{}
-	t0 := time.Now()
+// similarityDocs turns what SimilarityDocs reads into the documents
+// package similarity scores, with their sentences when in asks for them;
+// it also returns how many have a passage vector.
+func similarityDocs(sdocs []SimDoc, in SimilarityInput) ([]similarity.Doc, int) {
 	docs := make([]similarity.Doc, len(sdocs))
+	withVectors := 0
 	for i, d := range sdocs {
 		docs[i] = similarity.Doc{ID: d.Key, CityID: d.CityID, Title: d.Title, Summary: d.Summary, Themes: d.Themes, Vec: d.Vec}
 		if in.Sentences != nil && d.Vec != nil {
 			docs[i].Sentences, docs[i].SentVecs = in.Sentences(d.Summary)
 		}
 		if d.Vec != nil {
-			c.run.WithVectors++
+			withVectors++
 		}
 	}
-	links, corpus := compute(docs)
-	if keys == nil {
-		keys = make([]string, len(docs))
-		for i, d := range docs {
-			keys[i] = d.ID
-		}
+	return docs, withVectors
+}
+
+// domainLinks converts one initiative's scored links.
+func domainLinks(ls []similarity.Link) []domain.SimilarLink {
+	if len(ls) == 0 {
+		return nil
 	}
+	out := make([]domain.SimilarLink, len(ls))
+	for i, l := range ls {
+		out[i] = domain.SimilarLink{To: l.To, Score: l.Score, TextScore: l.TextScore,
+			ThemeScore: l.ThemeScore, SemanticScore: l.SemanticScore, SharedThemes: l.SharedThemes, SharedTerms: l.SharedTerms,
+			ClosestFrom: l.ClosestA, ClosestTo: l.ClosestB}
+	}
+	return out
+}
+
+// computeSimilarity scores docs with compute and groups the links by the
+// initiative holding them; keys are the initiatives whose links are
+// replaced, even by none.
+func computeSimilarity(sdocs []SimDoc, in SimilarityInput, compute func([]similarity.Doc) ([]similarity.Link, similarity.Corpus), keys []string) *computedSimilarity {
+	c := &computedSimilarity{}
+	t0 := time.Now()
+	docs, withVectors := similarityDocs(sdocs, in)
+	c.run.WithVectors = withVectors
+	links, _ := compute(docs)
 	c.byFrom = make(map[string][]domain.SimilarLink, len(keys))
 	for _, k := range keys {
 		c.byFrom[k] = nil // replaced even with none
 	}
-	for _, l := range links {
-		c.byFrom[l.From] = append(c.byFrom[l.From], domain.SimilarLink{To: l.To, Score: l.Score, TextScore: l.TextScore,
-			ThemeScore: l.ThemeScore, SemanticScore: l.SemanticScore, SharedThemes: l.SharedThemes, SharedTerms: l.SharedTerms,
-			ClosestFrom: l.ClosestA, ClosestTo: l.ClosestB})
+	for lo := 0; lo < len(links); {
+		hi := lo + 1
+		for hi < len(links) && links[hi].From == links[lo].From {
+			hi++
+		}
+		from := links[lo].From
+		c.byFrom[from] = append(c.byFrom[from], domainLinks(links[lo:hi])...)
+		lo = hi
 	}
-	c.corpus = corpus
 	c.run.Docs, c.run.Links, c.run.Compute = len(docs), len(links), time.Since(t0)
 	return c
 }
 
-// WriteComputed writes a computed full refresh: every initiative's links
-// replaced, then the corpus statistics.
-func (db *DB) WriteComputed(ctx context.Context, c *ComputedSimilarity) (SimilarityRun, error) {
+// SimilarityStream is a full similarity refresh written while it is
+// computed: Compute hands each initiative's links over in key order as
+// soon as they are scored, and WriteStream writes them in batches as they
+// come, so Neo4j's writing overlaps the end of the scoring.
+type SimilarityStream struct {
+	groups  chan similarGroup
+	discard sync.Once
+	// Set before groups is closed.
+	err    error
+	corpus similarity.Corpus
+	run    SimilarityRun
+}
+
+type similarGroup struct {
+	key   string
+	links []domain.SimilarLink
+}
+
+// NewSimilarityStream returns a stream for one Compute and one WriteStream.
+func NewSimilarityStream() *SimilarityStream {
+	return &SimilarityStream{groups: make(chan similarGroup, 1024)}
+}
+
+// Compute scores every initiative of sdocs into the stream and closes it;
+// it returns when the last initiative is handed over (to WriteStream, or
+// dropped after Discard).
+func (s *SimilarityStream) Compute(sdocs []SimDoc, in SimilarityInput) {
 	t0 := time.Now()
-	err := db.WriteSimilar(ctx, c.byFrom, 500)
-	if err == nil {
-		err = db.writeCorpus(ctx, c.corpus)
+	docs, withVectors := similarityDocs(sdocs, in)
+	opt := in.Options
+	opt.Emit = func(id string, ls []similarity.Link) { s.groups <- similarGroup{key: id, links: domainLinks(ls)} }
+	_, st, corpus := similarity.ComputeCorpusStats(docs, opt)
+	s.corpus = corpus
+	s.run = SimilarityRun{Docs: st.Docs, Links: st.Links, WithVectors: withVectors, Compute: time.Since(t0)}
+	close(s.groups)
+}
+
+// Fail closes the stream with err instead of computing: WriteStream writes
+// nothing and returns err.
+func (s *SimilarityStream) Fail(err error) {
+	s.err = err
+	close(s.groups)
+}
+
+// Discard lets a Compute whose links will not be written finish: what it
+// still hands over is dropped. Safe to call more than once.
+func (s *SimilarityStream) Discard() {
+	s.discard.Do(func() {
+		go func() {
+			for range s.groups {
+			}
+		}()
+	})
+}
+
+// WriteStream writes the stream's links as they come (each initiative's
+// replaced whole, as WriteSimilar does), then the corpus statistics (see
+// incremental.go). ids are the initiatives' element IDs (see
+// InitiativeIDs); a batch with a key it lacks is written by key. The
+// run's Write is the time from the call to the last write.
+func (db *DB) WriteStream(ctx context.Context, s *SimilarityStream, ids map[string]string) (SimilarityRun, error) {
+	defer s.Discard()
+	t0 := time.Now()
+	err := db.writeSimilarBatches(ctx, similarBatches(func(yield func(string, []domain.SimilarLink) bool) {
+		for g := range s.groups {
+			if !yield(g.key, g.links) {
+				return
+			}
+		}
+	}, ids, 500))
+	if err != nil {
+		return s.run, err
 	}
-	c.run.Write = time.Since(t0)
-	return c.run, err
+	if s.err != nil {
+		return s.run, s.err
+	}
+	if err := db.writeCorpus(ctx, s.corpus); err != nil {
+		return s.run, err
+	}
+	run := s.run
+	run.Write = time.Since(t0)
+	return run, nil
 }
 
 // refreshAfterCuration keeps a curated initiative's similar links in step

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -502,14 +504,19 @@ const similarWriters = 2
 // locking seek this avoids); it returns how many rows and links it found, so
 // that a batch where a node was not found (deleted, or its ID changed
 // since it was read) is written again by key.
+//
+// A row holds its links column by column (row.to[j], row.score[j], …: see
+// similarRow), not as one map per link: at 100k initiatives (1.3M links)
+// the per-link maps were 12M map entries to build, send and decode, on
+// the driver's side and Neo4j's.
 const writeSimilarByID = `UNWIND $rows AS row
 MATCH (a) WHERE elementId(a) = row.id AND a.key = row.from AND 'Initiative' IN labels(a)
 CALL (a) { MATCH (a)-[s:SIMILAR]->() DELETE s }
 CALL (a, row) {
-  UNWIND row.links AS l
-  MATCH (b) WHERE elementId(b) = l.id AND b.key = l.to AND 'Initiative' IN labels(b)
-  CREATE (a)-[:SIMILAR {score: l.score, textScore: l.text, themeScore: l.theme, semanticScore: l.sem,
-    closest: l.closest, sharedThemes: l.themes, sharedTerms: l.terms}]->(b)
+  UNWIND range(0, size(row.to) - 1) AS j
+  MATCH (b) WHERE elementId(b) = row.ids[j] AND b.key = row.to[j] AND 'Initiative' IN labels(b)
+  CREATE (a)-[:SIMILAR {score: row.score[j], textScore: row.text[j], themeScore: row.theme[j], semanticScore: row.sem[j],
+    closest: row.closest[j], sharedThemes: row.themes[j], sharedTerms: row.terms[j]}]->(b)
   RETURN count(*) AS made }
 RETURN count(*) AS rows, sum(made) AS links`
 
@@ -518,10 +525,28 @@ const writeSimilarByKey = `UNWIND $rows AS row
 MATCH (a:Initiative {key: row.from})
 CALL { WITH a MATCH (a)-[s:SIMILAR]->() DELETE s }
 WITH a, row
-UNWIND row.links AS l
-MATCH (b:Initiative {key: l.to})
-CREATE (a)-[:SIMILAR {score: l.score, textScore: l.text, themeScore: l.theme, semanticScore: l.sem,
-  closest: l.closest, sharedThemes: l.themes, sharedTerms: l.terms}]->(b)`
+UNWIND range(0, size(row.to) - 1) AS j
+MATCH (b:Initiative {key: row.to[j]})
+CREATE (a)-[:SIMILAR {score: row.score[j], textScore: row.text[j], themeScore: row.theme[j], semanticScore: row.sem[j],
+  closest: row.closest[j], sharedThemes: row.themes[j], sharedTerms: row.terms[j]}]->(b)`
+
+// similarRow is one initiative's row of a WriteSimilar batch: its key and
+// element ID, and its links as parallel lists (one entry per link).
+func similarRow(from, id string, ls []domain.SimilarLink, ids map[string]string) map[string]any {
+	to, tids := make([]string, len(ls)), make([]string, len(ls))
+	score, text, theme, sem := make([]float64, len(ls)), make([]float64, len(ls)), make([]float64, len(ls)), make([]float64, len(ls))
+	closest, themes, terms := make([]any, len(ls)), make([]any, len(ls)), make([]any, len(ls))
+	for j, l := range ls {
+		to[j], tids[j] = l.To, ids[l.To]
+		score[j], text[j], theme[j], sem[j] = l.Score, l.TextScore, l.ThemeScore, l.SemanticScore
+		if c := closestPair(l); c != nil {
+			closest[j] = c
+		}
+		themes[j], terms[j] = nonNil(l.SharedThemes), nonNil(l.SharedTerms)
+	}
+	return map[string]any{"from": from, "id": id, "to": to, "ids": tids, "score": score, "text": text, "theme": theme,
+		"sem": sem, "closest": closest, "themes": themes, "terms": terms}
+}
 
 // similarBatch is one WriteSimilar transaction's rows.
 type similarBatch struct {
@@ -554,31 +579,36 @@ func (db *DB) WriteSimilar(ctx context.Context, links map[string][]domain.Simila
 		return fmt.Errorf("read the element IDs of initiatives with similar links: %w", err)
 	}
 	db.log.Debug("similarity: element IDs read", "initiatives", len(ids), "took", time.Since(t0).Round(time.Millisecond))
-	// Batches are built as the writers take them, so building overlaps
-	// writing.
-	batches := func(yield func(similarBatch) bool) {
-		cur := similarBatch{}
+	return db.writeSimilarBatches(ctx, similarBatches(func(yield func(string, []domain.SimilarLink) bool) {
 		for _, k := range keys {
-			if len(cur.rows) > 0 && (len(cur.rows) >= batchSize || cur.links+len(links[k]) > maxSimilarPerTx) {
+			if !yield(k, links[k]) {
+				return
+			}
+		}
+	}, ids, batchSize))
+}
+
+// similarBatches groups initiatives' links into WriteSimilar batches of at
+// most batchSize initiatives and maxSimilarPerTx links (an initiative with
+// more is a batch of its own). Batches are built as the writers take them,
+// so building overlaps writing.
+func similarBatches(links iter.Seq2[string, []domain.SimilarLink], ids map[string]string, batchSize int) iter.Seq[similarBatch] {
+	return func(yield func(similarBatch) bool) {
+		cur := similarBatch{}
+		for k, ls := range links {
+			if len(cur.rows) > 0 && (len(cur.rows) >= batchSize || cur.links+len(ls) > maxSimilarPerTx) {
 				if !yield(cur) {
 					return
 				}
 				cur = similarBatch{n: cur.n + 1}
 			}
-			ls := make([]map[string]any, 0, len(links[k]))
-			for _, l := range links[k] {
-				ls = append(ls, map[string]any{"to": l.To, "id": ids[l.To], "score": l.Score, "text": l.TextScore, "theme": l.ThemeScore,
-					"sem": l.SemanticScore, "closest": closestPair(l),
-					"themes": nonNil(l.SharedThemes), "terms": nonNil(l.SharedTerms)})
-			}
-			cur.rows = append(cur.rows, map[string]any{"from": k, "id": ids[k], "links": ls})
+			cur.rows = append(cur.rows, similarRow(k, ids[k], ls, ids))
 			cur.links += len(ls)
 		}
 		if len(cur.rows) > 0 {
 			yield(cur)
 		}
 	}
-	return db.writeSimilarBatches(ctx, batches)
 }
 
 // writeSimilarBatches runs the batches on similarWriters connections and
@@ -653,7 +683,7 @@ func (db *DB) writeSimilarBatch(ctx context.Context, b similarBatch) error {
 }
 
 // initiativeIDs reads the element IDs of the initiatives that hold links
-// or are linked to, by key; a key without a node is absent.
+// or are linked to; a key without a node is absent.
 func (db *DB) initiativeIDs(ctx context.Context, links map[string][]domain.SimilarLink) (map[string]string, error) {
 	want := make(map[string]bool, len(links))
 	for k, ls := range links {
@@ -662,11 +692,14 @@ func (db *DB) initiativeIDs(ctx context.Context, links map[string][]domain.Simil
 			want[l.To] = true
 		}
 	}
-	keys := make([]string, 0, len(want))
-	for k := range want {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	return db.InitiativeIDs(ctx, slices.Collect(maps.Keys(want)))
+}
+
+// InitiativeIDs reads the element IDs of the initiatives with the given
+// keys (a key without a node is absent), 50,000 keys per read. The import
+// reads them ahead, while the similarity computation finishes.
+func (db *DB) InitiativeIDs(ctx context.Context, keys []string) (map[string]string, error) {
+	keys = slices.Sorted(slices.Values(keys))
 	ids := make(map[string]string, len(keys))
 	const perRead = 50_000
 	for start := 0; start < len(keys); start += perRead {

@@ -25,6 +25,13 @@ func ComputeCorpus(docs []Doc, opt Options) ([]Link, Corpus) {
 	return links, c
 }
 
+// ComputeCorpusStats is ComputeCorpus that also reports its work (see
+// ComputeStats); with Options.Emit it is how a streamed refresh learns how
+// many links it made.
+func ComputeCorpusStats(docs []Doc, opt Options) ([]Link, Stats, Corpus) {
+	return computeCorpus(docs, nil, opt)
+}
+
 // Candidate is a document Incremental may link to, with the way it was
 // found, mirroring Compute's three sources of candidates.
 type Candidate struct {

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"runtime"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -214,6 +215,61 @@ func TestSameWithAnyWorkerCount(t *testing.T) {
 		if !reflect.DeepEqual(got, want) || gotSt != wantSt {
 			t.Errorf("Workers 1 with MoreWorkers %s gave other links or stats than 1 CPU", name)
 		}
+	}
+}
+
+// TestEmit checks the streamed output: every document once, in ID order,
+// with the links Compute returns for it (nil when none), on any number of
+// workers and with a slow consumer; Compute then returns no links.
+func TestEmit(t *testing.T) {
+	docs := synthetic(3000, 2)
+	want, wantSt := similarity.ComputeStats(docs, similarity.Options{})
+	byFrom := map[string][]similarity.Link{}
+	for _, l := range want {
+		byFrom[l.From] = append(byFrom[l.From], l)
+	}
+	ids := make([]string, 0, len(docs))
+	for _, d := range docs {
+		ids = append(ids, d.ID)
+	}
+	sort.Strings(ids)
+	for _, procs := range []int{1, 4} {
+		var got []string
+		mismatch := 0
+		opt := similarity.Options{Emit: func(id string, ls []similarity.Link) {
+			if len(got)%500 == 0 {
+				time.Sleep(time.Millisecond) // a consumer slower than the scoring
+			}
+			got = append(got, id)
+			if !reflect.DeepEqual(ls, byFrom[id]) {
+				mismatch++
+			}
+		}}
+		prev := runtime.GOMAXPROCS(procs)
+		links, st := similarity.ComputeStats(docs, opt)
+		runtime.GOMAXPROCS(prev)
+		if links != nil {
+			t.Errorf("%d CPUs: Compute with Emit returned %d links, want none", procs, len(links))
+		}
+		if !slices.Equal(got, ids) {
+			t.Errorf("%d CPUs: emitted %d documents, want all %d once in ID order", procs, len(got), len(ids))
+		}
+		if mismatch > 0 {
+			t.Errorf("%d CPUs: %d documents emitted with other links than Compute gives", procs, mismatch)
+		}
+		if st != wantSt {
+			t.Errorf("%d CPUs: stats %+v, want %+v", procs, st, wantSt)
+		}
+	}
+	var one []string
+	similarity.Compute(docs[:1], similarity.Options{Emit: func(id string, ls []similarity.Link) {
+		if ls != nil {
+			t.Errorf("the only document emitted with %d links", len(ls))
+		}
+		one = append(one, id)
+	}})
+	if !slices.Equal(one, []string{docs[0].ID}) {
+		t.Errorf("one document: emitted %v, want [%s]", one, docs[0].ID)
 	}
 }
 
