@@ -237,6 +237,9 @@ func (r *Report) WriteMarkdown(w io.Writer) {
 	fmt.Fprintln(w, "### Scale")
 	fmt.Fprintln(w)
 	WriteScaleTable(w, r.Sizes)
+	fmt.Fprintln(w, "### Aims")
+	fmt.Fprintln(w)
+	WriteAims(w, r.Sizes)
 	for _, s := range r.Sizes {
 		WriteSizeTable(w, s)
 	}

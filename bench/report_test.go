@@ -45,6 +45,16 @@ func TestReportTables(t *testing.T) {
 		"- `search`: variant 0: ours [1] vs peer [2]",
 		"| **mix** (all above, round robin) | 300 | 100 | 600 |",
 		"make bench",
+		"### Aims",
+		"| every query ≥ 0.80× the floor's req/s (worst) | **0.50× (search) missed** | **missed** at 1 of 1 sizes |",
+		"| mix ≥ 0.85× the floor's req/s | **0.50× missed** |",
+		"| every query's p50 ≤ 1.25× the floor's (worst) | **2.00× (search) missed** |",
+		"| never slower than the peer: every query ≥ 1.00× its req/s (worst) | 2.00× (search) met | met |",
+		"| mix vs the peer ≥ 1.8× at 1k, 4× at 10k, 15× at 100k | 3.00×, aim 1.8× met | met |",
+		"| 1 Cypher round trip per request, every query (most) | measured on 0 of 2 | not measured |",
+		"| answers equal on all three sides, every query | **no missed** |",
+		"| import < 10 s at 10k, < 60 s at 100k | no aim | not measured |",
+		"| 1000 | 3.00 | 1.50 | 1.50 | 0.50 | 0.25 | 3.50 | 1.75 |",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q; got:\n%s", want, md)
