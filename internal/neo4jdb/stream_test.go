@@ -46,15 +46,7 @@ func TestSimilarityStream(t *testing.T) {
 	if err := db.WriteSimilar(ctx, old, 100); err != nil {
 		t.Fatal(err)
 	}
-	count := func(cypher string) int64 {
-		t.Helper()
-		recs, err := db.ReadForTest(ctx, cypher, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		v, _ := recs[0].Values[0].(int64)
-		return v
-	}
+	count := func(cypher string) int64 { t.Helper(); return readCount(t, db, cypher, nil) }
 
 	failed := neo4jdb.NewSimilarityStream()
 	boom := errors.New("sentences could not be embedded")

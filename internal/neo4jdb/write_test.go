@@ -10,6 +10,17 @@ import (
 	"github.com/civicgraph/civicgraph/internal/neo4jdb/dbtest"
 )
 
+// readCount runs a read that returns one integer, and returns it.
+func readCount(t *testing.T, db *neo4jdb.DB, cypher string, p map[string]any) int64 {
+	t.Helper()
+	recs, err := db.ReadForTest(context.Background(), cypher, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, _ := recs[0].Values[0].(int64)
+	return n
+}
+
 // importFixture is n initiatives with a city, a country, two themes and
 // an award each: every kind of link the batch statement writes and checks.
 func importFixture(n int) []*domain.Initiative {
@@ -40,15 +51,7 @@ func TestImportInitiativesBatchStatement(t *testing.T) {
 	if err := db.UpsertThemes(ctx, []domain.Theme{{Slug: "wt-budget", Name: "Budget"}, {Slug: "wt-open", Name: "Open"}}); err != nil {
 		t.Fatal(err)
 	}
-	count := func(cypher string) int64 {
-		t.Helper()
-		recs, err := db.ReadForTest(ctx, cypher, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n, _ := recs[0].Values[0].(int64)
-		return n
-	}
+	count := func(cypher string) int64 { t.Helper(); return readCount(t, db, cypher, nil) }
 	links := func() int64 {
 		return count(`MATCH (:Initiative)-[r:IN_CITY|IN_COUNTRY|HAS_THEME|AWARDED]->() RETURN count(r)`)
 	}
@@ -155,15 +158,7 @@ func TestWriteSimilarReplacesLinks(t *testing.T) {
 	if _, err := db.ImportInitiatives(ctx, ins, neo4jdb.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	count := func(cypher string, p map[string]any) int64 {
-		t.Helper()
-		recs, err := db.ReadForTest(ctx, cypher, p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		v, _ := recs[0].Values[0].(int64)
-		return v
-	}
+	count := func(cypher string, p map[string]any) int64 { t.Helper(); return readCount(t, db, cypher, p) }
 	write := func(step int) map[string][]domain.SimilarLink {
 		links := map[string][]domain.SimilarLink{}
 		for k, in := range ins {
