@@ -107,7 +107,7 @@ type run struct {
 	bulk    bool
 	written chan struct{}
 	// ids receives the element IDs of the initiatives written (nil if
-	// they could not be read), when computed is set.
+	// they could not be read), when stream is set.
 	ids chan map[string]string
 }
 

@@ -55,11 +55,11 @@ func (db *DB) RefreshSimilarity(ctx context.Context, keys []string, in Similarit
 		return SimilarityRun{}, err
 	}
 	if keys == nil {
-		keys := make([]string, len(sdocs))
+		all := make([]string, len(sdocs))
 		for i, d := range sdocs {
-			keys[i] = d.Key
+			all[i] = d.Key
 		}
-		ids, err := db.InitiativeIDs(ctx, keys)
+		ids, err := db.InitiativeIDs(ctx, all)
 		if err != nil {
 			return SimilarityRun{}, fmt.Errorf("read the element IDs of the initiatives: %w", err)
 		}
@@ -70,9 +70,7 @@ func (db *DB) RefreshSimilarity(ctx context.Context, keys []string, in Similarit
 		run.Read = read
 		return run, err
 	}
-	c := computeSimilarity(sdocs, in, func(docs []similarity.Doc) ([]similarity.Link, similarity.Corpus) {
-		return similarity.ComputeFor(docs, keys, in.Options), similarity.Corpus{}
-	}, keys)
+	c := computeFor(sdocs, in, keys)
 	c.run.Read = time.Since(t0) - c.run.Compute
 	t2 := time.Now()
 	err = db.WriteSimilar(ctx, c.byFrom, 500)
@@ -105,41 +103,40 @@ func similarityDocs(sdocs []SimDoc, in SimilarityInput) ([]similarity.Doc, int) 
 	return docs, withVectors
 }
 
-// domainLinks converts one initiative's scored links.
+// domainLink converts one scored link.
+func domainLink(l similarity.Link) domain.SimilarLink {
+	return domain.SimilarLink{To: l.To, Score: l.Score, TextScore: l.TextScore,
+		ThemeScore: l.ThemeScore, SemanticScore: l.SemanticScore, SharedThemes: l.SharedThemes, SharedTerms: l.SharedTerms,
+		ClosestFrom: l.ClosestA, ClosestTo: l.ClosestB}
+}
+
+// domainLinks converts one initiative's scored links (nil: none).
 func domainLinks(ls []similarity.Link) []domain.SimilarLink {
 	if len(ls) == 0 {
 		return nil
 	}
 	out := make([]domain.SimilarLink, len(ls))
 	for i, l := range ls {
-		out[i] = domain.SimilarLink{To: l.To, Score: l.Score, TextScore: l.TextScore,
-			ThemeScore: l.ThemeScore, SemanticScore: l.SemanticScore, SharedThemes: l.SharedThemes, SharedTerms: l.SharedTerms,
-			ClosestFrom: l.ClosestA, ClosestTo: l.ClosestB}
+		out[i] = domainLink(l)
 	}
 	return out
 }
 
-// computeSimilarity scores docs with compute and groups the links by the
-// initiative holding them; keys are the initiatives whose links are
-// replaced, even by none.
-func computeSimilarity(sdocs []SimDoc, in SimilarityInput, compute func([]similarity.Doc) ([]similarity.Link, similarity.Corpus), keys []string) *computedSimilarity {
+// computeFor scores the initiatives with the given keys against all of
+// sdocs and groups their links by the initiative holding them; each of
+// keys is in byFrom, so its links are replaced even by none.
+func computeFor(sdocs []SimDoc, in SimilarityInput, keys []string) *computedSimilarity {
 	c := &computedSimilarity{}
 	t0 := time.Now()
 	docs, withVectors := similarityDocs(sdocs, in)
 	c.run.WithVectors = withVectors
-	links, _ := compute(docs)
+	links := similarity.ComputeFor(docs, keys, in.Options)
 	c.byFrom = make(map[string][]domain.SimilarLink, len(keys))
 	for _, k := range keys {
 		c.byFrom[k] = nil // replaced even with none
 	}
-	for lo := 0; lo < len(links); {
-		hi := lo + 1
-		for hi < len(links) && links[hi].From == links[lo].From {
-			hi++
-		}
-		from := links[lo].From
-		c.byFrom[from] = append(c.byFrom[from], domainLinks(links[lo:hi])...)
-		lo = hi
+	for _, l := range links {
+		c.byFrom[l.From] = append(c.byFrom[l.From], domainLink(l))
 	}
 	c.run.Docs, c.run.Links, c.run.Compute = len(docs), len(links), time.Since(t0)
 	return c
@@ -176,7 +173,7 @@ func (s *SimilarityStream) Compute(sdocs []SimDoc, in SimilarityInput) {
 	docs, withVectors := similarityDocs(sdocs, in)
 	opt := in.Options
 	opt.Emit = func(id string, ls []similarity.Link) { s.groups <- similarGroup{key: id, links: domainLinks(ls)} }
-	_, st, corpus := similarity.ComputeCorpusStats(docs, opt)
+	_, st, corpus := similarity.ComputeCorpus(docs, opt)
 	s.corpus = corpus
 	s.run = SimilarityRun{Docs: st.Docs, Links: st.Links, WithVectors: withVectors, Compute: time.Since(t0)}
 	close(s.groups)

@@ -17,18 +17,11 @@ type Corpus struct {
 	DF map[string]int
 }
 
-// ComputeCorpus is Compute that also returns the corpus statistics the
-// links were scored with, so they can be stored and one document scored
-// later without the others (Incremental).
-func ComputeCorpus(docs []Doc, opt Options) ([]Link, Corpus) {
-	links, _, c := computeCorpus(docs, nil, opt)
-	return links, c
-}
-
-// ComputeCorpusStats is ComputeCorpus that also reports its work (see
-// ComputeStats); with Options.Emit it is how a streamed refresh learns how
-// many links it made.
-func ComputeCorpusStats(docs []Doc, opt Options) ([]Link, Stats, Corpus) {
+// ComputeCorpus is ComputeStats that also returns the corpus statistics
+// the links were scored with, so they can be stored and one document
+// scored later without the others (Incremental). With Options.Emit, the
+// Stats are how a streamed refresh learns how many links it made.
+func ComputeCorpus(docs []Doc, opt Options) ([]Link, Stats, Corpus) {
 	return computeCorpus(docs, nil, opt)
 }
 

@@ -72,7 +72,7 @@ func TestIncrementalEqualsCompute(t *testing.T) {
 			clusteredVectors(docs, 3)
 		}
 		opt := similarity.Options{}
-		full, corpus := similarity.ComputeCorpus(docs, opt)
+		full, _, corpus := similarity.ComputeCorpus(docs, opt)
 		if corpus.N != len(docs) || len(corpus.DF) == 0 {
 			t.Fatalf("corpus: N %d, %d terms", corpus.N, len(corpus.DF))
 		}

@@ -500,10 +500,11 @@ func computeCorpus(docs []Doc, only []string, opt Options) ([]Link, Stats, Corpu
 	var finished chan int
 	emitted := make(chan struct{})
 	if opt.Emit != nil {
-		finished = make(chan int, (len(todo)+docsPerClaim-1)/docsPerClaim)
+		claims := (len(todo) + docsPerClaim - 1) / docsPerClaim
+		finished = make(chan int, claims) // never blocks a worker
 		go func() {
 			defer close(emitted)
-			done := make([]bool, cap(finished))
+			done := make([]bool, claims)
 			frontier := 0
 			for c := range finished {
 				done[c] = true
