@@ -387,7 +387,8 @@ RETURN total, page`, v)
 			return mapList(list(d, "search"), func(h map[string]any) any { return []any{h["key"], h["title"], round(h["score"])} })
 		},
 		Floor: func(ctx context.Context, f *floor, v map[string]any) (any, error) {
-			recs, err := f.run(ctx, `CALL db.index.fulltext.queryNodes('initiative_text', $l, {limit: $k}) YIELD node
+			recs, err := f.run(ctx, `CALL db.index.fulltext.queryNodes('initiative_text', $l, {limit: $k}) YIELD node, score
+WITH node ORDER BY score DESC, node.key
 WITH collect(node) AS ns UNWIND range(0, size(ns) - 1) AS r
 WITH ns[r] AS node, r
 WITH node, 1.0 / (61 + r) + CASE WHEN size($re) > 0 AND node.sortTitle =~ $re THEN 2.0 / 61 ELSE 0.0 END AS score

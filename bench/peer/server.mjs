@@ -108,7 +108,8 @@ const typeDefs = /* GraphQL */ `
     search(lucene: String!, titleRe: String!, limit: Int!, first: Int!): [SearchHit!]!
       @cypher(
         statement: """
-        CALL db.index.fulltext.queryNodes('initiative_text', $lucene, {limit: $limit}) YIELD node
+        CALL db.index.fulltext.queryNodes('initiative_text', $lucene, {limit: $limit}) YIELD node, score
+        WITH node ORDER BY score DESC, node.key
         WITH collect(node) AS ns UNWIND range(0, size(ns) - 1) AS r
         WITH ns[r] AS node, r
         WITH node, 1.0 / (61 + r) + CASE WHEN size($titleRe) > 0 AND node.sortTitle =~ $titleRe THEN 2.0 / 61 ELSE 0.0 END AS score

@@ -12,7 +12,7 @@ import (
 
 // SchemaVersion is bumped whenever migrations change; /readyz checks that
 // the database carries it.
-const SchemaVersion = 5
+const SchemaVersion = 6
 
 // FulltextIndex is the name of the full-text index over initiatives.
 const FulltextIndex = "initiative_text"
@@ -21,9 +21,20 @@ const FulltextIndex = "initiative_text"
 // embeddings (see internal/embed), and VectorDims their length: the
 // shipped model's. Another model of another size needs a new index name
 // (and a schema version), not a silent mix of spaces.
+//
+// The index keeps full float32 vectors (`vector.quantization.enabled`
+// false). Neo4j 5.26 quantizes by default, and its quantized scores are
+// off by up to ~0.001 cosine and depend on the index's history (segment
+// contents, deleted entries): the same corpus ranked differently after
+// other data had been wiped, enough to swap search hits whose fused scores
+// differ by 0.0001. Exact vectors cost 1.5 KiB per initiative in the index
+// (about 150 MiB at 100k) against a quarter of that quantized.
 const (
-	VectorIndex = "initiative_embedding"
-	VectorDims  = 384
+	VectorIndex = "initiative_embedding_f32"
+	// oldVectorIndex is the quantized index of schema versions ≤ 5; the
+	// migrations drop it.
+	oldVectorIndex = "initiative_embedding"
+	VectorDims     = 384
 )
 
 // migrations are applied in order at every start. Each is idempotent
@@ -58,9 +69,12 @@ var migrations = []string{
 	"CREATE FULLTEXT INDEX " + FulltextIndex + " IF NOT EXISTS FOR (n:Initiative) ON EACH [n.title, n.summary, n.places] " +
 		"OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}",
 	// Passage embeddings for semantic search and similarity (Neo4j 5.26
-	// Community has vector indexes; cosine over unit vectors).
+	// Community has vector indexes; cosine over unit vectors). Only one
+	// vector index may cover a label and property, so the quantized one of
+	// earlier versions goes first.
+	"DROP INDEX " + oldVectorIndex + " IF EXISTS",
 	"CREATE VECTOR INDEX " + VectorIndex + " IF NOT EXISTS FOR (n:Initiative) ON (n.embedding) " +
-		"OPTIONS {indexConfig: {`vector.dimensions`: 384, `vector.similarity_function`: 'cosine'}}",
+		"OPTIONS {indexConfig: {`vector.dimensions`: 384, `vector.similarity_function`: 'cosine', `vector.quantization.enabled`: false}}",
 }
 
 // BulkIndexes are the indexes a bulk load drops before it writes and

@@ -31,6 +31,11 @@ import (
 //     SemanticMin and within SemanticMargin of the best, so a query that
 //     means nothing in the corpus adds nothing.
 //
+// Equal scores in either list are ordered by key, so a ranking depends on
+// the stored data only, not on the order the indexes hold it in (Lucene
+// orders ties by its internal document number, which follows the write
+// order of the import's parallel batches).
+//
 // A hit whose title holds every query word gets TitleBoost on top, which
 // puts exact title matches first. Without a model, or when embedding the
 // query fails, only the words list is used (logged once per failure).
@@ -97,12 +102,13 @@ func (db *DB) textMatch(ctx context.Context, text string, params map[string]any,
 // The two ranked lists, as constant fragments (values are parameters).
 const (
 	wordsBranch = `  CALL db.index.fulltext.queryNodes('` + FulltextIndex + `', $ftq, {limit: $lexK}) YIELD node, score
+  WITH node ORDER BY score DESC, node.key
   WITH collect(node) AS ns
   UNWIND range(0, size(ns) - 1) AS r
   RETURN ns[r] AS i, 1.0 / ($rrfK + r + 1) AS s, 1 AS w, 0 AS m
 `
 	meaningBranch = `  CALL db.index.vector.queryNodes('` + VectorIndex + `', $semK, $qvec) YIELD node, score
-  WITH node, 2 * score - 1 - coalesce(node.hub, 0.0) AS c ORDER BY c DESC
+  WITH node, 2 * score - 1 - coalesce(node.hub, 0.0) AS c ORDER BY c DESC, node.key
   WITH collect({n: node, c: c}) AS hits
   WITH [h IN hits WHERE h.c >= $semMin AND h.c >= hits[0].c - $semMargin] AS hits
   UNWIND range(0, size(hits) - 1) AS r

@@ -1,0 +1,143 @@
+package neo4jdb_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/civicgraph/civicgraph/internal/domain"
+	"github.com/civicgraph/civicgraph/internal/neo4jdb"
+	"github.com/civicgraph/civicgraph/internal/neo4jdb/dbtest"
+)
+
+// TestSearchRankingIgnoresWriteOrder: initiatives whose text scores the
+// same for a query come back in key order, whatever order they were
+// written in and whatever the index held before (Lucene alone orders ties
+// by its document number, that is by write order).
+func TestSearchRankingIgnoresWriteOrder(t *testing.T) {
+	ctx := context.Background()
+	db := dbtest.Open(t)
+	ins := importFixture(12) // the same summary each: every hit ties
+	search := func() []string {
+		t.Helper()
+		hits, err := db.Search(ctx, domain.SearchQuery{Text: "participatory budget", First: 12})
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys := make([]string, len(hits))
+		for k, h := range hits {
+			keys[k] = h.Key
+		}
+		return keys
+	}
+	write := func(ins []*domain.Initiative) {
+		t.Helper()
+		dbtest.Wipe(t, db)
+		if _, err := db.ImportInitiatives(ctx, ins, neo4jdb.ImportOptions{BatchSize: 3, Fresh: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(ins)
+	first := search()
+	if len(first) != len(ins) || !slices.IsSorted(first) {
+		t.Fatalf("tied hits %v: want all %d, in key order", first, len(ins))
+	}
+	rev := slices.Clone(ins)
+	slices.Reverse(rev)
+	write(rev)
+	if again := search(); !slices.Equal(again, first) {
+		t.Errorf("written in reverse order: %v, want %v", again, first)
+	}
+}
+
+// TestVectorIndexScoresAreExact: the vector index answers with the exact
+// cosine of the stored vectors. A quantized index (Neo4j's default) is off
+// by up to ~1e-3, enough to reorder nearby hits, and by how much depends
+// on what the index held before.
+func TestVectorIndexScoresAreExact(t *testing.T) {
+	ctx := context.Background()
+	db := dbtest.Open(t)
+	rng := rand.New(rand.NewPCG(1, 2))
+	unit := func() []float64 {
+		v := make([]float64, neo4jdb.VectorDims)
+		var n float64
+		for k := range v {
+			v[k] = rng.NormFloat64()
+			n += v[k] * v[k]
+		}
+		for k := range v {
+			v[k] = float64(float32(v[k] / math.Sqrt(n)))
+		}
+		return v
+	}
+	const n = 300
+	vecs := make(map[string][]float64, n)
+	rows := make([]map[string]any, n)
+	for k := range rows {
+		key := fmt.Sprintf("vec-%03d", k)
+		vecs[key] = unit()
+		rows[k] = map[string]any{"key": key, "v": vecs[key]}
+	}
+	if err := db.WriteForTest(ctx, `UNWIND $rows AS r CREATE (i:Initiative {key: r.key, title: r.key})
+WITH i, r CALL db.create.setNodeVectorProperty(i, 'embedding', r.v)`, map[string]any{"rows": rows}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AwaitIndexes(ctx, 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	q := unit()
+	recs, err := db.ReadForTest(ctx, `CALL db.index.vector.queryNodes($index, 50, $q) YIELD node, score RETURN node.key, score`,
+		map[string]any{"index": neo4jdb.VectorIndex, "q": q})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 50 {
+		t.Fatalf("%d hits, want 50", len(recs))
+	}
+	var worst float64
+	for _, r := range recs {
+		key, score := r.Values[0].(string), r.Values[1].(float64)
+		var dot float64
+		for k, x := range vecs[key] {
+			dot += x * q[k]
+		}
+		worst = max(worst, math.Abs(score-(1+dot)/2)) // Neo4j's cosine score is (1 + cos) / 2
+	}
+	if worst > 1e-5 {
+		t.Errorf("vector index scores differ from the exact cosine by up to %.2g, want < 1e-5 (a quantized index?)", worst)
+	}
+}
+
+// TestMigrateReplacesTheQuantizedIndex: a database of schema version 5
+// (the quantized vector index) ends up with the exact one only.
+func TestMigrateReplacesTheQuantizedIndex(t *testing.T) {
+	ctx := context.Background()
+	db := dbtest.Open(t)
+	for _, stmt := range []string{
+		"DROP INDEX " + neo4jdb.VectorIndex + " IF EXISTS",
+		"CREATE VECTOR INDEX initiative_embedding FOR (n:Initiative) ON (n.embedding) " +
+			"OPTIONS {indexConfig: {`vector.dimensions`: 384, `vector.similarity_function`: 'cosine'}}",
+	} {
+		if err := db.WriteForTest(ctx, stmt, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := db.ReadForTest(ctx, `SHOW VECTOR INDEXES YIELD name, options RETURN name, options.indexConfig['vector.quantization.enabled']`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1 || recs[0].Values[0] != neo4jdb.VectorIndex || recs[0].Values[1] != false {
+		var got [][]any
+		for _, r := range recs {
+			got = append(got, r.Values)
+		}
+		t.Errorf("vector indexes after the migration: %v, want only [%s false]", got, neo4jdb.VectorIndex)
+	}
+}
