@@ -189,8 +189,4 @@ type Initiative struct {
 	// ThemesComplete marks themes a user file stated as complete (see
 	// importer.Record.ThemesComplete): enrichment adds none. Not stored.
 	ThemesComplete bool `json:"-"`
-	// SortKey is the stored title sort key (folded title, then the key;
-	// unique), set when read from the store; keyset cursors carry it. It
-	// is not part of the content.
-	SortKey string `json:"-"`
 }

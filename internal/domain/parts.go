@@ -92,6 +92,9 @@ func (p InitiativePlan) write(b *strings.Builder) {
 type InitiativeRow struct {
 	*Initiative
 	Similar map[string][]*SimilarRow
+	// SortKey is the stored title sort key (folded title, then the key;
+	// unique) when the read selected it; keyset cursors carry it.
+	SortKey string
 }
 
 // SimilarRow is a similar link as a planned read returns it: the link,

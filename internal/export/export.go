@@ -37,9 +37,9 @@ const PageSize = 500
 type Source interface {
 	// ExportInitiatives returns up to limit initiatives matching f with
 	// every part (place, themes, awards, sources), in title order, after
-	// the initiative whose SortKey is after ("" for the first page). Each
-	// returned initiative has its SortKey set.
-	ExportInitiatives(ctx context.Context, f domain.InitiativeFilter, after string, limit int) ([]*domain.Initiative, error)
+	// the initiative whose sort key is after ("" for the first page), and
+	// the sort key of the last one returned (the next page's after).
+	ExportInitiatives(ctx context.Context, f domain.InitiativeFilter, after string, limit int) (page []*domain.Initiative, last string, err error)
 	// ExportSimilar returns the SIMILAR links that start at the given
 	// initiatives.
 	ExportSimilar(ctx context.Context, keys []string) ([]Similar, error)
@@ -111,7 +111,7 @@ func eachPage(ctx context.Context, src Source, o Options, fn func([]*domain.Init
 	limit, after, n := o.max(), "", 0
 	for n < limit {
 		want := min(PageSize, limit-n)
-		page, err := src.ExportInitiatives(ctx, o.Filter, after, want)
+		page, last, err := src.ExportInitiatives(ctx, o.Filter, after, want)
 		if err != nil {
 			return err
 		}
@@ -122,7 +122,6 @@ func eachPage(ctx context.Context, src Source, o Options, fn func([]*domain.Init
 			return err
 		}
 		n += len(page)
-		last := page[len(page)-1].SortKey
 		if last == "" || last == after {
 			return fmt.Errorf("export: page without a sort key to continue after")
 		}

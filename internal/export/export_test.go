@@ -22,19 +22,22 @@ type memSource struct {
 	pages int
 }
 
-func (m *memSource) ExportInitiatives(_ context.Context, f domain.InitiativeFilter, after string, limit int) ([]*domain.Initiative, error) {
+// Its sort key is the initiative's key (the fixtures' keys are in title
+// order).
+func (m *memSource) ExportInitiatives(_ context.Context, f domain.InitiativeFilter, after string, limit int) ([]*domain.Initiative, string, error) {
 	m.pages++
 	var out []*domain.Initiative
+	last := ""
 	for _, in := range m.ins {
-		if in.SortKey <= after || len(out) == limit {
+		if in.ID <= after || len(out) == limit {
 			continue
 		}
 		if len(f.Countries) > 0 && (in.Country == nil || in.Country.Code != f.Countries[0]) {
 			continue
 		}
-		out = append(out, in)
+		out, last = append(out, in), in.ID
 	}
-	return out, nil
+	return out, last, nil
 }
 
 func (m *memSource) ExportSimilar(_ context.Context, keys []string) ([]Similar, error) {
@@ -57,12 +60,12 @@ func smallGraph() *memSource {
 	}
 	return &memSource{
 		ins: []*domain.Initiative{
-			{ID: "a-repair-van", SortKey: "a", Title: `A "Repair" Van <&>`, Summary: "Fixes things.\x01", City: vienna, Country: at,
+			{ID: "a-repair-van", Title: `A "Repair" Van <&>`, Summary: "Fixes things.\x01", City: vienna, Country: at,
 				Themes: []domain.ThemeAssignment{theme("climate"), theme("community")},
 				Awards: []domain.Award{{Year: 2020, Status: "winner", Category: "ecology"}}, Sources: []domain.Source{{URL: "https://example.org/a"}}},
-			{ID: "b-budget", SortKey: "b", Title: "B, Budget", Summary: "Line one\nline two", City: vienna, Country: at,
+			{ID: "b-budget", Title: "B, Budget", Summary: "Line one\nline two", City: vienna, Country: at,
 				Themes: []domain.ThemeAssignment{theme("community")}, Awards: []domain.Award{{Year: 2021, Status: "finalist"}}},
-			{ID: "c-national", SortKey: "c", Title: "C National", Country: &domain.CountryRef{Code: "DE", Name: "Germany"}},
+			{ID: "c-national", Title: "C National", Country: &domain.CountryRef{Code: "DE", Name: "Germany"}},
 		},
 		sims: []Similar{{From: "a-repair-van", To: "b-budget", Score: 0.5}, {From: "b-budget", To: "a-repair-van", Score: 0.5}, {From: "c-national", To: "a-repair-van", Score: 0.2}},
 	}

@@ -259,7 +259,7 @@ func recordValue[T neo4j.RecordValue](d *decoder, rec *neo4j.Record, k string) T
 
 // row decodes an initiative expression planned with p.
 func (d *decoder) row(m map[string]any, p domain.InitiativePlan) *domain.InitiativeRow {
-	r := &domain.InitiativeRow{Initiative: d.initiative(m)}
+	r := &domain.InitiativeRow{Initiative: d.initiative(m), SortKey: d.str(m, "sortTitle")}
 	if len(p.Similar) > 0 {
 		r.Similar = make(map[string][]*domain.SimilarRow, len(p.Similar))
 	}
@@ -331,7 +331,6 @@ func (d *decoder) initiative(m map[string]any) *domain.Initiative {
 	in := &domain.Initiative{
 		ID:              d.str(m, "key"),
 		Title:           d.str(m, "title"),
-		SortKey:         d.str(m, "sortTitle"),
 		TitleDerived:    d.boolean(m, "titleDerived"),
 		TitleIncomplete: d.boolean(m, "titleIncomplete"),
 		Summary:         d.str(m, "summary"),
