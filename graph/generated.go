@@ -173,7 +173,7 @@ type ComplexityRoot struct {
 	Initiative struct {
 		AltTitles       func(childComplexity int) int
 		Awards          func(childComplexity int) int
-		City            func(childComplexity int) int
+		CityLink        func(childComplexity int) int
 		Country         func(childComplexity int) int
 		Covid           func(childComplexity int) int
 		GlobalID        func(childComplexity int) int
@@ -354,19 +354,19 @@ type AwardYearResolver interface {
 	Winners(ctx context.Context, obj *domain.AwardYear) ([]*domain.InitiativeRow, error)
 }
 type CityResolver interface {
-	Country(ctx context.Context, obj *domain.City) (*domain.Country, error)
+	Country(ctx context.Context, obj *domain.CityRow) (*domain.Country, error)
 
-	Population(ctx context.Context, obj *domain.City) (*int, error)
+	Population(ctx context.Context, obj *domain.CityRow) (*int, error)
 
-	InitiativeCount(ctx context.Context, obj *domain.City) (int, error)
-	Initiatives(ctx context.Context, obj *domain.City, first *int, after *string) (*model.InitiativeConnection, error)
+	InitiativeCount(ctx context.Context, obj *domain.CityRow) (int, error)
+	Initiatives(ctx context.Context, obj *domain.CityRow, first *int, after *string) (*model.InitiativeConnection, error)
 }
 type CityRankResolver interface {
-	City(ctx context.Context, obj *domain.CityRank) (*domain.City, error)
+	City(ctx context.Context, obj *domain.CityRank) (*domain.CityRow, error)
 }
 type CountryResolver interface {
 	InitiativeCount(ctx context.Context, obj *domain.Country) (int, error)
-	Cities(ctx context.Context, obj *domain.Country, first *int) ([]*domain.City, error)
+	Cities(ctx context.Context, obj *domain.Country, first *int) ([]*domain.CityRow, error)
 	Initiatives(ctx context.Context, obj *domain.Country, first *int, after *string) (*model.InitiativeConnection, error)
 }
 type GraphNodeResolver interface {
@@ -392,7 +392,7 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (domain.Node, error)
 	Initiative(ctx context.Context, id string) (*domain.InitiativeRow, error)
 	Initiatives(ctx context.Context, filter *model.InitiativeFilter, orderBy *model.InitiativeOrder, first *int, after *string) (*model.InitiativeConnection, error)
-	City(ctx context.Context, id string) (*domain.City, error)
+	City(ctx context.Context, id string) (*domain.CityRow, error)
 	Cities(ctx context.Context, countries []string, name *string, first *int, after *string) (*model.CityConnection, error)
 	Countries(ctx context.Context, first *int, after *string) (*model.CountryConnection, error)
 	Themes(ctx context.Context, first *int, after *string) (*model.ThemeConnection, error)
@@ -413,7 +413,7 @@ type SearchHitResolver interface {
 	MatchedBy(ctx context.Context, obj *domain.SearchHit) (model.MatchKind, error)
 }
 type SimilarCityResolver interface {
-	City(ctx context.Context, obj *domain.SimilarCity) (*domain.City, error)
+	City(ctx context.Context, obj *domain.SimilarCity) (*domain.CityRow, error)
 
 	SharedThemes(ctx context.Context, obj *domain.SimilarCity) ([]*domain.Theme, error)
 }
@@ -920,11 +920,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Initiative.Awards(childComplexity), true
 	case "Initiative.city":
-		if e.ComplexityRoot.Initiative.City == nil {
+		if e.ComplexityRoot.Initiative.CityLink == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Initiative.City(childComplexity), true
+		return e.ComplexityRoot.Initiative.CityLink(childComplexity), true
 	case "Initiative.country":
 		if e.ComplexityRoot.Initiative.Country == nil {
 			break
@@ -4146,7 +4146,7 @@ func (ec *executionContext) fieldContext_AwardYear_winners(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _City_id(ctx context.Context, field graphql.CollectedField, obj *domain.City) (ret graphql.Marshaler) {
+func (ec *executionContext) _City_id(ctx context.Context, field graphql.CollectedField, obj *domain.CityRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4169,7 +4169,7 @@ func (ec *executionContext) fieldContext_City_id(_ context.Context, field graphq
 	return graphql.NewScalarFieldContext("City", field, true, false, "ID")
 }
 
-func (ec *executionContext) _City_name(ctx context.Context, field graphql.CollectedField, obj *domain.City) (ret graphql.Marshaler) {
+func (ec *executionContext) _City_name(ctx context.Context, field graphql.CollectedField, obj *domain.CityRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4192,7 +4192,7 @@ func (ec *executionContext) fieldContext_City_name(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("City", field, false, false, "String")
 }
 
-func (ec *executionContext) _City_country(ctx context.Context, field graphql.CollectedField, obj *domain.City) (ret graphql.Marshaler) {
+func (ec *executionContext) _City_country(ctx context.Context, field graphql.CollectedField, obj *domain.CityRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4224,7 +4224,7 @@ func (ec *executionContext) fieldContext_City_country(_ context.Context, field g
 	return fc, nil
 }
 
-func (ec *executionContext) _City_countryCode(ctx context.Context, field graphql.CollectedField, obj *domain.City) (ret graphql.Marshaler) {
+func (ec *executionContext) _City_countryCode(ctx context.Context, field graphql.CollectedField, obj *domain.CityRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4247,7 +4247,7 @@ func (ec *executionContext) fieldContext_City_countryCode(_ context.Context, fie
 	return graphql.NewScalarFieldContext("City", field, false, false, "String")
 }
 
-func (ec *executionContext) _City_latitude(ctx context.Context, field graphql.CollectedField, obj *domain.City) (ret graphql.Marshaler) {
+func (ec *executionContext) _City_latitude(ctx context.Context, field graphql.CollectedField, obj *domain.CityRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4270,7 +4270,7 @@ func (ec *executionContext) fieldContext_City_latitude(_ context.Context, field 
 	return graphql.NewScalarFieldContext("City", field, false, false, "Float")
 }
 
-func (ec *executionContext) _City_longitude(ctx context.Context, field graphql.CollectedField, obj *domain.City) (ret graphql.Marshaler) {
+func (ec *executionContext) _City_longitude(ctx context.Context, field graphql.CollectedField, obj *domain.CityRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4293,7 +4293,7 @@ func (ec *executionContext) fieldContext_City_longitude(_ context.Context, field
 	return graphql.NewScalarFieldContext("City", field, false, false, "Float")
 }
 
-func (ec *executionContext) _City_population(ctx context.Context, field graphql.CollectedField, obj *domain.City) (ret graphql.Marshaler) {
+func (ec *executionContext) _City_population(ctx context.Context, field graphql.CollectedField, obj *domain.CityRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4316,7 +4316,7 @@ func (ec *executionContext) fieldContext_City_population(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("City", field, true, true, "Int")
 }
 
-func (ec *executionContext) _City_alternateNames(ctx context.Context, field graphql.CollectedField, obj *domain.City) (ret graphql.Marshaler) {
+func (ec *executionContext) _City_alternateNames(ctx context.Context, field graphql.CollectedField, obj *domain.CityRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4339,7 +4339,7 @@ func (ec *executionContext) fieldContext_City_alternateNames(_ context.Context, 
 	return graphql.NewScalarFieldContext("City", field, false, false, "String")
 }
 
-func (ec *executionContext) _City_initiativeCount(ctx context.Context, field graphql.CollectedField, obj *domain.City) (ret graphql.Marshaler) {
+func (ec *executionContext) _City_initiativeCount(ctx context.Context, field graphql.CollectedField, obj *domain.CityRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4362,7 +4362,7 @@ func (ec *executionContext) fieldContext_City_initiativeCount(_ context.Context,
 	return graphql.NewScalarFieldContext("City", field, true, true, "Int")
 }
 
-func (ec *executionContext) _City_initiatives(ctx context.Context, field graphql.CollectedField, obj *domain.City) (ret graphql.Marshaler) {
+func (ec *executionContext) _City_initiatives(ctx context.Context, field graphql.CollectedField, obj *domain.CityRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4528,8 +4528,8 @@ func (ec *executionContext) _CityEdge_node(ctx context.Context, field graphql.Co
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *domain.City) graphql.Marshaler {
-			return ec.marshalNCity2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐCity(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CityRow) graphql.Marshaler {
+			return ec.marshalNCity2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐCityRow(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4548,7 +4548,7 @@ func (ec *executionContext) fieldContext_CityEdge_node(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _CityLink_city(ctx context.Context, field graphql.CollectedField, obj *domain.CityRef) (ret graphql.Marshaler) {
+func (ec *executionContext) _CityLink_city(ctx context.Context, field graphql.CollectedField, obj *domain.CityLinkRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4560,8 +4560,8 @@ func (ec *executionContext) _CityLink_city(ctx context.Context, field graphql.Co
 			return obj.AsCity(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *domain.City) graphql.Marshaler {
-			return ec.marshalNCity2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐCity(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CityRow) graphql.Marshaler {
+			return ec.marshalNCity2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐCityRow(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4580,7 +4580,7 @@ func (ec *executionContext) fieldContext_CityLink_city(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _CityLink_confidence(ctx context.Context, field graphql.CollectedField, obj *domain.CityRef) (ret graphql.Marshaler) {
+func (ec *executionContext) _CityLink_confidence(ctx context.Context, field graphql.CollectedField, obj *domain.CityLinkRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4603,7 +4603,7 @@ func (ec *executionContext) fieldContext_CityLink_confidence(_ context.Context, 
 	return graphql.NewScalarFieldContext("CityLink", field, false, false, "Float")
 }
 
-func (ec *executionContext) _CityLink_evidence(ctx context.Context, field graphql.CollectedField, obj *domain.CityRef) (ret graphql.Marshaler) {
+func (ec *executionContext) _CityLink_evidence(ctx context.Context, field graphql.CollectedField, obj *domain.CityLinkRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4626,7 +4626,7 @@ func (ec *executionContext) fieldContext_CityLink_evidence(_ context.Context, fi
 	return graphql.NewScalarFieldContext("CityLink", field, false, false, "String")
 }
 
-func (ec *executionContext) _CityLink_sources(ctx context.Context, field graphql.CollectedField, obj *domain.CityRef) (ret graphql.Marshaler) {
+func (ec *executionContext) _CityLink_sources(ctx context.Context, field graphql.CollectedField, obj *domain.CityLinkRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4670,8 +4670,8 @@ func (ec *executionContext) _CityRank_city(ctx context.Context, field graphql.Co
 			return ec.Resolvers.CityRank().City(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *domain.City) graphql.Marshaler {
-			return ec.marshalNCity2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐCity(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CityRow) graphql.Marshaler {
+			return ec.marshalNCity2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐCityRow(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4818,8 +4818,8 @@ func (ec *executionContext) _Country_cities(ctx context.Context, field graphql.C
 			return ec.Resolvers.Country().Cities(ctx, obj, fc.Args["first"].(*int))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*domain.City) graphql.Marshaler {
-			return ec.marshalNCity2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐCityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.CityRow) graphql.Marshaler {
+			return ec.marshalNCity2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐCityRowᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5917,11 +5917,11 @@ func (ec *executionContext) _Initiative_city(ctx context.Context, field graphql.
 			return ec.fieldContext_Initiative_city(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.City, nil
+			return obj.CityLink(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *domain.CityRef) graphql.Marshaler {
-			return ec.marshalOCityLink2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐCityRef(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CityLinkRow) graphql.Marshaler {
+			return ec.marshalOCityLink2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐCityLinkRow(ctx, selections, v)
 		},
 		true,
 		false,
@@ -5931,7 +5931,7 @@ func (ec *executionContext) fieldContext_Initiative_city(_ context.Context, fiel
 	fc = &graphql.FieldContext{
 		Object:     "Initiative",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CityLink(ctx, field)
@@ -7126,8 +7126,8 @@ func (ec *executionContext) _Query_city(ctx context.Context, field graphql.Colle
 			return ec.Resolvers.Query().City(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *domain.City) graphql.Marshaler {
-			return ec.marshalOCity2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐCity(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CityRow) graphql.Marshaler {
+			return ec.marshalOCity2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐCityRow(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7938,8 +7938,8 @@ func (ec *executionContext) _SimilarCity_city(ctx context.Context, field graphql
 			return ec.Resolvers.SimilarCity().City(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *domain.City) graphql.Marshaler {
-			return ec.marshalNCity2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐCity(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CityRow) graphql.Marshaler {
+			return ec.marshalNCity2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐCityRow(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10434,7 +10434,9 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Country(ctx, sel, obj)
-	case *domain.City:
+	case domain.CityRow:
+		return ec._City(ctx, sel, &obj)
+	case *domain.CityRow:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -10565,7 +10567,7 @@ func (ec *executionContext) _AwardYear(ctx context.Context, sel ast.SelectionSet
 
 var cityImplementors = []string{"City", "Node"}
 
-func (ec *executionContext) _City(ctx context.Context, sel ast.SelectionSet, obj *domain.City) graphql.Marshaler {
+func (ec *executionContext) _City(ctx context.Context, sel ast.SelectionSet, obj *domain.CityRow) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, cityImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -10728,7 +10730,7 @@ func (ec *executionContext) _CityEdge(ctx context.Context, sel ast.SelectionSet,
 
 var cityLinkImplementors = []string{"CityLink"}
 
-func (ec *executionContext) _CityLink(ctx context.Context, sel ast.SelectionSet, obj *domain.CityRef) graphql.Marshaler {
+func (ec *executionContext) _CityLink(ctx context.Context, sel ast.SelectionSet, obj *domain.CityLinkRow) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, cityLinkImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -12875,11 +12877,11 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
-func (ec *executionContext) marshalNCity2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐCityᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.City) graphql.Marshaler {
+func (ec *executionContext) marshalNCity2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐCityRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.CityRow) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCity2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐCity(ctx, sel, v[i])
+		return ec.marshalNCity2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐCityRow(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -12891,7 +12893,7 @@ func (ec *executionContext) marshalNCity2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivic
 	return ret
 }
 
-func (ec *executionContext) marshalNCity2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐCity(ctx context.Context, sel ast.SelectionSet, v *domain.City) graphql.Marshaler {
+func (ec *executionContext) marshalNCity2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐCityRow(ctx context.Context, sel ast.SelectionSet, v *domain.CityRow) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "City!")
 		return graphql.Null
@@ -13745,14 +13747,14 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
-func (ec *executionContext) marshalOCity2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐCity(ctx context.Context, sel ast.SelectionSet, v *domain.City) graphql.Marshaler {
+func (ec *executionContext) marshalOCity2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐCityRow(ctx context.Context, sel ast.SelectionSet, v *domain.CityRow) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._City(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOCityLink2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐCityRef(ctx context.Context, sel ast.SelectionSet, v *domain.CityRef) graphql.Marshaler {
+func (ec *executionContext) marshalOCityLink2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋinternalᚋdomainᚐCityLinkRow(ctx context.Context, sel ast.SelectionSet, v *domain.CityLinkRow) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

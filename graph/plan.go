@@ -260,7 +260,7 @@ func strArg(v any) *string {
 // totalCount, and the city's initiativeCount, load from there like any
 // other (so `city { initiativeCount initiatives { totalCount edges … } }`
 // is one round trip).
-func (r *queryResolver) cityWithPages(ctx context.Context, key string) (*domain.City, error) {
+func (r *queryResolver) cityWithPages(ctx context.Context, key string) (*domain.CityRow, error) {
 	type page struct {
 		first, offset int
 		domain.PagePlan

@@ -33,10 +33,10 @@ func (f pageReader) InitiativePage(ctx context.Context, q domain.PageQuery) (*do
 // cityLister fakes graph.PlaceReader's Cities.
 type cityLister struct {
 	graph.PlaceReader
-	cities func(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]domain.Counted[domain.City], int, error)
+	cities func(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]domain.Counted[domain.CityRow], int, error)
 }
 
-func (f cityLister) Cities(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]domain.Counted[domain.City], int, error) {
+func (f cityLister) Cities(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]domain.Counted[domain.CityRow], int, error) {
 	return f.cities(ctx, countries, namePrefix, first, offset)
 }
 
@@ -53,11 +53,11 @@ func (f rankings) CityRanking(ctx context.Context, theme, country string, first 
 // cityLoads fakes loader.Source's CitiesByIDs and CountOf.
 type cityLoads struct {
 	loader.Source
-	cities func(context.Context, []string) (map[string]*domain.City, error)
+	cities func(context.Context, []string) (map[string]*domain.CityRow, error)
 	count  func(ctx context.Context, kind string, keys []string) (map[string]int, error)
 }
 
-func (f cityLoads) CitiesByIDs(ctx context.Context, ids []string) (map[string]*domain.City, error) {
+func (f cityLoads) CitiesByIDs(ctx context.Context, ids []string) (map[string]*domain.CityRow, error) {
 	return f.cities(ctx, ids)
 }
 
@@ -191,17 +191,17 @@ func TestConnectionPartsInOneRead(t *testing.T) {
 // (a city ranking row) loads its count, batched for the whole list.
 func TestRankedCountsNeedNoLoad(t *testing.T) {
 	countCalls := 0
-	places := cityLister{cities: func(context.Context, []string, string, int, int) ([]domain.Counted[domain.City], int, error) {
-		return []domain.Counted[domain.City]{{Node: &domain.City{ID: "1", Name: "Aarhus"}, Count: 4}, {Node: &domain.City{ID: "2", Name: "Łódź"}, Count: 3}}, 2, nil
+	places := cityLister{cities: func(context.Context, []string, string, int, int) ([]domain.Counted[domain.CityRow], int, error) {
+		return []domain.Counted[domain.CityRow]{{Node: &domain.CityRow{City: &domain.City{ID: "1", Name: "Aarhus"}}, Count: 4}, {Node: &domain.CityRow{City: &domain.City{ID: "2", Name: "Łódź"}}, Count: 3}}, 2, nil
 	}}
 	charts := rankings{rank: func(context.Context, string, string, int) ([]domain.CityRank, error) {
 		return []domain.CityRank{{CityID: "1", Count: 4}, {CityID: "2", Count: 3}}, nil
 	}}
 	loads := cityLoads{
-		cities: func(_ context.Context, ids []string) (map[string]*domain.City, error) {
-			out := map[string]*domain.City{}
+		cities: func(_ context.Context, ids []string) (map[string]*domain.CityRow, error) {
+			out := map[string]*domain.CityRow{}
 			for _, id := range ids {
-				out[id] = &domain.City{ID: id, Name: "C" + id}
+				out[id] = &domain.CityRow{City: &domain.City{ID: id, Name: "C" + id}}
 			}
 			return out, nil
 		},

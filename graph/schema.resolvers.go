@@ -49,7 +49,7 @@ func (r *awardYearResolver) Winners(ctx context.Context, obj *domain.AwardYear) 
 }
 
 // Country is the resolver for the country field.
-func (r *cityResolver) Country(ctx context.Context, obj *domain.City) (*domain.Country, error) {
+func (r *cityResolver) Country(ctx context.Context, obj *domain.CityRow) (*domain.Country, error) {
 	if obj.CountryName == "" { // read with every city; empty when the graph has no such country
 		return nil, nil
 	}
@@ -57,7 +57,7 @@ func (r *cityResolver) Country(ctx context.Context, obj *domain.City) (*domain.C
 }
 
 // Population is the resolver for the population field.
-func (r *cityResolver) Population(ctx context.Context, obj *domain.City) (*int, error) {
+func (r *cityResolver) Population(ctx context.Context, obj *domain.CityRow) (*int, error) {
 	if obj.Population <= 0 {
 		return nil, nil
 	}
@@ -65,17 +65,17 @@ func (r *cityResolver) Population(ctx context.Context, obj *domain.City) (*int, 
 }
 
 // InitiativeCount is the resolver for the initiativeCount field.
-func (r *cityResolver) InitiativeCount(ctx context.Context, obj *domain.City) (int, error) {
+func (r *cityResolver) InitiativeCount(ctx context.Context, obj *domain.CityRow) (int, error) {
 	return loader.Load(ctx, r.loaders(ctx).Count(), loader.OwnerKey{Kind: domain.KindCity, Key: obj.ID})
 }
 
 // Initiatives is the resolver for the initiatives field.
-func (r *cityResolver) Initiatives(ctx context.Context, obj *domain.City, first *int, after *string) (*model.InitiativeConnection, error) {
+func (r *cityResolver) Initiatives(ctx context.Context, obj *domain.CityRow, first *int, after *string) (*model.InitiativeConnection, error) {
 	return r.ownerConnection(ctx, domain.KindCity, obj.ID, first, after)
 }
 
 // City is the resolver for the city field.
-func (r *cityRankResolver) City(ctx context.Context, obj *domain.CityRank) (*domain.City, error) {
+func (r *cityRankResolver) City(ctx context.Context, obj *domain.CityRank) (*domain.CityRow, error) {
 	return loader.Load(ctx, r.loaders(ctx).City(), obj.CityID)
 }
 
@@ -85,14 +85,14 @@ func (r *countryResolver) InitiativeCount(ctx context.Context, obj *domain.Count
 }
 
 // Cities is the resolver for the cities field.
-func (r *countryResolver) Cities(ctx context.Context, obj *domain.Country, first *int) ([]*domain.City, error) {
+func (r *countryResolver) Cities(ctx context.Context, obj *domain.Country, first *int) ([]*domain.CityRow, error) {
 	n, err := pageSize(first, 20, MaxPage)
 	if err != nil {
 		return nil, err
 	}
 	cs, err := loader.Load(ctx, r.loaders(ctx).CitiesOf(), loader.CitiesKey{Code: obj.Code, First: n})
 	if cs == nil {
-		cs = []*domain.City{}
+		cs = []*domain.CityRow{}
 	}
 	return cs, err
 }
@@ -229,7 +229,7 @@ func (r *queryResolver) Node(ctx context.Context, id string) (domain.Node, error
 			n = v
 		}
 	case domain.KindCity:
-		var v *domain.City
+		var v *domain.CityRow
 		v, err = loadRoot(ctx, r.PlaceStore.CitiesByIDs, key)
 		if v != nil {
 			n = v
@@ -317,7 +317,7 @@ func (r *queryResolver) Initiatives(ctx context.Context, filter *model.Initiativ
 }
 
 // City is the resolver for the city field.
-func (r *queryResolver) City(ctx context.Context, id string) (*domain.City, error) {
+func (r *queryResolver) City(ctx context.Context, id string) (*domain.CityRow, error) {
 	key, err := cityKey(id)
 	if err != nil {
 		return nil, err
@@ -346,8 +346,10 @@ func (r *queryResolver) Cities(ctx context.Context, countries []string, name *st
 	if err != nil {
 		return nil, err
 	}
-	edges := pageEdges(primeCounts(r.loaders(ctx), domain.KindCity, cs, func(c *domain.City) string { return c.ID }), off,
-		func(cursor string, c *domain.City) *model.CityEdge { return &model.CityEdge{Cursor: cursor, Node: c} })
+	edges := pageEdges(primeCounts(r.loaders(ctx), domain.KindCity, cs, func(c *domain.CityRow) string { return c.ID }), off,
+		func(cursor string, c *domain.CityRow) *model.CityEdge {
+			return &model.CityEdge{Cursor: cursor, Node: c}
+		})
 	return &model.CityConnection{Edges: edges, PageInfo: pageInfo(off, len(cs), off+len(cs) < total), TotalCount: total}, nil
 }
 
@@ -560,7 +562,7 @@ func (r *searchHitResolver) MatchedBy(ctx context.Context, obj *domain.SearchHit
 }
 
 // City is the resolver for the city field.
-func (r *similarCityResolver) City(ctx context.Context, obj *domain.SimilarCity) (*domain.City, error) {
+func (r *similarCityResolver) City(ctx context.Context, obj *domain.SimilarCity) (*domain.CityRow, error) {
 	return loader.Load(ctx, r.loaders(ctx).City(), obj.CityID)
 }
 

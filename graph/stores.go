@@ -23,10 +23,10 @@ type InitiativeReader interface {
 
 // PlaceReader reads cities and countries.
 type PlaceReader interface {
-	City(ctx context.Context, id string, pages []domain.PagePlan) (*domain.Counted[domain.City], [][]*domain.InitiativeRow, error)
-	CitiesByIDs(ctx context.Context, ids []string) (map[string]*domain.City, error)
+	City(ctx context.Context, id string, pages []domain.PagePlan) (*domain.Counted[domain.CityRow], [][]*domain.InitiativeRow, error)
+	CitiesByIDs(ctx context.Context, ids []string) (map[string]*domain.CityRow, error)
 	CountriesByCodes(ctx context.Context, codes []string) (map[string]*domain.Country, error)
-	Cities(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]domain.Counted[domain.City], int, error)
+	Cities(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]domain.Counted[domain.CityRow], int, error)
 	Countries(ctx context.Context, first, offset int) ([]domain.Counted[domain.Country], int, error)
 	SimilarCities(ctx context.Context, cityID string, first int) ([]domain.SimilarCity, error)
 }

@@ -26,7 +26,7 @@ type CityEdge struct {
 	// Opaque cursor.
 	Cursor string `json:"cursor"`
 	// The city.
-	Node *domain.City `json:"node"`
+	Node *domain.CityRow `json:"node"`
 }
 
 // A page of countries.

@@ -125,8 +125,6 @@ type CityRef struct {
 	Confidence float64  `json:"confidence,omitempty"`
 	Evidence   string   `json:"evidence,omitempty"`
 	Sources    []Source `json:"sources,omitempty"`
-	// CountryName is the city's country name when the store read it.
-	CountryName string `json:"-"`
 }
 
 // CountryRef is an ISO 3166-1 alpha-2 country.

@@ -34,7 +34,7 @@ func ParseGlobalID(id string) (kind, key string) {
 
 // AsCity returns the city node an initiative's city link points at.
 func (c *CityRef) AsCity() *City {
-	return &City{ID: c.ID, Name: c.Name, CountryCode: c.CountryCode, Lat: c.Lat, Lon: c.Lon, Population: c.Population, CountryName: c.CountryName, AltNames: c.AltNames}
+	return &City{ID: c.ID, Name: c.Name, CountryCode: c.CountryCode, Lat: c.Lat, Lon: c.Lon, Population: c.Population, AltNames: c.AltNames}
 }
 
 // AsCountry returns the country node a country link points at.

@@ -95,6 +95,38 @@ type InitiativeRow struct {
 	// SortKey is the stored title sort key (folded title, then the key;
 	// unique) when the read selected it; keyset cursors carry it.
 	SortKey string
+	// CityCountryName is the name of the country of the initiative's
+	// city, when the plan had PartCityCountry ("" when the graph has no
+	// such country).
+	CityCountryName string
+}
+
+// CityLink returns the row's city link with its country's name (nil when
+// the initiative has no city).
+func (r *InitiativeRow) CityLink() *CityLinkRow {
+	if r.City == nil {
+		return nil
+	}
+	return &CityLinkRow{CityRef: r.City, CountryName: r.CityCountryName}
+}
+
+// CityLinkRow is an initiative's city link as a read returns it: the link
+// and the name of its city's country.
+type CityLinkRow struct {
+	*CityRef
+	CountryName string
+}
+
+// AsCity returns the city row the link points at.
+func (l *CityLinkRow) AsCity() *CityRow {
+	return &CityRow{City: l.CityRef.AsCity(), CountryName: l.CountryName}
+}
+
+// CityRow is a city as a read returns it: the city and, read with it, the
+// name of its country ("" when the graph has no such country).
+type CityRow struct {
+	*City
+	CountryName string
 }
 
 // SimilarRow is a similar link as a planned read returns it: the link,

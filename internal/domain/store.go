@@ -15,9 +15,6 @@ type City struct {
 	// AltNames are GeoNames alternate names and exonyms (Aarhus, Wien);
 	// cities(name:) and search find the city by them.
 	AltNames []string
-	// CountryName is the name of the city's country (CountryCode), read
-	// with every city; empty when the graph has no such country.
-	CountryName string
 }
 
 // Country is an ISO 3166-1 country.
@@ -241,16 +238,16 @@ type ReadStore interface {
 	// City reads one city with its initiative count and, in the same
 	// statement, the pages of its initiatives that pages ask for (results
 	// aligned with pages); nil when there is no such city.
-	City(ctx context.Context, id string, pages []PagePlan) (*Counted[City], [][]*InitiativeRow, error)
+	City(ctx context.Context, id string, pages []PagePlan) (*Counted[CityRow], [][]*InitiativeRow, error)
 	// CitiesByIDs, CountriesByCodes and ThemesBySlugs look up nodes.
-	CitiesByIDs(ctx context.Context, ids []string) (map[string]*City, error)
+	CitiesByIDs(ctx context.Context, ids []string) (map[string]*CityRow, error)
 	CountriesByCodes(ctx context.Context, codes []string) (map[string]*Country, error)
 	ThemesBySlugs(ctx context.Context, slugs []string) (map[string]*Theme, error)
 	// CitiesOfCountries returns per country its cities with initiatives, most first.
-	CitiesOfCountries(ctx context.Context, codes []string, first int) (map[string][]*City, error)
+	CitiesOfCountries(ctx context.Context, codes []string, first int) (map[string][]*CityRow, error)
 	// Cities lists cities with initiatives, most initiatives first, with
 	// their counts and the size of the whole list.
-	Cities(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]Counted[City], int, error)
+	Cities(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]Counted[CityRow], int, error)
 	// Countries lists countries with initiatives, most first.
 	Countries(ctx context.Context, first, offset int) ([]Counted[Country], int, error)
 	// Themes lists themes, most initiatives first.

@@ -37,9 +37,9 @@ const PageSize = 500
 type Source interface {
 	// ExportInitiatives returns up to limit initiatives matching f with
 	// every part (place, themes, awards, sources), in title order, after
-	// the initiative whose sort key is after ("" for the first page), and
-	// the sort key of the last one returned (the next page's after).
-	ExportInitiatives(ctx context.Context, f domain.InitiativeFilter, after string, limit int) (page []*domain.Initiative, last string, err error)
+	// the initiative whose sort key is after ("" for the first page), as
+	// rows with their sort keys and their cities' country names.
+	ExportInitiatives(ctx context.Context, f domain.InitiativeFilter, after string, limit int) ([]*domain.InitiativeRow, error)
 	// ExportSimilar returns the SIMILAR links that start at the given
 	// initiatives.
 	ExportSimilar(ctx context.Context, keys []string) ([]Similar, error)
@@ -97,9 +97,9 @@ func FormatByName(name string) (Format, bool) {
 // each calls fn for every initiative of o's filter, page by page, at most
 // o.max() of them.
 func each(ctx context.Context, src Source, o Options, fn func(*domain.Initiative) error) error {
-	return eachPage(ctx, src, o, func(page []*domain.Initiative) error {
+	return eachPage(ctx, src, o, func(page []*domain.InitiativeRow) error {
 		for _, in := range page {
-			if err := fn(in); err != nil {
+			if err := fn(in.Initiative); err != nil {
 				return err
 			}
 		}
@@ -107,11 +107,11 @@ func each(ctx context.Context, src Source, o Options, fn func(*domain.Initiative
 	})
 }
 
-func eachPage(ctx context.Context, src Source, o Options, fn func([]*domain.Initiative) error) error {
+func eachPage(ctx context.Context, src Source, o Options, fn func([]*domain.InitiativeRow) error) error {
 	limit, after, n := o.max(), "", 0
 	for n < limit {
 		want := min(PageSize, limit-n)
-		page, last, err := src.ExportInitiatives(ctx, o.Filter, after, want)
+		page, err := src.ExportInitiatives(ctx, o.Filter, after, want)
 		if err != nil {
 			return err
 		}
@@ -122,10 +122,10 @@ func eachPage(ctx context.Context, src Source, o Options, fn func([]*domain.Init
 			return err
 		}
 		n += len(page)
-		if last == "" || last == after {
+		if last := page[len(page)-1].SortKey; last == "" || last == after {
 			return fmt.Errorf("export: page without a sort key to continue after")
 		}
-		after = last
+		after = page[len(page)-1].SortKey
 		if len(page) < want {
 			return nil
 		}
@@ -266,13 +266,13 @@ func initiativeNode(in *domain.Initiative) Node {
 
 // linkedNodes returns the city, country, theme and year nodes an
 // initiative points at.
-func linkedNodes(in *domain.Initiative) []Node {
+func linkedNodes(in *domain.InitiativeRow) []Node {
 	var out []Node
 	if c := in.City; c != nil {
 		out = append(out, Node{ID: cityID(c.ID), Kind: domain.KindCity, Label: c.Name, Key: c.ID, CountryCode: c.CountryCode,
 			Lat: c.Lat, Lon: c.Lon, HasCoords: c.Lat != 0 || c.Lon != 0, Population: c.Population})
 		if c.CountryCode != "" {
-			name := c.CountryName
+			name := in.CityCountryName
 			if in.Country != nil && in.Country.Code == c.CountryCode {
 				name = in.Country.Name
 			}
@@ -337,29 +337,37 @@ type graphSink interface {
 	end() error
 }
 
-// walkGraph feeds sink the exported graph: initiatives and the nodes they
-// link to (each once), then their link edges, LOCATED_IN (city → country,
-// once per city) and SIMILAR edges between exported initiatives.
-func walkGraph(ctx context.Context, src Source, o Options, sink graphSink) error {
-	seen := map[string]bool{}
-	keys := map[string]bool{}
-	err := each(ctx, src, o, func(in *domain.Initiative) error {
-		if keys[in.ID] {
-			return nil
-		}
-		keys[in.ID] = true
-		nodes := append([]Node{initiativeNode(in)}, linkedNodes(in)...)
-		for _, n := range nodes {
-			if seen[n.ID] {
+// walkNodes is walkGraph's first pass: it feeds sink the initiatives and
+// the nodes they link to, each once, and returns the IDs of the nodes fed
+// and the keys of the initiatives.
+func walkNodes(ctx context.Context, src Source, o Options, sink graphSink) (seen, keys map[string]bool, err error) {
+	seen, keys = map[string]bool{}, map[string]bool{}
+	err = eachPage(ctx, src, o, func(page []*domain.InitiativeRow) error {
+		for _, in := range page {
+			if keys[in.ID] {
 				continue
 			}
-			seen[n.ID] = true
-			if err := sink.node(n); err != nil {
-				return err
+			keys[in.ID] = true
+			for _, n := range append([]Node{initiativeNode(in.Initiative)}, linkedNodes(in)...) {
+				if seen[n.ID] {
+					continue
+				}
+				seen[n.ID] = true
+				if err := sink.node(n); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
 	})
+	return seen, keys, err
+}
+
+// walkGraph feeds sink the exported graph: initiatives and the nodes they
+// link to (each once), then their link edges, LOCATED_IN (city → country,
+// once per city) and SIMILAR edges between exported initiatives.
+func walkGraph(ctx context.Context, src Source, o Options, sink graphSink) error {
+	seen, keys, err := walkNodes(ctx, src, o, sink)
 	if err != nil {
 		return err
 	}
@@ -368,7 +376,7 @@ func walkGraph(ctx context.Context, src Source, o Options, sink graphSink) error
 	}
 	located := map[string]bool{}
 	done := map[string]bool{}
-	err = eachPage(ctx, src, o, func(page []*domain.Initiative) error {
+	err = eachPage(ctx, src, o, func(page []*domain.InitiativeRow) error {
 		var from []string
 		for _, in := range page {
 			if !keys[in.ID] || done[in.ID] {
@@ -376,7 +384,7 @@ func walkGraph(ctx context.Context, src Source, o Options, sink graphSink) error
 			}
 			done[in.ID] = true
 			from = append(from, in.ID)
-			es := linkEdges(in)
+			es := linkEdges(in.Initiative)
 			if c := in.City; c != nil && c.CountryCode != "" && !located[c.ID] {
 				located[c.ID] = true
 				es = append(es, Edge{Source: cityID(c.ID), Target: countryID(c.CountryCode), Type: RelLocatedIn, Weight: 1})

@@ -23,11 +23,10 @@ type memSource struct {
 }
 
 // Its sort key is the initiative's key (the fixtures' keys are in title
-// order).
-func (m *memSource) ExportInitiatives(_ context.Context, f domain.InitiativeFilter, after string, limit int) ([]*domain.Initiative, string, error) {
+// order); its cities' country names are their initiatives' countries'.
+func (m *memSource) ExportInitiatives(_ context.Context, f domain.InitiativeFilter, after string, limit int) ([]*domain.InitiativeRow, error) {
 	m.pages++
-	var out []*domain.Initiative
-	last := ""
+	var out []*domain.InitiativeRow
 	for _, in := range m.ins {
 		if in.ID <= after || len(out) == limit {
 			continue
@@ -35,9 +34,13 @@ func (m *memSource) ExportInitiatives(_ context.Context, f domain.InitiativeFilt
 		if len(f.Countries) > 0 && (in.Country == nil || in.Country.Code != f.Countries[0]) {
 			continue
 		}
-		out, last = append(out, in), in.ID
+		r := &domain.InitiativeRow{Initiative: in, SortKey: in.ID}
+		if in.City != nil && in.Country != nil {
+			r.CityCountryName = in.Country.Name
+		}
+		out = append(out, r)
 	}
-	return out, last, nil
+	return out, nil
 }
 
 func (m *memSource) ExportSimilar(_ context.Context, keys []string) ([]Similar, error) {

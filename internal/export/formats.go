@@ -39,7 +39,7 @@ func WriteNodesCSV(ctx context.Context, w io.Writer, src Source, o Options) erro
 		return err
 	}
 	s := &csvSink{nodes: cw}
-	if err := walkNodes(ctx, src, o, s); err != nil {
+	if _, _, err := walkNodes(ctx, src, o, s); err != nil {
 		return err
 	}
 	cw.Flush()
@@ -59,23 +59,6 @@ func WriteEdgesCSV(ctx context.Context, w io.Writer, src Source, o Options) erro
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// walkNodes is the first pass of walkGraph alone.
-func walkNodes(ctx context.Context, src Source, o Options, sink graphSink) error {
-	seen := map[string]bool{}
-	return each(ctx, src, o, func(in *domain.Initiative) error {
-		for _, n := range append([]Node{initiativeNode(in)}, linkedNodes(in)...) {
-			if seen[n.ID] {
-				continue
-			}
-			seen[n.ID] = true
-			if err := sink.node(n); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 }
 
 type csvSink struct{ nodes, edges *csv.Writer }

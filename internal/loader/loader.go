@@ -51,13 +51,13 @@ type CitiesKey struct {
 // the 773 allocations of a lookup (BenchmarkRequest in cmd/civicgraph).
 type Loaders struct {
 	src           Source
-	city          lazy[string, *domain.City]
+	city          lazy[string, *domain.CityRow]
 	country       lazy[string, *domain.Country]
 	theme         lazy[string, *domain.Theme]
 	count         lazy[OwnerKey, int]
 	initiativesOf lazy[PageKey, []*domain.InitiativeRow]
 	winners       lazy[winnersKey, []*domain.InitiativeRow]
-	citiesOf      lazy[CitiesKey, []*domain.City]
+	citiesOf      lazy[CitiesKey, []*domain.CityRow]
 	plans         sync.Map // plan text -> domain.InitiativePlan
 }
 
@@ -74,7 +74,7 @@ func (z *lazy[K, V]) get(fetch func(context.Context, []K) (map[K]V, error)) *dat
 }
 
 // City loads cities by GeoNames id.
-func (l *Loaders) City() *dataloadgen.Loader[string, *domain.City] {
+func (l *Loaders) City() *dataloadgen.Loader[string, *domain.CityRow] {
 	return l.city.get(l.src.CitiesByIDs)
 }
 
@@ -97,8 +97,8 @@ func (l *Loaders) Count() *dataloadgen.Loader[OwnerKey, int] {
 }
 
 // CitiesOf loads the top cities of countries.
-func (l *Loaders) CitiesOf() *dataloadgen.Loader[CitiesKey, []*domain.City] {
-	return l.citiesOf.get(grouped(func(ctx context.Context, first int, keys []CitiesKey) (map[CitiesKey][]*domain.City, error) {
+func (l *Loaders) CitiesOf() *dataloadgen.Loader[CitiesKey, []*domain.CityRow] {
+	return l.citiesOf.get(grouped(func(ctx context.Context, first int, keys []CitiesKey) (map[CitiesKey][]*domain.CityRow, error) {
 		m, err := l.src.CitiesOfCountries(ctx, keysOf(keys, func(k CitiesKey) string { return k.Code }), first)
 		return rekey(keys, m, func(k CitiesKey) string { return k.Code }), err
 	}, func(k CitiesKey) int { return k.First }))
@@ -164,10 +164,10 @@ type Source interface {
 	InitiativesOf(ctx context.Context, kind string, keys []string, first, offset int, plan domain.InitiativePlan) (map[string][]*domain.InitiativeRow, error)
 	CountOf(ctx context.Context, kind string, keys []string) (map[string]int, error)
 	WinnersOf(ctx context.Context, years []int, plan domain.InitiativePlan) (map[int][]*domain.InitiativeRow, error)
-	CitiesByIDs(ctx context.Context, ids []string) (map[string]*domain.City, error)
+	CitiesByIDs(ctx context.Context, ids []string) (map[string]*domain.CityRow, error)
 	CountriesByCodes(ctx context.Context, codes []string) (map[string]*domain.Country, error)
 	ThemesBySlugs(ctx context.Context, slugs []string) (map[string]*domain.Theme, error)
-	CitiesOfCountries(ctx context.Context, codes []string, first int) (map[string][]*domain.City, error)
+	CitiesOfCountries(ctx context.Context, codes []string, first int) (map[string][]*domain.CityRow, error)
 }
 
 // wait is how long a loader collects keys before it fetches. Resolvers of

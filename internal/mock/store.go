@@ -27,12 +27,12 @@ type Store struct {
 	CountOfFn           func(ctx context.Context, kind string, keys []string) (map[string]int, error)
 	WinnersOfFn         func(ctx context.Context, years []int, plan domain.InitiativePlan) (map[int][]*domain.InitiativeRow, error)
 	SimilarOfFn         func(ctx context.Context, keys []string, plan domain.SimilarPlan) (map[string][]*domain.SimilarRow, error)
-	CityFn              func(ctx context.Context, id string, pages []domain.PagePlan) (*domain.Counted[domain.City], [][]*domain.InitiativeRow, error)
-	CitiesByIDsFn       func(ctx context.Context, ids []string) (map[string]*domain.City, error)
+	CityFn              func(ctx context.Context, id string, pages []domain.PagePlan) (*domain.Counted[domain.CityRow], [][]*domain.InitiativeRow, error)
+	CitiesByIDsFn       func(ctx context.Context, ids []string) (map[string]*domain.CityRow, error)
 	CountriesByCodesFn  func(ctx context.Context, codes []string) (map[string]*domain.Country, error)
 	ThemesBySlugsFn     func(ctx context.Context, slugs []string) (map[string]*domain.Theme, error)
-	CitiesOfCountriesFn func(ctx context.Context, codes []string, first int) (map[string][]*domain.City, error)
-	CitiesFn            func(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]domain.Counted[domain.City], int, error)
+	CitiesOfCountriesFn func(ctx context.Context, codes []string, first int) (map[string][]*domain.CityRow, error)
+	CitiesFn            func(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]domain.Counted[domain.CityRow], int, error)
 	CountriesFn         func(ctx context.Context, first, offset int) ([]domain.Counted[domain.Country], int, error)
 	ThemesFn            func(ctx context.Context, first, offset int) ([]domain.Counted[domain.Theme], int, error)
 	AwardYearsFn        func(ctx context.Context) ([]*domain.AwardYear, error)
@@ -115,7 +115,7 @@ func (s *Store) SimilarOf(ctx context.Context, keys []string, plan domain.Simila
 }
 
 // City calls CityFn.
-func (s *Store) City(ctx context.Context, id string, pages []domain.PagePlan) (*domain.Counted[domain.City], [][]*domain.InitiativeRow, error) {
+func (s *Store) City(ctx context.Context, id string, pages []domain.PagePlan) (*domain.Counted[domain.CityRow], [][]*domain.InitiativeRow, error) {
 	if s.CityFn == nil {
 		return nil, nil, unexpected("City")
 	}
@@ -123,7 +123,7 @@ func (s *Store) City(ctx context.Context, id string, pages []domain.PagePlan) (*
 }
 
 // CitiesByIDs calls CitiesByIDsFn.
-func (s *Store) CitiesByIDs(ctx context.Context, ids []string) (map[string]*domain.City, error) {
+func (s *Store) CitiesByIDs(ctx context.Context, ids []string) (map[string]*domain.CityRow, error) {
 	if s.CitiesByIDsFn == nil {
 		return nil, unexpected("CitiesByIDs")
 	}
@@ -147,7 +147,7 @@ func (s *Store) ThemesBySlugs(ctx context.Context, slugs []string) (map[string]*
 }
 
 // CitiesOfCountries calls CitiesOfCountriesFn.
-func (s *Store) CitiesOfCountries(ctx context.Context, codes []string, first int) (map[string][]*domain.City, error) {
+func (s *Store) CitiesOfCountries(ctx context.Context, codes []string, first int) (map[string][]*domain.CityRow, error) {
 	if s.CitiesOfCountriesFn == nil {
 		return nil, unexpected("CitiesOfCountries")
 	}
@@ -155,7 +155,7 @@ func (s *Store) CitiesOfCountries(ctx context.Context, codes []string, first int
 }
 
 // Cities calls CitiesFn.
-func (s *Store) Cities(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]domain.Counted[domain.City], int, error) {
+func (s *Store) Cities(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]domain.Counted[domain.CityRow], int, error) {
 	if s.CitiesFn == nil {
 		return nil, 0, unexpected("Cities")
 	}

@@ -16,18 +16,13 @@ import (
 var _ export.Source = (*DB)(nil)
 
 // ExportInitiatives implements export.Source.
-func (db *DB) ExportInitiatives(ctx context.Context, f domain.InitiativeFilter, after string, limit int) ([]*domain.Initiative, string, error) {
+func (db *DB) ExportInitiatives(ctx context.Context, f domain.InitiativeFilter, after string, limit int) ([]*domain.InitiativeRow, error) {
 	p, err := db.InitiativePage(ctx, domain.PageQuery{Filter: f, Order: domain.InitiativeOrder{Field: domain.OrderTitle, AfterSortKey: after},
 		First: limit, Plan: domain.WholePlan, Page: true})
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	out := make([]*domain.Initiative, len(p.Rows))
-	last := ""
-	for i, r := range p.Rows {
-		out[i], last = r.Initiative, r.SortKey
-	}
-	return out, last, nil
+	return p.Rows, nil
 }
 
 const exportSimilarCypher = `UNWIND $keys AS k

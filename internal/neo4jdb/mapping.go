@@ -26,12 +26,12 @@ func splitSources(ss []domain.Source) (urls, methods []string) {
 }
 
 // city decodes a cityProjection.
-func (d *decoder) city(m map[string]any) *domain.City {
-	return &domain.City{
+func (d *decoder) city(m map[string]any) *domain.CityRow {
+	return &domain.CityRow{City: &domain.City{
 		ID: d.str(m, "id"), Name: d.str(m, "name"), CountryCode: d.str(m, "countryCode"),
 		Lat: d.f64(m, "lat"), Lon: d.f64(m, "lon"), Population: int(d.i64(m, "population")),
-		CountryName: d.str(m, "countryName"), AltNames: d.strs(m, "altNames"),
-	}
+		AltNames: d.strs(m, "altNames"),
+	}, CountryName: d.str(m, "countryName")}
 }
 
 // cityProjection returns a city `c` with its country's name.

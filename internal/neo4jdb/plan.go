@@ -260,6 +260,9 @@ func recordValue[T neo4j.RecordValue](d *decoder, rec *neo4j.Record, k string) T
 // row decodes an initiative expression planned with p.
 func (d *decoder) row(m map[string]any, p domain.InitiativePlan) *domain.InitiativeRow {
 	r := &domain.InitiativeRow{Initiative: d.initiative(m), SortKey: d.str(m, "sortTitle")}
+	if c := d.sub(m, "city"); c != nil {
+		r.CityCountryName = d.str(c, "countryName")
+	}
 	if len(p.Similar) > 0 {
 		r.Similar = make(map[string][]*domain.SimilarRow, len(p.Similar))
 	}
@@ -345,7 +348,7 @@ func (d *decoder) initiative(m map[string]any) *domain.Initiative {
 			ID: d.str(c, "id"), Name: d.str(c, "name"), CountryCode: d.str(c, "countryCode"),
 			Lat: d.f64(c, "lat"), Lon: d.f64(c, "lon"), Population: int(d.i64(c, "population")),
 			Confidence: d.f64(c, "confidence"), Evidence: d.str(c, "evidence"), Sources: d.sources(c),
-			CountryName: d.str(c, "countryName"), AltNames: d.strs(c, "altNames"),
+			AltNames: d.strs(c, "altNames"),
 		}
 	}
 	if l := d.str(m, "level"); l != "" {

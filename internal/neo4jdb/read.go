@@ -407,7 +407,7 @@ func (db *DB) SimilarOf(ctx context.Context, keys []string, plan domain.SimilarP
 
 // City implements domain.ReadStore: the city with its pages of
 // initiatives, each a COLLECT subquery, in one statement.
-func (db *DB) City(ctx context.Context, id string, pages []domain.PagePlan) (*domain.Counted[domain.City], [][]*domain.InitiativeRow, error) {
+func (db *DB) City(ctx context.Context, id string, pages []domain.PagePlan) (*domain.Counted[domain.CityRow], [][]*domain.InitiativeRow, error) {
 	params := map[string]any{"id": id}
 	pl := planner{params: params}
 	lists := make([]string, len(pages))
@@ -423,7 +423,7 @@ func (db *DB) City(ctx context.Context, id string, pages []domain.PagePlan) (*do
 		return nil, nil, err
 	}
 	var d decoder
-	c := &domain.Counted[domain.City]{Node: d.city(d.record(recs[0], "c")), Count: int(recordValue[int64](&d, recs[0], "n"))}
+	c := &domain.Counted[domain.CityRow]{Node: d.city(d.record(recs[0], "c")), Count: int(recordValue[int64](&d, recs[0], "n"))}
 	raw := recordValue[[]any](&d, recs[0], "pages")
 	out := make([][]*domain.InitiativeRow, len(pages))
 	for k := range pages {
@@ -438,14 +438,14 @@ func (db *DB) City(ctx context.Context, id string, pages []domain.PagePlan) (*do
 }
 
 // CitiesByIDs implements domain.ReadStore.
-func (db *DB) CitiesByIDs(ctx context.Context, ids []string) (map[string]*domain.City, error) {
+func (db *DB) CitiesByIDs(ctx context.Context, ids []string) (map[string]*domain.CityRow, error) {
 	var d decoder
 	recs, err := db.read(ctx, `UNWIND $ids AS id MATCH (c:City {id: id})
 RETURN `+cityProjection+` AS c`, map[string]any{"ids": ids})
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]*domain.City, len(recs))
+	out := make(map[string]*domain.CityRow, len(recs))
 	for _, r := range recs {
 		c := d.city(d.record(r, "c"))
 		out[c.ID] = c
@@ -487,7 +487,7 @@ func (db *DB) ThemesBySlugs(ctx context.Context, slugs []string) (map[string]*do
 }
 
 // CitiesOfCountries implements domain.ReadStore.
-func (db *DB) CitiesOfCountries(ctx context.Context, codes []string, first int) (map[string][]*domain.City, error) {
+func (db *DB) CitiesOfCountries(ctx context.Context, codes []string, first int) (map[string][]*domain.CityRow, error) {
 	var d decoder
 	q := `UNWIND $codes AS code
 CALL { WITH code
@@ -500,7 +500,7 @@ RETURN code, cities`
 	if err != nil {
 		return nil, err
 	}
-	out := map[string][]*domain.City{}
+	out := map[string][]*domain.CityRow{}
 	for _, r := range recs {
 		code := recordValue[string](&d, r, "code")
 		cs := recordValue[[]any](&d, r, "cities")
@@ -512,7 +512,7 @@ RETURN code, cities`
 }
 
 // Cities implements domain.ReadStore.
-func (db *DB) Cities(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]domain.Counted[domain.City], int, error) {
+func (db *DB) Cities(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]domain.Counted[domain.CityRow], int, error) {
 	var d decoder
 	params := map[string]any{"skip": int64(offset), "limit": int64(first)}
 	where := []string{"EXISTS { (c)<-[:IN_CITY]-(:Initiative) }"}
@@ -540,9 +540,9 @@ RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS cities`
 	}
 	total := recordValue[int64](&d, recs[0], "total")
 	cs := recordValue[[]any](&d, recs[0], "cities")
-	out := make([]domain.Counted[domain.City], 0, len(cs))
+	out := make([]domain.Counted[domain.CityRow], 0, len(cs))
 	for _, m := range d.maps(map[string]any{"cities": cs}, "cities") {
-		out = append(out, domain.Counted[domain.City]{Node: d.city(m), Count: int(d.i64(m, "count"))})
+		out = append(out, domain.Counted[domain.CityRow]{Node: d.city(m), Count: int(d.i64(m, "count"))})
 	}
 	return out, int(total), decodeErr("read cities", &d)
 }

@@ -105,7 +105,7 @@ func storeThatMustNotRun(t *testing.T) *mock.Store {
 			return nil, nil
 		},
 		ThemeTrendsFn: func(context.Context, []string, []string) ([]domain.ThemeYearCount, error) { fail(); return nil, nil },
-		CitiesFn: func(context.Context, []string, string, int, int) ([]domain.Counted[domain.City], int, error) {
+		CitiesFn: func(context.Context, []string, string, int, int) ([]domain.Counted[domain.CityRow], int, error) {
 			fail()
 			return nil, 0, nil
 		},

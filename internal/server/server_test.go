@@ -323,7 +323,7 @@ func TestUnknownValuesOneRule(t *testing.T) {
 		ThemeTrendsFn:    func(context.Context, []string, []string) ([]domain.ThemeYearCount, error) { return nil, nil },
 		ThemeByCountryFn: func(context.Context, []string) ([]domain.ThemeCountryCount, error) { return nil, nil },
 		CityRankingFn:    func(context.Context, string, string, int) ([]domain.CityRank, error) { return nil, nil },
-		CitiesFn: func(context.Context, []string, string, int, int) ([]domain.Counted[domain.City], int, error) {
+		CitiesFn: func(context.Context, []string, string, int, int) ([]domain.Counted[domain.CityRow], int, error) {
 			return nil, 0, nil
 		},
 	}
