@@ -55,8 +55,11 @@ type Report struct {
 	Commands    []string
 	Concurrency int
 	Warmup      time.Duration
-	Duration    time.Duration
-	Sizes       []SizeResult
+	// JITWarmup is the mix each side ran per size before anything was
+	// timed (0 in runs before it existed).
+	JITWarmup time.Duration `json:",omitempty"`
+	Duration  time.Duration
+	Sizes     []SizeResult
 }
 
 func ratio(a, b float64) string {
@@ -216,8 +219,12 @@ func WriteScaleTable(w io.Writer, sizes []SizeResult) {
 func (r *Report) WriteMarkdown(w io.Writer) {
 	fmt.Fprintln(w, "## Run of", r.Started.UTC().Format("2006-01-02 15:04 MST"))
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "Fixed concurrency %d, warm-up %s, then %s per query and side; the mix runs the same for its whole duration. Same Neo4j, same data, same run; sides one after the other.\n\n",
+	fmt.Fprintf(w, "Fixed concurrency %d, warm-up %s, then %s per query and side; the mix runs the same for its whole duration. Same Neo4j, same data, same run; sides one after the other",
 		r.Concurrency, r.Warmup, r.Duration)
+	if r.JITWarmup > 0 {
+		fmt.Fprintf(w, ", in an order that rotates from query to query (and the mix's from size to size), after every side ran the mix for %s per size (discarded) to warm Neo4j's JIT", r.JITWarmup)
+	}
+	fmt.Fprint(w, ".\n\n")
 	if len(r.Machine) > 0 {
 		fmt.Fprintln(w, "Machine:", strings.Join(r.Machine, "; ")+".")
 		fmt.Fprintln(w)
