@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/civicgraph/civicgraph/internal/domain"
+	"github.com/civicgraph/civicgraph/internal/embed/embedtest"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb/dbtest"
 )
@@ -139,5 +140,26 @@ func TestMigrateReplacesTheQuantizedIndex(t *testing.T) {
 			got = append(got, r.Values)
 		}
 		t.Errorf("vector indexes after the migration: %v, want only [%s false]", got, neo4jdb.VectorIndex)
+	}
+}
+
+// TestSearchStatementsPlan: each shape of the search statement (words
+// only, meaning only, both fused) plans, with the real model.
+func TestSearchStatementsPlan(t *testing.T) {
+	dbtest.Shared(t)
+	db, err := neo4jdb.Connect(neo4jdb.Config{URI: dbtest.URI(), Embedder: embedtest.Model(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close(context.Background())
+	ctx := neo4jdb.WithExplain(context.Background())
+	for text, shape := range map[string]string{"climate housing": "both lists", "the": "meaning only (stop words)"} {
+		if _, err := db.Search(ctx, domain.SearchQuery{Text: text, First: 5, MatchedTerms: true}); err != nil {
+			t.Errorf("search %q (%s): %v", text, shape, err)
+		}
+	}
+	words := dbtest.Shared(t) // no model: words only
+	if _, err := words.Search(ctx, domain.SearchQuery{Text: "climate housing", First: 5}); err != nil {
+		t.Errorf("search by words only: %v", err)
 	}
 }
