@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -151,16 +150,7 @@ func (p *commitCutter) forward(client, srv net.Conn) {
 func TestCommitUnknownReported(t *testing.T) {
 	dbtest.Open(t)
 	t.Cleanup(func() { reimport(t) })
-	target := strings.TrimPrefix(dbtest.URI(), "bolt://")
-	if strings.Contains(target, "://") {
-		// make test always gives a bolt:// URI; a routing URI set by hand
-		// cannot go through the proxy.
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true: the commit-cutting proxy needs a bolt:// test URI, got %s", dbtest.URI())
-		}
-		t.Skip("the commit-cutting proxy needs a bolt:// test URI")
-	}
-	proxy := newCommitCutter(t, target)
+	proxy := newCommitCutter(t, dbtest.BoltTarget(t))
 	pdb, err := neo4jdb.Connect(neo4jdb.Config{URI: "bolt://" + proxy.ln.Addr().String(), RetryTime: 2 * time.Second, Breaker: &neo4jdb.BreakerConfig{}})
 	if err != nil {
 		t.Fatal(err)

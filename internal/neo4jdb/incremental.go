@@ -234,9 +234,7 @@ RETURN m.generation AS gen, i.key AS key, i.title AS title, i.summary AS summary
 		run.Docs++
 		run.Links += len(links)
 		for _, l := range links {
-			byFrom[key] = append(byFrom[key], domain.SimilarLink{To: l.To, Score: l.Score, TextScore: l.TextScore,
-				ThemeScore: l.ThemeScore, SemanticScore: l.SemanticScore, SharedThemes: l.SharedThemes, SharedTerms: l.SharedTerms,
-				ClosestFrom: l.ClosestA, ClosestTo: l.ClosestB})
+			byFrom[key] = append(byFrom[key], domainLink(l))
 		}
 		if !propagate {
 			continue

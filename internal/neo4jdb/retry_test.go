@@ -4,8 +4,6 @@ import (
 	"context"
 	"io"
 	"net"
-	"os"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -69,16 +67,7 @@ func (c *cutter) cut() int {
 // had happened, on a new connection, within the retry time.
 func TestReadRetriesAfterTheConnectionDrops(t *testing.T) {
 	dbtest.Shared(t) // fails under CI=true when the test Neo4j is unreachable
-	target := strings.TrimPrefix(dbtest.URI(), "bolt://")
-	if strings.Contains(target, "://") {
-		// make test always gives a bolt:// URI; a routing URI set by hand
-		// cannot go through the proxy.
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true: the connection-cutting proxy needs a bolt:// test URI, got %s", dbtest.URI())
-		}
-		t.Skip("the proxy needs a bolt:// test URI; make test gives one")
-	}
-	proxy := newCutter(t, target)
+	proxy := newCutter(t, dbtest.BoltTarget(t))
 	db, err := neo4jdb.Connect(neo4jdb.Config{URI: "bolt://" + proxy.ln.Addr().String(), RetryTime: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)

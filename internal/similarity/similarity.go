@@ -499,6 +499,7 @@ func computeCorpus(docs []Doc, only []string, opt Options) ([]Link, Stats, Corpu
 	// first unfinished claim.
 	var finished chan int
 	emitted := make(chan struct{})
+	emittedLinks := 0
 	if opt.Emit != nil {
 		claims := (len(todo) + docsPerClaim - 1) / docsPerClaim
 		finished = make(chan int, claims) // never blocks a worker
@@ -510,7 +511,9 @@ func computeCorpus(docs []Doc, only []string, opt Options) ([]Link, Stats, Corpu
 				done[c] = true
 				for ; frontier < len(done) && done[frontier]; frontier++ {
 					for k := frontier * docsPerClaim; k < min((frontier+1)*docsPerClaim, len(todo)); k++ {
+						emittedLinks += len(perDoc[k])
 						opt.Emit(ds[todo[k]].ID, perDoc[k])
+						perDoc[k] = nil // handed over: not kept until the end
 					}
 				}
 			}
@@ -579,9 +582,7 @@ func computeCorpus(docs []Doc, only []string, opt Options) ([]Link, Stats, Corpu
 		st.PairsScored += wk.st.PairsScored
 	}
 	if opt.Emit != nil {
-		for _, ls := range perDoc {
-			st.Links += len(ls)
-		}
+		st.Links = emittedLinks
 		return nil, st, corpus
 	}
 	// One allocation of the exact size: growing it by append copied the

@@ -19,6 +19,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -74,6 +75,22 @@ func Shared(tb testing.TB) *neo4jdb.DB {
 		tb.Fatalf("test Neo4j at %s is unreachable: %v\nStart it with `make neo4j-test-start` (or run `make test`).", neo4jdb.RedactURI(uri), err)
 	}
 	return shared
+}
+
+// BoltTarget returns host:port of the test URI for a test that puts a
+// proxy in front of Neo4j. A routing URI (neo4j://, set by hand; `make
+// test` always gives bolt://) cannot go through one: the test skips,
+// and fails under CI=true.
+func BoltTarget(tb testing.TB) string {
+	tb.Helper()
+	target := strings.TrimPrefix(URI(), "bolt://")
+	if strings.Contains(target, "://") {
+		if os.Getenv("CI") == "true" {
+			tb.Fatalf("CI=true: the test's proxy needs a bolt:// test URI, got %s", URI())
+		}
+		tb.Skip("the test's proxy needs a bolt:// test URI; make test gives one")
+	}
+	return target
 }
 
 // Wipe deletes every node.
