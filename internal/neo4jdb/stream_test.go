@@ -21,9 +21,7 @@ import (
 func TestSimilarityStream(t *testing.T) {
 	db := dbtest.Open(t)
 	ctx := context.Background()
-	if err := db.UpsertThemes(ctx, []domain.Theme{{Slug: "wt-budget", Name: "Budget"}, {Slug: "wt-open", Name: "Open"}}); err != nil {
-		t.Fatal(err)
-	}
+	fixtureThemes(t, db)
 	const n = 600
 	ins := importFixture(n)
 	words := []string{"budget", "assembly", "climate", "youth", "housing", "transport", "libraries", "elderly"}

@@ -21,6 +21,14 @@ func readCount(t *testing.T, db *neo4jdb.DB, cypher string, p map[string]any) in
 	return n
 }
 
+// fixtureThemes stores the two themes importFixture's initiatives have.
+func fixtureThemes(t *testing.T, db *neo4jdb.DB) {
+	t.Helper()
+	if err := db.UpsertThemes(context.Background(), []domain.Theme{{Slug: "wt-budget", Name: "Budget"}, {Slug: "wt-open", Name: "Open"}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // importFixture is n initiatives with a city, a country, two themes and
 // an award each: every kind of link the batch statement writes and checks.
 func importFixture(n int) []*domain.Initiative {
@@ -48,9 +56,7 @@ func importFixture(n int) []*domain.Initiative {
 func TestImportInitiativesBatchStatement(t *testing.T) {
 	db := dbtest.Open(t)
 	ctx := context.Background()
-	if err := db.UpsertThemes(ctx, []domain.Theme{{Slug: "wt-budget", Name: "Budget"}, {Slug: "wt-open", Name: "Open"}}); err != nil {
-		t.Fatal(err)
-	}
+	fixtureThemes(t, db)
 	count := func(cypher string) int64 { t.Helper(); return readCount(t, db, cypher, nil) }
 	links := func() int64 {
 		return count(`MATCH (:Initiative)-[r:IN_CITY|IN_COUNTRY|HAS_THEME|AWARDED]->() RETURN count(r)`)
@@ -150,9 +156,7 @@ func TestImportInitiativesBatchStatement(t *testing.T) {
 func TestWriteSimilarReplacesLinks(t *testing.T) {
 	db := dbtest.Open(t)
 	ctx := context.Background()
-	if err := db.UpsertThemes(ctx, []domain.Theme{{Slug: "wt-budget", Name: "Budget"}, {Slug: "wt-open", Name: "Open"}}); err != nil {
-		t.Fatal(err)
-	}
+	fixtureThemes(t, db)
 	const n = 1200
 	ins := importFixture(n)
 	if _, err := db.ImportInitiatives(ctx, ins, neo4jdb.ImportOptions{}); err != nil {
