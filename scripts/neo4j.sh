@@ -12,6 +12,9 @@
 #   NEO4J_HEAP         JVM -Xms/-Xmx (default 1g)
 #   NEO4J_PAGECACHE    page cache size (default 512m)
 #   NEO4J_TX_TIMEOUT   transaction timeout, e.g. 60s, 5m (default 60s)
+#   NEO4J_TX_LOG_RETENTION  db.tx_log.rotation.retention_policy (default "1G size": these instances
+#                      take no backups, and Neo4j's own default keeps two days of logs of any size)
+#   NEO4J_MIN_FREE_MB  refuse to start with less free disk than this in the state dir (default 1024)
 #   NEO4J_START_TIMEOUT  seconds to wait for Bolt (default 180)
 #   NEO4J_STOP_TIMEOUT   seconds to wait after SIGTERM before SIGKILL (default 60)
 #   NEO4J_JAVA_OPTS    extra JVM options (word-split)
@@ -33,6 +36,8 @@ PORT="${NEO4J_LOCAL_PORT:-7687}"
 HEAP="${NEO4J_HEAP:-1g}"
 PAGECACHE="${NEO4J_PAGECACHE:-512m}"
 TX_TIMEOUT="${NEO4J_TX_TIMEOUT:-60s}"
+TX_LOG_RETENTION="${NEO4J_TX_LOG_RETENTION:-1G size}"
+MIN_FREE_MB="${NEO4J_MIN_FREE_MB:-1024}"
 START_TIMEOUT="${NEO4J_START_TIMEOUT:-180}"
 STOP_TIMEOUT="${NEO4J_STOP_TIMEOUT:-60}"
 PID_FILE="$DIR/neo4j.pid"
@@ -55,6 +60,19 @@ now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
 [[ "$PORT" =~ ^[0-9]+$ ]] && ((PORT > 0 && PORT < 65536)) || die "NEO4J_LOCAL_PORT must be a port number, got '$PORT'"
+[[ "$MIN_FREE_MB" =~ ^[0-9]+$ ]] || die "NEO4J_MIN_FREE_MB must be a number of MiB, got '$MIN_FREE_MB'"
+
+# A full disk makes Neo4j fail part-way through a write and Go's linker fail in the next step;
+# say so up front, with what takes the space, instead.
+need_disk() {
+  local free_mb
+  free_mb="$(df -Pm "$DIR" | awk 'NR == 2 {print $4}')"
+  [[ "$free_mb" =~ ^[0-9]+$ ]] || return 0
+  ((free_mb >= MIN_FREE_MB)) && return 0
+  echo "neo4j: largest local Neo4j state dirs:" >&2
+  du -sh "$REPO_ROOT"/.neo4j* 2>/dev/null | sort -h | tail -n 5 >&2 || true
+  die "only ${free_mb} MiB free on the disk of $DIR (need ${MIN_FREE_MB}, NEO4J_MIN_FREE_MB); stop an instance and delete its dir to free space"
+}
 
 # Bolt handshake: magic 0x6060B017 + 4 version proposals (5.8..5.0, 4.4), expect 4 non-zero bytes back.
 bolt_ok() {
@@ -161,6 +179,7 @@ cmd_start() {
   need_java
   build_runner
   mkdir -p "$DIR"
+  need_disk
   exec 9>"$DIR/.start.lock"
   flock -w 600 9 || die "could not lock $DIR/.start.lock"
 
@@ -194,9 +213,10 @@ cmd_start() {
   )
   # shellcheck disable=SC2206
   [[ -n "${NEO4J_JAVA_OPTS:-}" ]] && jvm+=($NEO4J_JAVA_OPTS)
-  echo "=== $(date -u +%FT%TZ) starting on $URI (heap $HEAP, pagecache $PAGECACHE)" >"$LOG_FILE"
+  echo "=== $(date -u +%FT%TZ) starting on $URI (heap $HEAP, pagecache $PAGECACHE, tx logs kept: $TX_LOG_RETENTION)" >"$LOG_FILE"
   nohup setsid java "${jvm[@]}" -cp "$RUNNER_LIB/*:$RUNNER_JAR$CLASSPATH_EXTRA" "$MAIN_CLASS" \
-    --dir "$DIR" --port "$PORT" --pagecache "$PAGECACHE" --tx-timeout "$TX_TIMEOUT" ${PLUGINS[@]+"${PLUGINS[@]}"} \
+    --dir "$DIR" --port "$PORT" --pagecache "$PAGECACHE" --tx-timeout "$TX_TIMEOUT" \
+    --tx-log-retention "$TX_LOG_RETENTION" ${PLUGINS[@]+"${PLUGINS[@]}"} \
     </dev/null >>"$LOG_FILE" 2>&1 9>&- &
   pid=$!
   echo "$pid" >"$PID_FILE"

@@ -21,17 +21,25 @@ import org.neo4j.logging.log4j.Log4jLogProvider;
 
 /**
  * Embedded Neo4j Community DBMS with a loopback-only Bolt connector, for local dev and tests.
- * Usage: Runner --dir DIR [--port 7687] [--pagecache 512m] [--tx-timeout 60s] [--plugins PLUGIN_DIR]
+ * Usage: Runner --dir DIR [--port 7687] [--pagecache 512m] [--tx-timeout 60s] [--tx-log-retention "1G size"]
+ *               [--plugins PLUGIN_DIR]
  * Data lives in DIR/data, Neo4j's own logs in DIR/logs. Prints "READY bolt://127.0.0.1:PORT" once up.
+ * --tx-log-retention is db.tx_log.rotation.retention_policy. Neo4j's default keeps two days of
+ * transaction logs whatever their size, which is for backups and cluster catch-up; these local
+ * instances have neither, and a day of benchmark imports left 59 GiB of logs that filled the disk.
+ * Logs beyond the policy are pruned at each checkpoint (every 15 minutes or 100k transactions,
+ * and at shutdown); recovery needs only those since the last checkpoint, which are always kept.
  * With --plugins, procedure jars (e.g. APOC core, for the benchmark's @neo4j/graphql peer) are loaded
  * from PLUGIN_DIR and apoc.* procedures are allowed; without it nothing changes.
  */
 public final class Runner {
     public static void main(String[] args) throws Exception {
-        Map<String, String> opt = new HashMap<>(Map.of("--port", "7687", "--pagecache", "512m", "--tx-timeout", "60s"));
+        Map<String, String> opt = new HashMap<>(Map.of("--port", "7687", "--pagecache", "512m", "--tx-timeout", "60s",
+                "--tx-log-retention", "1G size"));
         for (int i = 0; i + 1 < args.length; i += 2) opt.put(args[i], args[i + 1]);
         if (!opt.containsKey("--dir")) {
-            System.err.println("usage: Runner --dir DIR [--port 7687] [--pagecache 512m] [--tx-timeout 60s] [--plugins PLUGIN_DIR]");
+            System.err.println("usage: Runner --dir DIR [--port 7687] [--pagecache 512m] [--tx-timeout 60s]"
+                    + " [--tx-log-retention \"1G size\"] [--plugins PLUGIN_DIR]");
             System.exit(2);
         }
         long t0 = System.nanoTime();
@@ -50,6 +58,7 @@ public final class Runner {
                 .setConfig(GraphDatabaseSettings.auth_enabled, false)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.parse(opt.get("--pagecache")))
                 .setConfig(GraphDatabaseSettings.transaction_timeout, parseDuration(opt.get("--tx-timeout")))
+                .setConfig(GraphDatabaseSettings.keep_logical_logs, opt.get("--tx-log-retention"))
                 .setConfig(GraphDatabaseSettings.udc_enabled, false) // dbms.usage_report.enabled
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0); // default 5s, twice per stop
         if (opt.containsKey("--plugins")) {
