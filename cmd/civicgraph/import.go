@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -24,7 +25,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var o ingest.Options
 	var asJSON, report bool
 	var batch int
-	var taxonomy, metricsFile string
+	var taxonomy, metricsFile, cpuProfile string
 	fset := flag.NewFlagSet("civicgraph import", flag.ContinueOnError)
 	fset.Usage = func() {
 		fmt.Fprintln(fset.Output(), `Usage: civicgraph import [flags] PATH...
@@ -49,6 +50,7 @@ Flags (each falls back to the environment variable shown):`)
 	fset.IntVar(&batch, "batch", 500, "initiatives per transaction")
 	fset.IntVar(&o.BulkIndexMin, "bulk-index-min", ingest.DefaultBulkIndexMin, "with --wipe: from this many initiatives, drop the secondary indexes (search among them) while writing and rebuild them after; negative: never")
 	fset.StringVar(&metricsFile, "metrics-file", os.Getenv("CIVICGRAPH_IMPORT_METRICS_FILE"), "after a successful run, write its Prometheus metrics (civicgraph_import_*) to this file, for a node_exporter textfile collector [env CIVICGRAPH_IMPORT_METRICS_FILE]")
+	fset.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file (read it with `go tool pprof`)")
 	fset.StringVar(&taxonomy, "taxonomy", os.Getenv("CIVICGRAPH_TAXONOMY"), "theme taxonomy JSON file (default: the embedded one) [env CIVICGRAPH_TAXONOMY]")
 	cfg.RegisterNeo4j(fset)
 	cfg.RegisterModel(fset)
@@ -66,6 +68,13 @@ Flags (each falls back to the environment variable shown):`)
 	}
 	if asJSON && !o.DryRun {
 		return usageError{"--json needs --dry-run"}
+	}
+	if cpuProfile != "" {
+		stop, err := startCPUProfile(cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	log := cfg.Log.Logger()
 	o.Log, o.Similarity, o.BatchSize = log, cfg.Similarity.Options(), batch
@@ -140,4 +149,21 @@ func newBar(n int, w io.Writer) *progressbar.ProgressBar {
 	}
 	return progressbar.NewOptions(n, progressbar.OptionSetWriter(w), progressbar.OptionSetVisibility(visible),
 		progressbar.OptionSetDescription("importing"), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+}
+
+// startCPUProfile profiles the process's CPU into path until the returned
+// function is called.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }

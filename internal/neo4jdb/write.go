@@ -183,30 +183,48 @@ func (db *DB) ImportInitiatives(ctx context.Context, ins []*domain.Initiative, o
 	if err := db.writeReferences(ctx, ins); err != nil {
 		return st, fmt.Errorf("write countries, cities and award years: %w", err)
 	}
-	stmt := importBatch
+	stmt, writers := importBatch, 1
 	if o.Fresh {
-		stmt = createBatch
+		stmt, writers = createBatch, freshWriters
 	}
-	for start := 0; start < len(ins); start += batchSize {
-		if err := ctx.Err(); err != nil {
-			return st, err
+	type batch struct{ start, end int }
+	var mu sync.Mutex
+	done := 0
+	err := inParallel(ctx, writers, func(yield func(batch) bool) {
+		for start := 0; start < len(ins); start += batchSize {
+			if !yield(batch{start, min(start+batchSize, len(ins))}) {
+				return
+			}
 		}
-		end := min(start+batchSize, len(ins))
-		rows := make([]map[string]any, 0, end-start)
-		for _, in := range ins[start:end] {
+	}, func(ctx context.Context, b batch) error {
+		rows := make([]map[string]any, 0, b.end-b.start)
+		for _, in := range ins[b.start:b.end] {
 			rows = append(rows, importRow(in))
 		}
 		bst, err := db.writeBatch(ctx, stmt, rows, o.IgnoreHashes)
-		if err != nil {
-			return st, fmt.Errorf("write batch %d (%s…): %w", start/batchSize, ins[start].ID, err)
-		}
+		mu.Lock()
+		defer mu.Unlock()
 		st.Created, st.Updated, st.Unchanged, st.Rewritten = st.Created+bst.Created, st.Updated+bst.Updated, st.Unchanged+bst.Unchanged, st.Rewritten+bst.Rewritten
-		if o.Progress != nil {
-			o.Progress(end)
+		if err != nil {
+			return fmt.Errorf("write batch %d (%s…): %w", b.start/batchSize, ins[b.start].ID, err)
 		}
-	}
-	return st, nil
+		done += b.end - b.start
+		if o.Progress != nil {
+			o.Progress(done)
+		}
+		return nil
+	})
+	return st, err
 }
+
+// freshWriters is how many batches of a fresh import (right after a
+// wipe) are written at once. The batches create distinct initiatives, and
+// the nodes they share (countries, cities, themes, award years) are dense,
+// so two writers seldom wait for each other's locks; a deadlock between
+// two is transient and retried by the driver. An import into a graph that
+// may hold the initiatives keeps one writer: its batches read and replace
+// links, where a stable order is worth more than the speed.
+const freshWriters = 2
 
 // writeBatch runs one batch statement in one managed transaction and
 // counts its initiatives by the status the statement decided.
@@ -614,18 +632,31 @@ func similarBatches(links iter.Seq2[string, []domain.SimilarLink], ids map[strin
 // writeSimilarBatches runs the batches on similarWriters connections and
 // returns the first error (the others stop at their next batch).
 func (db *DB) writeSimilarBatches(ctx context.Context, batches iter.Seq[similarBatch]) error {
+	return inParallel(ctx, similarWriters, batches, func(ctx context.Context, b similarBatch) error {
+		if err := db.writeSimilarBatch(ctx, b); err != nil {
+			return fmt.Errorf("write similarity batch %d (%v…): %w", b.n, b.rows[0]["from"], err)
+		}
+		return nil
+	})
+}
+
+// inParallel runs do on each batch, on n goroutines, as batches yields
+// them (building a batch overlaps writing the others), and returns the
+// first error; after it the others stop at their next batch and batches
+// is not asked for more.
+func inParallel[B any](ctx context.Context, n int, batches iter.Seq[B], do func(context.Context, B) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	next := make(chan similarBatch)
-	errs := make(chan error, similarWriters)
+	next := make(chan B)
+	errs := make(chan error, n)
 	var wg sync.WaitGroup
-	for range similarWriters {
+	for range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for b := range next {
-				if err := db.writeSimilarBatch(ctx, b); err != nil {
-					errs <- fmt.Errorf("write similarity batch %d (%v…): %w", b.n, b.rows[0]["from"], err)
+				if err := do(ctx, b); err != nil {
+					errs <- err
 					cancel()
 					return
 				}

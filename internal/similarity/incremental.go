@@ -104,8 +104,7 @@ func Incremental(d Doc, cands []Candidate, c Corpus, opt Options) ([]Link, []Pai
 		df[id] = max(c.DF[stem], 1)
 	}
 	vectorize(ds, cnt.counts, df, n, opt)
-	themeMasks(ds)
-	ix := &index{ds: ds, n: n, opt: opt, df: df}
+	ix := &index{ds: ds, n: n, opt: opt, df: df, themeSlugs: themeMasks(ds)}
 	w := newWorker(len(ds))
 	touch := func(j int32) {
 		if !w.mark[j] {
@@ -222,8 +221,7 @@ func PairLink(a, b Doc, c Corpus, opt Options) (Link, bool) {
 		df[id] = max(c.DF[stem], 1)
 	}
 	vectorize(ds, cnt.counts, df, n, opt)
-	themeMasks(ds)
-	ix := &index{ds: ds, n: n, opt: opt, df: df}
+	ix := &index{ds: ds, n: n, opt: opt, df: df, themeSlugs: themeMasks(ds)}
 	i, j := 0, 1
 	if ds[0].ID != a.ID {
 		i, j = 1, 0

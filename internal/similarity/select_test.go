@@ -1,6 +1,7 @@
 package similarity
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -34,5 +35,32 @@ func TestSelectTop(t *testing.T) {
 		if !slices.Equal(got, want[:m]) {
 			t.Fatalf("trial %d: n=%d m=%d: wrong top set", trial, n, m)
 		}
+	}
+}
+
+// TestDotDenseIsDot: the dense form gives the merge's value to the last
+// bit (rank uses one, PairLink the other, and links must not depend on
+// which), for random sparse vectors over a small vocabulary.
+func TestDotDenseIsDot(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 9))
+	vec := func() []weighted {
+		var v []weighted
+		for term := range int32(300) {
+			if rng.IntN(4) == 0 {
+				v = append(v, weighted{term, rng.Float64() * rng.Float64()})
+			}
+		}
+		return v
+	}
+	dense := make([]float64, 300)
+	for k := range 2000 {
+		a, b := vec(), vec()
+		for _, tw := range b {
+			dense[tw.term] = tw.w
+		}
+		if got, want := dotDense(a, dense), dot(b, a); math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("pair %d: dotDense %v, dot %v", k, got, want)
+		}
+		clear(dense)
 	}
 }

@@ -276,6 +276,7 @@ type doc struct {
 	surface map[int32]string // term -> first surface form
 	themes  []string         // sorted, unique
 	mask    []uint64         // themes as a bit set over all theme slugs
+	city    int32            // CityID interned (0: unknown), compared per scored pair
 }
 
 // ComputeStats is Compute that also reports how much work it did.
@@ -394,15 +395,24 @@ func vectorize(ds []doc, counts []map[int32]float64, df []int, n int, opt Option
 }
 
 // themeMasks sets each document's themes as a bit set over the themes
-// any of them has, for a fast Jaccard.
-func themeMasks(ds []doc) {
-	themeBit := map[string]int{}
+// any of them has, for a fast Jaccard, and returns the slugs by bit. Bits
+// follow the slugs' sorted order, so the bits of a shared mask, low to
+// high, are the shared slugs in sorted order (see makeLink).
+func themeMasks(ds []doc) []string {
+	seen := map[string]bool{}
+	var slugs []string
 	for i := range ds {
 		for _, th := range ds[i].themes {
-			if _, ok := themeBit[th]; !ok {
-				themeBit[th] = len(themeBit)
+			if !seen[th] {
+				seen[th] = true
+				slugs = append(slugs, th)
 			}
 		}
+	}
+	sort.Strings(slugs)
+	themeBit := make(map[string]int, len(slugs))
+	for b, th := range slugs {
+		themeBit[th] = b
 	}
 	words := (len(themeBit) + 63) / 64
 	for i := range ds {
@@ -412,6 +422,7 @@ func themeMasks(ds []doc) {
 			ds[i].mask[b/64] |= 1 << (b % 64)
 		}
 	}
+	return slugs
 }
 
 // computeCorpus is compute that also returns the corpus statistics it
@@ -466,7 +477,7 @@ func computeCorpus(docs []Doc, only []string, opt Options) ([]Link, Stats, Corpu
 			themeDocs[th] = append(themeDocs[th], int32(i))
 		}
 	}
-	themeMasks(ds)
+	themeSlugs := themeMasks(ds)
 
 	// Each document's links depend only on the shared, now read-only
 	// index, so documents are scored by one worker per CPU, each with its
@@ -476,7 +487,7 @@ func computeCorpus(docs []Doc, only []string, opt Options) ([]Link, Stats, Corpu
 	if opt.SemanticWeight > 0 {
 		semNN = semanticNeighbours(ds, semNeighbours)
 	}
-	ix := &index{ds: ds, n: n, postings: postings, themeDocs: themeDocs, opt: opt, semNN: semNN, df: df}
+	ix := &index{ds: ds, n: n, postings: postings, themeDocs: themeDocs, opt: opt, semNN: semNN, df: df, themeSlugs: themeSlugs}
 	todo := make([]int, 0, n)
 	if only == nil {
 		for i := range n {
@@ -617,10 +628,13 @@ type index struct {
 	opt       Options
 	semNN     [][]int32 // nearest documents by meaning, per document
 	df        []int     // document frequency per term
+	// themeSlugs are the theme slugs by bit of the documents' masks.
+	themeSlugs []string
 }
 
 // worker is one scoring goroutine's scratch space and counters.
 type worker struct {
+	common      []float64 // by term: the weights of the ranked document's common terms, else 0
 	acc         []float64
 	mark        []bool
 	touched     []int32
@@ -705,12 +719,27 @@ func (ix *index) rank(i int, w *worker) []Link {
 
 	other, same := &w.other, &w.same
 	*other, *same = (*other)[:0], (*same)[:0]
+	// d's common terms spread over the vocabulary, so each candidate's
+	// part over them is one pass over its own list (see dotDense); zeroed
+	// again before rank returns.
+	if len(w.common) < len(ix.df) {
+		w.common = make([]float64, len(ix.df))
+	}
+	common := w.common
+	for _, tw := range d.common {
+		common[tw.term] = tw.w
+	}
+	defer func() {
+		for _, tw := range d.common {
+			common[tw.term] = 0
+		}
+	}()
 	for _, c := range cands {
 		e := &ds[c.doc]
 		w.st.PairsScored++
 		// The index gave the dot product over indexed terms exactly;
 		// add the part over the common terms it left out.
-		text := min(c.text+dot(d.common, e.common), 1)
+		text := min(c.text+dotDense(e.common, common), 1)
 		theme := c.theme
 		score := wText*text + wTheme*theme
 		if sw := ix.semWeight(d, e); sw > 0 {
@@ -719,7 +748,7 @@ func (ix *index) rank(i int, w *worker) []Link {
 		if score <= 0 || score < opt.MinScore {
 			continue
 		}
-		sc := d.CityID != "" && d.CityID == e.CityID
+		sc := d.city != 0 && d.city == e.city
 		h, k := other, opt.K
 		if sc {
 			h, k = same, opt.SameCityK
@@ -749,6 +778,7 @@ func (ix *index) rank(i int, w *worker) []Link {
 func prepare(docs []Doc) []doc {
 	ds := make([]doc, 0, len(docs))
 	seen := map[string]bool{}
+	cities := map[string]int32{"": 0}
 	for _, d := range docs {
 		if seen[d.ID] {
 			continue
@@ -757,7 +787,12 @@ func prepare(docs []Doc) []doc {
 		th := append([]string(nil), d.Themes...)
 		sort.Strings(th)
 		th = compact(th)
-		ds = append(ds, doc{Doc: d, themes: th})
+		city, ok := cities[d.CityID]
+		if !ok {
+			city = int32(len(cities))
+			cities[d.CityID] = city
+		}
+		ds = append(ds, doc{Doc: d, themes: th, city: city})
 	}
 	sort.Slice(ds, func(a, b int) bool { return ds[a].ID < ds[b].ID })
 	return ds
@@ -843,6 +878,19 @@ func dot(a, b []weighted) float64 {
 	return s
 }
 
+// dotDense is dot(a, b) for b given densely by term (dense[t] is b's
+// weight of term t, 0 where b lacks it): the same value to the last bit,
+// since the shared terms' products are added in a's term order, as dot
+// adds them, and the others add +0. It is one pass without the merge's
+// unpredictable branches (the merge was 14 % of the scoring at 100k).
+func dotDense(a []weighted, dense []float64) float64 {
+	var s float64
+	for _, tw := range a {
+		s += tw.w * dense[tw.term]
+	}
+	return s
+}
+
 // jaccard of two theme bit sets of equal length.
 func jaccard(a, b []uint64) float64 {
 	inter, union := 0, 0
@@ -911,16 +959,10 @@ func (ix *index) makeLink(a, b *doc, s scored) Link {
 		From: a.ID, To: b.ID, Score: s.score, TextScore: s.text, ThemeScore: s.theme, SemanticScore: s.sem, SameCity: s.sameCity,
 	}
 	l.ClosestA, l.ClosestB, _ = closestSentences(a, b)
-	for i, j := 0, 0; i < len(a.themes) && j < len(b.themes); {
-		switch {
-		case a.themes[i] < b.themes[j]:
-			i++
-		case a.themes[i] > b.themes[j]:
-			j++
-		default:
-			l.SharedThemes = append(l.SharedThemes, a.themes[i])
-			i++
-			j++
+	// The shared themes, in slug order: the bits both masks have.
+	for k := range a.mask {
+		for m := a.mask[k] & b.mask[k]; m != 0; m &= m - 1 {
+			l.SharedThemes = append(l.SharedThemes, ix.themeSlugs[k*64+bits.TrailingZeros64(m)])
 		}
 	}
 	type contrib struct {
