@@ -254,3 +254,53 @@ func coverageFigures(t *testing.T, summary, label string) string {
 	}
 	return strings.Join(m[1:], " ")
 }
+
+// TestImportReportsLexicalDuplicates: without the model, an import finds
+// the lexical duplicate suspicions, and its
+// summary and report say what its dry run says: the reworded pair, and
+// not the unrelated initiative.
+func TestImportReportsLexicalDuplicates(t *testing.T) {
+	dbtest.Open(t)
+	t.Cleanup(func() { reimport(t) })
+	dir := t.TempDir()
+	jsonl := `{"title": "Harbour Clean-Up Robots", "summary": "A city deploys small robots that collect plastic waste from the old harbour every night.", "city": "Aarhus", "country": "DK"}
+{"title": "Robots Clean the Harbour", "summary": "A city deploys small robots that collect plastic waste from the old harbour each night.", "city": "Aarhus", "country": "DK"}
+{"title": "Neighbourhood Budget Lab", "summary": "Residents decide how to spend part of the district budget in open assemblies.", "city": "Leuven", "country": "BE"}
+`
+	path := filepath.Join(dir, "dups.jsonl")
+	if err := os.WriteFile(path, []byte(jsonl), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run := func(extra ...string) string {
+		t.Helper()
+		var out bytes.Buffer
+		args := append(append(importArgs(), "--no-model", "--report"), extra...)
+		if err := runImport(context.Background(), append(args, path), &out, io.Discard); err != nil {
+			t.Fatalf("import %v: %v", extra, err)
+		}
+		return out.String()
+	}
+	section := func(out string) string {
+		i := strings.Index(out, "== suspected duplicates, by words only")
+		if i < 0 {
+			t.Fatalf("no suspected-duplicates section:\n%s", out)
+		}
+		rest := out[i:]
+		if j := strings.Index(rest[1:], "\n=="); j >= 0 {
+			rest = rest[:j+1]
+		}
+		return rest
+	}
+	dry, imported := run("--dry-run"), run("--wipe")
+	for name, out := range map[string]string{"dry run": dry, "import": imported} {
+		if !strings.Contains(out, "lexical only (no embedding model): 1 suspected, none merged") {
+			t.Errorf("%s: summary does not count the one suspected pair:\n%s", name, out)
+		}
+		if s := section(out); !strings.Contains(s, "Harbour Clean-Up Robots") || !strings.Contains(s, "Robots Clean the Harbour") || strings.Contains(s, "Budget Lab") {
+			t.Errorf("%s: suspected pairs:\n%s", name, s)
+		}
+	}
+	if section(dry) != section(imported) {
+		t.Errorf("import and dry run disagree:\n%s\n--- against ---\n%s", section(imported), section(dry))
+	}
+}
