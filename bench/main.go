@@ -341,12 +341,18 @@ func benchSize(ctx context.Context, o options, fl *floor, size int, stdout io.Wr
 	// from query to query (ours first for the 1st, 4th, … query, the peer
 	// for the 2nd, the floor for the 3rd), as is the mix's from size to
 	// size.
+	rotated := func(k int) []*side {
+		out := make([]*side, len(sides))
+		for j := range sides {
+			out[j] = sides[(j+k)%len(sides)]
+		}
+		return out
+	}
 	if o.jitWarmup > 0 {
 		wcfg := o.cfg
 		wcfg.Warmup, wcfg.Duration = 0, o.jitWarmup/2
 		for round := range 2 {
-			for k := range sides {
-				s := sides[(k+round)%len(sides)]
+			for _, s := range rotated(round) {
 				if ctx.Err() != nil {
 					return nil, ctx.Err()
 				}
@@ -354,13 +360,6 @@ func benchSize(ctx context.Context, o options, fl *floor, size int, stdout io.Wr
 			}
 		}
 		logf(stdout, "warm-up: the mix on every side for %s (discarded)", o.jitWarmup)
-	}
-	rotated := func(k int) []*side {
-		out := make([]*side, len(sides))
-		for j := range sides {
-			out[j] = sides[(j+k)%len(sides)]
-		}
-		return out
 	}
 	for k, q := range qs {
 		for _, s := range rotated(k) {

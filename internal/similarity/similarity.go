@@ -721,7 +721,7 @@ func (ix *index) rank(i int, w *worker) []Link {
 	*other, *same = (*other)[:0], (*same)[:0]
 	// d's common terms spread over the vocabulary, so each candidate's
 	// part over them is one pass over its own list (see dotDense); zeroed
-	// again before rank returns.
+	// again after the candidates.
 	if len(w.common) < len(ix.df) {
 		w.common = make([]float64, len(ix.df))
 	}
@@ -729,11 +729,6 @@ func (ix *index) rank(i int, w *worker) []Link {
 	for _, tw := range d.common {
 		common[tw.term] = tw.w
 	}
-	defer func() {
-		for _, tw := range d.common {
-			common[tw.term] = 0
-		}
-	}()
 	for _, c := range cands {
 		e := &ds[c.doc]
 		w.st.PairsScored++
@@ -760,6 +755,9 @@ func (ix *index) rank(i int, w *worker) []Link {
 			(*h)[0] = l
 			heap.Fix(h, 0)
 		}
+	}
+	for _, tw := range d.common {
+		common[tw.term] = 0
 	}
 	if other.Len()+same.Len() == 0 {
 		return nil
