@@ -94,6 +94,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&o.jsonOut, "json", "", "also write the raw results as JSON here")
 	queries := fs.String("queries", "", "only these queries (comma-separated names); default all")
 	fs.StringVar(&o.command, "command", "", "the command that started the run, for the report (default: this command line)")
+	goBench := fs.String("go-bench", "", "go test -bench output files (comma-separated) to render as the meaning section (make bench passes those of bench-go and bench-meaning)")
 	render := fs.String("render", "", "only re-render a results JSON file (from --json) as markdown to stdout and --out")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -149,6 +150,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	rep.Machine = machine()
 	rep.Versions = versions(ctx, fl, o)
 	rep.Commands = []string{o.command}
+	if *goBench != "" {
+		if rep.GoBench, rep.GoBenchFiles, err = readGoBench(strings.Split(*goBench, ",")); err != nil {
+			return err
+		}
+	}
 
 	for _, size := range o.sizes {
 		sr, err := benchSize(ctx, o, fl, size, stdout)
@@ -229,6 +235,9 @@ func benchSize(ctx context.Context, o options, fl *floor, size int, stdout io.Wr
 		return nil, err
 	}
 	sr.Import = *imp
+	if sr.EmbedTexts, err = embeddingTexts(file); err != nil {
+		return nil, fmt.Errorf("count the texts to embed: %w", err)
+	}
 	logf(stdout, "imported %d in %s (writes %s, similarity %s, %d links)", size, imp.Total.Round(time.Millisecond),
 		imp.Write.Round(time.Millisecond), imp.Similarity.Round(time.Millisecond), imp.SimilarLinks)
 

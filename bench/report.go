@@ -45,6 +45,9 @@ type SizeResult struct {
 	Queries  []QueryResult
 	Mix      QueryResult
 	Curation CurationResult
+	// EmbedTexts is how many distinct texts an import of this size with
+	// the model would embed on its first run (embeddingTexts).
+	EmbedTexts int `json:",omitempty"`
 }
 
 // Report is a whole run.
@@ -60,6 +63,10 @@ type Report struct {
 	JITWarmup time.Duration `json:",omitempty"`
 	Duration  time.Duration
 	Sizes     []SizeResult
+	// GoBench holds the Go benchmarks of make bench-go and bench-meaning
+	// (--go-bench), GoBenchFiles the files they were read from.
+	GoBench      []GoBench     `json:",omitempty"`
+	GoBenchFiles []GoBenchFile `json:",omitempty"`
 }
 
 func ratio(a, b float64) string {
@@ -250,4 +257,5 @@ func (r *Report) WriteMarkdown(w io.Writer) {
 	for _, s := range r.Sizes {
 		WriteSizeTable(w, s)
 	}
+	WriteMeaning(w, r.GoBench, r.GoBenchFiles, r.Sizes)
 }

@@ -64,23 +64,32 @@ endef
 # Go micro-benchmarks (testing.B, no Neo4j): similarity precompute, gazetteer, theme
 # classifier, the GraphQL layer for a drawable graph, the embedding model (texts/s on all cores,
 # then on one thread: the engine reads OMP_NUM_THREADS once per process). Also run by `make bench`.
+# Its output is also kept in $(BENCH_GO_OUT), after an `engine-threads:` line per run (a
+# configuration line of the benchmark format), for `make bench`'s meaning section.
+BENCH_GO_OUT ?= .bench-data/bench-go.txt
+comma := ,
+BENCH_MEANING_OUT ?= .bench-data/bench-meaning.txt
 bench-go: model
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./internal/...
+	@mkdir -p $(dir $(BENCH_GO_OUT))
+	set -o pipefail; { echo "engine-threads: all"; $(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./internal/...; } | tee $(BENCH_GO_OUT)
 	@echo "bench-go: the embedding engine on one thread (OMP_NUM_THREADS=1)"
-	OMP_NUM_THREADS=1 $(GO) test -run '^$$' -bench 'E5' -benchtime 2s ./internal/embed
+	set -o pipefail; { echo "engine-threads: 1"; OMP_NUM_THREADS=1 $(GO) test -run '^$$' -bench 'E5' -benchtime 2s ./internal/embed; } | tee -a $(BENCH_GO_OUT)
 
 # Search latency by words only and hybrid (query vectors cached / embedded each time), and one
 # request end to end with its server CPU (BenchmarkRequest), on the
-# imported showroom in a throw-away Neo4j (port $(BENCH_MEANING_PORT)). Also run by `make bench`.
+# imported showroom in a throw-away Neo4j (port $(BENCH_MEANING_PORT)). The engine runs on one
+# thread, as `serve` runs it. Also run by `make bench`; output kept in $(BENCH_MEANING_OUT).
 BENCH_MEANING_PORT ?= 7690
 bench-meaning: model
+	@mkdir -p $(dir $(BENCH_MEANING_OUT))
 	@env -u NEO4J_URI NEO4J_LOCAL_DIR=.neo4j-bench-meaning NEO4J_LOCAL_PORT=$(BENCH_MEANING_PORT) scripts/neo4j.sh start
-	@status=0; CIVICGRAPH_TEST_NEO4J_URI=bolt://127.0.0.1:$(BENCH_MEANING_PORT) CIVICGRAPH_DATA=$(abspath $(DATA)) \
-	  $(GO) test -run '^$$' -bench 'BenchmarkSearch|BenchmarkRequest' -benchmem -benchtime 3s ./cmd/civicgraph || status=$$?; \
+	@status=0; set -o pipefail; { echo "engine-threads: 1"; OMP_NUM_THREADS=1 CIVICGRAPH_TEST_NEO4J_URI=bolt://127.0.0.1:$(BENCH_MEANING_PORT) CIVICGRAPH_DATA=$(abspath $(DATA)) \
+	  $(GO) test -run '^$$' -bench 'BenchmarkSearch|BenchmarkRequest' -benchmem -benchtime 3s ./cmd/civicgraph; } | tee $(BENCH_MEANING_OUT) || status=$$?; \
 	env -u NEO4J_URI NEO4J_LOCAL_DIR=.neo4j-bench-meaning NEO4J_LOCAL_PORT=$(BENCH_MEANING_PORT) scripts/neo4j.sh stop; exit $$status
 
 bench: bench-go bench-meaning bench-deps
 	$(call bench_run,--sizes $(BENCH_SIZES) --warmup $(BENCH_WARMUP) --duration $(BENCH_DURATION) \
+	  --go-bench $(BENCH_GO_OUT)$(comma)$(BENCH_MEANING_OUT) \
 	  --out BENCHMARKS.md --json .bench-data/results.json --command "make bench",$(BENCH_TIMEOUT))
 
 bench-quick: bench-deps
