@@ -1122,13 +1122,13 @@ func SuspectedDuplicates(ins []*domain.Initiative) []Duplicate {
 	// alike says why two documents look like copies ("" when they do not):
 	// their summaries, else their titles, alike enough.
 	alike := func(a, b doc) string {
-		if len(a.summary) > 3 && jaccardMayReach(a.summary, b.summary, dupSummary) {
-			if sj := sortedJaccard(a.summary, b.summary); sj >= dupSummary {
+		if len(a.summary) > 3 {
+			if sj, ok := jaccardAtLeast(a.summary, b.summary, dupSummary); ok {
 				return fmt.Sprintf("summaries %.0f%% alike", 100*sj)
 			}
 		}
-		if len(a.title) > 1 && jaccardMayReach(a.title, b.title, dupTitle) {
-			if tj := sortedJaccard(a.title, b.title); tj >= dupTitle {
+		if len(a.title) > 1 {
+			if tj, ok := jaccardAtLeast(a.title, b.title, dupTitle); ok {
 				return fmt.Sprintf("titles %.0f%% alike", 100*tj)
 			}
 		}
@@ -1205,34 +1205,54 @@ func shingles(s string) []string {
 	return out
 }
 
-// jaccardMayReach reports whether two sets of these sizes can have a
-// Jaccard index of at least t: it is at most the smaller size over the
-// larger (and division rounds monotonically, so the bound holds for the
-// computed values too). Most candidate pairs differ in length enough to
-// be dismissed without the merge.
-func jaccardMayReach(a, b []int32, t float64) bool {
-	lo, hi := min(len(a), len(b)), max(len(a), len(b))
-	return hi > 0 && float64(lo)/float64(hi) >= t
-}
-
-// sortedJaccard is |a ∩ b| / |a ∪ b| of two sorted sets without repeats
-// (0 when either is empty).
-func sortedJaccard(a, b []int32) float64 {
-	if len(a) == 0 || len(b) == 0 {
-		return 0
+// jaccardAtLeast returns |a ∩ b| / |a ∪ b| of two sorted sets without
+// repeats and whether it is at least t, deciding exactly as computing the
+// index and comparing it would, but without finishing the merge of a pair
+// that cannot reach t: it first finds the least intersection whose index
+// (computed as below) reaches t, gives up when the sizes alone rule it out
+// (the smaller set is the largest possible intersection), and stops the
+// merge once the elements left cannot make up the intersection still
+// missing. Most candidate pairs of the duplicate report share far too few
+// words, so the merge stops after a few mismatches (at 100k initiatives
+// the full merges were 3.5 s of CPU). The index is only returned when ok.
+func jaccardAtLeast(a, b []int32, t float64) (float64, bool) {
+	la, lb := len(a), len(b)
+	if la == 0 || lb == 0 {
+		return 0, false
+	}
+	index := func(inter int) float64 { return float64(inter) / float64(la+lb-inter) }
+	// The index grows with the intersection (and rounding keeps that
+	// order), so the least one that reaches t is the exact bound
+	// t(|a|+|b|)/(1+t), moved to where the computed index crosses t.
+	most := min(la, lb)
+	need := min(most, max(0, int(math.Ceil(t*float64(la+lb)/(1+t)))))
+	for need > 0 && index(need-1) >= t {
+		need--
+	}
+	for need <= most && index(need) < t {
+		need++
+	}
+	if need > most {
+		return 0, false
 	}
 	inter := 0
-	for i, j := 0, 0; i < len(a) && j < len(b); {
+	for i, j := 0, 0; i < la && j < lb; {
 		switch {
 		case a[i] == b[j]:
 			inter++
 			i++
 			j++
+			continue
 		case a[i] < b[j]:
 			i++
 		default:
 			j++
 		}
+		if inter+min(la-i, lb-j) < need {
+			return 0, false
+		}
 	}
-	return float64(inter) / float64(len(a)+len(b)-inter)
+	// Past the last mismatch only matches follow, one per element of the
+	// side that ran out, so inter reached need.
+	return index(inter), true
 }
