@@ -46,6 +46,9 @@ var levelNeeds = func() [][]string {
 	return out
 }()
 
+// levelIndex finds the rules a part may match in one pass (needIndex).
+var levelIndex = newNeedIndex(levelNeeds)
+
 // usePrefilter is off only in the test that checks the prefilter changes
 // no match.
 var usePrefilter = true
@@ -137,10 +140,13 @@ func (e *Enricher) levelOf(title, summary string, city *domain.CityRef, res gaze
 	if isAllCapsText(title) {
 		parts = parts[1:] // "COOPERATIVE COUNCIL GRONINGEN": capitals hide which words are names
 	}
+	may := make([]bool, len(levelRules))
 	for _, part := range parts {
-		folded := foldText(part)
+		if usePrefilter {
+			levelIndex.mark(foldText(part), may)
+		}
 		for k, rule := range levelRules {
-			if usePrefilter && !mayMatch(levelNeeds[k], folded) {
+			if usePrefilter && !may[k] {
 				continue
 			}
 			for _, m := range matches(rule, part) {

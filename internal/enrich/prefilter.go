@@ -1,10 +1,13 @@
 package enrich
 
 import (
+	"fmt"
 	"regexp/syntax"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/coregx/ahocorasick"
 )
 
 // A level rule's prefilter: literal strings of which every match of the
@@ -237,4 +240,66 @@ func mayMatch(need []string, folded string) bool {
 		}
 	}
 	return false
+}
+
+// needIndex finds, in one pass over a folded text, the rules whose
+// prefilter strings occur in it: an Aho-Corasick automaton over the
+// distinct strings of every rule's prefilter (coregx/ahocorasick), in
+// place of one strings.Contains per string and rule (that was 1.9 s of
+// CPU at 100k initiatives). It marks exactly the rules mayMatch accepts
+// (TestNeedIndexAgrees).
+type needIndex struct {
+	ac     *ahocorasick.Automaton
+	rules  [][]int // by pattern ID: the rules that need that string
+	always []int   // rules without a prefilter
+	n      int     // rules
+}
+
+func newNeedIndex(needs [][]string) *needIndex {
+	x := &needIndex{n: len(needs)}
+	id := map[string]int{}
+	var patterns []string
+	for k, need := range needs {
+		if need == nil {
+			x.always = append(x.always, k)
+			continue
+		}
+		for _, s := range need {
+			p, ok := id[s]
+			if !ok {
+				p = len(patterns)
+				id[s] = p
+				patterns = append(patterns, s)
+				x.rules = append(x.rules, nil)
+			}
+			if r := x.rules[p]; len(r) == 0 || r[len(r)-1] != k {
+				x.rules[p] = append(r, k)
+			}
+		}
+	}
+	if len(patterns) > 0 {
+		ac, err := ahocorasick.NewBuilder().AddStrings(patterns).Build()
+		if err != nil {
+			panic(fmt.Sprintf("level prefilter automaton: %v", err)) // the strings are constants of this package
+		}
+		x.ac = ac
+	}
+	return x
+}
+
+// mark sets may[k] for every rule k whose prefilter a text (folded by
+// foldText) may match, and clears the others; may has one entry per rule.
+func (x *needIndex) mark(folded string, may []bool) {
+	clear(may)
+	for _, k := range x.always {
+		may[k] = true
+	}
+	if x.ac == nil || folded == "" {
+		return
+	}
+	for _, m := range x.ac.FindAllOverlapping([]byte(folded)) {
+		for _, k := range x.rules[m.PatternID] {
+			may[k] = true
+		}
+	}
 }

@@ -1,7 +1,9 @@
 package enrich
 
 import (
+	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/civicgraph/civicgraph/internal/gazetteer"
@@ -72,5 +74,63 @@ func TestFoldText(t *testing.T) {
 		if got := foldText(in); got != want {
 			t.Errorf("foldText(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestNeedIndexAgrees: the automaton marks exactly the rules whose
+// prefilter strings mayMatch finds, on the shared corpus, the probes
+// above, and texts made of the prefilter strings themselves, cut and
+// glued so that they overlap, nest and share prefixes and suffixes.
+func TestNeedIndexAgrees(t *testing.T) {
+	seeds, corpus := shareddata.Pages(t)
+	texts := append([]string(nil), prefilterTexts...)
+	var pages []*importer.Page
+	for _, f := range append(seeds, corpus...) {
+		p, err := importer.ParseFile(f)
+		if err != nil {
+			t.Fatalf("parse %s: %v", f, err)
+		}
+		pages = append(pages, p)
+	}
+	recs, _ := importer.Merge(pages)
+	for _, r := range recs {
+		texts = append(texts, r.Title, r.Summary)
+	}
+	var pieces []string
+	for _, need := range levelNeeds {
+		pieces = append(pieces, need...)
+	}
+	rng := rand.New(rand.NewPCG(5, 9))
+	for range 20000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(6) {
+			s := pieces[rng.IntN(len(pieces))]
+			switch rng.IntN(4) {
+			case 0: // a prefix
+				s = s[:rng.IntN(len(s)+1)]
+			case 1: // a suffix
+				s = s[rng.IntN(len(s)+1):]
+			}
+			b.WriteString(s)
+			b.WriteString([]string{"", " ", "x", "’"}[rng.IntN(4)])
+		}
+		texts = append(texts, b.String())
+	}
+	may := make([]bool, len(levelRules))
+	marked := 0
+	for _, s := range texts {
+		folded := foldText(s)
+		levelIndex.mark(folded, may)
+		for k := range levelRules {
+			if want := mayMatch(levelNeeds[k], folded); may[k] != want {
+				t.Fatalf("rule %d (%q) on %q: the index says %v, mayMatch %v", k, levelNeeds[k], folded, may[k], want)
+			}
+			if may[k] {
+				marked++
+			}
+		}
+	}
+	if marked == 0 {
+		t.Error("the index marked no rule on any text")
 	}
 }
