@@ -134,3 +134,18 @@ func TestNeedIndexAgrees(t *testing.T) {
 		t.Error("the index marked no rule on any text")
 	}
 }
+
+// mayMatch is the plain definition the automaton must agree with:
+// whether text (folded by foldText) contains one of the prefilter
+// strings; with no prefilter, always.
+func mayMatch(need []string, folded string) bool {
+	if need == nil {
+		return true
+	}
+	for _, s := range need {
+		if strings.Contains(folded, s) {
+			return true
+		}
+	}
+	return false
+}
