@@ -273,6 +273,9 @@ type doc struct {
 	Doc
 	vec     []weighted       // sorted by term, unit length
 	common  []weighted       // the part of vec with terms not indexed (df > MaxDF)
+	// commonNorm is common's Euclidean length: with another document's, a
+	// bound on the part of their dot product over common terms.
+	commonNorm float64
 	surface map[int32]string // term -> first surface form
 	themes  []string         // sorted, unique
 	mask    []uint64         // themes as a bit set over all theme slugs
@@ -386,11 +389,14 @@ func vectorize(ds []doc, counts []map[int32]float64, df []int, n int, opt Option
 		}
 		ds[i].vec = vec
 		ds[i].common = nil
+		var c2 float64
 		for _, tw := range vec {
 			if df[tw.term] > opt.MaxDF {
 				ds[i].common = append(ds[i].common, tw)
+				c2 += tw.w * tw.w
 			}
 		}
+		ds[i].commonNorm = math.Sqrt(c2)
 	}
 }
 
@@ -732,21 +738,41 @@ func (ix *index) rank(i int, w *worker) []Link {
 	for _, c := range cands {
 		e := &ds[c.doc]
 		w.st.PairsScored++
-		// The index gave the dot product over indexed terms exactly;
-		// add the part over the common terms it left out.
-		text := min(c.text+dotDense(e.common, common), 1)
-		theme := c.theme
-		score := wText*text + wTheme*theme
-		if sw := ix.semWeight(d, e); sw > 0 {
-			score = sw*c.sem + (1-sw)*score
-		}
-		if score <= 0 || score < opt.MinScore {
-			continue
-		}
 		sc := d.city != 0 && d.city == e.city
 		h, k := other, opt.K
 		if sc {
 			h, k = same, opt.SameCityK
+		}
+		if k <= 0 {
+			continue // this list keeps nothing
+		}
+		theme := c.theme
+		sw := ix.semWeight(d, e)
+		full := func(text float64) float64 {
+			score := wText*text + wTheme*theme
+			if sw > 0 {
+				score = sw*c.sem + (1-sw)*score
+			}
+			return score
+		}
+		// When the list is full, a candidate whose score cannot beat its
+		// worst even with the most its common terms can add (the product
+		// of the two common parts' lengths, by Cauchy–Schwarz, widened by
+		// far more than the sums' rounding) is not scored: every step
+		// from the text part to the score is monotonic, also rounded, so
+		// the skipped ones are exactly those the list would reject.
+		if h.Len() >= k {
+			bound := full(min(c.text+d.commonNorm*e.commonNorm*(1+1e-9), 1))
+			if !better(scored{score: bound, id: e.ID}, (*h)[0]) {
+				continue
+			}
+		}
+		// The index gave the dot product over indexed terms exactly;
+		// add the part over the common terms it left out.
+		text := min(c.text+dotDense(e.common, common), 1)
+		score := full(text)
+		if score <= 0 || score < opt.MinScore {
+			continue
 		}
 		l := scored{to: c.doc, id: e.ID, score: score, text: text, theme: theme, sem: c.sem, sameCity: sc}
 		if h.Len() < k {
