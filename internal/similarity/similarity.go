@@ -271,15 +271,15 @@ type weighted struct {
 
 type doc struct {
 	Doc
-	vec     []weighted       // sorted by term, unit length
-	common  []weighted       // the part of vec with terms not indexed (df > MaxDF)
+	vec    []weighted // sorted by term, unit length
+	common []weighted // the part of vec with terms not indexed (df > MaxDF)
 	// commonNorm is common's Euclidean length: with another document's, a
 	// bound on the part of their dot product over common terms.
 	commonNorm float64
-	surface map[int32]string // term -> first surface form
-	themes  []string         // sorted, unique
-	mask    []uint64         // themes as a bit set over all theme slugs
-	city    int32            // CityID interned (0: unknown), compared per scored pair
+	surface    map[int32]string // term -> first surface form
+	themes     []string         // sorted, unique
+	mask       []uint64         // themes as a bit set over all theme slugs
+	city       int32            // CityID interned (0: unknown), compared per scored pair
 }
 
 // ComputeStats is Compute that also reports how much work it did.
