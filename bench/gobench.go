@@ -147,6 +147,14 @@ func embeddingTexts(path string) (int, error) {
 	return len(seen), sc.Err()
 }
 
+// cell formats a measured value, or "–" when it was not measured.
+func cell(v float64, ok bool, format func(float64) string) string {
+	if !ok {
+		return "–"
+	}
+	return format(v)
+}
+
 // searchThreads is the engine-threads setting BenchmarkSearch ran under.
 func searchThreads(gb []GoBench) (string, bool) {
 	for _, g := range gb {
@@ -180,11 +188,9 @@ func WriteMeaning(w io.Writer, gb []GoBench, files []GoBenchFile, sizes []SizeRe
 	fmt.Fprintf(w, "Go `testing.B` results of `make bench-go` and `make bench-meaning`, run by `make bench` before the tables above: %s. "+
 		"The vegeta runs above keep the embedding model off on all three sides, since the peer and the floor have no vectors and answers could not be checked equal with it on; the semantic part is measured here.\n\n", strings.Join(from, ", "))
 
-	ms := func(ns float64, ok bool) string {
-		if !ok {
-			return "–"
-		}
-		return fms(ns / 1e6)
+	ms := func(ns float64, ok bool) string { return cell(ns/1e6, ok, fms) }
+	num := func(format string) func(float64) string {
+		return func(v float64) string { return fmt.Sprintf(format, v) }
 	}
 	// Throughput.
 	fmt.Fprintln(w, "Embedding throughput (`BenchmarkE5Passages`: 64 passages of ~25 words per op; `BenchmarkE5Query`: one short, distinct query):")
@@ -194,12 +200,8 @@ func WriteMeaning(w io.Writer, gb []GoBench, files []GoBenchFile, sizes []SizeRe
 	allRate, allOK := goBenchValue(gb, "BenchmarkE5Passages", "all", "texts/s")
 	for _, t := range []struct{ cfg, label string }{{"all", "all cores (the import)"}, {"1", "1 (`OMP_NUM_THREADS=1`, as `serve` runs it)"}} {
 		rate, ok := goBenchValue(gb, "BenchmarkE5Passages", t.cfg, "texts/s")
-		r := "–"
-		if ok {
-			r = fmt.Sprintf("%.1f", rate)
-		}
 		q, qok := goBenchValue(gb, "BenchmarkE5Query", t.cfg, "ns/op")
-		fmt.Fprintf(w, "| %s | %s | %s |\n", t.label, r, ms(q, qok))
+		fmt.Fprintf(w, "| %s | %s | %s |\n", t.label, cell(rate, ok, num("%.1f")), ms(q, qok))
 	}
 	fmt.Fprintln(w)
 
@@ -210,15 +212,11 @@ func WriteMeaning(w io.Writer, gb []GoBench, files []GoBenchFile, sizes []SizeRe
 		fmt.Fprintln(w, "| initiatives | texts to embed | first run (from the rate) | re-run |")
 		fmt.Fprintln(w, "|--:|--:|--:|--:|")
 		for _, s := range sizes {
-			first := "–"
-			if allOK && allRate > 0 && s.EmbedTexts > 0 {
-				first = (time.Duration(float64(s.EmbedTexts) / allRate * float64(time.Second))).Round(time.Second).String()
-			}
-			texts := "–"
-			if s.EmbedTexts > 0 {
-				texts = fmt.Sprint(s.EmbedTexts)
-			}
-			fmt.Fprintf(w, "| %d | %s | %s | 0 embedded |\n", s.Size, texts, first)
+			n := float64(s.EmbedTexts)
+			first := cell(n/allRate, allOK && allRate > 0 && n > 0, func(sec float64) string {
+				return time.Duration(sec * float64(time.Second)).Round(time.Second).String()
+			})
+			fmt.Fprintf(w, "| %d | %s | %s | 0 embedded |\n", s.Size, cell(n, n > 0, num("%.0f")), first)
 		}
 		fmt.Fprintln(w)
 	}
@@ -234,14 +232,7 @@ func WriteMeaning(w io.Writer, gb []GoBench, files []GoBenchFile, sizes []SizeRe
 	}{{"1k", 1000}, {"10k", 10000}} {
 		sem, sok := goBenchValue(gb, "BenchmarkComputeSemantic"+n.suffix, "", "ms/initiative")
 		lex, lok := goBenchValue(gb, "BenchmarkCompute"+n.suffix, "", "ns/op")
-		a, b := "–", "–"
-		if sok {
-			a = fmt.Sprintf("%.3f", sem)
-		}
-		if lok {
-			b = fmt.Sprintf("%.3f", lex/1e6/n.docs)
-		}
-		fmt.Fprintf(w, "| %.0f | %s | %s |\n", n.docs, a, b)
+		fmt.Fprintf(w, "| %.0f | %s | %s |\n", n.docs, cell(sem, sok, num("%.3f")), cell(lex/1e6/n.docs, lok, num("%.3f")))
 	}
 	fmt.Fprintln(w)
 
@@ -264,10 +255,7 @@ func WriteMeaning(w io.Writer, gb []GoBench, files []GoBenchFile, sizes []SizeRe
 	} {
 		p, pok := p50(row.sub)
 		mean, mok := goBenchValue(gb, "BenchmarkSearch/"+row.sub, "", "ns/op")
-		pc, add := "–", "—"
-		if pok {
-			pc = fms(p)
-		}
+		pc, add := cell(p, pok, fms), "—"
 		if b, bok := p50(row.base); row.base != "" && pok && bok {
 			add = fmt.Sprintf("%+.1f ms", p-b)
 			if row.sub == "hybrid-uncached" {
@@ -294,14 +282,7 @@ func WriteMeaning(w io.Writer, gb []GoBench, files []GoBenchFile, sizes []SizeRe
 		lat, lok := goBenchValue(gb, "BenchmarkRequest/"+q, "", "ns/op")
 		cpu, cok := goBenchValue(gb, "BenchmarkRequest/"+q, "", "server-cpu-ms/op")
 		al, aok := goBenchValue(gb, "BenchmarkRequest/"+q, "", "allocs/op")
-		c, a := "–", "–"
-		if cok {
-			c = fmt.Sprintf("%.3f", cpu)
-		}
-		if aok {
-			a = fmt.Sprintf("%.0f", al)
-		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", q, ms(lat, lok), c, a)
+		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", q, ms(lat, lok), cell(cpu, cok, num("%.3f")), cell(al, aok, num("%.0f")))
 	}
 	fmt.Fprintln(w)
 }

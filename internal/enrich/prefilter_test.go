@@ -21,12 +21,11 @@ var prefilterTexts = []string{
 	"the Kelvin sign: \u212a", "Local Authority", "city  council", "city council", "", "x",
 }
 
-// TestLevelPrefilterAgrees checks the prefilter is a necessary condition:
-// on every text of the shared corpus and the probes above, no rule the
-// prefilter skips matches, and the levels are the same with and without it.
-func TestLevelPrefilterAgrees(t *testing.T) {
+// corpusRecords parses and merges the seeds and showroom pages (skipped
+// without the data, failed under CI=true).
+func corpusRecords(t *testing.T) []*importer.Record {
+	t.Helper()
 	seeds, corpus := shareddata.Pages(t)
-	texts := append([]string(nil), prefilterTexts...)
 	var pages []*importer.Page
 	for _, f := range append(seeds, corpus...) {
 		p, err := importer.ParseFile(f)
@@ -36,6 +35,15 @@ func TestLevelPrefilterAgrees(t *testing.T) {
 		pages = append(pages, p)
 	}
 	recs, _ := importer.Merge(pages)
+	return recs
+}
+
+// TestLevelPrefilterAgrees checks the prefilter is a necessary condition:
+// on every text of the shared corpus and the probes above, no rule the
+// prefilter skips matches, and the levels are the same with and without it.
+func TestLevelPrefilterAgrees(t *testing.T) {
+	recs := corpusRecords(t)
+	texts := append([]string(nil), prefilterTexts...)
 	for _, r := range recs {
 		texts = append(texts, r.Title, r.Summary)
 	}
@@ -82,18 +90,8 @@ func TestFoldText(t *testing.T) {
 // above, and texts made of the prefilter strings themselves, cut and
 // glued so that they overlap, nest and share prefixes and suffixes.
 func TestNeedIndexAgrees(t *testing.T) {
-	seeds, corpus := shareddata.Pages(t)
 	texts := append([]string(nil), prefilterTexts...)
-	var pages []*importer.Page
-	for _, f := range append(seeds, corpus...) {
-		p, err := importer.ParseFile(f)
-		if err != nil {
-			t.Fatalf("parse %s: %v", f, err)
-		}
-		pages = append(pages, p)
-	}
-	recs, _ := importer.Merge(pages)
-	for _, r := range recs {
+	for _, r := range corpusRecords(t) {
 		texts = append(texts, r.Title, r.Summary)
 	}
 	var pieces []string
