@@ -10,8 +10,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/civicgraph/civicgraph/internal/domain"
 	"github.com/civicgraph/civicgraph/internal/embed"
@@ -1091,8 +1089,7 @@ func SuspectedDuplicates(ins []*domain.Initiative) []Duplicate {
 		}
 		return id
 	}
-	set := func(s string) []int32 {
-		ws := words(s)
+	set := func(ws []string) []int32 {
 		ids := make([]int32, len(ws))
 		for i, w := range ws {
 			ids[i] = intern(w)
@@ -1100,24 +1097,45 @@ func SuspectedDuplicates(ins []*domain.Initiative) []Duplicate {
 		slices.Sort(ids)
 		return slices.Compact(ids)
 	}
-	shingleID := map[string]int32{}
+	// Splitting into words is most of the work and needs nothing shared,
+	// so it runs on every core; interning, which numbers words and
+	// shingles in the order they first appear, stays in initiative order.
+	type split struct{ title, summary, all []string }
+	splits := make([]split, len(ins))
+	inChunks(len(ins), dupChunk, func(_, _, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			in := ins[i]
+			splits[i] = split{words(in.Title), words(in.Summary), words(in.Title + " . " + in.Summary)}
+		}
+	})
+	// A shingle (two words in a row) is keyed by its two word IDs: words
+	// hold no space, so the pair names the shingle "w1 w2" exactly.
+	shingleID := map[uint64]int32{}
 	var postings [][]int
 	docs := make([]doc, len(ins))
-	for i, in := range ins {
-		d := doc{title: set(in.Title), summary: set(in.Summary)}
-		for _, sh := range shingles(in.Title + " . " + in.Summary) {
-			id, ok := shingleID[sh]
-			if !ok {
-				id = int32(len(postings))
-				shingleID[sh] = id
-				postings = append(postings, nil)
+	for i := range ins {
+		sp := splits[i]
+		d := doc{title: set(sp.title), summary: set(sp.summary)}
+		var prev int32
+		for k, w := range sp.all {
+			cur := intern(w)
+			if k > 0 {
+				key := uint64(uint32(prev))<<32 | uint64(uint32(cur))
+				id, ok := shingleID[key]
+				if !ok {
+					id = int32(len(postings))
+					shingleID[key] = id
+					postings = append(postings, nil)
+				}
+				if p := postings[id]; len(p) == 0 || p[len(p)-1] != i {
+					postings[id] = append(p, i)
+					d.shingles = append(d.shingles, id)
+				}
 			}
-			if p := postings[id]; len(p) == 0 || p[len(p)-1] != i {
-				postings[id] = append(p, i)
-				d.shingles = append(d.shingles, id)
-			}
+			prev = cur
 		}
 		docs[i] = d
+		splits[i] = split{}
 	}
 	// alike says why two documents look like copies ("" when they do not):
 	// their summaries, else their titles, alike enough.
@@ -1138,41 +1156,37 @@ func SuspectedDuplicates(ins []*domain.Initiative) []Duplicate {
 	// GOMAXPROCS workers (each with its own stamps) and joined in
 	// initiative order, so the result is the one a single loop gives.
 	chunks := make([][]Duplicate, (len(docs)+dupChunk-1)/dupChunk)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(chunks)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			stamp := make([]int, len(ins))
+	stamps := make([][]int, runtime.GOMAXPROCS(0)) // per worker: the i that last visited each j
+	inChunks(len(docs), dupChunk, func(w, c, lo, hi int) {
+		stamp := stamps[w]
+		if stamp == nil {
+			stamp = make([]int, len(ins))
 			for i := range stamp {
 				stamp[i] = -1
 			}
-			for c := int(next.Add(1) - 1); c < len(chunks); c = int(next.Add(1) - 1) {
-				var found []Duplicate
-				for i := c * dupChunk; i < min((c+1)*dupChunk, len(docs)); i++ {
-					d := docs[i]
-					for _, sh := range d.shingles {
-						post := postings[sh]
-						if len(post) > maxPosting {
-							continue
-						}
-						for _, j := range post {
-							if j <= i || stamp[j] == i {
-								continue
-							}
-							stamp[j] = i
-							if why := alike(d, docs[j]); why != "" {
-								found = append(found, Duplicate{A: ins[i].Title, B: ins[j].Title, Why: why})
-							}
-						}
+			stamps[w] = stamp
+		}
+		var found []Duplicate
+		for i := lo; i < hi; i++ {
+			d := docs[i]
+			for _, sh := range d.shingles {
+				post := postings[sh]
+				if len(post) > maxPosting {
+					continue
+				}
+				for _, j := range post {
+					if j <= i || stamp[j] == i {
+						continue
+					}
+					stamp[j] = i
+					if why := alike(d, docs[j]); why != "" {
+						found = append(found, Duplicate{A: ins[i].Title, B: ins[j].Title, Why: why})
 					}
 				}
-				chunks[c] = found
 			}
-		}()
-	}
-	wg.Wait()
+		}
+		chunks[c] = found
+	})
 	var out []Duplicate
 	for _, found := range chunks {
 		out = append(out, found...)
@@ -1193,15 +1207,6 @@ const dupChunk = 1024
 func words(s string) []string {
 	var out []string
 	textfold.Words(textfold.Fold(s), func(w string) { out = append(out, w) })
-	return out
-}
-
-func shingles(s string) []string {
-	ws := words(s)
-	out := make([]string, 0, len(ws))
-	for i := 0; i+1 < len(ws); i++ {
-		out = append(out, ws[i]+" "+ws[i+1])
-	}
 	return out
 }
 

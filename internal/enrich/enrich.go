@@ -6,12 +6,9 @@
 package enrich
 
 import (
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/civicgraph/civicgraph/internal/domain"
 	"github.com/civicgraph/civicgraph/internal/gazetteer"
@@ -71,20 +68,11 @@ func (e *Enricher) Build(recs []*importer.Record) ([]*domain.Initiative, *Report
 	out := make([]*domain.Initiative, len(recs))
 	const chunk = 256
 	reps := make([]Report, (len(recs)+chunk-1)/chunk)
-	next := atomic.Int64{}
-	var wg sync.WaitGroup
-	for w := 0; w < min(runtime.GOMAXPROCS(0), len(reps)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for c := int(next.Add(1) - 1); c < len(reps); c = int(next.Add(1) - 1) {
-				for i := c * chunk; i < min((c+1)*chunk, len(recs)); i++ {
-					out[i] = e.one(recs[i], &reps[c])
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	inChunks(len(recs), chunk, func(_, c, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			out[i] = e.one(recs[i], &reps[c])
+		}
+	})
 	rep := &Report{}
 	for _, r := range reps {
 		rep.add(r)
