@@ -239,12 +239,12 @@ func WriteMeaning(w io.Writer, gb []GoBench, files []GoBenchFile, sizes []SizeRe
 	// Search.
 	fmt.Fprintln(w, "Search on the imported showroom (`BenchmarkSearch`, through the store, one client, the engine on one thread as `serve` runs it). A distinct text each time misses the query-vector cache, so it is embedded; its baseline is the words-only search of distinct texts:")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| search | p50 ms | mean ms | added by meaning, p50 |")
-	fmt.Fprintln(w, "|---|--:|--:|--:|")
-	p50 := func(sub string) (float64, bool) { return goBenchValue(gb, "BenchmarkSearch/"+sub, "", "p50-ms") }
 	if th, ok := searchThreads(gb); ok && th != "1" {
 		fmt.Fprintf(w, "(This run's searches had the engine on %q threads, not on one as `serve` runs it.)\n\n", th)
 	}
+	fmt.Fprintln(w, "| search | p50 ms | mean ms | added by meaning, p50 |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|")
+	p50 := func(sub string) (float64, bool) { return goBenchValue(gb, "BenchmarkSearch/"+sub, "", "p50-ms") }
 	var added float64
 	var addedOK bool
 	for _, row := range []struct{ sub, label, base string }{

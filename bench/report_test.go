@@ -35,7 +35,7 @@ func TestReportTables(t *testing.T) {
 	var b bytes.Buffer
 	cannedReport().WriteMarkdown(&b)
 	md := b.String()
-	for _, want := range []string{
+	wantAll(t, "report", md, []string{
 		"### Scale",
 		"| 1000 | 7.4 s | 3.5 s | 1.5 s | 13421 | 1500 | 300 | 100 | 600 | 3.00× | 0.50× | – | – |",
 		"### 1000 initiatives",
@@ -55,9 +55,16 @@ func TestReportTables(t *testing.T) {
 		"| answers equal on all three sides, every query | **no missed** |",
 		"| import < 10 s at 10k, < 60 s at 100k | no aim | not measured |",
 		"| 1000 | 3.00 | 1.50 | 1.50 | 0.50 | 0.25 | 3.50 | 1.75 |",
-	} {
+	})
+}
+
+// wantAll fails t for each of wants that the markdown md (named what)
+// does not contain.
+func wantAll(t *testing.T, what, md string, wants []string) {
+	t.Helper()
+	for _, want := range wants {
 		if !strings.Contains(md, want) {
-			t.Errorf("report lacks %q; got:\n%s", want, md)
+			t.Errorf("%s lacks %q; got:\n%s", what, want, md)
 		}
 	}
 }

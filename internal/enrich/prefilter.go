@@ -238,11 +238,10 @@ type needIndex struct {
 	ac     *ahocorasick.Automaton
 	rules  [][]int // by pattern ID: the rules that need that string
 	always []int   // rules without a prefilter
-	n      int     // rules
 }
 
 func newNeedIndex(needs [][]string) *needIndex {
-	x := &needIndex{n: len(needs)}
+	x := &needIndex{}
 	id := map[string]int{}
 	var patterns []string
 	for k, need := range needs {

@@ -777,7 +777,7 @@ func (ix *index) rank(i int, w *worker) []Link {
 		l := scored{to: c.doc, id: e.ID, score: score, text: text, theme: theme, sem: c.sem, sameCity: sc}
 		if h.Len() < k {
 			heap.Push(h, l)
-		} else if k > 0 && better(l, (*h)[0]) {
+		} else if better(l, (*h)[0]) {
 			(*h)[0] = l
 			heap.Fix(h, 0)
 		}
