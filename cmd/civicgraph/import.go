@@ -137,7 +137,7 @@ Flags (each falls back to the environment variable shown):`)
 		}
 	}
 	if report {
-		ingest.PrintReport(out, res.Report, res.Summary.Duplicates)
+		ingest.PrintReport(out, res.Summary, res.Report)
 	}
 	return res.Errs
 }

@@ -140,6 +140,11 @@ func ParsePage(path string, r io.Reader) (*Page, error) {
 			p.addEntry(e)
 		}
 	}
+	if len(p.Entries) == 0 && len(p.Winners) == 0 {
+		// Text, but nothing the reader knows as an initiative: say so
+		// rather than import nothing in silence.
+		p.warn(0, "no initiative found on the page")
+	}
 	return p, nil
 }
 

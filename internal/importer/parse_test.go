@@ -282,3 +282,21 @@ func FuzzParsePage(f *testing.F) {
 		}
 	})
 }
+
+// TestParsePageWithoutInitiatives: a page with text but nothing the
+// reader knows as an initiative says so in its warnings (the import
+// reports them) instead of yielding nothing in silence.
+func TestParsePageWithoutInitiatives(t *testing.T) {
+	page := "URL: https://innovationinpolitics.eu/showroom/?project_cat=democracy\n\nShowroom\n\nBest Practice in Politics\n\nHere we collect invented political work for this fixture.\n"
+	p, err := importer.ParsePage("header-only.txt", strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Entries) != 0 || !slices.Contains(p.Warnings, "no initiative found on the page") {
+		t.Errorf("entries %q, warnings %q; want none and the page's warning", titles(p.Entries), p.Warnings)
+	}
+	p = MustParse(t, "listing.txt")
+	if slices.Contains(p.Warnings, "no initiative found on the page") {
+		t.Errorf("listing.txt (%d entries) warned that it has none", len(p.Entries))
+	}
+}

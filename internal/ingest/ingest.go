@@ -176,6 +176,7 @@ func (r *run) meaning(ctx context.Context) error {
 	sum := summarize(ins)
 	in := r.input
 	sum.Files, sum.Pages, sum.UserRecords = in.Files, in.Stats.Pages, in.UserRecords
+	sum.Warnings = in.Warnings
 	sum.OrphanSummaries, sum.OrphansMerged = in.Stats.OrphanSummaries, in.Stats.OrphansMerged
 	sum.Duplicates, sum.Meaning = meaning.Duplicates, meaning
 	r.res.Summary = sum

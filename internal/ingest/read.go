@@ -114,6 +114,16 @@ type Input struct {
 	Stats       importer.MergeStats
 	// Errs are per-file or per-line problems; the rest was read.
 	Errs error
+	// Warnings are what the page reader repaired or left out (truncated
+	// lines, repeated blocks, a title without its description, a page
+	// with no initiative on it), page by page in file order.
+	Warnings []PageWarning
+}
+
+// PageWarning is one thing the page reader repaired or left out.
+type PageWarning struct {
+	Path string // the page's file
+	Msg  string // "line N: …", or without a line for the whole page
 }
 
 // Read reads every path (a directory recursively, README.txt files
@@ -147,6 +157,11 @@ func Read(paths []string) (Input, error) {
 		}
 	}
 	in.Records, in.Stats = mergeSources(pages, user)
+	for _, p := range pages { // after the merge, which adds its own
+		for _, w := range p.Warnings {
+			in.Warnings = append(in.Warnings, PageWarning{Path: p.Path, Msg: w})
+		}
+	}
 	in.UserRecords = len(user)
 	in.Errs = errors.Join(errs...)
 	return in, nil

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/civicgraph/civicgraph/internal/enrich"
 )
 
 // TestRead checks the readers' table and the merge: a directory is read
@@ -75,5 +77,51 @@ func TestRead(t *testing.T) {
 	empty := t.TempDir()
 	if _, err := Read([]string{empty}); err == nil || !strings.Contains(err.Error(), ".csv, .jsonl, .txt") {
 		t.Errorf("empty directory: %v, want an error naming the accepted extensions", err)
+	}
+}
+
+// TestReadWarnings: what the page reader repaired or left out reaches the
+// import's summary (a count) and report (each line, with its page),
+// including a page with no initiative at all.
+func TestReadWarnings(t *testing.T) {
+	dir := t.TempDir()
+	header := "URL: https://innovationinpolitics.eu/showroom/?project_cat=community\n\nShowroom\n\nBest Practice in Politics\n\nHere we collect invented political work for this fixture.\n\n"
+	block := "Orlevik Tool Library\n\nNeighbours in Orlevik lend each other drills, ladders and sewing machines from a shared shed run by volunteers.\n\n"
+	pages := map[string]string{
+		"repeated.txt": header + block + block,
+		"empty.txt":    header,
+	}
+	for name, body := range pages {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in, err := Read([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(in.Records) != 1 {
+		t.Fatalf("%d records, want the one initiative", len(in.Records))
+	}
+	got := map[string][]string{}
+	for _, w := range in.Warnings {
+		got[filepath.Base(w.Path)] = append(got[filepath.Base(w.Path)], w.Msg)
+	}
+	if len(got["repeated.txt"]) != 1 || !strings.Contains(got["repeated.txt"][0], "repeated block dropped") ||
+		len(got["empty.txt"]) != 1 || got["empty.txt"][0] != "no initiative found on the page" {
+		t.Fatalf("warnings %q, want the repeated block and the empty page", got)
+	}
+
+	s := Summary{Files: in.Files, Pages: in.Stats.Pages, Warnings: in.Warnings}
+	var sum, rep strings.Builder
+	s.Print(&sum, nil)
+	if !strings.Contains(sum.String(), "page warnings:        2 on 2 pages") {
+		t.Errorf("summary lacks the warning count:\n%s", sum.String())
+	}
+	PrintReport(&rep, s, &enrich.Report{})
+	for _, w := range in.Warnings {
+		if !strings.Contains(rep.String(), w.Path+": "+w.Msg) {
+			t.Errorf("report lacks %s: %s:\n%s", w.Path, w.Msg, rep.String())
+		}
 	}
 }

@@ -17,6 +17,9 @@ import (
 // Summary is what a run did, as `civicgraph import` prints it at the end.
 type Summary struct {
 	Files, Pages, UserRecords      int
+	// Warnings are what the page reader repaired or left out (see
+	// Input.Warnings); the summary counts them, the report lists them.
+	Warnings []PageWarning
 	Initiatives                    int
 	WithCity, CountryOnly, NoPlace int
 	Cities, Countries, Themes      int
@@ -113,6 +116,13 @@ func pct(n, of int) string {
 func (s Summary) Print(w io.Writer, counts map[string]int) {
 	fmt.Fprintf(w, "civicgraph import summary\n")
 	fmt.Fprintf(w, "  files read:           %d (%d showroom pages, %d user records)\n", s.Files, s.Pages, s.UserRecords)
+	if n := len(s.Warnings); n > 0 {
+		pages := map[string]bool{}
+		for _, pw := range s.Warnings {
+			pages[pw.Path] = true
+		}
+		fmt.Fprintf(w, "  page warnings:        %d on %d pages: lines the reader repaired or left out (see --report)\n", n, len(pages))
+	}
 	fmt.Fprintf(w, "  initiatives:          %d (%d with a derived title)\n", s.Initiatives, s.TitleDerived)
 	switch d := s.Duplicates; {
 	case d.Lexical:
@@ -171,8 +181,10 @@ func (s Summary) Print(w io.Writer, counts map[string]int) {
 }
 
 // PrintReport lists what needs a human: missing places and themes,
-// suspected duplicates and conflicting facts.
-func PrintReport(w io.Writer, rep *enrich.Report, dups enrich.DuplicateReport) {
+// suspected duplicates, conflicting facts, and what the page reader
+// repaired or left out (s.Warnings).
+func PrintReport(w io.Writer, s Summary, rep *enrich.Report) {
+	dups := s.Duplicates
 	// Issues of initiatives merged into another are gone with them.
 	gone := map[string]bool{}
 	for _, p := range dups.Merged {
@@ -214,6 +226,10 @@ func PrintReport(w io.Writer, rep *enrich.Report, dups enrich.DuplicateReport) {
 	}
 	if rep.UndatedAwards > 0 {
 		fmt.Fprintf(w, "\n== finalist statuses without a reliable year, not imported: %d\n", rep.UndatedAwards)
+	}
+	fmt.Fprintf(w, "\n== page warnings: lines the reader repaired or left out (%d)\n", len(s.Warnings))
+	for _, pw := range s.Warnings {
+		fmt.Fprintf(w, "  %s: %s\n", pw.Path, pw.Msg)
 	}
 }
 
