@@ -17,6 +17,7 @@
 #   NEO4J_MIN_FREE_MB  refuse to start with less free disk than this in the state dir (default 1024)
 #   NEO4J_START_TIMEOUT  seconds to wait for Bolt (default 180)
 #   NEO4J_STOP_TIMEOUT   seconds to wait after SIGTERM before SIGKILL (default 60)
+#   NEO4J_GC           the JVM's garbage collector option (default -XX:+UseG1GC)
 #   NEO4J_JAVA_OPTS    extra JVM options (word-split)
 #   NEO4J_PLUGINS_DIR  if set, load procedure jars (e.g. APOC core) from this dir and allow apoc.*
 #                      (a relative path is taken from the repo root; unset: no plugins, as before)
@@ -34,6 +35,7 @@ case "$DIR" in /*) ;; *) DIR="$REPO_ROOT/$DIR" ;; esac
 DIR="$(realpath -m "$DIR")"
 PORT="${NEO4J_LOCAL_PORT:-7687}"
 HEAP="${NEO4J_HEAP:-1g}"
+GC="${NEO4J_GC:--XX:+UseG1GC}"
 PAGECACHE="${NEO4J_PAGECACHE:-512m}"
 TX_TIMEOUT="${NEO4J_TX_TIMEOUT:-60s}"
 TX_LOG_RETENTION="${NEO4J_TX_LOG_RETENTION:-1G size}"
@@ -204,7 +206,7 @@ cmd_start() {
   t0="$(now)"
   jvm=(
     "-Xms$HEAP" "-Xmx$HEAP"
-    -XX:+UseG1GC -XX:-OmitStackTraceInFastThrow -XX:+ExitOnOutOfMemoryError
+    "$GC" -XX:-OmitStackTraceInFastThrow -XX:+ExitOnOutOfMemoryError
     --add-opens=java.base/java.nio=ALL-UNNAMED
     --add-opens=java.base/java.io=ALL-UNNAMED
     --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
