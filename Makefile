@@ -15,7 +15,7 @@ FUZZTIME ?= 10s
 TEST_EXTRA ?=
 
 
-.PHONY: model pyenv run build test unit-test integration-test check-generated fuzz neo4j-start neo4j-stop neo4j-status \
+.PHONY: model lexicon pyenv run build test unit-test integration-test check-generated fuzz neo4j-start neo4j-stop neo4j-status \
         neo4j-test-start neo4j-test-stop import gazetteer generate
 
 build:
@@ -30,6 +30,14 @@ MODEL_DIR := $(shell scripts/model.sh dir)
 export CIVICGRAPH_MODEL_DIR ?= $(MODEL_DIR)
 model:
 	@scripts/model.sh ensure || echo "make: the embedding model could not be provisioned; search and similarity stay lexical" >&2
+
+# Search's bilingual dictionaries (FreeDict X→English and Debian's English
+# word list, .debs through apt-get download, pinned; cached outside the repo).
+# Without them search does not translate foreign query words.
+LEXICON_DIR := $(shell scripts/lexicon.sh dir)
+export CIVICGRAPH_LEXICON_DIR ?= $(LEXICON_DIR)
+lexicon:
+	@scripts/lexicon.sh ensure || echo "make: the dictionaries could not be provisioned; search does not translate foreign words" >&2
 
 # The Python consumers the export tests read the exports with (networkx,
 # shapely, geojson, rdflib; pinned, from PyPI; a venv in ~/.cache/civicgraph/pyenv).
@@ -63,7 +71,7 @@ import: build
 	  echo "      Set DATA=/path/to/shared (holding seeds/ and corpus/showroom/) to import the showroom pages."; \
 	fi
 
-run: build model
+run: build model lexicon
 	@if [ -z "$${NEO4J_URI:-}" ]; then scripts/neo4j.sh start; else echo "make: using NEO4J_URI (nothing local started)"; fi
 	@export NEO4J_URI="$${NEO4J_URI:-$$(scripts/neo4j.sh uri)}"; \
 	  $(MAKE) --no-print-directory import && \
@@ -72,7 +80,7 @@ run: build model
 
 # Every test. Starts a test Neo4j (unless CIVICGRAPH_TEST_NEO4J_URI is set)
 # and stops it afterwards, also on failure.
-test: model pyenv
+test: model lexicon pyenv
 	@if [ -n "$${CIVICGRAPH_TEST_NEO4J_URI:-}" ]; then \
 	  $(MAKE) --no-print-directory check-generated integration-test fuzz $(TEST_EXTRA); \
 	else \

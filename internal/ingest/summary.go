@@ -16,10 +16,10 @@ import (
 
 // Summary is what a run did, as `civicgraph import` prints it at the end.
 type Summary struct {
-	Files, Pages, UserRecords      int
+	Files, Pages, UserRecords int
 	// Warnings are what the page reader repaired or left out (see
 	// Input.Warnings); the summary counts them, the report lists them.
-	Warnings []PageWarning
+	Warnings                       []PageWarning
 	Initiatives                    int
 	WithCity, CountryOnly, NoPlace int
 	Cities, Countries, Themes      int

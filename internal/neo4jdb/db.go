@@ -66,6 +66,34 @@ type Config struct {
 	Observe func(d time.Duration, err error)
 }
 
+// Translator gives, per foreign word of a query, its English renderings,
+// best first (lexicon.Lexicon); nil when there are none.
+type Translator interface {
+	Translate(text string) [][]string
+}
+
+type translatorBox struct{ Translator }
+
+// SetTranslator makes search look for the English renderings of a
+// query's foreign words too (see textMatch). The server sets it once its
+// dictionaries have loaded, while it already serves; nil turns it off.
+func (db *DB) SetTranslator(t Translator) {
+	if t == nil {
+		db.tr.Store(nil)
+		return
+	}
+	db.tr.Store(&translatorBox{t})
+}
+
+// translate is the renderings of text's foreign words, per word; nil
+// without a Translator.
+func (db *DB) translate(text string) [][]string {
+	if b := db.tr.Load(); b != nil {
+		return b.Translate(text)
+	}
+	return nil
+}
+
 // DB is an open connection pool to Neo4j. It is safe for concurrent use.
 type DB struct {
 	driver   neo4j.DriverWithContext
@@ -76,7 +104,8 @@ type DB struct {
 	breaker  *breaker       // nil: no breaker
 	simOpts  similarity.Options
 	observe  func(time.Duration, error)
-	corpus   atomic.Pointer[storedCorpus] // similarity statistics last read (see incremental.go)
+	corpus   atomic.Pointer[storedCorpus]  // similarity statistics last read (see incremental.go)
+	tr       atomic.Pointer[translatorBox] // nil: search does not translate (see SetTranslator)
 	// retryTime bounds how long a read retries (Config.RetryTime).
 	retryTime time.Duration
 }

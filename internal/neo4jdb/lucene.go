@@ -84,5 +84,31 @@ func LuceneQuery(q string) string {
 	return strings.Join(parts, " OR ")
 }
 
+// withRenderings adds to a Lucene query (LuceneQuery's, possibly "") a
+// SHOULD clause per English rendering of a foreign query word: one word
+// exactly, several as a phrase within two positions. Boosted below the
+// query's own words, which rank first where they match.
+func withRenderings(q string, renderings []string) string {
+	parts := []string{}
+	if q != "" {
+		parts = append(parts, q)
+	}
+	for _, r := range renderings {
+		terms := contentTerms(queryTerms(r))
+		esc := make([]string, len(terms))
+		for k, t := range terms {
+			esc[k] = EscapeLucene(t)
+		}
+		switch len(esc) {
+		case 0:
+		case 1:
+			parts = append(parts, esc[0]+"^2")
+		default:
+			parts = append(parts, `"`+strings.Join(esc, " ")+`"~2^3`)
+		}
+	}
+	return strings.Join(parts, " OR ")
+}
+
 // Fold lower-cases s and removes diacritics: "Łódź" → "lodz".
 func Fold(s string) string { return strings.TrimSpace(textfold.Fold(s)) }

@@ -127,7 +127,7 @@ func (db *DB) InitiativePage(ctx context.Context, q domain.PageQuery) (*domain.I
 	text := ""
 	if strings.TrimSpace(q.Filter.Text) != "" {
 		var err error
-		if text, err = db.textMatch(ctx, q.Filter.Text, params, MaxWordHits); err != nil {
+		if text, _, err = db.textMatch(ctx, q.Filter.Text, params, MaxWordHits); err != nil {
 			return nil, err
 		}
 	}

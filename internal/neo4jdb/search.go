@@ -36,6 +36,10 @@ import (
 // orders ties by its internal document number, which follows the write
 // order of the import's parallel batches).
 //
+// With a Translator (SetTranslator; the server loads internal/lexicon),
+// the English renderings of the query's foreign words join both lists
+// (see textMatch).
+//
 // A hit whose title holds every query word gets TitleBoost on top, which
 // puts exact title matches first. Without a model, or when embedding the
 // query fails, only the words list is used (logged once per failure).
@@ -57,19 +61,36 @@ func SearchParams(q string, first int) (lucene, titleRe string, limit int) {
 }
 
 // textMatch prepares the parameters of a text condition and returns the
-// Cypher fragment that yields (i, score, byWords, byMeaning) for it.
-func (db *DB) textMatch(ctx context.Context, text string, params map[string]any, wordHits int) (string, error) {
+// Cypher fragment that yields (i, score, byWords, byMeaning) for it, and
+// the words a hit's highlights are looked for with. With a Translator,
+// the English renderings of the query's foreign words join both lists:
+// the words list looks for them too (a rendering of several words as a
+// phrase, within two positions, so "air quality" does not match every
+// "quality"), and the query is embedded with the best rendering of each
+// foreign word after it ("Impfung vaccination"). The title boost stays
+// with the query's own words.
+func (db *DB) textMatch(ctx context.Context, text string, params map[string]any, wordHits int) (string, string, error) {
 	terms := queryTerms(text)
 	if len(terms) == 0 {
-		return "", domain.Errorf(domain.EINVALID, "search text %q has no words (letters or digits) to look for", clipText(text, 80))
+		return "", "", domain.Errorf(domain.EINVALID, "search text %q has no words (letters or digits) to look for", clipText(text, 80))
 	}
 	content := contentTerms(terms)
+	ftq, embedded, highlight := LuceneQuery(text), text, text
+	if groups := db.translate(text); groups != nil {
+		var all []string
+		for _, g := range groups {
+			embedded += " " + g[0]
+			all = append(all, g...)
+		}
+		ftq = withRenderings(ftq, all)
+		highlight = text + " " + strings.Join(all, " ")
+	}
 	var vec []float64
 	if db.emb != nil && strings.TrimSpace(text) != "" {
-		v, err := db.emb.Query(ctx, text)
+		v, err := db.emb.Query(ctx, embedded)
 		if err != nil {
 			if ctx.Err() != nil {
-				return "", domain.Errorf(domain.EUNAVAILABLE, "search cancelled: %v", ctx.Err())
+				return "", "", domain.Errorf(domain.EUNAVAILABLE, "search cancelled: %v", ctx.Err())
 			}
 			db.log.Warn("query not embedded; searching by words only", "err", err)
 		} else {
@@ -79,15 +100,15 @@ func (db *DB) textMatch(ctx context.Context, text string, params map[string]any,
 			}
 		}
 	}
-	if len(content) == 0 && vec == nil {
-		return "", domain.Errorf(domain.EINVALID, "search text %q has only stop words and no embedding model is loaded", clipText(text, 80))
+	if ftq == "" && vec == nil {
+		return "", "", domain.Errorf(domain.EINVALID, "search text %q has only stop words and no embedding model is loaded", clipText(text, 80))
 	}
 	params["titleRe"] = titleRegex(content)
 	params["titleBoost"] = TitleBoost
 	params["rrfK"] = float64(RRFK)
 	var branches []string
-	if len(content) > 0 {
-		params["ftq"], params["lexK"] = LuceneQuery(text), int64(wordHits)
+	if ftq != "" {
+		params["ftq"], params["lexK"] = ftq, int64(wordHits)
 		branches = append(branches, wordsBranch)
 	}
 	if vec != nil {
@@ -99,11 +120,11 @@ func (db *DB) textMatch(ctx context.Context, text string, params map[string]any,
 		// One list holds each initiative once: nothing to fuse, and the
 		// grouping would cost Neo4j 5–8 % more CPU per search (measured
 		// on the generated 1k graph, words only).
-		return "CALL {\n" + branches[0] + "}\nWITH i, s + " + boost + " AS score, w AS byWords, m AS byMeaning\n", nil
+		return "CALL {\n" + branches[0] + "}\nWITH i, s + " + boost + " AS score, w AS byWords, m AS byMeaning\n", highlight, nil
 	}
 	return "CALL {\n" + strings.Join(branches, "  UNION ALL\n") + "}\n" +
 		"WITH i, sum(s) + " + boost + " AS score,\n" +
-		"     max(w) AS byWords, max(m) AS byMeaning\n", nil
+		"     max(w) AS byWords, max(m) AS byMeaning\n", highlight, nil
 }
 
 // The two ranked lists, as constant fragments (values are parameters).
@@ -168,7 +189,7 @@ func titleRegex(terms []string) string {
 // Search implements domain.ReadStore: hybrid search, in one statement.
 func (db *DB) Search(ctx context.Context, q domain.SearchQuery) ([]domain.SearchHit, error) {
 	params := map[string]any{"limit": int64(q.First)}
-	match, err := db.textMatch(ctx, q.Text, params, max(200, 20*q.First))
+	match, highlight, err := db.textMatch(ctx, q.Text, params, max(200, 20*q.First))
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +204,7 @@ RETURN i.key AS key, score, byWords, byMeaning, `+places+` AS places, `+pl.initi
 	if err != nil {
 		return nil, err
 	}
-	terms := contentTerms(queryTerms(q.Text))
+	terms := contentTerms(queryTerms(highlight)) // with the renderings of foreign words
 	out := make([]domain.SearchHit, 0, len(recs))
 	for _, r := range recs {
 		k, _, err1 := neo4j.GetRecordValue[string](r, "key")

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -161,5 +162,76 @@ func TestSearchStatementsPlan(t *testing.T) {
 	words := dbtest.Shared(t) // no model: words only
 	if _, err := words.Search(ctx, domain.SearchQuery{Text: "climate housing", First: 5}); err != nil {
 		t.Errorf("search by words only: %v", err)
+	}
+}
+
+// mapTranslator renders the foreign words it knows, per word.
+type mapTranslator map[string][]string
+
+func (m mapTranslator) Translate(text string) [][]string {
+	var out [][]string
+	for _, w := range strings.Fields(text) {
+		if r, ok := m[w]; ok {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// TestSearchTranslatesForeignWords: with a Translator, a foreign word
+// finds the English summaries its renderings name, by words; a rendering
+// of several words matches as a phrase, not word by word; renderings are
+// escaped like user input; without a Translator the word finds nothing.
+func TestSearchTranslatesForeignWords(t *testing.T) {
+	ctx := context.Background()
+	db := dbtest.Open(t)
+	dbtest.Wipe(t, db)
+	fixtureThemes(t, db)
+	mk := func(id, title, summary string) *domain.Initiative {
+		return &domain.Initiative{ID: id, Title: title, Summary: summary,
+			Country: &domain.CountryRef{Code: "AT", Name: "Austria"}}
+	}
+	ins := []*domain.Initiative{
+		mk("tr-housing", "Housing First", "Flats for homeless people who sleep rough."),
+		mk("tr-air", "Sensors on School Roofs", "Pupils measure the air quality around their schools."),
+		mk("tr-meals", "Better School Meals", "Quality standards for the food of schools, and fresh air breaks."),
+	}
+	if _, err := db.ImportInitiatives(ctx, ins, neo4jdb.ImportOptions{BatchSize: 10, Fresh: true}); err != nil {
+		t.Fatal(err)
+	}
+	keys := func(q string) ([]string, []domain.SearchHit) {
+		t.Helper()
+		hits, err := db.Search(ctx, domain.SearchQuery{Text: q, First: 10, MatchedTerms: true})
+		if err != nil {
+			t.Fatalf("search %q: %v", q, err)
+		}
+		var ks []string
+		for _, h := range hits {
+			ks = append(ks, h.Key)
+		}
+		return ks, hits
+	}
+	if ks, _ := keys("Obdachlose"); len(ks) != 0 {
+		t.Fatalf("no translator: %v, want nothing", ks)
+	}
+	db.SetTranslator(mapTranslator{
+		"Obdachlose":   {"homeless people", "homeless"},
+		"Luftqualität": {"air quality"},
+		"Böse":         {`evil" OR *:* OR "x`},
+	})
+	t.Cleanup(func() { db.SetTranslator(nil) })
+	ks, hits := keys("Obdachlose")
+	if !slices.Equal(ks, []string{"tr-housing"}) || !hits[0].ByWords || !slices.Contains(hits[0].MatchedTerms, "homeless") {
+		t.Errorf("Obdachlose: %v %+v, want tr-housing by words, highlighting homeless", ks, hits)
+	}
+	if ks, _ := keys("Luftqualität"); !slices.Equal(ks, []string{"tr-air"}) {
+		t.Errorf("Luftqualität: %v, want only tr-air (the phrase, not every air or quality)", ks)
+	}
+	if ks, _ := keys("Böse"); len(ks) != 0 {
+		t.Errorf("a rendering with query syntax matched %v, want nothing", ks)
+	}
+	// The query's own words still count, and rank first where they match.
+	if ks, _ := keys("Obdachlose school"); len(ks) != 3 || ks[0] == "tr-housing" {
+		t.Errorf("Obdachlose school: %v, want all three, a school first", ks)
 	}
 }
