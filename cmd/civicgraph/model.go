@@ -2,10 +2,12 @@ package main
 
 import (
 	"log/slog"
+	"runtime/debug"
 	"time"
 
 	"github.com/civicgraph/civicgraph/internal/config"
 	"github.com/civicgraph/civicgraph/internal/embed"
+	"github.com/civicgraph/civicgraph/internal/gazetteer"
 	"github.com/civicgraph/civicgraph/internal/ingest"
 	"github.com/civicgraph/civicgraph/internal/lexicon"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb"
@@ -50,6 +52,11 @@ func loadLexicon(c config.Lexicon, db *neo4jdb.DB, log *slog.Logger) {
 		log.Warn("lexicon not loaded: search does not translate foreign words (run scripts/lexicon.sh ensure)", "err", err)
 		return
 	}
+	l.Keep = gazetteer.Default().IsPlaceName // "Łódź" stays the city
 	db.SetTranslator(l)
+	// Reading the dictionaries leaves ~0.5 GB of garbage (the inflated
+	// .dict files and their entries), which serve's high GOGC would keep
+	// mapped until the heap grows past it: collect and return it now.
+	debug.FreeOSMemory()
 	log.Info("lexicon loaded", "dir", c.Dir, "dictionaries", len(l.Dictionaries()), "headwords", l.Len(), "took", time.Since(start).Round(time.Millisecond))
 }

@@ -331,3 +331,8 @@ func (g *Gazetteer) RegionByName(name string) (region, country string, ok bool) 
 	r, ok := g.regions[fold(name)]
 	return r.Name, r.Country, ok
 }
+
+// IsPlaceName reports whether name is the name or an alternate name of a
+// city in the gazetteer, compared as place names are (folded: "Lodz" is
+// "Łódź"). Search uses it to leave place names untranslated.
+func (g *Gazetteer) IsPlaceName(name string) bool { return hasName(g, fold(name)) }

@@ -284,3 +284,12 @@ func TestDataSizes(t *testing.T) {
 	}
 	t.Logf("%+v", s)
 }
+
+func TestIsPlaceName(t *testing.T) {
+	g := gazetteer.Default()
+	for name, want := range map[string]bool{"Łódź": true, "lodz": true, "Essen": true, "Impfung": false, "Obdachlose": false, "Radwege": false} {
+		if got := g.IsPlaceName(name); got != want {
+			t.Errorf("IsPlaceName(%q) = %v, want %v", name, got, want)
+		}
+	}
+}

@@ -9,8 +9,9 @@
 // English word from a foreign one; scripts/lexicon.sh provisions them.
 //
 // The rule, per query word (lower-cased, diacritics kept):
-//   - words shorter than MinLen, and English words (in the word list), are
-//     left alone: "rat", "die" and "art" are English too;
+//   - words shorter than MinLen, English words (in the word list) and the
+//     words Keep names (place names) are left alone: "rat", "die" and
+//     "art" are English too, "Łódź" is a city before it is a boat;
 //   - a headword of some dictionary gives its first English renderings
 //     (entry lines whose comma-separated items are 1–3 English words;
 //     glosses in the source language, examples and cross references are
@@ -57,6 +58,11 @@ const (
 
 // Lexicon maps foreign headwords to English renderings.
 type Lexicon struct {
+	// Keep, if set, names words that stay untranslated although a
+	// dictionary knows them: the server passes the gazetteer's place
+	// names, so "Łódź" is the city, not a boat. Set it before use.
+	Keep func(word string) bool
+
 	english map[string]struct{}
 	dicts   []*dict // largest first: a word found in several takes the largest's renderings
 }
@@ -312,6 +318,9 @@ func (l *Lexicon) word(w string) []string {
 		return nil
 	}
 	if _, ok := l.english[w]; ok {
+		return nil
+	}
+	if l.Keep != nil && l.Keep(w) {
 		return nil
 	}
 	for _, d := range l.dicts {

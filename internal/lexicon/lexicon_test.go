@@ -50,7 +50,7 @@ func enc(n int) string {
 func fixture(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	english := "air\nquality\nrefugee\nrefugees\nhomeless\nperson\npeople\nhomelessness\ncouncil\nadvice\nsteering\nwheel\ncitizen\ncitizens\nbudget\nhousehold\ntown\ncity\ntrees\nrat\nart\nkind\nbike\npath\ncycle\ncivil\nright\nfood\nwaste\n"
+	english := "air\nquality\nrefugee\nrefugees\nhomeless\nperson\npeople\nhomelessness\ncouncil\nadvice\nsteering\nwheel\ncitizen\ncitizens\nbudget\nhousehold\ntown\ncity\ntrees\nrat\nart\nkind\nbike\npath\ncycle\ncivil\nright\nfood\nwaste\nboat\n"
 	if err := os.WriteFile(filepath.Join(dir, "english.words"), []byte(english), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -71,6 +71,7 @@ func fixture(t *testing.T) string {
 	writeDict(t, dir, "freedict-pol-eng", [][2]string{
 		{"uchodźca", "uchodźca /x/ <n>\nrefugee\nosoba, która musiała opuścić swój kraj\n"},
 		{"bezdomność", "bezdomność /x/ <n>\nhomelessness\n(socjologia) problem społeczny, charakteryzujący się brakiem miejsca\n"},
+		{"łódź", "łódź /x/ <n>\nboat\n"},
 	})
 	writeDict(t, dir, "freedict-dan-eng", [][2]string{
 		{"rat", "rat /x/\nsteering wheel\n"},
@@ -114,6 +115,13 @@ func TestTranslate(t *testing.T) {
 		if got := l.Translate(tc.query); !equal(got, tc.want) {
 			t.Errorf("Translate(%q) = %q, want %q", tc.query, got, tc.want)
 		}
+	}
+	if got := l.Translate("Łódź"); !equal(got, [][]string{{"boat"}}) {
+		t.Errorf("Translate(Łódź) without Keep = %q, want the boat", got)
+	}
+	l.Keep = func(w string) bool { return w == "łódź" }
+	if got := l.Translate("Łódź Obdachlose"); !equal(got, [][]string{{"homeless person", "homeless people"}}) {
+		t.Errorf("Translate with Keep = %q, want Łódź kept as it is", got)
 	}
 	var none *Lexicon
 	if got := none.Translate("Obdachlose"); got != nil {
