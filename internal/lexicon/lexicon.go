@@ -52,6 +52,9 @@ const (
 	maxItemWords = 3
 	// minRight is the shortest right part of a compound ("Bürgerrat").
 	minRight = 3
+	// MaxWords is how many of a query's words are looked at (search
+	// itself looks for its first 12): a long text costs no more.
+	MaxWords = 12
 	// MaxAdded bounds what one query gains.
 	MaxAdded = 8
 )
@@ -295,7 +298,8 @@ func (l *Lexicon) Translate(text string) [][]string {
 	var out [][]string
 	seen := map[string]bool{}
 	n := 0
-	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) }) {
+	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) })
+	for _, w := range words[:min(len(words), MaxWords)] {
 		var group []string
 		for _, it := range l.word(w) {
 			if n < MaxAdded && !seen[it] {

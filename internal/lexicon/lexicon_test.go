@@ -129,11 +129,15 @@ func TestTranslate(t *testing.T) {
 	}
 }
 
-// TestTranslateBounded: a long query gains at most MaxAdded renderings.
+// TestTranslateBounded: a long query gains at most MaxAdded renderings,
+// and only its first MaxWords words are looked at.
 func TestTranslateBounded(t *testing.T) {
 	l, err := Load(fixture(t))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if got := l.Translate(strings.Repeat("english ", MaxWords) + "Luftqualität"); got != nil {
+		t.Errorf("word %d translated: %q", MaxWords+1, got)
 	}
 	n := 0
 	for _, g := range l.Translate(strings.Repeat("Obdachlose Luftqualität Bürgerrat Bürgerhaushalt Radwege uchodźcy ", 3)) {
