@@ -546,8 +546,8 @@ func start(cmd *exec.Cmd) (*child, error) {
 func startOurs(ctx context.Context, o options, level string, log io.Writer) (*child, error) {
 	// The model and the lexicon are off on our side too: the peer and the
 	// floor have no semantic search and no query translation, so answers
-	// could not be checked equal. Its cost is
-	// measured by make bench-go and the meaning benchmarks (BENCHMARKS.md).
+	// could not be checked equal. The model's cost is measured by make
+	// bench-go and the meaning benchmarks (BENCHMARKS.md).
 	cmd := exec.Command(o.bin, "serve", "--addr", o.oursAddr, "--neo4j-uri", o.neo4jURI, "--log-level", level, "--no-model", "--no-lexicon")
 	cmd.Env = append(os.Environ(), "CIVICGRAPH_TOKENS="+benchToken) // for the curation row
 	cmd.Stdout, cmd.Stderr = log, log

@@ -21,7 +21,8 @@
 //     that prefix in its last two letters at most ("uchodźcy" → "uchodźca"
 //     → refugee; "bürgerrat" does not take "bürgerrecht");
 //   - else a compound splits into two headwords (left at least four
-//     letters, right at least three), the right part as long as possible, the left with or without a linking -s, -es, -n, -en or -e
+//     letters, right at least three), the right part as long as possible,
+//     the left with or without a linking -s, -es, -n, -en or -e
 //     ("Stadtbäume" → "stadt" + "bäume" → "town trees", "city trees"):
 //     each of the first two renderings of the left part with each of the
 //     right's, since the dictionary's first sense of a part is often not
@@ -354,8 +355,8 @@ func (d *dict) compound(rs []rune) []string {
 			continue
 		}
 		left := string(rs[:i])
-		for _, link := range []string{"", "s", "es", "n", "en", "e"} {
-			if !strings.HasSuffix(left, link) || len([]rune(left))-len([]rune(link)) < MinLen {
+		for _, link := range []string{"", "s", "es", "n", "en", "e"} { // ASCII: one byte a letter
+			if i-len(link) < MinLen || !strings.HasSuffix(left, link) {
 				continue
 			}
 			if lt, ok := d.trans[strings.TrimSuffix(left, link)]; ok {
@@ -380,7 +381,7 @@ func (d *dict) inflected(rs []rune) string {
 	}
 	stem := string(rs[:len(rs)-2])
 	i := sort.SearchStrings(d.keys, stem)
-	best, bestP := "", 0
+	best, bestP, bestLen := "", 0, 0
 	for ; i < len(d.keys) && strings.HasPrefix(d.keys[i], stem); i++ {
 		k := []rune(d.keys[i])
 		if n := len(k) - len(rs); n < -2 || n > 2 {
@@ -393,8 +394,8 @@ func (d *dict) inflected(rs []rune) string {
 		if p < len(k)-2 { // both differ in their last two letters at most
 			continue
 		}
-		if p > bestP || p == bestP && best != "" && len(k) < len([]rune(best)) {
-			best, bestP = d.keys[i], p
+		if p > bestP || p == bestP && best != "" && len(k) < bestLen {
+			best, bestP, bestLen = d.keys[i], p, len(k)
 		}
 	}
 	return best

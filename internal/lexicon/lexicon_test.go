@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/civicgraph/civicgraph/internal/config"
 	"github.com/civicgraph/civicgraph/internal/testenv"
 )
 
@@ -177,12 +178,7 @@ func equal(a, b [][]string) bool {
 func TestProvisionedLexicon(t *testing.T) {
 	dir := os.Getenv("CIVICGRAPH_LEXICON_DIR")
 	if dir == "" {
-		base := os.Getenv("XDG_CACHE_HOME")
-		if base == "" {
-			home, _ := os.UserHomeDir()
-			base = filepath.Join(home, ".cache")
-		}
-		dir = filepath.Join(base, "civicgraph", "lexicon-1")
+		dir = config.Defaults().Lexicon.Dir // where serve looks
 	}
 	if _, err := os.Stat(filepath.Join(dir, "english.words")); err != nil {
 		testenv.Missing(t, "no lexicon in "+dir+": run scripts/lexicon.sh ensure (make test does)")
