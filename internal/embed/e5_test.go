@@ -3,7 +3,10 @@ package embed_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
+	"slices"
+	"sync"
 	"testing"
 
 	"github.com/civicgraph/civicgraph/internal/embed"
@@ -83,6 +86,54 @@ func TestE5QueryCache(t *testing.T) {
 	b, _ := m.Query(context.Background(), "citizens assembly")
 	if &a[0] != &b[0] {
 		t.Error("a repeated query was embedded again instead of answered from the cache")
+	}
+}
+
+// TestE5Concurrent calls the engine from many goroutines at once, queries
+// and passage batches mixed (every call runs on the engine's one thread),
+// and checks each answer equals the one a lone call gave.
+func TestE5Concurrent(t *testing.T) {
+	m := embedtest.Model(t)
+	ctx := context.Background()
+	texts := []string{"housing first for homeless people", "a youth council advises the mayor", "Radwege in der Innenstadt", "budżet obywatelski"}
+	want := make([][]float32, len(texts))
+	for i, s := range texts {
+		v, err := m.Passages(ctx, []string{s})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = v[0]
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for g := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			i := g % len(texts)
+			// A query of a text never asked before (so not from the cache)
+			// beside a passage whose vector is known.
+			if _, err := m.Query(ctx, fmt.Sprintf("%s %d", texts[i], g)); err != nil {
+				errs <- err
+				return
+			}
+			vs, err := m.Passages(ctx, []string{texts[i], texts[(i+1)%len(texts)]})
+			if err != nil {
+				errs <- err
+				return
+			}
+			for j, v := range vs {
+				if w := want[(i+j)%len(texts)]; !slices.Equal(v, w) {
+					errs <- fmt.Errorf("goroutine %d: passage %q embedded concurrently differs from alone (cos %.4f)", g, texts[(i+j)%len(texts)], embed.Dot(v, w))
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
 
