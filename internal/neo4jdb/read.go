@@ -42,13 +42,13 @@ func filterQuery(f domain.InitiativeFilter, text string, params map[string]any, 
 		b.WriteString(text)
 	case anchored && len(f.Cities) > 0:
 		anchor = "cities"
-		b.WriteString("MATCH (a:City)<-[:IN_CITY]-(i:Initiative) WHERE a.id IN $cities\nWITH DISTINCT i\n")
+		b.WriteString("MATCH (a:City)<-[:IN_CITY]-(i:Initiative) WHERE a.id IN $cities\n" + distinctUnless(len(f.Cities) == 1))
 	case anchored && len(f.Themes) > 0:
 		anchor = "themes"
 		b.WriteString("MATCH (a:Theme)<-[:HAS_THEME]-(i:Initiative) WHERE a.slug IN $themes\nWITH DISTINCT i\n")
 	case anchored && len(f.Countries) > 0:
 		anchor = "countries"
-		b.WriteString("MATCH (a:Country)<-[:IN_COUNTRY]-(i:Initiative) WHERE a.code IN $countries\nWITH DISTINCT i\n")
+		b.WriteString("MATCH (a:Country)<-[:IN_COUNTRY]-(i:Initiative) WHERE a.code IN $countries\n" + distinctUnless(len(f.Countries) == 1))
 	case anchored && len(f.Years) > 0:
 		anchor = "years"
 		b.WriteString("MATCH (a:AwardYear)<-[:AWARDED]-(i:Initiative) WHERE a.year IN $years\nWITH DISTINCT i\n")
@@ -102,6 +102,23 @@ func filterQuery(f domain.InitiativeFilter, text string, params map[string]any, 
 		b.WriteString("WHERE " + strings.Join(where, "\n  AND ") + "\n")
 	}
 	return b.String()
+}
+
+// distinctUnless is the DISTINCT an anchor match needs unless it cannot
+// meet an initiative twice. A city or country anchor with one value can
+// not: the import writes at most one city and one country per initiative
+// (one IN_CITY and one IN_COUNTRY row each, CREATE after a wipe, MERGE
+// otherwise) and curation MERGEs them, so one anchor node has at most one
+// link from each initiative. Leaving DISTINCT out spares Neo4j a hash of
+// every matched initiative (a count by one country at 100k, eight
+// concurrent clients, two rounds: 13 % and 0 % less Neo4j CPU per
+// request). Themes and award years keep DISTINCT whatever the count,
+// since an initiative's rows for them are lists.
+func distinctUnless(single bool) string {
+	if single {
+		return "WITH i\n" // a projection, so the filter's WHERE can follow
+	}
+	return "WITH DISTINCT i\n"
 }
 
 // Initiative implements domain.ReadStore: one statement shaped by plan.
