@@ -2,7 +2,6 @@ package neo4jdb_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
 
 	"github.com/civicgraph/civicgraph/internal/domain"
@@ -22,18 +21,19 @@ func TestCountByPlace(t *testing.T) {
 	vienna := domain.CityRef{ID: "2761369", Name: "Vienna", CountryCode: "AT", Lat: 48.2, Lon: 16.37}
 	graz := domain.CityRef{ID: "2778067", Name: "Graz", CountryCode: "AT", Lat: 47.07, Lon: 15.44}
 	at, de := domain.CountryRef{Code: "AT", Name: "Austria"}, domain.CountryRef{Code: "DE", Name: "Germany"}
-	var ins []*domain.Initiative
-	add := func(n int, city *domain.CityRef, country domain.CountryRef) {
-		for range n {
-			k := len(ins)
-			ins = append(ins, &domain.Initiative{ID: fmt.Sprintf("count-test-%d", k), Title: fmt.Sprintf("Count test %d", k),
-				Summary: "A participatory budget.", City: city, Country: &country,
-				Themes: []domain.ThemeAssignment{{Slug: "wt-budget", Source: domain.ThemeSourceCategory, Confidence: 1}}})
+	// importFixture's initiatives, placed 3 in Vienna, 2 in Graz and 1
+	// in Germany without a city (a national one).
+	ins := importFixture(6)
+	for k, in := range ins {
+		switch {
+		case k < 3:
+			in.City, in.Country = &vienna, &at
+		case k < 5:
+			in.City, in.Country = &graz, &at
+		default:
+			in.City, in.Country = nil, &de
 		}
 	}
-	add(3, &vienna, at)
-	add(2, &graz, at)
-	add(1, nil, de) // national: a country, no city
 	want := []struct {
 		name string
 		f    domain.InitiativeFilter
