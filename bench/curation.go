@@ -35,8 +35,8 @@ type CurationResult struct {
 // curation theme, and a precomputed neighbour that has it (so that linking
 // it must show in the neighbour's shared themes).
 func curationKeys(ctx context.Context, fl *floor, n int) ([]string, error) {
-	recs, err := fl.run(ctx, `MATCH (i:Initiative)-[:SIMILAR]->(:Initiative)-[:HAS_THEME]->(:Theme {slug: $theme})
-WHERE NOT (i)-[:HAS_THEME]->(:Theme {slug: $theme}) AND EXISTS { (i)-[:HAS_THEME]->() }
+	recs, err := fl.run(ctx, `MATCH (i:Initiative)-[s:SIMILAR]-(:Initiative)-[:HAS_THEME]->(:Theme {slug: $theme})
+WHERE (startNode(s) = i OR s.mutual) AND NOT (i)-[:HAS_THEME]->(:Theme {slug: $theme}) AND EXISTS { (i)-[:HAS_THEME]->() }
 WITH DISTINCT i.key AS key ORDER BY key SKIP 50 LIMIT $n
 RETURN key`, map[string]any{"theme": curationTheme, "n": n})
 	if err != nil {

@@ -1,7 +1,9 @@
 // The depth-2 neighbourhood of an initiative in one statement, with the same
 // rule as civicgraph's Neighbourhood (internal/neo4jdb/graph.go): each level
 // takes the not-yet-seen neighbours by degree (desc), then element id, up to
-// the remaining node budget; `truncated` when a level had more. Parameters:
+// the remaining node budget; `truncated` when a level had more. A SIMILAR
+// relationship marked mutual is both sides' link: two edges, and two in a
+// node's degree. Parameters:
 // $key (initiative key), $limit (max nodes). Used by the peer (@cypher) and
 // by the floor (bench/queries.go reads this file).
 MATCH (c:Initiative {key: $key})
@@ -10,7 +12,7 @@ CALL {
   MATCH (c)-[:IN_CITY|IN_COUNTRY|LOCATED_IN|HAS_THEME|AWARDED|SIMILAR]-(m)
   WHERE m <> c
   WITH DISTINCT m
-  WITH m, COUNT { (m)--() } AS deg ORDER BY deg DESC, elementId(m) LIMIT $limit
+  WITH m, COUNT { (m)--() } + COUNT { (m)-[md:SIMILAR]-() WHERE md.mutual } AS deg ORDER BY deg DESC, elementId(m) LIMIT $limit
   RETURN collect(m) AS l1raw
 }
 WITH c, l1raw, size(l1raw) > $limit - 1 AS t1
@@ -22,7 +24,7 @@ CALL {
   MATCH (f)-[:IN_CITY|IN_COUNTRY|LOCATED_IN|HAS_THEME|AWARDED|SIMILAR]-(m)
   WHERE m <> c AND NOT m IN l1
   WITH DISTINCT m
-  WITH m, COUNT { (m)--() } AS deg ORDER BY deg DESC, elementId(m) LIMIT $limit
+  WITH m, COUNT { (m)--() } + COUNT { (m)-[md:SIMILAR]-() WHERE md.mutual } AS deg ORDER BY deg DESC, elementId(m) LIMIT $limit
   RETURN collect(m) AS l2raw
 }
 WITH c, l1, t1, l2raw, $limit - 1 - size(l1) AS budget2
@@ -34,7 +36,8 @@ CALL {
   UNWIND ns AS a
   MATCH (a)-[r:IN_CITY|IN_COUNTRY|LOCATED_IN|HAS_THEME|AWARDED|SIMILAR]->(b)
   WHERE b IN ns
-  RETURN collect({a: a, b: b, type: type(r)}) AS rels
+  UNWIND CASE WHEN r.mutual THEN [[a, b], [b, a]] ELSE [[a, b]] END AS e
+  RETURN collect({a: e[0], b: e[1], type: type(r)}) AS rels
 }
 WITH truncated, [n IN ns | {n: n, id: CASE
     WHEN n:Initiative THEN 'initiative/' + n.key WHEN n:City THEN 'city/' + n.id

@@ -452,7 +452,7 @@ RETURN i.key, i.title, [(i)-[r:AWARDED]->(y:AwardYear) | toString(y.year) + ':' 
 				vs = append(vs, variant{
 					Ours: gql{`query($id: ID!) { similarInitiatives(id: $id, first: 5, differentCity: false) { initiative { key title } score sharedThemes { slug } } }`,
 						map[string]any{"id": k}},
-					Peer: gql{`query($key: String!) { initiatives(where: {key: {eq: $key}}) { similarConnection(first: 5, sort: [{edge: {score: DESC}}, {node: {key: ASC}}]) { edges { properties { score sharedThemes } node { key title } } } } }`,
+					Peer: gql{`query($key: String!) { initiatives(where: {key: {eq: $key}}) { similarConnection(first: 5, sort: [{edge: {score: DESC}}, {node: {key: ASC}}]) { edges { properties { score sharedThemes } node { key title } } } similarBackConnection(first: 5, where: {edge: {mutual: {eq: true}}}, sort: [{edge: {score: DESC}}, {node: {key: ASC}}]) { edges { properties { score sharedThemes } node { key title } } } } }`,
 						map[string]any{"key": k}},
 					Floor: map[string]any{"key": k},
 				})
@@ -466,14 +466,28 @@ RETURN i.key, i.title, [(i)-[r:AWARDED]->(y:AwardYear) | toString(y.year) + ':' 
 			})
 		},
 		NormPeer: func(d map[string]any) any {
-			return mapList(edgesOf(obj(first(list(d, "initiatives")), "similarConnection")), func(e map[string]any) any {
+			// The outgoing links and the mutual incoming ones, merged as
+			// civicgraph orders them (score desc, then key), first 5.
+			in := first(list(d, "initiatives"))
+			es := append(edgesOf(obj(in, "similarConnection")), edgesOf(obj(in, "similarBackConnection"))...)
+			sort.SliceStable(es, func(a, b int) bool {
+				sa, _ := obj(es[a], "properties")["score"].(float64)
+				sb, _ := obj(es[b], "properties")["score"].(float64)
+				if sa != sb {
+					return sa > sb
+				}
+				ka, _ := obj(es[a], "node")["key"].(string)
+				kb, _ := obj(es[b], "node")["key"].(string)
+				return ka < kb
+			})
+			return mapList(es[:min(5, len(es))], func(e map[string]any) any {
 				n, pr := obj(e, "node"), obj(e, "properties")
 				th, _ := pr["sharedThemes"].([]any)
 				return []any{n["key"], n["title"], round(pr["score"]), sortedStrings(th)}
 			})
 		},
 		Floor: func(ctx context.Context, f *floor, v map[string]any) (any, error) {
-			recs, err := f.run(ctx, `MATCH (:Initiative {key: $key})-[s:SIMILAR]->(b:Initiative)
+			recs, err := f.run(ctx, `MATCH (a:Initiative {key: $key})-[s:SIMILAR]-(b:Initiative) WHERE startNode(s) = a OR s.mutual
 WITH b, s ORDER BY s.score DESC, b.key LIMIT 5
 RETURN b.key, b.title, s.score, s.sharedThemes`, v)
 			out := rows(recs)

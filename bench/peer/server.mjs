@@ -29,6 +29,10 @@ const typeDefs = /* GraphQL */ `
     themes: [Theme!]! @relationship(type: "HAS_THEME", direction: OUT, properties: "HasTheme")
     years: [AwardYear!]! @relationship(type: "AWARDED", direction: OUT, properties: "Awarded")
     similar: [Initiative!]! @relationship(type: "SIMILAR", direction: OUT, properties: "Similar")
+    # A mutual pair is stored once (civicgraph's internal/neo4jdb/held.go):
+    # the links an initiative holds are its outgoing ones and the incoming
+    # ones marked mutual, asked as two connections and merged by the client.
+    similarBack: [Initiative!]! @relationship(type: "SIMILAR", direction: IN, properties: "Similar")
   }
 
   type HasTheme @relationshipProperties {
@@ -47,6 +51,7 @@ const typeDefs = /* GraphQL */ `
     themeScore: Float
     sharedThemes: [String!]
     sharedTerms: [String!]
+    mutual: Boolean
   }
 
   type City @node {

@@ -114,7 +114,8 @@ func graphOracle(t *testing.T) (nodes map[string]int, edges map[string]int) {
 	}
 	edges = map[string]int{}
 	for _, typ := range []string{"IN_CITY", "IN_COUNTRY", "HAS_THEME", "AWARDED", "SIMILAR"} {
-		rows := rawQuery(t, `MATCH (:Initiative)-[r]->() WHERE type(r) = $t RETURN count(r)`, map[string]any{"t": typ})
+		// A mutual SIMILAR relationship is both sides' link: two edges.
+		rows := rawQuery(t, `MATCH (:Initiative)-[r]->() WHERE type(r) = $t RETURN count(r) + count(CASE WHEN r.mutual THEN 1 END)`, map[string]any{"t": typ})
 		edges[typ] = int(rows[0][0].(int64))
 	}
 	edges["LOCATED_IN"] = oneInt(t, `MATCH (c:City) WHERE EXISTS { (:Initiative)-[:IN_CITY]->(c) } AND c.countryCode IS NOT NULL RETURN count(c)`)

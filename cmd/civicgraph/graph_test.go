@@ -25,7 +25,7 @@ func loadRefGraph(t *testing.T) *refGraph {
 	g := &refGraph{gid: map[string]string{}, eid: map[string]string{}, degree: map[string]int64{},
 		adj: map[string][]string{}, edges: map[string]bool{}}
 	for _, r := range rawQuery(t, `MATCH (n) WHERE n:Initiative OR n:City OR n:Country OR n:Theme OR n:AwardYear
-RETURN elementId(n) AS e, COUNT { (n)--() } AS deg, CASE
+RETURN elementId(n) AS e, COUNT { (n)--() } + COUNT { (n)-[s:SIMILAR]-() WHERE s.mutual } AS deg, CASE
   WHEN n:Initiative THEN 'initiative/' + n.key WHEN n:City THEN 'city/' + n.id
   WHEN n:Country THEN 'country/' + n.code WHEN n:Theme THEN 'theme/' + n.slug
   ELSE 'year/' + toString(n.year) END AS id`, nil) {
@@ -33,11 +33,14 @@ RETURN elementId(n) AS e, COUNT { (n)--() } AS deg, CASE
 		g.gid[e], g.eid[id], g.degree[e] = id, e, deg
 	}
 	for _, r := range rawQuery(t, `MATCH (a)-[r:`+refTypes+`]->(b)
-RETURN elementId(a) AS a, type(r) AS t, elementId(b) AS b`, nil) {
+RETURN elementId(a) AS a, type(r) AS t, elementId(b) AS b, coalesce(r.mutual, false) AS m`, nil) {
 		a, typ, b := r[0].(string), r[1].(string), r[2].(string)
 		g.adj[a] = append(g.adj[a], b)
 		g.adj[b] = append(g.adj[b], a)
 		g.edges[g.gid[a]+"|"+typ+"|"+g.gid[b]] = true
+		if r[3].(bool) { // a mutual pair stored once: both sides' link
+			g.edges[g.gid[b]+"|"+typ+"|"+g.gid[a]] = true
+		}
 	}
 	return g
 }

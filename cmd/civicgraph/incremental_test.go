@@ -41,12 +41,15 @@ func anyStrings(v any) []string {
 	return out
 }
 
-// storedLinks reads every SIMILAR link, by source key.
+// storedLinks reads every link each initiative holds (its outgoing
+// SIMILAR relationships and the mutual incoming ones, in its view), by
+// source key.
 func storedLinks(t *testing.T) map[string][]simLink {
 	t.Helper()
 	out := map[string][]simLink{}
-	for _, r := range rawQuery(t, `MATCH (a:Initiative)-[s:SIMILAR]->(b:Initiative)
-RETURN a.key, b.key, s.score, s.textScore, s.themeScore, s.semanticScore, s.sharedThemes, s.sharedTerms`, nil) {
+	for _, r := range rawQuery(t, `MATCH (a:Initiative)-[s:SIMILAR]-(b:Initiative) WHERE startNode(s) = a OR s.mutual
+RETURN a.key, b.key, s.score, s.textScore, s.themeScore, s.semanticScore, s.sharedThemes,
+  CASE WHEN startNode(s) = a THEN s.sharedTerms ELSE s.backTerms END`, nil) {
 		out[r[0].(string)] = append(out[r[0].(string)], simLink{To: r[1].(string), Score: r[2].(float64), Text: r[3].(float64),
 			Theme: r[4].(float64), Sem: r[5].(float64), SharedThemes: anyStrings(r[6]), SharedTerms: anyStrings(r[7])})
 	}
@@ -239,7 +242,9 @@ func editCases(t *testing.T, srv *httptest.Server) []incrementalCase {
 	}
 	// The initiatives most others link to: an edit there moves the most
 	// links held by others.
-	hubs := rawQuery(t, `MATCH (i:Initiative)<-[:SIMILAR]-() WHERE EXISTS { (i)-[:HAS_THEME]->() } AND EXISTS { (i)-[:IN_CITY]->() }
+	// (The links held to i: incoming, and mutual in either direction.)
+	hubs := rawQuery(t, `MATCH (i:Initiative)-[s:SIMILAR]-() WHERE (endNode(s) = i OR s.mutual)
+  AND EXISTS { (i)-[:HAS_THEME]->() } AND EXISTS { (i)-[:IN_CITY]->() }
 WITH i, count(*) AS n ORDER BY n DESC, i.key LIMIT 4 RETURN i.key`, nil)
 	if len(hubs) < 4 {
 		t.Fatalf("only %d initiatives with themes, a city and incoming links", len(hubs))
@@ -266,7 +271,8 @@ WITH t, count(*) AS n ORDER BY n DESC, t.slug LIMIT 1 RETURN t.slug`, map[string
 	// move between the same-city and other-city lists.
 	k2 := key(2)
 	cases = append(cases, incrementalCase{name: "linkCity", key: k2, exact: true, edit: func(t *testing.T) {
-		c := rawQuery(t, `MATCH (i:Initiative {key: $k})-[s:SIMILAR]->(j)-[:IN_CITY]->(c:City) WHERE NOT (i)-[:IN_CITY]->(c)
+		c := rawQuery(t, `MATCH (i:Initiative {key: $k})-[s:SIMILAR]-(j)-[:IN_CITY]->(c:City)
+WHERE (startNode(s) = i OR s.mutual) AND NOT (i)-[:IN_CITY]->(c)
 RETURN c.id ORDER BY s.score DESC, j.key LIMIT 1`, map[string]any{"k": k2})
 		if len(c) == 0 {
 			t.Fatalf("no other city for %s", k2)

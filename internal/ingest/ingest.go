@@ -318,7 +318,8 @@ func (r *run) similarity(ctx context.Context) error {
 		}
 		// Written as it is scored; a failed sentence embedding arrives
 		// as the stream's error, before anything is written.
-		if run, err = r.db.WriteStream(ctx, r.stream, ids); err == nil {
+		// After the wipe: no similar links to replace.
+		if run, err = r.db.WriteStream(ctx, r.stream, ids, true); err == nil {
 			r.res.Summary.SentenceEmbed = <-r.computed
 		}
 	} else {

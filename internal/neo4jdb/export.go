@@ -25,8 +25,10 @@ func (db *DB) ExportInitiatives(ctx context.Context, f domain.InitiativeFilter, 
 	return p.Rows, nil
 }
 
-const exportSimilarCypher = `UNWIND $keys AS k
-MATCH (a:Initiative {key: k})-[s:SIMILAR]->(b:Initiative)
+// exportSimilarCypher reads the links each of $keys holds (heldMatch).
+var exportSimilarCypher = `UNWIND $keys AS k
+MATCH (a:Initiative {key: k})
+` + held(heldMatch, "a", "s", "b") + `
 RETURN a.key AS from, b.key AS to, s.score AS score
 ORDER BY from, score DESC, to`
 

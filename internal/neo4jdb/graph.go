@@ -97,7 +97,7 @@ CALL (seen, frontier, truncated) {
   MATCH (f)-[:` + graphTypes + `]-(m)
   WHERE NOT m IN seen
   WITH DISTINCT m
-  WITH m, COUNT { (m)--() } AS deg
+  WITH m, COUNT { (m)--() } + ` + strings.ReplaceAll(mutualDegree, "{m}", "m") + ` AS deg
   ORDER BY deg DESC, elementId(m)
   LIMIT $limit
   RETURN collect(m) AS found
@@ -111,7 +111,8 @@ CALL (seen) {
   UNWIND seen AS a
   MATCH (a)-[r:` + graphTypes + `]->(b)
   WHERE b IN seen
-  RETURN collect({a: elementId(a), b: elementId(b), t: type(r), w: coalesce(r.score, r.confidence, 1.0)}) AS rels
+  UNWIND CASE WHEN r.mutual THEN [[a, b], [b, a]] ELSE [[a, b]] END AS e
+  RETURN collect({a: elementId(e[0]), b: elementId(e[1]), t: type(r), w: coalesce(r.score, r.confidence, 1.0)}) AS rels
 }
 RETURN [m IN seen | {eid: elementId(m), labels: labels(m), p: m ` + nodeProjection + `}] AS nodes, rels, truncated`
 	m := map[int]string{}
@@ -262,6 +263,11 @@ func (db *DB) Connection(ctx context.Context, from, to string, maxHops int, stru
 			g.Edges = append(g.Edges, domain.GraphEdge{
 				Source: byEID[r.StartElementId].ID, Target: byEID[r.EndElementId].ID, Type: r.Type, Weight: edgeWeight(r),
 			})
+			if m, _ := r.Props["mutual"].(bool); m { // both sides' link (see held.go)
+				g.Edges = append(g.Edges, domain.GraphEdge{
+					Source: byEID[r.EndElementId].ID, Target: byEID[r.StartElementId].ID, Type: r.Type, Weight: edgeWeight(r),
+				})
+			}
 		}
 	}
 	return g, decodeErr("read connection", &d)

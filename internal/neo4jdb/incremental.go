@@ -470,7 +470,7 @@ CALL {
   UNION
   WITH d
   WITH d WHERE $propagate
-  MATCH (j:Initiative)-[:SIMILAR]->(:Initiative {key: d.key})
+  MATCH (x:Initiative {key: d.key})-[s:SIMILAR]-(j:Initiative) WHERE endNode(s) = x OR s.mutual
   RETURN j, 'r' AS via
   UNION
   WITH d
@@ -485,12 +485,16 @@ RETURN d.key AS of, j.key AS key, j.title AS title, j.summary AS summary,
        head([(j)-[:IN_CITY]->(c:City) | c.id]) AS city,
        [(j)-[:HAS_THEME]->(t:Theme) | t.slug] AS themes, j.embedding AS vec, vias`
 
-// heldCypher reads the stored links of $keys.
+// heldCypher reads the stored links of $keys (those each holds: see
+// heldMatch).
 const heldCypher = `UNWIND $keys AS k
 MATCH (j:Initiative {key: k})
-RETURN k AS key, [(j)-[s:SIMILAR]->(t:Initiative) |
-  {to: t.key, city: coalesce(head([(t)-[:IN_CITY]->(c:City) | c.id]), ''), score: s.score, text: s.textScore,
-   theme: s.themeScore, sem: s.semanticScore, closest: s.closest, themes: s.sharedThemes, terms: s.sharedTerms}] AS held`
+RETURN k AS key, COLLECT { ` + heldMatch + `
+  RETURN {to: {t}.key, city: coalesce(head([({t})-[:IN_CITY]->(c:City) | c.id]), ''), score: {s}.score, text: {s}.textScore,
+   theme: {s}.themeScore, sem: {s}.semanticScore, closest: ` + heldClosest + `, themes: {s}.sharedThemes, terms: ` + heldTerms + `} } AS held`
+
+// heldStatement is heldCypher for node j, link s and linked initiative t.
+var heldStatement = held(heldCypher, "j", "s", "t")
 
 // candidates reads, in one statement, the candidates of each doc in
 // params (see the top of this file), keyed by the doc's key, and with
@@ -540,7 +544,7 @@ func (db *DB) heldLinksOf(ctx context.Context, of string, docs []similarity.Doc)
 		keys[i] = d.ID
 		byKey[d.ID] = d
 	}
-	recs, err := db.read(ctx, heldCypher, map[string]any{"keys": keys})
+	recs, err := db.read(ctx, heldStatement, map[string]any{"keys": keys})
 	if err != nil {
 		return nil, fmt.Errorf("read links held by neighbours: %w", err)
 	}

@@ -50,12 +50,13 @@ const (
 	// fragSimilar is one similar list of {i}: {t} is the linked
 	// initiative's variable, {s} the link's, {p} the list's parameter
 	// prefix and {target} the linked initiative's expression.
-	fragSimilar = `COLLECT { MATCH ({i})-[{s}:SIMILAR]->({t}:Initiative)
-    WHERE NOT ${p}dc OR NOT EXISTS { ({i})-[:IN_CITY]->(:City)<-[:IN_CITY]-({t}) }
+	// The links are those {i} holds (heldMatch: outgoing, or mutual).
+	fragSimilar = `COLLECT { ` + heldMatch + `
+    AND (NOT ${p}dc OR NOT EXISTS { ({i})-[:IN_CITY]->(:City)<-[:IN_CITY]-({t}) })
     WITH {t}, {s} ORDER BY {s}.score DESC, {t}.key LIMIT ${p}first
     RETURN {to: {t}.key, score: {s}.score, themes: {s}.sharedThemes{more}, target: {target}} }`
 	// The link parts' fragments, inside fragSimilar's {more}.
-	fragLinkDetail     = `text: {s}.textScore, theme: {s}.themeScore, sem: {s}.semanticScore, closest: {s}.closest, terms: {s}.sharedTerms`
+	fragLinkDetail     = `text: {s}.textScore, theme: {s}.themeScore, sem: {s}.semanticScore, closest: ` + heldClosest + `, terms: ` + heldTerms
 	fragLinkThemeNodes = `themeNodes: COLLECT { MATCH ({s}t:Theme) WHERE {s}t.slug IN {s}.sharedThemes RETURN {s}t {.slug, .name, .description} ORDER BY {s}t.slug }`
 )
 
@@ -137,7 +138,7 @@ func (pl *planner) similar(v string, s domain.SimilarPlan, d int) string {
 	more := ""
 	for _, f := range linkFragments {
 		if s.Links&f.part != 0 {
-			more += ", " + strings.ReplaceAll(f.frag, "{s}", sv)
+			more += ", " + strings.NewReplacer("{s}", sv, "{i}", v).Replace(f.frag)
 		}
 	}
 	return strings.NewReplacer("{i}", v, "{t}", t, "{s}", sv, "{p}", prefix, "{more}", more,

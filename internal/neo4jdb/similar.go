@@ -66,7 +66,7 @@ func (db *DB) RefreshSimilarity(ctx context.Context, keys []string, in Similarit
 		read := time.Since(t0)
 		s := NewSimilarityStream()
 		go s.Compute(sdocs, in)
-		run, err := db.WriteStream(ctx, s, ids)
+		run, err := db.WriteStream(ctx, s, ids, false)
 		run.Read = read
 		return run, err
 	}
@@ -197,21 +197,24 @@ func (s *SimilarityStream) Discard() {
 	})
 }
 
-// WriteStream writes the stream's links as they come (each initiative's
-// replaced whole, as WriteSimilar does), then the corpus statistics (see
-// incremental.go). ids are the initiatives' element IDs (see
-// InitiativeIDs); a batch with a key it lacks is written by key. The
-// run's Write is the time from the call to the last write.
-func (db *DB) WriteStream(ctx context.Context, s *SimilarityStream, ids map[string]string) (SimilarityRun, error) {
+// WriteStream writes the stream's links as they come, each pair of
+// initiatives once (pairs.go), then the corpus statistics (see
+// incremental.go). fresh says the graph holds no similar links (after a
+// wipe); otherwise the stream must hand the initiatives over in key order
+// (as SimilarityDocs reads them), and each row replaces the links between
+// its initiative and those before it. ids are the initiatives' element
+// IDs (see InitiativeIDs); a batch with a key it lacks is written by key.
+// The run's Write is the time from the call to the last write.
+func (db *DB) WriteStream(ctx context.Context, s *SimilarityStream, ids map[string]string, fresh bool) (SimilarityRun, error) {
 	defer s.Discard()
 	t0 := time.Now()
-	err := db.writeSimilarBatches(ctx, similarBatches(func(yield func(string, []domain.SimilarLink) bool) {
+	err := db.writeSimilarBatches(ctx, pairBatches(pairOnce(func(yield func(string, []domain.SimilarLink) bool) {
 		for g := range s.groups {
 			if !yield(g.key, g.links) {
 				return
 			}
 		}
-	}, ids, 500))
+	}, !fresh), ids, 500))
 	if err != nil {
 		return s.run, err
 	}

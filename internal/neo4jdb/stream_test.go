@@ -3,6 +3,7 @@ package neo4jdb_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -29,7 +30,8 @@ func TestSimilarityStream(t *testing.T) {
 	docs := make([]similarity.Doc, n)
 	keys := make([]string, n)
 	for k, in := range ins {
-		in.Summary = "A participatory " + words[k%len(words)] + " and " + words[(k/len(words))%len(words)] + " plan."
+		// Initiatives in threes share a rare word: mutual pairs.
+		in.Summary = fmt.Sprintf("A participatory %s and %s plan for quarter%dx.", words[k%len(words)], words[(k/len(words))%len(words)], k/3)
 		sdocs[k] = neo4jdb.SimDoc{Key: in.ID, CityID: in.City.ID, Title: in.Title, Summary: in.Summary, Themes: []string{"wt-budget"}}
 		docs[k] = similarity.Doc{ID: in.ID, CityID: in.City.ID, Title: in.Title, Summary: in.Summary, Themes: []string{"wt-budget"}}
 		keys[k] = in.ID
@@ -49,7 +51,7 @@ func TestSimilarityStream(t *testing.T) {
 	failed := neo4jdb.NewSimilarityStream()
 	boom := errors.New("sentences could not be embedded")
 	failed.Fail(boom)
-	if _, err := db.WriteStream(ctx, failed, nil); !errors.Is(err, boom) {
+	if _, err := db.WriteStream(ctx, failed, nil, false); !errors.Is(err, boom) {
 		t.Fatalf("WriteStream of a failed stream: %v, want its error", err)
 	}
 	if got := count(`MATCH (:Initiative)-[s:SIMILAR {score: 0.01}]->() RETURN count(s)`); got != n {
@@ -64,29 +66,61 @@ func TestSimilarityStream(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Each run replaces the one before: the old one-way links first, then
+	// the pairs of the run before (the order of a map's range is random,
+	// so either case comes first).
 	for name, known := range map[string]map[string]string{"half the IDs known": ids, "no IDs known": nil} {
 		s := neo4jdb.NewSimilarityStream()
 		go s.Compute(sdocs, neo4jdb.SimilarityInput{})
-		run, err := db.WriteStream(ctx, s, known)
+		run, err := db.WriteStream(ctx, s, known, false)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		if run.Links != len(want) || run.Docs != n {
 			t.Errorf("%s: run reports %d links of %d initiatives, want %d of %d", name, run.Links, run.Docs, len(want), n)
 		}
-		if got := count(`MATCH (:Initiative)-[s:SIMILAR]->(:Initiative) RETURN count(s)`); got != int64(len(want)) {
-			t.Errorf("%s: %d SIMILAR links stored, want %d", name, got, len(want))
-		}
+		checkHeld(t, db, name, want)
 		if got := count(`MATCH ()-[s:SIMILAR]->() WHERE s.score = 0.01 RETURN count(s)`); got != 0 {
 			t.Errorf("%s: %d links of the earlier write left", name, got)
 		}
-		l := want[len(want)/2]
-		recs, err := db.ReadForTest(ctx, `MATCH (:Initiative {key: $a})-[s:SIMILAR]->(:Initiative {key: $b}) RETURN s.score, s.sharedTerms`,
-			map[string]any{"a": l.From, "b": l.To})
-		if err != nil || len(recs) != 1 || recs[0].Values[0] != l.Score {
-			t.Errorf("%s: the link %s -> %s: %v (%v), want one with score %v", name, l.From, l.To, recs, err, l.Score)
+	}
+	// After a wipe the stream writes without deleting: the same links.
+	if err := db.DeleteAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ImportInitiatives(ctx, ins, neo4jdb.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	fresh := neo4jdb.NewSimilarityStream()
+	go fresh.Compute(sdocs, neo4jdb.SimilarityInput{})
+	if _, err := db.WriteStream(ctx, fresh, nil, true); err != nil {
+		t.Fatal(err)
+	}
+	checkHeld(t, db, "after a wipe", want)
+
+	// Replacing the lists of some initiatives (as curation does) splits
+	// their mutual pairs: the others keep their links to them, in their
+	// own view, and the replaced ones hold exactly their new lists.
+	replaced := map[string][]domain.SimilarLink{}
+	for k, in := range ins {
+		if k%2 == 0 {
+			replaced[in.ID] = nil
 		}
 	}
+	var after []similarity.Link
+	for _, l := range want {
+		if _, ok := replaced[l.From]; !ok {
+			after = append(after, l)
+		} else if len(replaced[l.From]) == 0 {
+			l.Score, l.SharedTerms = 0.5, []string{"replaced"}
+			replaced[l.From] = []domain.SimilarLink{{To: l.To, Score: l.Score, SharedTerms: l.SharedTerms}}
+			after = append(after, l)
+		}
+	}
+	if err := db.WriteSimilar(ctx, replaced, 100); err != nil {
+		t.Fatal(err)
+	}
+	checkHeld(t, db, "after replacing half the lists", after)
 
 	abandoned := neo4jdb.NewSimilarityStream()
 	done := make(chan struct{})
@@ -96,5 +130,50 @@ func TestSimilarityStream(t *testing.T) {
 	case <-done:
 	case <-time.After(time.Minute):
 		t.Fatal("a discarded stream's computation did not end")
+	}
+}
+
+// heldCypher reads every link each initiative holds, in its own view:
+// its outgoing SIMILAR relationships, and the incoming ones marked mutual
+// with the other side's spelling of the shared terms (internal/neo4jdb,
+// held.go).
+const heldCypher = `MATCH (a:Initiative)-[s:SIMILAR]-(b:Initiative) WHERE startNode(s) = a OR s.mutual
+RETURN a.key AS from, b.key AS to, s.score AS score, CASE WHEN startNode(s) = a THEN s.sharedTerms ELSE s.backTerms END AS terms`
+
+// checkHeld checks that the links the initiatives hold are exactly want
+// (ends, score and shared terms), that mutual pairs are stored once (as
+// many relationships as links, less one per mutual relationship) and that
+// there are such pairs.
+func checkHeld(t *testing.T, db *neo4jdb.DB, what string, want []similarity.Link) {
+	t.Helper()
+	ctx := context.Background()
+	recs, err := db.ReadForTest(ctx, heldCypher, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range recs {
+		m := r.AsMap()
+		got[m["from"].(string)+" -> "+m["to"].(string)] = fmt.Sprint(m["score"], " ", m["terms"])
+	}
+	if len(got) != len(recs) {
+		t.Errorf("%s: %d held links, %d distinct: a pair is stored twice", what, len(recs), len(got))
+	}
+	missing := 0
+	for _, l := range want {
+		k := l.From + " -> " + l.To
+		if w := fmt.Sprint(l.Score, " ", l.SharedTerms); got[k] != w {
+			if missing++; missing <= 3 {
+				t.Errorf("%s: link %s holds %q, want %q", what, k, got[k], w)
+			}
+		}
+	}
+	if missing > 0 || len(got) != len(want) {
+		t.Errorf("%s: %d held links, want %d (%d wrong or missing)", what, len(got), len(want), missing)
+	}
+	stored := readCount(t, db, `MATCH (:Initiative)-[s:SIMILAR]->(:Initiative) RETURN count(s)`, nil)
+	mutual := readCount(t, db, `MATCH (:Initiative)-[s:SIMILAR]->(:Initiative) WHERE s.mutual RETURN count(s)`, nil)
+	if mutual == 0 || stored != int64(len(want))-mutual {
+		t.Errorf("%s: %d relationships of which %d mutual for %d links, want one per mutual pair", what, stored, mutual, len(want))
 	}
 }

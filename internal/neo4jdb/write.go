@@ -571,9 +571,12 @@ type similarBatch struct {
 	n     int // batch number, for errors
 	rows  []map[string]any
 	links int
+	// paired: the rows are pairRows' (writePairsByID), not similarRow's.
+	paired bool
 }
 
-// WriteSimilar replaces the SIMILAR links of the given initiatives, one
+// WriteSimilar replaces the SIMILAR links of the given initiatives (their
+// mutual pairs split first: see held.go), one
 // transaction per batch of at most batchSize initiatives and
 // maxSimilarPerTx new links, so each transaction's memory is bounded
 // whatever the graph's size. Each initiative's links are replaced whole
@@ -590,6 +593,9 @@ func (db *DB) WriteSimilar(ctx context.Context, links map[string][]domain.Simila
 	sort.Strings(keys)
 	if batchSize <= 0 {
 		batchSize = 500
+	}
+	if err := db.splitMutual(ctx, keys); err != nil {
+		return err
 	}
 	t0 := time.Now()
 	ids, err := db.initiativeIDs(ctx, links)
@@ -611,17 +617,30 @@ func (db *DB) WriteSimilar(ctx context.Context, links map[string][]domain.Simila
 // more is a batch of its own). Batches are built as the writers take them,
 // so building overlaps writing.
 func similarBatches(links iter.Seq2[string, []domain.SimilarLink], ids map[string]string, batchSize int) iter.Seq[similarBatch] {
-	return func(yield func(similarBatch) bool) {
-		cur := similarBatch{}
+	return batchRows(func(yield func(map[string]any, int) bool) {
 		for k, ls := range links {
-			if len(cur.rows) > 0 && (len(cur.rows) >= batchSize || cur.links+len(ls) > maxSimilarPerTx) {
+			if !yield(similarRow(k, ids[k], ls, ids), len(ls)) {
+				return
+			}
+		}
+	}, batchSize, false)
+}
+
+// batchRows groups rows (each with its count of links) into batches of at
+// most batchSize rows and maxSimilarPerTx links (a row with more is a
+// batch of its own).
+func batchRows(rows iter.Seq2[map[string]any, int], batchSize int, paired bool) iter.Seq[similarBatch] {
+	return func(yield func(similarBatch) bool) {
+		cur := similarBatch{paired: paired}
+		for r, n := range rows {
+			if len(cur.rows) > 0 && (len(cur.rows) >= batchSize || cur.links+n > maxSimilarPerTx) {
 				if !yield(cur) {
 					return
 				}
-				cur = similarBatch{n: cur.n + 1}
+				cur = similarBatch{n: cur.n + 1, paired: paired}
 			}
-			cur.rows = append(cur.rows, similarRow(k, ids[k], ls, ids))
-			cur.links += len(ls)
+			cur.rows = append(cur.rows, r)
+			cur.links += n
 		}
 		if len(cur.rows) > 0 {
 			yield(cur)
@@ -685,9 +704,13 @@ func inParallel[B any](ctx context.Context, n int, batches iter.Seq[B], do func(
 // writeSimilarBatch writes one batch by element ID, and again by key if a
 // node was not found by its ID (the delete-and-create is idempotent).
 func (db *DB) writeSimilarBatch(ctx context.Context, b similarBatch) error {
+	byID, byKey := writeSimilarByID, writeSimilarByKey
+	if b.paired {
+		byID, byKey = writePairsByID, writePairsByKey
+	}
 	var rows, made int64
 	err := db.write(ctx, func(tx neo4j.ManagedTransaction) error {
-		recs, err := run(ctx, tx, writeSimilarByID, map[string]any{"rows": b.rows})
+		recs, err := run(ctx, tx, byID, map[string]any{"rows": b.rows})
 		if err != nil {
 			return err
 		}
@@ -708,7 +731,7 @@ func (db *DB) writeSimilarBatch(ctx context.Context, b similarBatch) error {
 	db.log.Debug("similarity batch: nodes not found by element ID, written again by key", "batch", b.n,
 		"rows", rows, "of", len(b.rows), "links", made, "of", b.links)
 	return db.write(ctx, func(tx neo4j.ManagedTransaction) error {
-		_, err := run(ctx, tx, writeSimilarByKey, map[string]any{"rows": b.rows})
+		_, err := run(ctx, tx, byKey, map[string]any{"rows": b.rows})
 		return err
 	})
 }
