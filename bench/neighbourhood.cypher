@@ -3,7 +3,8 @@
 // takes the not-yet-seen neighbours by degree (desc), then element id, up to
 // the remaining node budget; `truncated` when a level had more. A SIMILAR
 // relationship marked mutual is both sides' link: two edges, and two in a
-// node's degree. Parameters:
+// node's degree (the stored count mutualSimilar when there is one, as
+// internal/neo4jdb/held.go's mutualDegree). Parameters:
 // $key (initiative key), $limit (max nodes). Used by the peer (@cypher) and
 // by the floor (bench/queries.go reads this file).
 MATCH (c:Initiative {key: $key})
@@ -12,7 +13,7 @@ CALL {
   MATCH (c)-[:IN_CITY|IN_COUNTRY|LOCATED_IN|HAS_THEME|AWARDED|SIMILAR]-(m)
   WHERE m <> c
   WITH DISTINCT m
-  WITH m, COUNT { (m)--() } + COUNT { (m)-[md:SIMILAR]-() WHERE md.mutual } AS deg ORDER BY deg DESC, elementId(m) LIMIT $limit
+  WITH m, COUNT { (m)--() } + coalesce(m.mutualSimilar, COUNT { (m)-[md:SIMILAR]-() WHERE md.mutual }) AS deg ORDER BY deg DESC, elementId(m) LIMIT $limit
   RETURN collect(m) AS l1raw
 }
 WITH c, l1raw, size(l1raw) > $limit - 1 AS t1
@@ -24,7 +25,7 @@ CALL {
   MATCH (f)-[:IN_CITY|IN_COUNTRY|LOCATED_IN|HAS_THEME|AWARDED|SIMILAR]-(m)
   WHERE m <> c AND NOT m IN l1
   WITH DISTINCT m
-  WITH m, COUNT { (m)--() } + COUNT { (m)-[md:SIMILAR]-() WHERE md.mutual } AS deg ORDER BY deg DESC, elementId(m) LIMIT $limit
+  WITH m, COUNT { (m)--() } + coalesce(m.mutualSimilar, COUNT { (m)-[md:SIMILAR]-() WHERE md.mutual }) AS deg ORDER BY deg DESC, elementId(m) LIMIT $limit
   RETURN collect(m) AS l2raw
 }
 WITH c, l1, t1, l2raw, $limit - 1 - size(l1) AS budget2

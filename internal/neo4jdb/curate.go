@@ -149,7 +149,9 @@ RETURN i.key AS key`, p)
 
 // DeleteInitiative implements domain.WriteStore.
 func (db *DB) DeleteInitiative(ctx context.Context, key string) (bool, error) {
-	return db.writeOne(ctx, `MATCH (i:Initiative {key: $key}) DETACH DELETE i RETURN 1 AS ok`, map[string]any{"key": key})
+	return db.writeOne(ctx, `MATCH (i:Initiative {key: $key})
+`+forgetMutual("i")+`
+DETACH DELETE i RETURN 1 AS ok`, map[string]any{"key": key})
 }
 
 // LinkTheme implements domain.WriteStore.

@@ -48,20 +48,45 @@ func held(frag, i, s, t string) string {
 }
 
 // mutualDegree is the count to add to COUNT { ({m})--() } for the degree
-// a node would have with every mutual pair stored as two relationships.
-const mutualDegree = `COUNT { ({m})-[md:SIMILAR]-() WHERE md.mutual }`
+// a node would have with every mutual pair stored as two relationships:
+// the node's mutualSimilar property when it has one, else the count of
+// its mutual relationships. Counting them reads a property of every
+// SIMILAR relationship of every candidate; a depth-2 neighbourhood at
+// 100k initiatives ranks ~50k candidates, and the count made it 7–16×
+// slower (2026-12-06: 710–1,560 ms per query against 84–112 ms with the
+// stored count, same answers). So a full refresh stores the count on
+// every initiative it refreshes (WriteStream), and every write that
+// changes an initiative's mutual pairs otherwise — a split
+// (splitMutualCypher), a deleted initiative (DeleteInitiative,
+// RetireMerged) — removes the property of the initiatives it touches,
+// which then fall back to counting (coalesce evaluates the count only
+// when the property is absent): the property is exact or absent, never
+// stale. TestMutualSimilarCount checks it after each of those writes.
+const mutualDegree = `coalesce({m}.mutualSimilar, COUNT { ({m})-[md:SIMILAR]-() WHERE md.mutual })`
+
+// forgetMutual fills forgetMutualCount for node variable n.
+func forgetMutual(n string) string { return strings.ReplaceAll(forgetMutualCount, "{n}", n) }
+
+// forgetMutualCount is the clause that removes the stored mutual count of
+// the initiatives a write is about to change the mutual pairs of: those
+// with a mutual relationship to node {n} (and {n} itself).
+const forgetMutualCount = `CALL ({n}) {
+  OPTIONAL MATCH ({n})-[fm:SIMILAR]-(fo:Initiative) WHERE fm.mutual
+  REMOVE {n}.mutualSimilar, fo.mutualSimilar }`
 
 // splitMutualCypher turns every mutual pair that one of $keys is part of
 // back into the one-way link of the other side, before those keys' links
 // are replaced (WriteSimilar): when both sides are replaced the pair is
 // simply deleted; when the start node stays, the relationship stays as
 // its one-way link; when the end node stays, its view (backTerms, the
-// closest sentences swapped) becomes a new relationship from it.
+// closest sentences swapped) becomes a new relationship from it. The
+// stored mutual counts of both sides are removed (see mutualDegree).
 const splitMutualCypher = `UNWIND $keys AS k
 MATCH (:Initiative {key: k})-[s:SIMILAR]-(:Initiative)
 WHERE s.mutual
 WITH DISTINCT s
 WITH s, startNode(s) AS a, endNode(s) AS b
+REMOVE a.mutualSimilar, b.mutualSimilar
 WITH s, a, b, a.key IN $keys AS ra, b.key IN $keys AS rb
 FOREACH (_ IN CASE WHEN ra AND NOT rb THEN [1] ELSE [] END |
   CREATE (b)-[:SIMILAR {score: s.score, textScore: s.textScore, themeScore: s.themeScore, semanticScore: s.semanticScore,

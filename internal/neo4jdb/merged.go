@@ -28,6 +28,7 @@ WITH row
 UNWIND row.merged AS k
 MATCH (old:Initiative {key: k})
 WHERE k <> row.key
+`+forgetMutual("old")+`
 DETACH DELETE old
 RETURN count(*) AS n`, map[string]any{"rows": rows})
 	if err != nil {

@@ -208,19 +208,40 @@ func (s *SimilarityStream) Discard() {
 func (db *DB) WriteStream(ctx context.Context, s *SimilarityStream, ids map[string]string, fresh bool) (SimilarityRun, error) {
 	defer s.Discard()
 	t0 := time.Now()
-	err := db.writeSimilarBatches(ctx, pairBatches(pairOnce(func(yield func(string, []domain.SimilarLink) bool) {
+	var handed []string
+	mutual := map[string]int{} // mutual pairs per initiative, both sides
+	rows := pairOnce(func(yield func(string, []domain.SimilarLink) bool) {
 		for g := range s.groups {
+			handed = append(handed, g.key)
 			if !yield(g.key, g.links) {
 				return
 			}
 		}
-	}, !fresh), ids, 500))
+	}, !fresh)
+	err := db.writeSimilarBatches(ctx, pairBatches(func(yield func(pairedRow) bool) {
+		for r := range rows {
+			for _, l := range r.links {
+				if l.mutual {
+					mutual[r.key]++
+					mutual[l.partner]++
+				}
+			}
+			if !yield(r) {
+				return
+			}
+		}
+	}, ids, 500))
 	if err != nil {
 		return s.run, err
 	}
 	if s.err != nil {
 		return s.run, s.err
 	}
+	t1 := time.Now()
+	if err := db.writeMutualCounts(ctx, handed, mutual, ids); err != nil {
+		return s.run, fmt.Errorf("store the mutual similar counts: %w", err)
+	}
+	db.log.Debug("similarity: mutual counts stored", "initiatives", len(handed), "took", time.Since(t1).Round(time.Millisecond))
 	if err := db.writeCorpus(ctx, s.corpus); err != nil {
 		return s.run, err
 	}
@@ -375,4 +396,51 @@ func (db *DB) Now(ctx context.Context) (int64, error) {
 	}
 	t, _, err := neo4j.GetRecordValue[int64](recs[0], "t")
 	return t, err
+}
+
+// mutualCountsPerTx bounds the initiatives of one writeMutualCounts
+// transaction.
+const mutualCountsPerTx = 10_000
+
+// writeMutualCounts stores, on every initiative a full refresh handed
+// over, how many mutual pairs it is part of (mutualSimilar, see
+// mutualDegree; 0 included, so a count left by an earlier refresh is
+// replaced), finding nodes by element ID where ids has one, else by key.
+func (db *DB) writeMutualCounts(ctx context.Context, keys []string, counts map[string]int, ids map[string]string) error {
+	type batch struct {
+		byID bool
+		rows []map[string]any
+	}
+	return inParallel(ctx, similarWriters, func(yield func(batch) bool) {
+		byID, byKey := batch{byID: true}, batch{}
+		flush := func(b *batch, force bool) bool {
+			if len(b.rows) == 0 || (!force && len(b.rows) < mutualCountsPerTx) {
+				return true
+			}
+			ok := yield(*b)
+			b.rows = nil
+			return ok
+		}
+		for _, k := range keys {
+			row := map[string]any{"key": k, "n": int64(counts[k])}
+			b := &byKey
+			if id := ids[k]; id != "" {
+				row["id"], b = id, &byID
+			}
+			b.rows = append(b.rows, row)
+			if !flush(b, false) {
+				return
+			}
+		}
+		_ = flush(&byID, true) && flush(&byKey, true)
+	}, func(ctx context.Context, b batch) error {
+		q := `UNWIND $rows AS row MATCH (i:Initiative {key: row.key}) SET i.mutualSimilar = row.n`
+		if b.byID {
+			q = `UNWIND $rows AS row MATCH (i) WHERE elementId(i) = row.id AND i.key = row.key AND 'Initiative' IN labels(i) SET i.mutualSimilar = row.n`
+		}
+		return db.write(ctx, func(tx neo4j.ManagedTransaction) error {
+			_, err := run(ctx, tx, q, map[string]any{"rows": b.rows})
+			return err
+		})
+	})
 }

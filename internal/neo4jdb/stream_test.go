@@ -80,6 +80,7 @@ func TestSimilarityStream(t *testing.T) {
 			t.Errorf("%s: run reports %d links of %d initiatives, want %d of %d", name, run.Links, run.Docs, len(want), n)
 		}
 		checkHeld(t, db, name, want)
+		checkMutualCounts(t, db, name, n)
 		if got := count(`MATCH ()-[s:SIMILAR]->() WHERE s.score = 0.01 RETURN count(s)`); got != 0 {
 			t.Errorf("%s: %d links of the earlier write left", name, got)
 		}
@@ -97,6 +98,31 @@ func TestSimilarityStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkHeld(t, db, "after a wipe", want)
+	checkMutualCounts(t, db, "after a wipe", n)
+	centre := "initiative/" + ins[3].ID
+	before, err := db.Neighbourhood(ctx, centre, 2, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The stored counts only spare the neighbourhood a count: without
+	// them it draws the same graph.
+	if err := db.WriteForTest(ctx, `MATCH (i:Initiative) REMOVE i.mutualSimilar`, nil); err != nil {
+		t.Fatal(err)
+	}
+	counted, err := db.Neighbourhood(ctx, centre, 2, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, c := fmt.Sprint(before), fmt.Sprint(counted); b != c || len(before.Nodes) < 10 {
+		t.Errorf("neighbourhood with stored mutual counts (%d nodes) differs from the counted one (%d nodes):\n%s\n%s", len(before.Nodes), len(counted.Nodes), b, c)
+	}
+	fresh = neo4jdb.NewSimilarityStream()
+	go fresh.Compute(sdocs, neo4jdb.SimilarityInput{})
+	if _, err := db.WriteStream(ctx, fresh, nil, false); err != nil {
+		t.Fatal(err)
+	}
+	checkMutualCounts(t, db, "after a refresh over the same links", n)
 
 	// Replacing the lists of some initiatives (as curation does) splits
 	// their mutual pairs: the others keep their links to them, in their
@@ -121,6 +147,28 @@ func TestSimilarityStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkHeld(t, db, "after replacing half the lists", after)
+	checkMutualCounts(t, db, "after replacing half the lists", -1)
+
+	// Deleting an initiative in mutual pairs forgets its partners' counts
+	// (all stored first, as a full refresh leaves them).
+	if err := db.WriteForTest(ctx, `MATCH (i:Initiative) SET i.mutualSimilar = COUNT { (i)-[s:SIMILAR]-() WHERE s.mutual }`, nil); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := db.ReadForTest(ctx, `MATCH (a:Initiative)-[s:SIMILAR]-(b:Initiative) WHERE s.mutual AND a.mutualSimilar IS NOT NULL
+RETURN a.key AS a, collect(b.key) AS partners LIMIT 1`, nil)
+	if err != nil || len(recs) == 0 {
+		t.Fatalf("no initiative left in a mutual pair after the replacement (%v)", err)
+	}
+	gone, _ := recs[0].Get("a")
+	if ok, err := db.DeleteInitiative(ctx, gone.(string)); err != nil || !ok {
+		t.Fatalf("delete %s: %v, %v", gone, ok, err)
+	}
+	checkMutualCounts(t, db, "after a delete", -1)
+	partners, _ := recs[0].Get("partners")
+	if kept := readCount(t, db, `MATCH (i:Initiative) WHERE i.key IN $keys AND i.mutualSimilar IS NOT NULL RETURN count(i)`,
+		map[string]any{"keys": partners}); kept != 0 {
+		t.Errorf("after a delete: %d of the deleted initiative's %d mutual partners keep a stored count", kept, len(partners.([]any)))
+	}
 
 	abandoned := neo4jdb.NewSimilarityStream()
 	done := make(chan struct{})
@@ -175,5 +223,23 @@ func checkHeld(t *testing.T, db *neo4jdb.DB, what string, want []similarity.Link
 	mutual := readCount(t, db, `MATCH (:Initiative)-[s:SIMILAR]->(:Initiative) WHERE s.mutual RETURN count(s)`, nil)
 	if mutual == 0 || stored != int64(len(want))-mutual {
 		t.Errorf("%s: %d relationships of which %d mutual for %d links, want one per mutual pair", what, stored, mutual, len(want))
+	}
+}
+
+// checkMutualCounts checks the stored mutual counts (held.go,
+// mutualDegree): every stored count equals the initiative's mutual
+// relationships, and stored of them are there (-1: any number).
+func checkMutualCounts(t *testing.T, db *neo4jdb.DB, what string, stored int) {
+	t.Helper()
+	wrong := readCount(t, db, `MATCH (i:Initiative) WHERE i.mutualSimilar IS NOT NULL
+  AND i.mutualSimilar <> COUNT { (i)-[s:SIMILAR]-() WHERE s.mutual } RETURN count(i)`, nil)
+	if wrong != 0 {
+		t.Errorf("%s: %d initiatives store a mutual count that is not theirs", what, wrong)
+	}
+	if stored < 0 {
+		return
+	}
+	if got := readCount(t, db, `MATCH (i:Initiative) WHERE i.mutualSimilar IS NOT NULL RETURN count(i)`, nil); got != int64(stored) {
+		t.Errorf("%s: %d initiatives store a mutual count, want %d", what, got, stored)
 	}
 }
