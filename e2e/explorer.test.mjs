@@ -557,6 +557,8 @@ try {
         for (const [name, url, ready] of views) {
           await p.goto(url ? BASE + url : current.url);
           await p.locator(ready).first().waitFor();
+          // Audit the settled view, not one still loading (a slow run once caught it mid-load).
+          await p.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
           await p.waitForTimeout(name.startsWith('graph') ? 600 : 150);
           const o = await p.evaluate(() => ({ sw: document.documentElement.scrollWidth, vw: Math.round(window.visualViewport.width), iw: window.innerWidth }));
           if (o.sw > o.vw) bad.push(`${name}: laid out ${o.sw} px wide in ${o.vw} px (innerWidth ${o.iw})`);

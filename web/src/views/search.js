@@ -331,6 +331,7 @@ export async function show(el, ctx) {
     ctrl = new AbortController();
     const my = ++reqSeq;
     list.setAttribute('aria-busy', 'true');
+    facetsEl.setAttribute('aria-busy', 'true');
     renderChips();
     lastSearch = urlOf(st);
     landing.hidden = !landingWanted();
@@ -353,6 +354,9 @@ export async function show(el, ctx) {
       if (!c.edges.length) mount(list, h('li.empty', null, 'No initiative matches. Try fewer words or remove a filter.'));
       more.hidden = !page.hasNextPage;
       exportBox.hidden = !c.totalCount;
+      // The rows are final once mounted: the list stops being busy (and dimmed) here,
+      // not when the facet counts arrive; those carry their own busy state.
+      list.removeAttribute('aria-busy');
       let restoreY = null;
       if (!firstDone) {
         firstDone = true;
@@ -364,12 +368,13 @@ export async function show(el, ctx) {
       const fd = await facets;
       if (my !== reqSeq) return;
       renderFacets(facetCounts(st, fd));
+      facetsEl.removeAttribute('aria-busy');
       if (restoreY) window.scrollTo(0, restoreY);
-      list.removeAttribute('aria-busy');
       list.dataset.loaded = String(my);
     } catch (err) {
       if (isAbort(err) || my !== reqSeq) return;
       list.removeAttribute('aria-busy');
+      facetsEl.removeAttribute('aria-busy');
       mount(list, h('li.empty', null, errorBox(err)));
       status.textContent = '';
     }

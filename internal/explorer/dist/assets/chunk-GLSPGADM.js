@@ -1,4 +1,4 @@
-import{d as E,e as C}from"./chunk-WMK5BOAS.js";import{a as s,b as m,c as x,g as k,h as B,i as R,j as _}from"./chunk-5JUKRJTI.js";import"./chunk-DFZTPQR2.js";var J=`{
+import{d as E,e as C}from"./chunk-ODVX4KE7.js";import{a as s,b as m,c as x,g as k,h as B,i as R,j as _}from"./chunk-5JUKRJTI.js";import"./chunk-DFZTPQR2.js";var J=`{
   themeTrends { theme { slug name } year count total share }
   themeByCountry { theme { slug name } country { code name } count total share }
   themeCooccurrence(minCount: 1) { a { slug name } b { slug name } count jaccard lift }
