@@ -9,7 +9,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/civicgraph/civicgraph/internal/domain"
+	"github.com/civicgraph/civicgraph/internal/importer"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb"
 )
 
@@ -54,7 +54,7 @@ type importRun struct {
 // beginImportRun marks the run started (in the wipe phase if it wipes,
 // else the write phase) and returns its plan, decided from the marker the
 // previous run left.
-func beginImportRun(ctx context.Context, db *neo4jdb.DB, log *slog.Logger, ins []*domain.Initiative, wipe bool) (*importRun, error) {
+func beginImportRun(ctx context.Context, db *neo4jdb.DB, log *slog.Logger, recs []*importer.Record, wipe bool) (*importRun, error) {
 	prev, err := db.LastImportRun(ctx)
 	if err != nil {
 		return nil, err
@@ -64,7 +64,7 @@ func beginImportRun(ctx context.Context, db *neo4jdb.DB, log *slog.Logger, ins [
 	if plan.wipe {
 		phase = neo4jdb.PhaseWipe
 	}
-	digest := inputDigest(ins)
+	digest := inputDigest(recs)
 	if _, err := db.StartImportRun(ctx, neo4jdb.ImportRun{Phase: phase, Digest: digest, Wipe: plan.wipe, Repair: plan.repair}); err != nil {
 		return nil, err
 	}
@@ -97,13 +97,13 @@ func (r *importRun) finish(ctx context.Context) error {
 	return nil
 }
 
-// inputDigest identifies a run's input: a hash of every initiative as it
-// will be written, in order.
-func inputDigest(ins []*domain.Initiative) string {
+// inputDigest identifies a run's input: a hash of every merged record
+// read, in order (the marker is started before the records are enriched).
+func inputDigest(recs []*importer.Record) string {
 	h := sha256.New()
 	enc := json.NewEncoder(h)
-	for _, in := range ins {
-		_ = enc.Encode(in) // writes to a hash cannot fail
+	for _, rec := range recs {
+		_ = enc.Encode(rec) // writes to a hash cannot fail
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
