@@ -174,6 +174,11 @@ func TestWipeGuard(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "--yes") {
 		t.Fatalf("--wipe on a foreign database: %v, want a refusal naming --yes", err)
 	}
+	// The check runs beside enrich and meaning (ingest's open step); its
+	// refusal is the run's error whichever step it stopped.
+	if !strings.Contains(err.Error(), "import step begin") {
+		t.Errorf("refusal %q does not name the begin step", err)
+	}
 	if n := foreign(); n != 1 {
 		t.Fatalf("refused wipe left %d foreign nodes, want 1", n)
 	}
