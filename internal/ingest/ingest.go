@@ -96,12 +96,6 @@ func stepsFor(dryRun bool) []step {
 	return append(steps, writeSteps...)
 }
 
-// openFailed is the cause with which a failed open cancels the steps
-// running beside it.
-type openFailed struct{ err error }
-
-func (e openFailed) Error() string { return e.err.Error() }
-
 // run is the state a run's steps share.
 type run struct {
 	o      Options
@@ -114,7 +108,9 @@ type run struct {
 	marker *importRun
 	res    *Result
 	// opened delivers the result of the background open (nil before it
-	// starts); before is the coverage it read.
+	// starts and once begin received it); coverageThen is the coverage it
+	// read, kept apart from res.Summary, which meaning replaces; cancel
+	// stops the steps beside a failed open, with its error as the cause.
 	opened       chan error
 	coverageThen *domain.Coverage
 	cancel       context.CancelCauseFunc
@@ -163,7 +159,7 @@ func Run(ctx context.Context, db *neo4jdb.DB, o Options) (*Result, error) {
 				// Open runs beside this step: stop it, and wait, so that
 				// nothing writes after Run returns.
 				r.cancel(err)
-				if oerr := <-r.opened; oerr != nil && errors.As(context.Cause(ctx), new(openFailed)) {
+				if oerr := <-r.opened; oerr != nil && context.Cause(ctx) == oerr {
 					return r.res, fmt.Errorf("import step begin: %w", oerr)
 				}
 			}
@@ -228,7 +224,7 @@ func (r *run) open(ctx context.Context) error {
 	go func() {
 		err := r.openDB(ctx)
 		if err != nil {
-			r.cancel(openFailed{err})
+			r.cancel(err) // the cause Run's error path recognises
 		}
 		r.opened <- err
 	}()
