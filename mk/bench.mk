@@ -52,10 +52,9 @@ bench-neo4j-stop:
 # An empty store for each run: the harness's first import would otherwise wipe whatever graph the
 # last run (or an experiment on this instance) left, and time that wipe as the 1k import (the run of
 # 2026-12-06 23:22 timed 64.0 s for 1k initiatives that way, the wipe of a 100k graph). Stops the
-# instance if it runs; keeps its logs and plugins.
+# instance if it runs; keeps its logs and plugins (scripts/neo4j.sh reset).
 bench-neo4j-reset:
-	@$(BENCH_NEO4J_ENV) scripts/neo4j.sh stop
-	@test -n "$(strip $(BENCH_DIR))" && rm -rf "$(BENCH_DIR)/data"
+	@$(BENCH_NEO4J_ENV) scripts/neo4j.sh reset
 
 # $(1): extra harness flags. Empties the store, starts Neo4j, runs the harness under a time bound, always stops Neo4j.
 define bench_run

@@ -2,7 +2,8 @@
 # Local Neo4j Community 5.26 for dev and tests: an embedded DBMS with a loopback-only Bolt
 # connector (tools/neo4j-runner), built with Maven and run on the local JDK 17/21.
 #
-# Usage: scripts/neo4j.sh start|stop|status|uri
+# Usage: scripts/neo4j.sh start|stop|reset|status|uri
+#   reset: stop the instance if it runs and delete its store (DIR/data); logs and plugins stay
 #
 # Environment:
 #   NEO4J_URI          if set, an external database is configured: `start` does nothing, `uri` prints it
@@ -277,6 +278,13 @@ cmd_stop() {
   fi
 }
 
+# The runner keeps the store in DIR/data (tools/neo4j-runner); DIR is absolute and never empty here.
+cmd_reset() {
+  cmd_stop
+  rm -rf "$DIR/data"
+  say "store emptied ($DIR/data)"
+}
+
 cmd_status() {
   local pid
   if pid="$(our_pid)"; then
@@ -296,10 +304,11 @@ cmd_uri() { echo "${NEO4J_URI:-$URI}"; }
 case "${1:-}" in
   start) cmd_start ;;
   stop) cmd_stop ;;
+  reset) cmd_reset ;;
   status) cmd_status ;;
   uri) cmd_uri ;;
   *)
-    echo "usage: $0 start|stop|status|uri" >&2
+    echo "usage: $0 start|stop|reset|status|uri" >&2
     exit 2
     ;;
 esac
