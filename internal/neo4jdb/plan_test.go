@@ -44,6 +44,9 @@ func TestReadStatementsPlan(t *testing.T) {
 		"none": {},
 		"all":  {Themes: []string{"culture"}, Countries: []string{"DE"}, Cities: []string{"2950159"}, Years: []int{2020}, Status: []string{"winner"}, Covid: &covid, Levels: []string{domain.LevelMunicipal}},
 		"text": {Text: "climate housing"},
+		// Counted by the places' degree (placeCount).
+		"countries": {Countries: []string{"DE", "FR"}},
+		"city":      {Cities: []string{"2950159"}},
 	}
 	orders := []domain.InitiativeOrder{{}, {Field: domain.OrderYear, Desc: true}, {Field: domain.OrderCity}, {Field: domain.OrderTitle, AfterSortKey: "m"}}
 	check := func(what string, err error) {

@@ -227,7 +227,43 @@ func countQuery(f domain.InitiativeFilter, text string, params map[string]any) s
 	if isEmptyFilter(f) {
 		return "MATCH (i:Initiative) RETURN count(i) AS total\n" // served from the count store
 	}
+	if s, ok := placeCount(f, params); ok {
+		return s
+	}
 	return filterQuery(f, text, params, true) + "RETURN count(i) AS total\n"
+}
+
+// placeCount counts a filter by cities alone or by countries alone as
+// the degree of the place nodes. The node match meets each place once
+// even when the filter names it twice.
+//
+// Degree counts: where a count needs no other condition — initiatives of
+// a city, of a country or of a theme, a filter by places alone — the
+// store writes it COUNT { (x)<-[:TYPE]-() }, without a label on the far
+// node, which Neo4j answers from the node's relationship groups
+// (getDegree) instead of expanding every link and checking each
+// initiative's label: a count by one country at 100k initiatives (23,711
+// links) took 0.85 ms per statement against 7–10 ms for the expanding
+// count. That is exact by two rules of the write path, which
+// TestCountByPlace checks after an import and a re-import: only
+// initiatives hold IN_CITY, IN_COUNTRY and HAS_THEME links, and one
+// initiative holds at most one link to a given city, country or theme
+// (the import writes one city row, one country row and its themes
+// deduplicated by slug, CREATE after a wipe and MERGE otherwise; curation
+// MERGEs). Award years are left out: an initiative can be awarded twice
+// in one year.
+func placeCount(f domain.InitiativeFilter, params map[string]any) (string, bool) {
+	rest := f
+	rest.Cities, rest.Countries = nil, nil
+	if !isEmptyFilter(rest) || (len(f.Cities) > 0) == (len(f.Countries) > 0) {
+		return "", false
+	}
+	if len(f.Cities) > 0 {
+		params["cities"] = f.Cities
+		return "MATCH (a:City) WHERE a.id IN $cities\nRETURN sum(COUNT { (a)<-[:IN_CITY]-() }) AS total\n", true
+	}
+	params["countries"] = f.Countries
+	return "MATCH (a:Country) WHERE a.code IN $countries\nRETURN sum(COUNT { (a)<-[:IN_COUNTRY]-() }) AS total\n", true
 }
 
 func isEmptyFilter(f domain.InitiativeFilter) bool {
@@ -434,7 +470,7 @@ func (db *DB) City(ctx context.Context, id string, pages []domain.PagePlan) (*do
 		lists[k] = "COLLECT { MATCH (c)<-[:IN_CITY]-(i:Initiative) WITH DISTINCT i ORDER BY i.sortTitle SKIP $" + prefix +
 			"skip LIMIT $" + prefix + "limit\n  RETURN " + pl.initiative("i", p.Plan, 0) + " }"
 	}
-	recs, err := db.read(ctx, "MATCH (c:City {id: $id})\nRETURN "+cityProjection+" AS c, COUNT { (c)<-[:IN_CITY]-(:Initiative) } AS n, ["+
+	recs, err := db.read(ctx, "MATCH (c:City {id: $id})\nRETURN "+cityProjection+" AS c, COUNT { (c)<-[:IN_CITY]-() } AS n, ["+
 		strings.Join(lists, ",\n")+"] AS pages", params)
 	if err != nil || len(recs) == 0 {
 		return nil, nil, err
@@ -509,7 +545,7 @@ func (db *DB) CitiesOfCountries(ctx context.Context, codes []string, first int) 
 	q := `UNWIND $codes AS code
 CALL { WITH code
   MATCH (co:Country {code: code})<-[:LOCATED_IN]-(c:City)
-  WITH c, COUNT { (c)<-[:IN_CITY]-(:Initiative) } AS n WHERE n > 0
+  WITH c, COUNT { (c)<-[:IN_CITY]-() } AS n WHERE n > 0
   WITH c, n ORDER BY n DESC, c.name LIMIT $limit
   RETURN collect(` + cityProjection + `) AS cities }
 RETURN code, cities`
@@ -532,7 +568,7 @@ RETURN code, cities`
 func (db *DB) Cities(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]domain.Counted[domain.CityRow], int, error) {
 	var d decoder
 	params := map[string]any{"skip": int64(offset), "limit": int64(first)}
-	where := []string{"EXISTS { (c)<-[:IN_CITY]-(:Initiative) }"}
+	where := []string{"EXISTS { (c)<-[:IN_CITY]-() }"} // degree checks and counts (see placeCount)
 	if len(countries) > 0 {
 		params["countries"] = countries
 		where = append(where, "c.countryCode IN $countries")
@@ -543,7 +579,7 @@ func (db *DB) Cities(ctx context.Context, countries []string, namePrefix string,
 		where = append(where, "any(n IN coalesce(c.foldedNames, [c.foldedName]) WHERE n STARTS WITH $prefix)")
 	}
 	base := "MATCH (c:City) WHERE " + strings.Join(where, " AND ") + "\n"
-	q := base + `WITH c, COUNT { (c)<-[:IN_CITY]-(:Initiative) } AS n
+	q := base + `WITH c, COUNT { (c)<-[:IN_CITY]-() } AS n
 WITH c, n ORDER BY n DESC, c.name, c.id
 WITH collect(c {.id, .name, .countryCode, .lat, .lon, .population, .altNames, count: n,
   countryName: head([(c)-[:LOCATED_IN]->(co:Country) | co.name])}) AS rows
@@ -597,7 +633,8 @@ func (db *DB) writeCount(ctx context.Context, q string, params map[string]any) (
 // Countries implements domain.ReadStore.
 func (db *DB) Countries(ctx context.Context, first, offset int) ([]domain.Counted[domain.Country], int, error) {
 	var d decoder
-	q := `MATCH (c:Country) WITH c, COUNT { (c)<-[:IN_COUNTRY]-(:Initiative) } AS n WHERE n > 0
+	// A degree count (see placeCount).
+	q := `MATCH (c:Country) WITH c, COUNT { (c)<-[:IN_COUNTRY]-() } AS n WHERE n > 0
 WITH c, n ORDER BY n DESC, c.name
 WITH collect(c {.code, .name, count: n}) AS rows
 RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS page`
@@ -617,7 +654,8 @@ RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS page`
 // Themes implements domain.ReadStore.
 func (db *DB) Themes(ctx context.Context, first, offset int) ([]domain.Counted[domain.Theme], int, error) {
 	var d decoder
-	q := `MATCH (t:Theme) WITH t, COUNT { (t)<-[:HAS_THEME]-(:Initiative) } AS n
+	// A degree count (see placeCount).
+	q := `MATCH (t:Theme) WITH t, COUNT { (t)<-[:HAS_THEME]-() } AS n
 WITH t, n ORDER BY n DESC, t.slug
 WITH collect(t {.slug, .name, .description, count: n}) AS rows
 RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS page`

@@ -129,7 +129,12 @@ func importRow(in *domain.Initiative) map[string]any {
 	}
 	row["places"] = strings.Join(places, " ")
 	themes := make([]map[string]any, 0, len(in.Themes))
+	seen := make(map[string]bool, len(in.Themes))
 	for _, t := range in.Themes {
+		if seen[t.Slug] {
+			continue // one link per theme, which the degree counts rely on (see placeCount)
+		}
+		seen[t.Slug] = true
 		tsu, tsm := splitSources(t.Sources)
 		themes = append(themes, map[string]any{"slug": t.Slug, "source": t.Source, "confidence": t.Confidence,
 			"terms": nonNil(t.Terms), "su": tsu, "sm": tsm})
