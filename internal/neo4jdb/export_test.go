@@ -21,3 +21,6 @@ func (db *DB) WriteForTest(ctx context.Context, cypher string, params map[string
 		return err
 	})
 }
+
+// OwnerWalkFactor is ownerPage's rule: tests choose pages on both sides.
+const OwnerWalkFactor = ownerWalkFactor
