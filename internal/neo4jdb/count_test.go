@@ -19,8 +19,7 @@ func TestCountByPlace(t *testing.T) {
 	db := dbtest.Open(t)
 	ctx := context.Background()
 	fixtureThemes(t, db)
-	vienna := domain.CityRef{ID: "2761369", Name: "Vienna", CountryCode: "AT", Lat: 48.2, Lon: 16.37}
-	graz := domain.CityRef{ID: "2778067", Name: "Graz", CountryCode: "AT", Lat: 47.07, Lon: 15.44}
+	vienna, graz := fixtureVienna, fixtureGraz
 	at, de := domain.CountryRef{Code: "AT", Name: "Austria"}, domain.CountryRef{Code: "DE", Name: "Germany"}
 	// importFixture's initiatives, placed 3 in Vienna, 2 in Graz and 1
 	// in Germany without a city (a national one).

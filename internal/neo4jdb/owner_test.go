@@ -22,8 +22,7 @@ func TestOwnerPages(t *testing.T) {
 	db := dbtest.Open(t)
 	ctx := context.Background()
 	fixtureThemes(t, db)
-	big := domain.CityRef{ID: "2761369", Name: "Vienna", CountryCode: "AT", Lat: 48.2, Lon: 16.37}
-	small := domain.CityRef{ID: "2778067", Name: "Graz", CountryCode: "AT", Lat: 47.07, Lon: 15.44}
+	big, small := fixtureVienna, fixtureGraz
 	const n = 24
 	ins := importFixture(n)
 	want := map[string][]string{} // city → keys in title order

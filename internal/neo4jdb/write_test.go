@@ -29,6 +29,13 @@ func fixtureThemes(t *testing.T, db *neo4jdb.DB) {
 	}
 }
 
+// fixtureVienna and fixtureGraz are the two cities the place tests put
+// importFixture's initiatives in.
+var (
+	fixtureVienna = domain.CityRef{ID: "2761369", Name: "Vienna", CountryCode: "AT", Lat: 48.2, Lon: 16.37}
+	fixtureGraz   = domain.CityRef{ID: "2778067", Name: "Graz", CountryCode: "AT", Lat: 47.07, Lon: 15.44}
+)
+
 // importFixture is n initiatives with a city, a country, two themes and
 // an award each: every kind of link the batch statement writes and checks.
 func importFixture(n int) []*domain.Initiative {
