@@ -44,7 +44,7 @@ const (
 // held fills a held-link fragment for node variable i, link variable s
 // and linked initiative t.
 func held(frag, i, s, t string) string {
-	return strings.NewReplacer("{i}", i, "{s}", s, "{t}", t).Replace(frag)
+	return fill(frag, "{i}", i, "{s}", s, "{t}", t)
 }
 
 // mutualDegree is the count to add to COUNT { ({m})--() } for the degree

@@ -110,7 +110,7 @@ func (pl *planner) initiative(v string, p domain.InitiativePlan, d int) string {
 				more += ", " + m.frag
 			}
 		}
-		parts = append(parts, strings.NewReplacer("{i}", v, "{more}", more).Replace(f.frag))
+		parts = append(parts, fill(f.frag, "{i}", v, "{more}", more))
 	}
 	for k, s := range p.Similar {
 		parts = append(parts, "sim"+strconv.Itoa(k)+": "+pl.similar(v, s, d))
@@ -138,11 +138,41 @@ func (pl *planner) similar(v string, s domain.SimilarPlan, d int) string {
 	more := ""
 	for _, f := range linkFragments {
 		if s.Links&f.part != 0 {
-			more += ", " + strings.NewReplacer("{s}", sv, "{i}", v).Replace(f.frag)
+			more += ", " + fill(f.frag, "{s}", sv, "{i}", v)
 		}
 	}
-	return strings.NewReplacer("{i}", v, "{t}", t, "{s}", sv, "{p}", prefix, "{more}", more,
-		"{target}", pl.initiative(t, s.Target, d+1)).Replace(fragSimilar)
+	return fill(fragSimilar, "{i}", v, "{t}", t, "{s}", sv, "{p}", prefix, "{more}", more,
+		"{target}", pl.initiative(t, s.Target, d+1))
+}
+
+// fill replaces a fragment's placeholders in one pass, as
+// strings.NewReplacer(pairs...).Replace(frag) would, without building a
+// replacer on every call (those builds were most of what planning a
+// statement allocated). pairs are placeholder, value, …; placeholders
+// are braced names, none a prefix of another, and braces around anything
+// else (Cypher maps and projections) are copied as they are.
+func fill(frag string, pairs ...string) string {
+	var b strings.Builder
+	b.Grow(len(frag) + 64)
+	for {
+		i := strings.IndexByte(frag, '{')
+		if i < 0 {
+			b.WriteString(frag)
+			return b.String()
+		}
+		b.WriteString(frag[:i])
+		frag = frag[i:]
+		k := 0
+		for ; k+1 < len(pairs) && !strings.HasPrefix(frag, pairs[k]); k += 2 {
+		}
+		if k+1 < len(pairs) {
+			b.WriteString(pairs[k+1])
+			frag = frag[len(pairs[k]):]
+		} else {
+			b.WriteByte('{')
+			frag = frag[1:]
+		}
+	}
 }
 
 // decoder reads the values of records and map projections with their

@@ -2,6 +2,7 @@ package neo4jdb
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/civicgraph/civicgraph/internal/domain"
@@ -33,5 +34,30 @@ func TestEveryPartHasAFragment(t *testing.T) {
 	}
 	if covered != domain.PartsAll {
 		t.Errorf("fragments cover parts %b, want %b", covered, domain.PartsAll)
+	}
+}
+
+// TestFillMatchesReplacer: fill gives what strings.NewReplacer gives, on
+// every fragment the planner fills, with values that hold braces and
+// placeholder names themselves (replaced once, never again).
+func TestFillMatchesReplacer(t *testing.T) {
+	frags := []string{fragSimilar, heldTerms, heldClosest, "", "{i}", "{i", "no braces", "{{i}}", "{more}{i}{"}
+	for _, f := range partFragments {
+		frags = append(frags, f.frag)
+	}
+	for _, m := range placeModifiers {
+		frags = append(frags, m.frag)
+	}
+	for _, f := range linkFragments {
+		frags = append(frags, f.frag)
+	}
+	pairs := []string{"{i}", "n{s}", "{t}", "si2", "{s}", "ss2", "{p}", "sim0_", "{more}", ", x: {i}.y", "{target}", "t {.key}"}
+	for _, f := range frags {
+		for n := 0; n <= len(pairs); n += 2 {
+			want := strings.NewReplacer(pairs[:n]...).Replace(f)
+			if got := fill(f, pairs[:n]...); got != want {
+				t.Errorf("fill(%q, %q) = %q, want %q", f, pairs[:n], got, want)
+			}
+		}
 	}
 }

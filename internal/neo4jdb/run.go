@@ -145,7 +145,7 @@ func (db *DB) autoCommit(ctx context.Context, cypher string, params map[string]a
 	if err != nil {
 		return nil, translate(err)
 	}
-	recs, err := res.Collect(ctx)
+	recs, err := collect(ctx, res)
 	if err != nil {
 		return nil, translate(err)
 	}
