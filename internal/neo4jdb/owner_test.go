@@ -17,7 +17,9 @@ import (
 // initiatives sorted by title, for pages where ownerPage walks the title
 // index (a city holding most initiatives) and where it expands the
 // owner's links (a city of two), and for an award year one initiative
-// is awarded in twice, which must list it once.
+// is awarded in twice, which must list it once. The same pages through
+// InitiativePage's filter by city (pageQuery, which chooses between the
+// two plans by the same rule), in both directions and after a sort key.
 func TestOwnerPages(t *testing.T) {
 	db := dbtest.Open(t)
 	ctx := context.Background()
@@ -94,6 +96,47 @@ func TestOwnerPages(t *testing.T) {
 	if walked == 0 || expanded == 0 {
 		t.Fatalf("the pages tried %d walks and %d expansions; the test must try both", walked, expanded)
 	}
+	page := func(f domain.InitiativeFilter, o domain.InitiativeOrder, first, offset int) []*domain.InitiativeRow {
+		t.Helper()
+		p, err := db.InitiativePage(ctx, domain.PageQuery{Filter: f, Order: o, First: first, Offset: offset, Plan: plan, Page: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.Rows
+	}
+	both := append(slices.Clone(want[small.ID]), want[big.ID]...)
+	slices.SortFunc(both, func(a, b string) int { return cmp.Compare(ins[index(ins, a)].Title, ins[index(ins, b)].Title) })
+	for _, c := range []struct {
+		name   string
+		filter domain.InitiativeFilter
+		want   []string
+	}{
+		{"big city", domain.InitiativeFilter{Cities: []string{big.ID}}, want[big.ID]},
+		{"small city", domain.InitiativeFilter{Cities: []string{small.ID}}, want[small.ID]},
+		{"both cities", domain.InitiativeFilter{Cities: []string{small.ID, big.ID}}, both},
+		{"year with a double award", domain.InitiativeFilter{Years: []int{2020}}, in2020},
+	} {
+		for _, desc := range []bool{false, true} {
+			all := slices.Clone(c.want)
+			if desc {
+				slices.Reverse(all)
+			}
+			for _, pg := range [][2]int{{2, 0}, {3, 1}, {10, 12}, {4, 20}} {
+				got := keys(page(c.filter, domain.InitiativeOrder{Desc: desc}, pg[0], pg[1]))
+				if w := window(all, pg[0], pg[1]); !slices.Equal(got, w) {
+					t.Errorf("%s desc=%v first %d offset %d: %v, want %v", c.name, desc, pg[0], pg[1], got, w)
+				}
+			}
+			first := page(c.filter, domain.InitiativeOrder{Desc: desc}, 1, 0)
+			if len(first) == 0 {
+				t.Fatalf("%s: no first item", c.name)
+			}
+			after := page(c.filter, domain.InitiativeOrder{Desc: desc, AfterSortKey: first[0].SortKey}, 3, 0)
+			if got, w := keys(after), window(all, 3, 1); !slices.Equal(got, w) {
+				t.Errorf("%s desc=%v after the first: %v, want %v", c.name, desc, got, w)
+			}
+		}
+	}
 	// 2020 holds half the initiatives (a walk for a first page), one of
 	// them with two awards that year.
 	for _, pg := range [][2]int{{3, 0}, {20, 0}} {
@@ -105,4 +148,9 @@ func TestOwnerPages(t *testing.T) {
 			t.Errorf("InitiativesOf year 2020 first %d: %v, want %v", pg[0], got, w)
 		}
 	}
+}
+
+// index is the position of the initiative with key id in ins.
+func index(ins []*domain.Initiative, id string) int {
+	return slices.IndexFunc(ins, func(in *domain.Initiative) bool { return in.ID == id })
 }

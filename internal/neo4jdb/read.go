@@ -37,21 +37,14 @@ func filterQuery(f domain.InitiativeFilter, text string, params map[string]any, 
 	var b strings.Builder
 	where := append([]string(nil), extra...)
 	anchor := ""
+	an, hasAnchor := anchorOf(f)
 	switch {
 	case text != "":
 		b.WriteString(text)
-	case anchored && len(f.Cities) > 0:
-		anchor = "cities"
-		b.WriteString("MATCH (a:City)<-[:IN_CITY]-(i:Initiative) WHERE a.id IN $cities\n" + distinctUnless(len(f.Cities) == 1))
-	case anchored && len(f.Themes) > 0:
-		anchor = "themes"
-		b.WriteString("MATCH (a:Theme)<-[:HAS_THEME]-(i:Initiative) WHERE a.slug IN $themes\nWITH DISTINCT i\n")
-	case anchored && len(f.Countries) > 0:
-		anchor = "countries"
-		b.WriteString("MATCH (a:Country)<-[:IN_COUNTRY]-(i:Initiative) WHERE a.code IN $countries\n" + distinctUnless(len(f.Countries) == 1))
-	case anchored && len(f.Years) > 0:
-		anchor = "years"
-		b.WriteString("MATCH (a:AwardYear)<-[:AWARDED]-(i:Initiative) WHERE a.year IN $years\nWITH DISTINCT i\n")
+	case anchored && hasAnchor:
+		anchor = an.param
+		b.WriteString("MATCH (a:" + an.label + ")<-[:" + an.rel + "]-(i:Initiative) WHERE a." + an.key + " IN $" + an.param + "\n" +
+			distinctUnless(an.once && an.n(f) == 1))
 	default:
 		b.WriteString("MATCH (i:Initiative)\n")
 		// Lets the planner read the sortTitle index in order and stop at
@@ -114,6 +107,44 @@ func filterQuery(f domain.InitiativeFilter, text string, params map[string]any, 
 // concurrent clients, two rounds: 13 % and 0 % less Neo4j CPU per
 // request). Themes and award years keep DISTINCT whatever the count,
 // since an initiative's rows for them are lists.
+// filterAnchor is a filter a statement can start from: the initiatives
+// linked by rel to the nodes of label whose key is in $param.
+type filterAnchor struct {
+	param, label, key, rel string
+	// once: an initiative holds at most one link to each such node (see
+	// placeCount), so one node meets each initiative once.
+	once bool
+	n    func(domain.InitiativeFilter) int // how many nodes the filter names
+}
+
+// filterAnchors in the order filterQuery prefers them, the most selective
+// kind first.
+var filterAnchors = []filterAnchor{
+	{"cities", "City", "id", "IN_CITY", true, func(f domain.InitiativeFilter) int { return len(f.Cities) }},
+	{"themes", "Theme", "slug", "HAS_THEME", false, func(f domain.InitiativeFilter) int { return len(f.Themes) }},
+	{"countries", "Country", "code", "IN_COUNTRY", true, func(f domain.InitiativeFilter) int { return len(f.Countries) }},
+	{"years", "AwardYear", "year", "AWARDED", false, func(f domain.InitiativeFilter) int { return len(f.Years) }},
+}
+
+// anchorOf is the anchor an anchored filterQuery starts from, if any.
+func anchorOf(f domain.InitiativeFilter) (filterAnchor, bool) {
+	for _, a := range filterAnchors {
+		if a.n(f) > 0 {
+			return a, true
+		}
+	}
+	return filterAnchor{}, false
+}
+
+// degreeOf is a CALL subquery returning `adeg`, the number of links of
+// a's nodes ($param, which filterQuery sets), each node's read from its
+// relationship groups (getDegree, see placeCount). For award years it
+// may exceed the initiatives (two awards in one year): an estimate there.
+func (a filterAnchor) degreeOf() string {
+	return "CALL { MATCH (a:" + a.label + ") WHERE a." + a.key + " IN $" + a.param + "\n" +
+		"  RETURN coalesce(sum(COUNT { (a)<-[:" + a.rel + "]-() }), 0) AS adeg }\n"
+}
+
 func distinctUnless(single bool) string {
 	if single {
 		return "WITH i\n" // a projection, so the filter's WHERE can follow
@@ -201,25 +232,43 @@ func pageQuery(q domain.PageQuery, text string, params map[string]any) string {
 			keyset = append(keyset, "i.sortTitle > $after")
 		}
 	}
-	s := filterQuery(f, text, params, false, keyset...)
 	dir := ""
 	if o.Desc {
 		dir = " DESC"
 	}
+	order, titleOrder := "", false
 	switch o.Field {
 	case domain.OrderYear:
-		s += "WITH i ORDER BY coalesce(i.bestYear, 0)" + dir + ", i.sortTitle, i.key\n"
+		order = "WITH i ORDER BY coalesce(i.bestYear, 0)" + dir + ", i.sortTitle, i.key\n"
 	case domain.OrderCity:
-		s += "OPTIONAL MATCH (i)-[:IN_CITY]->(c:City)\nWITH i, c ORDER BY c.foldedName IS NULL, c.foldedName" + dir + ", i.sortTitle, i.key\n"
+		order = "OPTIONAL MATCH (i)-[:IN_CITY]->(c:City)\nWITH i, c ORDER BY c.foldedName IS NULL, c.foldedName" + dir + ", i.sortTitle, i.key\n"
 	default:
 		if text != "" && o.Field == "" {
-			s += "WITH i ORDER BY score DESC, i.key\n"
+			order = "WITH i ORDER BY score DESC, i.key\n"
 		} else {
-			s += "WITH i ORDER BY i.sortTitle" + dir + "\n"
+			order, titleOrder = "WITH i ORDER BY i.sortTitle"+dir+"\n", true
 		}
 	}
 	pl := planner{params: params}
-	return s + "SKIP $skip LIMIT $limit\nRETURN collect(" + pl.initiative("i", q.Plan, 0) + ") AS page\n"
+	collect := "RETURN collect(" + pl.initiative("i", q.Plan, 0) + ") AS page\n"
+	an, hasAnchor := anchorOf(f)
+	switch {
+	case text != "" || !hasAnchor:
+		return filterQuery(f, text, params, false, keyset...) + order + "SKIP $skip LIMIT $limit\n" + collect
+	case !titleOrder:
+		// Every matching initiative is sorted anyway: start from the anchor.
+		return filterQuery(f, "", params, true, keyset...) + order + "SKIP $skip LIMIT $limit\n" + collect
+	}
+	// Title order: the sortTitle index walk or the anchor's expansion, by
+	// ownerPage's rule on the anchor nodes' degree (see ownerPage); on a
+	// small city the walk would visit every initiative to fill a page.
+	walk := fmt.Sprintf("adeg ^ 2 >= %d * ($skip + $limit) * COUNT { (:Initiative) }", ownerWalkFactor)
+	branch := func(on string, anchored bool) string {
+		return "  UNWIND CASE WHEN " + walk + " THEN " + on + " END AS choice\n  CALL (choice) {\n" +
+			filterQuery(f, "", params, anchored, keyset...) + order + "SKIP $skip LIMIT $limit\nRETURN i }\n  RETURN i\n"
+	}
+	return an.degreeOf() + "CALL (adeg) {\n" + branch("[1] ELSE []", false) + "  UNION ALL\n" + branch("[] ELSE [1]", true) + "}\n" +
+		order + collect
 }
 
 // countQuery is the count part of InitiativePage: it returns `total`.
@@ -258,12 +307,13 @@ func placeCount(f domain.InitiativeFilter, params map[string]any) (string, bool)
 	if !isEmptyFilter(rest) || (len(f.Cities) > 0) == (len(f.Countries) > 0) {
 		return "", false
 	}
+	an, _ := anchorOf(f)
 	if len(f.Cities) > 0 {
 		params["cities"] = f.Cities
-		return "MATCH (a:City) WHERE a.id IN $cities\nRETURN sum(COUNT { (a)<-[:IN_CITY]-() }) AS total\n", true
+	} else {
+		params["countries"] = f.Countries
 	}
-	params["countries"] = f.Countries
-	return "MATCH (a:Country) WHERE a.code IN $countries\nRETURN sum(COUNT { (a)<-[:IN_COUNTRY]-() }) AS total\n", true
+	return an.degreeOf() + "RETURN adeg AS total\n", true
 }
 
 func isEmptyFilter(f domain.InitiativeFilter) bool {
