@@ -10,7 +10,7 @@ import (
 )
 
 // TestCountByPlace checks the totals of place filters on the real Neo4j,
-// with one value (the anchor match without DISTINCT, see distinctUnless)
+// with one value (the anchor match without DISTINCT, see filterAnchor.match)
 // and with several, after a fresh import (CREATE) and after a re-import
 // over the stored graph (MERGE), and that no initiative ever holds two
 // links to one place and no other node holds one, the rules the

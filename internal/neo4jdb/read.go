@@ -43,8 +43,7 @@ func filterQuery(f domain.InitiativeFilter, text string, params map[string]any, 
 		b.WriteString(text)
 	case anchored && hasAnchor:
 		anchor = an.param
-		b.WriteString("MATCH (a:" + an.label + ")<-[:" + an.rel + "]-(i:Initiative) WHERE a." + an.key + " IN $" + an.param + "\n" +
-			distinctUnless(an.once && an.n(f) == 1))
+		b.WriteString(an.match(f))
 	default:
 		b.WriteString("MATCH (i:Initiative)\n")
 		// Lets the planner read the sortTitle index in order and stop at
@@ -97,22 +96,12 @@ func filterQuery(f domain.InitiativeFilter, text string, params map[string]any, 
 	return b.String()
 }
 
-// distinctUnless is the DISTINCT an anchor match needs unless it cannot
-// meet an initiative twice. A city or country anchor with one value can
-// not: the import writes at most one city and one country per initiative
-// (one IN_CITY and one IN_COUNTRY row each, CREATE after a wipe, MERGE
-// otherwise) and curation MERGEs them, so one anchor node has at most one
-// link from each initiative. Leaving DISTINCT out spares Neo4j a hash of
-// every matched initiative (a count by one country at 100k, eight
-// concurrent clients, two rounds: 13 % and 0 % less Neo4j CPU per
-// request). Themes and award years keep DISTINCT whatever the count,
-// since an initiative's rows for them are lists.
 // filterAnchor is a filter a statement can start from: the initiatives
 // linked by rel to the nodes of label whose key is in $param.
 type filterAnchor struct {
 	param, label, key, rel string
 	// once: an initiative holds at most one link to each such node (see
-	// placeCount), so one node meets each initiative once.
+	// match), so one node meets each initiative once.
 	once bool
 	n    func(domain.InitiativeFilter) int // how many nodes the filter names
 }
@@ -136,6 +125,25 @@ func anchorOf(f domain.InitiativeFilter) (filterAnchor, bool) {
 	return filterAnchor{}, false
 }
 
+// match binds the initiatives i of a's nodes named by f, with the
+// DISTINCT it needs unless it cannot meet an initiative twice. A city or
+// country anchor with one value can not: the import writes at most one
+// city and one country per initiative (one IN_CITY and one IN_COUNTRY
+// row each, CREATE after a wipe, MERGE otherwise) and curation MERGEs
+// them, so one anchor node has at most one link from each initiative.
+// Leaving DISTINCT out spares Neo4j a hash of every matched initiative (a
+// count by one country at 100k, eight concurrent clients, two rounds:
+// 13 % and 0 % less Neo4j CPU per request). Themes and award years keep
+// DISTINCT whatever the count, since an initiative's rows for them are
+// lists.
+func (a filterAnchor) match(f domain.InitiativeFilter) string {
+	m := "MATCH (a:" + a.label + ")<-[:" + a.rel + "]-(i:Initiative) WHERE a." + a.key + " IN $" + a.param + "\n"
+	if a.once && a.n(f) == 1 {
+		return m + "WITH i\n" // a projection, so the filter's WHERE can follow
+	}
+	return m + "WITH DISTINCT i\n"
+}
+
 // degreeOf is a CALL subquery returning `adeg`, the number of links of
 // a's nodes ($param, which filterQuery sets), each node's read from its
 // relationship groups (getDegree, see placeCount). For award years it
@@ -143,13 +151,6 @@ func anchorOf(f domain.InitiativeFilter) (filterAnchor, bool) {
 func (a filterAnchor) degreeOf() string {
 	return "CALL { MATCH (a:" + a.label + ") WHERE a." + a.key + " IN $" + a.param + "\n" +
 		"  RETURN coalesce(sum(COUNT { (a)<-[:" + a.rel + "]-() }), 0) AS adeg }\n"
-}
-
-func distinctUnless(single bool) string {
-	if single {
-		return "WITH i\n" // a projection, so the filter's WHERE can follow
-	}
-	return "WITH DISTINCT i\n"
 }
 
 // Initiative implements domain.ReadStore: one statement shaped by plan.
@@ -250,24 +251,22 @@ func pageQuery(q domain.PageQuery, text string, params map[string]any) string {
 		}
 	}
 	pl := planner{params: params}
+	window := order + "SKIP $skip LIMIT $limit\n"
 	collect := "RETURN collect(" + pl.initiative("i", q.Plan, 0) + ") AS page\n"
 	an, hasAnchor := anchorOf(f)
 	switch {
 	case text != "" || !hasAnchor:
-		return filterQuery(f, text, params, false, keyset...) + order + "SKIP $skip LIMIT $limit\n" + collect
+		return filterQuery(f, text, params, false, keyset...) + window + collect
 	case !titleOrder:
 		// Every matching initiative is sorted anyway: start from the anchor.
-		return filterQuery(f, "", params, true, keyset...) + order + "SKIP $skip LIMIT $limit\n" + collect
+		return filterQuery(f, "", params, true, keyset...) + window + collect
 	}
 	// Title order: the sortTitle index walk or the anchor's expansion, by
-	// ownerPage's rule on the anchor nodes' degree (see ownerPage); on a
-	// small city the walk would visit every initiative to fill a page.
-	walk := fmt.Sprintf("adeg ^ 2 >= %d * ($skip + $limit) * COUNT { (:Initiative) }", ownerWalkFactor)
-	branch := func(on string, anchored bool) string {
-		return "  UNWIND CASE WHEN " + walk + " THEN " + on + " END AS choice\n  CALL (choice) {\n" +
-			filterQuery(f, "", params, anchored, keyset...) + order + "SKIP $skip LIMIT $limit\nRETURN i }\n  RETURN i\n"
-	}
-	return an.degreeOf() + "CALL (adeg) {\n" + branch("[1] ELSE []", false) + "  UNION ALL\n" + branch("[] ELSE [1]", true) + "}\n" +
+	// ownerPage's rule on the anchor nodes' degree; on a small city the
+	// walk would visit every initiative to fill a page.
+	return an.degreeOf() + walkOrExpand("adeg", "adeg", "",
+		func(string) string { return filterQuery(f, "", params, false, keyset...) + window + "RETURN i" },
+		func(string) string { return filterQuery(f, "", params, true, keyset...) + window + "RETURN i" }) +
 		order + collect
 }
 
@@ -437,26 +436,38 @@ const ownerWalkFactor = 4
 // statement, a city's first 10 with their themes): Berlin, 17,138
 // initiatives, 27–30 ms expanded, 1.1 ms walked; Rome, 3,958, 4–10 ms
 // against 1.5 ms; a city of one initiative 0.66 ms expanded, where the
-// walk would scan all 100k entries (10.4 ms). Each branch is guarded by an
-// UNWIND of an empty or one-element list before its own CALL, since a
-// WHERE on the owner alone is planned after the index scan, not before.
-// The walk's EXISTS meets an initiative once; the expansion keeps
+// walk would scan all 100k entries (10.4 ms). The two branches are put
+// together by walkOrExpand. The walk's EXISTS meets an initiative once; the expansion keeps
 // DISTINCT, which award years need (an initiative can be awarded twice in
 // one year).
 func ownerPage(o, rel, prefix string) string {
-	walk := fmt.Sprintf("COUNT { (%s)<-[:%s]-() } ^ 2 >= %d * ($%sskip + $%slimit) * COUNT { (:Initiative) }",
-		o, rel, ownerWalkFactor, prefix, prefix)
 	page := "ORDER BY i.sortTitle SKIP $" + prefix + "skip LIMIT $" + prefix + "limit RETURN i"
-	return "CALL (" + o + ") {\n" +
-		"    UNWIND CASE WHEN " + walk + " THEN [" + o + "] ELSE [] END AS ow\n" +
-		"    CALL (ow) { MATCH (i:Initiative) WHERE i.sortTitle IS NOT NULL AND EXISTS { (i)-[:" + rel + "]->(ow) }\n" +
-		"      WITH i " + page + " }\n" +
-		"    RETURN i\n" +
-		"    UNION ALL\n" +
-		"    UNWIND CASE WHEN " + walk + " THEN [] ELSE [" + o + "] END AS oe\n" +
-		"    CALL (oe) { MATCH (oe)<-[:" + rel + "]-(i:Initiative)\n" +
-		"      WITH DISTINCT i " + page + " }\n" +
-		"    RETURN i }\n"
+	return walkOrExpand(o, "COUNT { ("+o+")<-[:"+rel+"]-() }", prefix,
+		func(ow string) string {
+			return "MATCH (i:Initiative) WHERE i.sortTitle IS NOT NULL AND EXISTS { (i)-[:" + rel + "]->(" + ow + ") }\n      WITH i " + page
+		},
+		func(oe string) string {
+			return "MATCH (" + oe + ")<-[:" + rel + "]-(i:Initiative)\n      WITH DISTINCT i " + page
+		})
+}
+
+// walkOrExpand is a CALL subquery importing v and returning rows `i`
+// from one of two subqueries, walk (the sortTitle index in order) or
+// expand (from the anchor's links), chosen inside the statement by
+// ownerPage's rule on the anchor's degree deg and the page's
+// $<prefix>skip and $<prefix>limit. Each branch is guarded by an UNWIND
+// of an empty or one-element list of v before its own CALL, since a
+// WHERE on the anchor alone is planned after the index scan, not before;
+// the functions get the name the guard binds v to.
+func walkOrExpand(v, deg, prefix string, walk, expand func(string) string) string {
+	cond := fmt.Sprintf("%s ^ 2 >= %d * ($%sskip + $%slimit) * COUNT { (:Initiative) }", deg, ownerWalkFactor, prefix, prefix)
+	branch := func(on, w, body string) string {
+		return "    UNWIND CASE WHEN " + cond + " THEN " + on + " END AS " + w + "\n" +
+			"    CALL (" + w + ") { " + body + " }\n" +
+			"    RETURN i\n"
+	}
+	return "CALL (" + v + ") {\n" + branch("["+v+"] ELSE []", "ow", walk("ow")) + "    UNION ALL\n" +
+		branch("[] ELSE ["+v+"]", "oe", expand("oe")) + "}\n"
 }
 
 // InitiativesOf implements domain.ReadStore: one query for all owners.
