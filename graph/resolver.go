@@ -23,7 +23,7 @@ type Resolver struct {
 	ChartStore      ChartReader
 	// LoadStore feeds the per-request dataloaders (fields below lists).
 	LoadStore loader.Source
-	Writer    domain.WriteStore
+	Writer    Curator
 
 	themes domain.KnownThemes // theme slugs confirmed by the store (validate.go)
 }

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/civicgraph/civicgraph/internal/config"
+	"github.com/civicgraph/civicgraph/internal/curation"
 	"github.com/civicgraph/civicgraph/internal/domain"
 	"github.com/civicgraph/civicgraph/internal/export"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb"
@@ -67,7 +68,7 @@ func runPy(t *testing.T, py, script string, v any, args ...string) {
 func newExportAPI(t *testing.T, db *neo4jdb.DB) *httptest.Server {
 	t.Helper()
 	cfg := config.Defaults().Server
-	h := server.New(server.Options{Config: cfg, Store: db, Writer: db,
+	h := server.New(server.Options{Config: cfg, Store: db, Writer: curation.New(db, nil, nil), Health: db,
 		Exports: export.Handler(export.HandlerOptions{Store: db})})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

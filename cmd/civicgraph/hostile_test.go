@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/civicgraph/civicgraph/internal/config"
+	"github.com/civicgraph/civicgraph/internal/curation"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb/dbtest"
 	"github.com/civicgraph/civicgraph/internal/server"
@@ -158,7 +159,7 @@ func TestCommitUnknownReported(t *testing.T) {
 	t.Cleanup(func() { pdb.Close(context.Background()) })
 	cfg := config.Defaults().Server
 	cfg.Tokens = []string{testToken}
-	srv := httptest.NewServer(server.New(server.Options{Config: cfg, Store: pdb, Writer: pdb}))
+	srv := httptest.NewServer(server.New(server.Options{Config: cfg, Store: pdb, Writer: curation.New(pdb, nil, nil), Health: pdb}))
 	t.Cleanup(srv.Close)
 	auth := []string{"Authorization", "Bearer " + testToken}
 	const m = `mutation($in: InitiativeInput!) { upsertInitiative(input: $in) { key } }`

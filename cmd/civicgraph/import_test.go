@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/civicgraph/civicgraph/internal/curation"
 	"github.com/civicgraph/civicgraph/internal/domain"
 	"github.com/civicgraph/civicgraph/internal/enrich"
 	"github.com/civicgraph/civicgraph/internal/gazetteer"
@@ -121,14 +122,15 @@ func TestCurationSurvivesReimport(t *testing.T) {
 		t.Fatalf("no covid initiative: %v", err)
 	}
 	key := pg.Rows[0].ID
-	if err := db.UnlinkTheme(ctx, key, "covid-19"); err != nil {
+	cur := curation.New(db, nil, nil)
+	if err := cur.UnlinkTheme(ctx, key, "covid-19"); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.LinkTheme(ctx, key, "culture"); err != nil {
+	if err := cur.LinkTheme(ctx, key, "culture"); err != nil {
 		t.Fatal(err)
 	}
 	// Force the import to rewrite this initiative: change its stored hash.
-	if _, err := db.UpsertInitiative(ctx, domain.InitiativeInput{Key: key, Title: pg.Rows[0].Title, Summary: pg.Rows[0].Summary}); err != nil {
+	if _, err := cur.UpsertInitiative(ctx, domain.InitiativeInput{Key: key, Title: pg.Rows[0].Title, Summary: pg.Rows[0].Summary}); err != nil {
 		t.Fatal(err)
 	}
 	if err := runImport(ctx, append(importArgs(), pagePaths(t)...), io.Discard, io.Discard); err != nil {

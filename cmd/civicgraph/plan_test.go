@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/civicgraph/civicgraph/internal/config"
+	"github.com/civicgraph/civicgraph/internal/curation"
 	"github.com/civicgraph/civicgraph/internal/server"
 )
 
@@ -31,7 +32,7 @@ func TestOneTripPerRootField(t *testing.T) {
 		t.Fatal("no city or initiative to ask for")
 	}
 	key, city := page.Initiatives.Edges[0].Node.Key, rank.CityRanking[0].City.ID
-	h := server.New(server.Options{Config: config.Defaults().Server, Store: db, Writer: db})
+	h := server.New(server.Options{Config: config.Defaults().Server, Store: db, Writer: curation.New(db, nil, nil), Health: db})
 	trips := func(name, query string, vars map[string]any) int64 {
 		ctx, counter := withCounter()
 		if r := postHandler(t, h, ctx, query, vars); len(r.Errors) > 0 {

@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/civicgraph/civicgraph/internal/config"
+	"github.com/civicgraph/civicgraph/internal/curation"
 	"github.com/civicgraph/civicgraph/internal/export"
 	"github.com/civicgraph/civicgraph/internal/metrics"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb"
@@ -220,7 +221,7 @@ func newHandler(sc config.Server, db *neo4jdb.DB, log *slog.Logger, mets *metric
 		metricsHandler, observer = mets.Handler(), mets
 	}
 	return server.New(server.Options{
-		Config: sc, Store: db, Writer: db, Logger: log,
+		Config: sc, Store: db, Writer: curation.New(db, nil, log), Health: db, Logger: log,
 		Instrument: func(ctx context.Context) (context.Context, func() int64) {
 			ctx, n := neo4jdb.WithQueryCounter(ctx)
 			ctx = neo4jdb.WithStatementBudget(ctx, sc.MaxStatements, sc.StatementConcurrency)

@@ -17,6 +17,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/civicgraph/civicgraph/internal/config"
+	"github.com/civicgraph/civicgraph/internal/curation"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb"
 	"github.com/civicgraph/civicgraph/internal/neo4jdb/dbtest"
 	"github.com/civicgraph/civicgraph/internal/server"
@@ -191,7 +192,7 @@ func postCounted(t *testing.T, db *neo4jdb.DB, name, query string, vars map[stri
 // caller's query counter sees every round trip of this request.
 func postCtx(t *testing.T, db *neo4jdb.DB, ctx context.Context, query string, vars map[string]any) gqlResponse {
 	t.Helper()
-	return postHandler(t, server.New(server.Options{Config: config.Defaults().Server, Store: db, Writer: db}), ctx, query, vars)
+	return postHandler(t, server.New(server.Options{Config: config.Defaults().Server, Store: db, Writer: curation.New(db, nil, nil), Health: db}), ctx, query, vars)
 }
 
 // postHandler is postCtx through a given handler, for requests that must

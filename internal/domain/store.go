@@ -1,9 +1,6 @@
 package domain
 
-import (
-	"context"
-	"strings"
-)
+import "strings"
 
 // City is a gazetteer city that has (or may have) initiatives.
 type City struct {
@@ -208,73 +205,6 @@ type ThemePair struct {
 	Lift    float64
 }
 
-// ReadStore is everything the API reads. Methods that take many keys are
-// batch methods for per-request dataloaders: results are aligned with or
-// keyed by the input, and a missing key is simply absent (never an error).
-// Every method may fail with EUNAVAILABLE when the database cannot be
-// reached and EINTERNAL otherwise; those that validate input say so.
-type ReadStore interface {
-	// Initiative reads one initiative by key as plan asks, in one
-	// statement; nil when there is none.
-	Initiative(ctx context.Context, key string, plan InitiativePlan) (*InitiativeRow, error)
-	// InitiativePage reads what q selects of a filtered, ordered set in
-	// one statement: a page (each initiative read as q.Plan asks), the
-	// set's size, its facets, and which of the filter's themes the graph
-	// does not have. EINVALID for a bad filter (text without words).
-	InitiativePage(ctx context.Context, q PageQuery) (*InitiativePage, error)
-	// InitiativesByKeys returns whole initiatives keyed by key (exports).
-	InitiativesByKeys(ctx context.Context, keys []string) (map[string]*Initiative, error)
-	// InitiativesOf returns, per owner key of the given kind (city, country,
-	// theme, year), a page of its initiatives by title, read as plan asks.
-	InitiativesOf(ctx context.Context, kind string, keys []string, first, offset int, plan InitiativePlan) (map[string][]*InitiativeRow, error)
-	// CountOf returns, per owner key of the given kind, its initiative count.
-	CountOf(ctx context.Context, kind string, keys []string) (map[string]int, error)
-	// WinnersOf returns the winners per award year, read as plan asks.
-	WinnersOf(ctx context.Context, years []int, plan InitiativePlan) (map[int][]*InitiativeRow, error)
-	// SimilarOf returns the precomputed similar links per initiative key,
-	// the linked initiatives read as target asks; a key without an
-	// initiative is absent, one without links maps to an empty list.
-	SimilarOf(ctx context.Context, keys []string, plan SimilarPlan) (map[string][]*SimilarRow, error)
-	// City reads one city with its initiative count and, in the same
-	// statement, the pages of its initiatives that pages ask for (results
-	// aligned with pages); nil when there is no such city.
-	City(ctx context.Context, id string, pages []PagePlan) (*Counted[CityRow], [][]*InitiativeRow, error)
-	// CitiesByIDs, CountriesByCodes and ThemesBySlugs look up nodes.
-	CitiesByIDs(ctx context.Context, ids []string) (map[string]*CityRow, error)
-	CountriesByCodes(ctx context.Context, codes []string) (map[string]*Country, error)
-	ThemesBySlugs(ctx context.Context, slugs []string) (map[string]*Theme, error)
-	// CitiesOfCountries returns per country its cities with initiatives, most first.
-	CitiesOfCountries(ctx context.Context, codes []string, first int) (map[string][]*CityRow, error)
-	// Cities lists cities with initiatives, most initiatives first, with
-	// their counts and the size of the whole list.
-	Cities(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]Counted[CityRow], int, error)
-	// Countries lists countries with initiatives, most first.
-	Countries(ctx context.Context, first, offset int) ([]Counted[Country], int, error)
-	// Themes lists themes, most initiatives first.
-	Themes(ctx context.Context, first, offset int) ([]Counted[Theme], int, error)
-	// AwardYears lists award years ascending.
-	AwardYears(ctx context.Context) ([]*AwardYear, error)
-	// Search runs a hybrid query, the hits read as q.Plan asks, with their
-	// matched terms when q asks for them. EINVALID for an empty query.
-	Search(ctx context.Context, q SearchQuery) ([]SearchHit, error)
-	// SimilarCities ranks cities by shared themes. ENOTFOUND for an unknown city.
-	SimilarCities(ctx context.Context, cityID string, first int) ([]SimilarCity, error)
-	// Connection finds shortest paths between two nodes (global ids);
-	// nil graph when none. ENOTFOUND for an unknown node.
-	Connection(ctx context.Context, from, to string, maxHops int, structuralOnly bool) (*Graph, error)
-	// Neighbourhood returns the graph around a node. ENOTFOUND for an unknown node.
-	Neighbourhood(ctx context.Context, id string, depth, limit int) (*Graph, error)
-	// Aggregations for charts.
-	ThemeTrends(ctx context.Context, themes, countries []string) ([]ThemeYearCount, error)
-	ThemeByCountry(ctx context.Context, themes []string) ([]ThemeCountryCount, error)
-	CityRanking(ctx context.Context, theme, country string, first int) ([]CityRank, error)
-	ThemeCooccurrence(ctx context.Context, minCount int) ([]ThemePair, error)
-	// Coverage counts the initiatives with each kind of fact, in one query.
-	Coverage(ctx context.Context) (*Coverage, error)
-	// Ping checks the database and that migrations are applied.
-	Ready(ctx context.Context) error
-}
-
 // PageQuery is one read of a filtered, ordered set of initiatives: the
 // page of First items after Offset (the API asks one more than it shows),
 // read by Plan, and which parts the selection asks for — the page, the
@@ -303,31 +233,4 @@ type InitiativePage struct {
 type PagePlan struct {
 	First, Offset int
 	Plan          InitiativePlan
-}
-
-// InitiativeInput is a curation upsert.
-type InitiativeInput struct {
-	Key         string
-	Title       string
-	Summary     string
-	CityID      string
-	CountryCode string
-	Themes      []string
-	URL         string
-}
-
-// WriteStore is the curation side. Every method may fail with
-// EUNAVAILABLE; EINVALID for bad input (an unknown theme, a country code
-// that is not ISO 3166-1); ENOTFOUND for unknown nodes; ECOMMITUNKNOWN,
-// with the initiative's key in Error.Key, when the connection was lost
-// while the write committed. Each method writes in one transaction (the
-// similarity refresh after an edit runs on its own) and is
-// idempotent by key, so retrying after ECOMMITUNKNOWN is safe.
-type WriteStore interface {
-	UpsertInitiative(ctx context.Context, in InitiativeInput) (string, error)
-	DeleteInitiative(ctx context.Context, key string) (bool, error)
-	LinkTheme(ctx context.Context, key, theme string) error
-	UnlinkTheme(ctx context.Context, key, theme string) error
-	LinkCity(ctx context.Context, key, cityID string) error
-	UnlinkCity(ctx context.Context, key string) error
 }

@@ -161,12 +161,18 @@ func (l *Loaders) Winners(ctx context.Context, year int, plan domain.InitiativeP
 // Source is what the loaders read: the store's batch methods, results
 // keyed by the input (a missing key is absent, never an error).
 type Source interface {
+	// InitiativesOf returns, per owner key of the given kind (city,
+	// country, theme, year), a page of its initiatives by title, read as
+	// plan asks.
 	InitiativesOf(ctx context.Context, kind string, keys []string, first, offset int, plan domain.InitiativePlan) (map[string][]*domain.InitiativeRow, error)
+	// CountOf returns, per owner key of the given kind, its initiative count.
 	CountOf(ctx context.Context, kind string, keys []string) (map[string]int, error)
+	// WinnersOf returns the winners per award year, read as plan asks.
 	WinnersOf(ctx context.Context, years []int, plan domain.InitiativePlan) (map[int][]*domain.InitiativeRow, error)
 	CitiesByIDs(ctx context.Context, ids []string) (map[string]*domain.CityRow, error)
 	CountriesByCodes(ctx context.Context, codes []string) (map[string]*domain.Country, error)
 	ThemesBySlugs(ctx context.Context, slugs []string) (map[string]*domain.Theme, error)
+	// CitiesOfCountries returns per country its cities with initiatives, most first.
 	CitiesOfCountries(ctx context.Context, codes []string, first int) (map[string][]*domain.CityRow, error)
 }
 

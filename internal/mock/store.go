@@ -10,15 +10,20 @@ package mock
 import (
 	"context"
 
+	"github.com/civicgraph/civicgraph/graph"
 	"github.com/civicgraph/civicgraph/internal/domain"
+	"github.com/civicgraph/civicgraph/internal/server"
 )
 
 var (
-	_ domain.ReadStore  = (*Store)(nil)
-	_ domain.WriteStore = (*Store)(nil)
+	_ graph.Store   = (*Store)(nil)
+	_ graph.Curator = (*Store)(nil)
+	_ server.Health = (*Store)(nil)
 )
 
-// Store fakes domain.ReadStore and domain.WriteStore.
+// Store fakes what the HTTP server is given (server.Options): every read
+// area of the resolvers (graph.Store), InitiativesByKeys, the curation
+// service (graph.Curator) and the readiness check.
 type Store struct {
 	InitiativeFn        func(ctx context.Context, key string, plan domain.InitiativePlan) (*domain.InitiativeRow, error)
 	InitiativePageFn    func(ctx context.Context, q domain.PageQuery) (*domain.InitiativePage, error)

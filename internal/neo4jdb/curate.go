@@ -3,21 +3,18 @@ package neo4jdb
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/civicgraph/civicgraph/internal/domain"
-	"github.com/civicgraph/civicgraph/internal/gazetteer"
 )
-
-var _ domain.WriteStore = (*DB)(nil)
 
 // Curation edits are marked `curated: true` on their links (and
 // i.cityCurated / i.suppressedThemes on the initiative), and imports never
 // overwrite or re-add what a curator changed. After an edit the
 // initiative's own similar links are recomputed incrementally
-// (refreshAfterCuration, see incremental.go), so "similar elsewhere"
+// (RefreshSimilar, called by internal/curation after each edit; see
+// incremental.go), so "similar elsewhere"
 // reflects it at once, and neighbours' lists follow (patched, or by the
 // sweeper); deleting an initiative removes its links with it.
 
@@ -54,40 +51,17 @@ type keyed struct {
 func (k *keyed) Error() string   { return k.de.Error() + ": " + k.err.Error() }
 func (k *keyed) Unwrap() []error { return []error{k.de, k.err} }
 
-// UpsertInitiative implements domain.WriteStore.
-func (db *DB) UpsertInitiative(ctx context.Context, in domain.InitiativeInput) (string, error) {
-	title, summary := strings.TrimSpace(in.Title), strings.TrimSpace(in.Summary)
-	if title == "" || summary == "" {
-		return "", domain.Errorf(domain.EINVALID, "title and summary are required")
+// UpsertInitiative writes a checked edit (internal/curation, which calls
+// RefreshSimilar after it): the initiative by key, its curated city or
+// country and themes, in one transaction; ENOTFOUND for an unknown city,
+// EINVALID for an unknown theme.
+func (db *DB) UpsertInitiative(ctx context.Context, e domain.InitiativeEdit) error {
+	key, country, countryName := e.Key, "", ""
+	if e.Country != nil {
+		country, countryName = e.Country.Code, e.Country.Name
 	}
-	if len(title) > 300 || len(summary) > 5000 {
-		return "", domain.Errorf(domain.EINVALID, "title (≤300) or summary (≤5000 characters) too long")
-	}
-	key := in.Key
-	if key == "" {
-		key = domain.InitiativeKey(title) // the import's rule: an imported title updates its initiative
-		if key == "" {
-			return "", domain.Errorf(domain.EINVALID, "the title %q has no letter or digit to make a key of; give a key", title)
-		}
-	}
-	if !domain.ValidKey(key) {
-		return "", domain.Errorf(domain.EINVALID, "key %q must be lower-case letters, digits and hyphens (as the import makes them from titles)", key)
-	}
-	country := ""
-	countryName := ""
-	if in.CountryCode != "" {
-		c, ok := gazetteer.Default().CountryByCode(in.CountryCode)
-		if !ok || len(strings.TrimSpace(in.CountryCode)) != 2 {
-			return "", domain.Errorf(domain.EINVALID, "countryCode %q is not an ISO 3166-1 alpha-2 code", in.CountryCode)
-		}
-		country, countryName = c.Code, c.Name
-	}
-	url := in.URL
-	if url == "" {
-		url = "curation:"
-	}
-	p := map[string]any{"key": key, "title": title, "sortTitle": SortKey(title, key), "summary": summary, "url": url,
-		"city": in.CityID, "country": country, "countryName": countryName, "themes": nonNil(in.Themes), "covidTheme": domain.CovidTheme}
+	p := map[string]any{"key": key, "title": e.Title, "sortTitle": SortKey(e.Title, key), "summary": e.Summary, "url": e.URL,
+		"city": e.CityID, "country": country, "countryName": countryName, "themes": nonNil(e.Themes), "covidTheme": domain.CovidTheme}
 	// One transaction: the checks of the city and themes and the write
 	// see the same graph, and the client learns one outcome.
 	err := db.write(ctx, func(tx neo4j.ManagedTransaction) error {
@@ -109,8 +83,8 @@ RETURN cities, unknown`, p)
 			if err != nil {
 				return fmt.Errorf("upsert %s: read theme check: %w", key, err)
 			}
-			if in.CityID != "" && cities == 0 {
-				return domain.Errorf(domain.ENOTFOUND, "city %q not found", in.CityID)
+			if e.CityID != "" && cities == 0 {
+				return domain.Errorf(domain.ENOTFOUND, "city %q not found", e.CityID)
 			}
 			if len(unknown) > 0 {
 				return domain.Errorf(domain.EINVALID, "unknown theme %q", unknown[0])
@@ -140,21 +114,17 @@ WITH i SET i.covid = EXISTS { (i)-[:HAS_THEME]->(:Theme {slug: $covidTheme}) }, 
 RETURN i.key AS key`, p)
 		return err
 	})
-	if err != nil {
-		return "", withKey(err, key)
-	}
-	db.refreshAfterCuration(ctx, key)
-	return key, nil
+	return withKey(err, key)
 }
 
-// DeleteInitiative implements domain.WriteStore.
+// DeleteInitiative deletes an initiative with its links.
 func (db *DB) DeleteInitiative(ctx context.Context, key string) (bool, error) {
 	return db.writeOne(ctx, `MATCH (i:Initiative {key: $key})
 `+forgetMutual("i")+`
 DETACH DELETE i RETURN 1 AS ok`, map[string]any{"key": key})
 }
 
-// LinkTheme implements domain.WriteStore.
+// LinkTheme links an initiative to a theme as a curator's.
 func (db *DB) LinkTheme(ctx context.Context, key, theme string) error {
 	ok, err := db.writeOne(ctx, `MATCH (i:Initiative {key: $key}), (t:Theme {slug: $theme})
 SET i.suppressedThemes = [s IN coalesce(i.suppressedThemes, []) WHERE s <> $theme]
@@ -166,13 +136,10 @@ RETURN 1 AS ok`, map[string]any{"key": key, "theme": theme, "covidTheme": domain
 	if err == nil && !ok {
 		return domain.Errorf(domain.ENOTFOUND, "initiative %q or theme %q not found", key, theme)
 	}
-	if err == nil {
-		db.refreshAfterCuration(ctx, key)
-	}
 	return err
 }
 
-// UnlinkTheme implements domain.WriteStore; the theme stays suppressed
+// UnlinkTheme removes an initiative's theme; the theme stays suppressed
 // for later imports.
 func (db *DB) UnlinkTheme(ctx context.Context, key, theme string) error {
 	ok, err := db.writeOne(ctx, `MATCH (i:Initiative {key: $key})
@@ -184,13 +151,10 @@ RETURN 1 AS ok`, map[string]any{"key": key, "theme": theme, "covidTheme": domain
 	if err == nil && !ok {
 		return domain.Errorf(domain.ENOTFOUND, "initiative %q not found", key)
 	}
-	if err == nil {
-		db.refreshAfterCuration(ctx, key)
-	}
 	return err
 }
 
-// LinkCity implements domain.WriteStore: the city (and its country)
+// LinkCity places an initiative in a city: the city (and its country)
 // become curated links, replacing any others.
 func (db *DB) LinkCity(ctx context.Context, key, cityID string) error {
 	ok, err := db.writeOne(ctx, `MATCH (i:Initiative {key: $key}), (c:City {id: $city})-[:LOCATED_IN]->(co:Country)
@@ -202,13 +166,10 @@ RETURN 1 AS ok`, map[string]any{"key": key, "city": cityID})
 	if err == nil && !ok {
 		return domain.Errorf(domain.ENOTFOUND, "initiative %q or city %q not found", key, cityID)
 	}
-	if err == nil {
-		db.refreshAfterCuration(ctx, key)
-	}
 	return err
 }
 
-// UnlinkCity implements domain.WriteStore; the country link stays.
+// UnlinkCity removes an initiative's city; the country link stays.
 func (db *DB) UnlinkCity(ctx context.Context, key string) error {
 	ok, err := db.writeOne(ctx, `MATCH (i:Initiative {key: $key})
 CALL { WITH i OPTIONAL MATCH (i)-[r:IN_CITY]->() DELETE r }
@@ -216,9 +177,6 @@ SET i.cityCurated = true, i.similarStale = timestamp()
 RETURN 1 AS ok`, map[string]any{"key": key})
 	if err == nil && !ok {
 		return domain.Errorf(domain.ENOTFOUND, "initiative %q not found", key)
-	}
-	if err == nil {
-		db.refreshAfterCuration(ctx, key)
 	}
 	return err
 }

@@ -14,8 +14,6 @@ import (
 	"github.com/civicgraph/civicgraph/internal/domain"
 )
 
-var _ domain.ReadStore = (*DB)(nil)
-
 func sortInitiativeLinks(in *domain.Initiative) {
 	sort.Slice(in.Themes, func(a, b int) bool {
 		if in.Themes[a].Confidence != in.Themes[b].Confidence {
@@ -153,7 +151,7 @@ func (a filterAnchor) degreeOf() string {
 		"  RETURN coalesce(sum(COUNT { (a)<-[:" + a.rel + "]-() }), 0) AS adeg }\n"
 }
 
-// Initiative implements domain.ReadStore: one statement shaped by plan.
+// Initiative implements its read store (graph/stores.go): one statement shaped by plan.
 func (db *DB) Initiative(ctx context.Context, key string, plan domain.InitiativePlan) (*domain.InitiativeRow, error) {
 	params := map[string]any{"key": key}
 	pl := planner{params: params}
@@ -166,7 +164,7 @@ func (db *DB) Initiative(ctx context.Context, key string, plan domain.Initiative
 	return r, decodeErr("read initiative "+key, &d)
 }
 
-// InitiativePage implements domain.ReadStore: the parts q asks for are
+// InitiativePage implements its read store (graph/stores.go): the parts q asks for are
 // uncorrelated CALL subqueries of one statement (the page, the count, the
 // facets), and the filter's unknown themes an expression beside them, so
 // a connection with its totalCount and facets is one round trip. A text
@@ -378,7 +376,7 @@ func decodeFacets(d *decoder, rec *neo4j.Record) *domain.Facets {
 	return fc
 }
 
-// InitiativesByKeys implements domain.ReadStore.
+// InitiativesByKeys implements its read store (graph/stores.go).
 func (db *DB) InitiativesByKeys(ctx context.Context, keys []string) (map[string]*domain.Initiative, error) {
 	params := map[string]any{"keys": keys}
 	pl := planner{params: params}
@@ -470,7 +468,7 @@ func walkOrExpand(v, deg, prefix string, walk, expand func(string) string) strin
 		branch("[] ELSE ["+v+"]", "oe", expand("oe")) + "}\n"
 }
 
-// InitiativesOf implements domain.ReadStore: one query for all owners.
+// InitiativesOf implements its read store (graph/stores.go): one query for all owners.
 func (db *DB) InitiativesOf(ctx context.Context, kind string, keys []string, first, offset int, plan domain.InitiativePlan) (map[string][]*domain.InitiativeRow, error) {
 	match, rel, keyExpr, ok := ownerMatch(kind)
 	if !ok {
@@ -496,7 +494,7 @@ func (db *DB) InitiativesOf(ctx context.Context, kind string, keys []string, fir
 	return out, decodeErr("read initiatives of "+kind, &d)
 }
 
-// CountOf implements domain.ReadStore.
+// CountOf implements its read store (graph/stores.go).
 func (db *DB) CountOf(ctx context.Context, kind string, keys []string) (map[string]int, error) {
 	var d decoder
 	match, rel, keyExpr, ok := ownerMatch(kind)
@@ -520,7 +518,7 @@ func (db *DB) CountOf(ctx context.Context, kind string, keys []string) (map[stri
 	return out, decodeErr("read count of", &d)
 }
 
-// WinnersOf implements domain.ReadStore.
+// WinnersOf implements its read store (graph/stores.go).
 func (db *DB) WinnersOf(ctx context.Context, years []int, plan domain.InitiativePlan) (map[int][]*domain.InitiativeRow, error) {
 	ys := make([]int64, len(years))
 	for k, y := range years {
@@ -546,7 +544,7 @@ func (db *DB) WinnersOf(ctx context.Context, years []int, plan domain.Initiative
 	return out, decodeErr("read winners", &d)
 }
 
-// SimilarOf implements domain.ReadStore: a lookup of precomputed links,
+// SimilarOf implements its read store (graph/stores.go): a lookup of precomputed links,
 // planned like an initiative's similar field.
 func (db *DB) SimilarOf(ctx context.Context, keys []string, plan domain.SimilarPlan) (map[string][]*domain.SimilarRow, error) {
 	params := map[string]any{"keys": keys}
@@ -566,7 +564,7 @@ func (db *DB) SimilarOf(ctx context.Context, keys []string, plan domain.SimilarP
 	return out, decodeErr("read similar links", &d)
 }
 
-// City implements domain.ReadStore: the city with its pages of
+// City implements its read store (graph/stores.go): the city with its pages of
 // initiatives, each a COLLECT subquery, in one statement.
 func (db *DB) City(ctx context.Context, id string, pages []domain.PagePlan) (*domain.Counted[domain.CityRow], [][]*domain.InitiativeRow, error) {
 	params := map[string]any{"id": id}
@@ -597,7 +595,7 @@ func (db *DB) City(ctx context.Context, id string, pages []domain.PagePlan) (*do
 	return c, out, decodeErr("read city "+id, &d)
 }
 
-// CitiesByIDs implements domain.ReadStore.
+// CitiesByIDs implements its read store (graph/stores.go).
 func (db *DB) CitiesByIDs(ctx context.Context, ids []string) (map[string]*domain.CityRow, error) {
 	var d decoder
 	recs, err := db.read(ctx, `UNWIND $ids AS id MATCH (c:City {id: id})
@@ -613,7 +611,7 @@ RETURN `+cityProjection+` AS c`, map[string]any{"ids": ids})
 	return out, decodeErr("read cities by ids", &d)
 }
 
-// CountriesByCodes implements domain.ReadStore.
+// CountriesByCodes implements its read store (graph/stores.go).
 func (db *DB) CountriesByCodes(ctx context.Context, codes []string) (map[string]*domain.Country, error) {
 	var d decoder
 	recs, err := db.read(ctx, `UNWIND $codes AS code MATCH (c:Country {code: code}) RETURN c.code AS code, c.name AS name`,
@@ -630,7 +628,7 @@ func (db *DB) CountriesByCodes(ctx context.Context, codes []string) (map[string]
 	return out, decodeErr("read countries by codes", &d)
 }
 
-// ThemesBySlugs implements domain.ReadStore.
+// ThemesBySlugs implements its read store (graph/stores.go).
 func (db *DB) ThemesBySlugs(ctx context.Context, slugs []string) (map[string]*domain.Theme, error) {
 	var d decoder
 	recs, err := db.read(ctx, `UNWIND $slugs AS s MATCH (t:Theme {slug: s}) RETURN t {.slug, .name, .description} AS t`,
@@ -646,7 +644,7 @@ func (db *DB) ThemesBySlugs(ctx context.Context, slugs []string) (map[string]*do
 	return out, decodeErr("read themes by slugs", &d)
 }
 
-// CitiesOfCountries implements domain.ReadStore.
+// CitiesOfCountries implements its read store (graph/stores.go).
 func (db *DB) CitiesOfCountries(ctx context.Context, codes []string, first int) (map[string][]*domain.CityRow, error) {
 	var d decoder
 	q := `UNWIND $codes AS code
@@ -671,7 +669,7 @@ RETURN code, cities`
 	return out, decodeErr("read cities of countries", &d)
 }
 
-// Cities implements domain.ReadStore.
+// Cities implements its read store (graph/stores.go).
 func (db *DB) Cities(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]domain.Counted[domain.CityRow], int, error) {
 	var d decoder
 	params := map[string]any{"skip": int64(offset), "limit": int64(first)}
@@ -737,7 +735,7 @@ func (db *DB) writeCount(ctx context.Context, q string, params map[string]any) (
 	return int(n), err
 }
 
-// Countries implements domain.ReadStore.
+// Countries implements its read store (graph/stores.go).
 func (db *DB) Countries(ctx context.Context, first, offset int) ([]domain.Counted[domain.Country], int, error) {
 	var d decoder
 	// A degree count (see placeCount).
@@ -758,7 +756,7 @@ RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS page`
 	return out, int(total), decodeErr("read countries", &d)
 }
 
-// Themes implements domain.ReadStore.
+// Themes implements its read store (graph/stores.go).
 func (db *DB) Themes(ctx context.Context, first, offset int) ([]domain.Counted[domain.Theme], int, error) {
 	var d decoder
 	// A degree count (see placeCount).
@@ -782,7 +780,7 @@ RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS page`
 	return out, int(total), decodeErr("read themes", &d)
 }
 
-// AwardYears implements domain.ReadStore.
+// AwardYears implements its read store (graph/stores.go).
 func (db *DB) AwardYears(ctx context.Context) ([]*domain.AwardYear, error) {
 	var d decoder
 	recs, err := db.read(ctx, `MATCH (y:AwardYear) RETURN y.year AS year ORDER BY year`, nil)
@@ -797,7 +795,7 @@ func (db *DB) AwardYears(ctx context.Context) ([]*domain.AwardYear, error) {
 	return out, decodeErr("read award years", &d)
 }
 
-// SimilarCities implements domain.ReadStore: weighted Jaccard over the
+// SimilarCities implements its read store (graph/stores.go): weighted Jaccard over the
 // cities' theme profiles (initiative counts per theme), computed in Go
 // from one query that returns the profiles of the city and of every city
 // sharing at least one theme.
@@ -885,7 +883,7 @@ func WeightedJaccard(a, b map[string]float64) (float64, []string) {
 	return num / den, shared
 }
 
-// ThemeTrends implements domain.ReadStore: one row per theme and year for
+// ThemeTrends implements its read store (graph/stores.go): one row per theme and year for
 // every year from the first to the last award year in the graph, zeros
 // included, with the year's total of awarded initiatives (after the country
 // filter) and the row's share of it. One statement.
@@ -1001,7 +999,7 @@ func share(n, total int64) float64 {
 	return math.Round(float64(n)/float64(total)*10000) / 10000
 }
 
-// ThemeByCountry implements domain.ReadStore: one row per theme and country
+// ThemeByCountry implements its read store (graph/stores.go): one row per theme and country
 // with initiatives, zeros included, with the country's total of initiatives
 // and the row's share of it. One statement.
 func (db *DB) ThemeByCountry(ctx context.Context, themes []string) ([]domain.ThemeCountryCount, error) {
@@ -1072,7 +1070,7 @@ RETURN slugs, totals, counts`
 	return out, nil
 }
 
-// Coverage implements domain.ReadStore in one statement.
+// Coverage implements its read store (graph/stores.go) in one statement.
 func (db *DB) Coverage(ctx context.Context) (*domain.Coverage, error) {
 	recs, err := db.read(ctx, `MATCH (i:Initiative)
 WITH i, EXISTS { (i)-[:IN_CITY]->(:City) } AS city, EXISTS { (i)-[:IN_COUNTRY]->(:Country) } AS country
@@ -1109,7 +1107,7 @@ RETURN count(i) AS n,
 	return c, nil
 }
 
-// CityRanking implements domain.ReadStore.
+// CityRanking implements its read store (graph/stores.go).
 func (db *DB) CityRanking(ctx context.Context, theme, country string, first int) ([]domain.CityRank, error) {
 	var d decoder
 	params := map[string]any{"limit": int64(first)}
@@ -1140,7 +1138,7 @@ func (db *DB) CityRanking(ctx context.Context, theme, country string, first int)
 	return out, decodeErr("read city ranking", &d)
 }
 
-// ThemeCooccurrence implements domain.ReadStore. Lift is
+// ThemeCooccurrence implements its read store (graph/stores.go). Lift is
 // P(a∧b)/(P(a)P(b)) over initiatives that have at least one theme.
 func (db *DB) ThemeCooccurrence(ctx context.Context, minCount int) ([]domain.ThemePair, error) {
 	var d decoder

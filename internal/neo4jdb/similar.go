@@ -250,24 +250,26 @@ func (db *DB) WriteStream(ctx context.Context, s *SimilarityStream, ids map[stri
 	return run, nil
 }
 
-// refreshAfterCuration keeps a curated initiative's similar links in step
-// with its new text, themes or city. The edit is already saved, and saved
-// with the mark similarStale (the time of the edit) in its own
-// transaction, so a refresh that fails — or never runs, as after a commit
-// whose outcome the client never learned — is not lost: RefreshStale (the
-// server runs it periodically) and the next import redo it, and the mark
-// stays visible on the node until then.
-func (db *DB) refreshAfterCuration(ctx context.Context, key string) {
+// RefreshSimilar keeps a curated initiative's similar links in step with
+// its new text, themes or city (internal/curation calls it after each
+// edit). The edit is already saved, and saved with the mark similarStale
+// (the time of the edit) in its own transaction, so a refresh that fails —
+// or never runs, as after a commit whose outcome the client never learned
+// — is not lost: RefreshStale (the server runs it periodically) and the
+// next import redo it, and the mark stays visible on the node until then.
+// A passage that cannot be re-embedded is logged and the stored vector
+// used; only a failed link refresh is an error.
+func (db *DB) RefreshSimilar(ctx context.Context, key string) error {
 	if err := db.embedCurated(ctx, key); err != nil {
 		db.log.Warn("passage vector not refreshed after curation; similarity uses the stored one", "initiative", key, "err", err)
 	}
 	run, err := db.refreshMarked(ctx, []string{key}, false)
 	if err != nil {
-		db.log.Warn("similar links not refreshed after curation; the initiative stays marked (similarStale) and the server's sweeper or the next import retries", "initiative", key, "err", err)
-		return
+		return err
 	}
 	db.log.Debug("similar links refreshed after curation", "initiative", key, "links", run.Links, "neighbours", run.Neighbours,
 		"read", run.Read, "compute", run.Compute, "write", run.Write)
+	return nil
 }
 
 // embedCurated re-embeds a curated initiative's passage (title + summary,

@@ -31,7 +31,7 @@ func BenchmarkGraphResponse(b *testing.B) {
 		g.Edges = append(g.Edges, domain.GraphEdge{Source: g.Nodes[i%100].ID, Target: g.Nodes[(i*7+1)%100].ID, Type: "SIMILAR", Weight: 0.5})
 	}
 	s := &mock.Store{NeighbourhoodFn: func(context.Context, string, int, int) (*domain.Graph, error) { return g, nil }}
-	h := server.New(server.Options{Config: config.Defaults().Server, Store: s, Writer: s,
+	h := server.New(server.Options{Config: config.Defaults().Server, Store: s, Writer: s, Health: s,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	body, _ := json.Marshal(map[string]any{"query": `{ neighbourhood(id: "initiative/i-0", depth: 2, limit: 100) {
 	  truncated nodes { id kind label } edges { source target type } } }`})

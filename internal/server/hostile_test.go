@@ -44,7 +44,7 @@ func defaultHandler(t *testing.T, s *mock.Store, logs io.Writer, mutate func(*co
 	if logs == nil {
 		logs = io.Discard
 	}
-	return server.New(server.Options{Config: cfg, Store: s, Writer: s, Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	return server.New(server.Options{Config: cfg, Store: s, Writer: s, Health: s, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 }
 
 func postRaw(h http.Handler, contentType string, body io.Reader, contentLength int64) *httptest.ResponseRecorder {

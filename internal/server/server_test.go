@@ -30,7 +30,7 @@ func newHandler(t *testing.T, s *mock.Store, logs io.Writer) http.Handler {
 	if logs == nil {
 		logs = io.Discard
 	}
-	return server.New(server.Options{Config: cfg, Store: s, Writer: s, Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	return server.New(server.Options{Config: cfg, Store: s, Writer: s, Health: s, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 }
 
 type resp struct {
