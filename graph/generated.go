@@ -2260,7 +2260,10 @@ type SimilarInitiative {
 type SimilarCity {
   "The similar city."
   city: City!
-  "Weighted Jaccard of the two cities' theme profiles, 0–1."
+  """
+  0–1 (README "Similar cities", internal/similarity): the weighted Jaccard of
+  the two cities' theme profiles, their initiatives per theme, Σ min / Σ max.
+  """
   score: Float!
   "Themes both cities' initiatives have."
   sharedThemes: [Theme!]!

@@ -50,19 +50,6 @@ func TestFold(t *testing.T) {
 	}
 }
 
-func TestWeightedJaccard(t *testing.T) {
-	a := map[string]float64{"covid-19": 3, "culture": 1}
-	b := map[string]float64{"covid-19": 1, "education-youth": 2}
-	score, shared := neo4jdb.WeightedJaccard(a, b)
-	// min: covid 1; max: covid 3 + culture 1 + education 2 = 6.
-	if score != 1.0/6 || len(shared) != 1 || shared[0] != "covid-19" {
-		t.Errorf("score %v shared %v", score, shared)
-	}
-	if s, _ := neo4jdb.WeightedJaccard(a, a); s != 1 {
-		t.Errorf("self similarity %v", s)
-	}
-}
-
 func TestRedactURI(t *testing.T) {
 	if got := neo4jdb.RedactURI("neo4j+s://user:pw@host:7687"); got != "neo4j+s://***@host:7687" {
 		t.Errorf("got %q", got)

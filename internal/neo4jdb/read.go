@@ -12,6 +12,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/civicgraph/civicgraph/internal/domain"
+	"github.com/civicgraph/civicgraph/internal/similarity"
 )
 
 func sortInitiativeLinks(in *domain.Initiative) {
@@ -795,10 +796,10 @@ func (db *DB) AwardYears(ctx context.Context) ([]*domain.AwardYear, error) {
 	return out, decodeErr("read award years", &d)
 }
 
-// SimilarCities implements its read store (graph/stores.go): weighted Jaccard over the
-// cities' theme profiles (initiative counts per theme), computed in Go
-// from one query that returns the profiles of the city and of every city
-// sharing at least one theme.
+// SimilarCities implements its read store (graph/stores.go): the cities'
+// theme profiles (initiative counts per theme) of the city and of every
+// city sharing at least one theme, read in one query and ranked by
+// similarity.RankCities (the formula is stated there).
 func (db *DB) SimilarCities(ctx context.Context, cityID string, first int) ([]domain.SimilarCity, error) {
 	var d decoder
 	q := `MATCH (c:City {id: $id})
@@ -824,8 +825,7 @@ RETURN x.id AS city, t.slug AS theme, count(*) AS n`
 		}
 		profiles[c][t] = float64(n)
 	}
-	mine, ok := profiles[cityID]
-	if !ok {
+	if _, ok := profiles[cityID]; !ok {
 		exists, err := db.countSimple(ctx, `MATCH (c:City {id: $id}) RETURN count(c) AS n`, map[string]any{"id": cityID})
 		if err != nil {
 			return nil, err
@@ -835,52 +835,12 @@ RETURN x.id AS city, t.slug AS theme, count(*) AS n`
 		}
 		return []domain.SimilarCity{}, nil
 	}
-	out := make([]domain.SimilarCity, 0, len(profiles))
-	for id, prof := range profiles {
-		if id == cityID {
-			continue
-		}
-		score, shared := WeightedJaccard(mine, prof)
-		if len(shared) == 0 {
-			continue
-		}
-		out = append(out, domain.SimilarCity{CityID: id, Score: score, SharedThemes: shared})
-	}
-	sort.Slice(out, func(a, b int) bool {
-		if out[a].Score != out[b].Score {
-			return out[a].Score > out[b].Score
-		}
-		return out[a].CityID < out[b].CityID
-	})
-	if len(out) > first {
-		out = out[:first]
+	ranked := similarity.RankCities(cityID, profiles, first)
+	out := make([]domain.SimilarCity, len(ranked))
+	for i, c := range ranked {
+		out[i] = domain.SimilarCity{CityID: c.City, Score: c.Score, SharedThemes: c.SharedThemes}
 	}
 	return out, decodeErr("read similar cities", &d)
-}
-
-// WeightedJaccard is Σ min(a,b) / Σ max(a,b) over the union of keys, with
-// the keys present in both (sorted).
-func WeightedJaccard(a, b map[string]float64) (float64, []string) {
-	var num, den float64
-	var shared []string
-	for k, va := range a {
-		vb := b[k]
-		num += min(va, vb)
-		den += max(va, vb)
-		if vb > 0 && va > 0 {
-			shared = append(shared, k)
-		}
-	}
-	for k, vb := range b {
-		if _, ok := a[k]; !ok {
-			den += vb
-		}
-	}
-	sort.Strings(shared)
-	if den == 0 {
-		return 0, shared
-	}
-	return num / den, shared
 }
 
 // ThemeTrends implements its read store (graph/stores.go): one row per theme and year for
