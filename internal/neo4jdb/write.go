@@ -361,7 +361,10 @@ const initiativeProps = `SET i.title = row.title, i.sortTitle = row.sortTitle, i
 
 // importLinks writes an initiative's implied links (i, row) with the
 // given verb: MERGE over a graph that may hold them, CREATE right after
-// a wipe. The city and country of an initiative whose city a curator
+// a wipe. Awards are always created: no curator edits them, so the
+// rewrite has just deleted them all, and two awards in one year (two
+// categories) are two links, as a fresh import writes them (a MERGE would
+// fold them into one, the last one's status and category). The city and country of an initiative whose city a curator
 // set, and themes a curator removed, are left alone; a theme link a
 // curator made keeps its curated source and confidence. Then the covid
 // flag follows the links.
@@ -390,7 +393,7 @@ CALL (i, row) {
 CALL (i, row) {
   UNWIND row.awards AS aw
   MATCH (y:AwardYear {year: aw.year})
-  ` + verb + ` (i)-[r:AWARDED]->(y)
+  CREATE (i)-[r:AWARDED]->(y)
   SET r.status = aw.status, r.category = aw.category, r.sourceUrls = aw.su, r.sourceMethods = aw.sm, r.sourcePages = aw.sp }
 SET i.covid = EXISTS { (i)-[:HAS_THEME]->(:Theme {slug: $covidTheme}) }
 `
@@ -401,7 +404,9 @@ SET i.covid = EXISTS { (i)-[:HAS_THEME]->(:Theme {slug: $covidTheme}) }
 // status from what is stored — created (no node), updated (another
 // content hash), rewritten (same hash but $ignoreHashes, or a link the
 // input implies is missing: links a curator removed or took over are not
-// required, since the import does not write them) or unchanged — and
+// required, since the import does not write them; or another number of
+// award links than awards, as an older import that folded two awards of
+// one year left) or unchanged — and
 // writes every row but the unchanged ones, replacing the links imports
 // made. It returns the count per status.
 var importBatch = `UNWIND $rows AS row
@@ -414,7 +419,8 @@ WITH row, CASE
   WHEN (row.city IS NULL OR cc OR EXISTS { (old)-[:IN_CITY]->(:City {id: row.city.id}) })
    AND (row.country IS NULL OR cc OR EXISTS { (old)-[:IN_COUNTRY]->(:Country {code: row.country.code}) })
    AND all(th IN row.themes WHERE th.slug IN suppressed OR EXISTS { (old)-[:HAS_THEME]->(:Theme {slug: th.slug}) })
-   AND all(aw IN row.awards WHERE EXISTS { (old)-[:AWARDED]->(:AwardYear {year: aw.year}) }) THEN 'unchanged'
+   AND all(aw IN row.awards WHERE EXISTS { (old)-[:AWARDED]->(:AwardYear {year: aw.year}) })
+   AND COUNT { (old)-[:AWARDED]->() } = size(row.awards) THEN 'unchanged'
   ELSE 'rewritten' END AS status
 CALL (row, status) {
   WITH row WHERE status <> 'unchanged'

@@ -212,3 +212,54 @@ func TestWriteSimilarReplacesLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestTwoAwardsInOneYearSurviveARewrite: an initiative with two awards in
+// one year (two categories) keeps both links whether it is created after a
+// wipe, rewritten over itself, or updated with another summary, and a
+// graph that lost one (an older import folded them) is repaired by the
+// next import though its content hash is unchanged.
+func TestTwoAwardsInOneYearSurviveARewrite(t *testing.T) {
+	db := dbtest.Open(t)
+	ctx := context.Background()
+	fixtureThemes(t, db)
+	ins := importFixture(2)
+	ins[0].Awards = []domain.Award{{Year: 2021, Status: domain.AwardWinner, Category: "ecology"},
+		{Year: 2021, Status: domain.AwardFinalist, Category: "democracy"}}
+	awards := func(stage string) {
+		t.Helper()
+		recs, err := db.ReadForTest(ctx, `MATCH (:Initiative {key: 'write-test-0'})-[r:AWARDED]->(:AwardYear {year: 2021})
+RETURN r.category + ':' + r.status AS a ORDER BY a`, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range recs {
+			got = append(got, r.Values[0].(string))
+		}
+		if want := []string{"democracy:" + domain.AwardFinalist, "ecology:" + domain.AwardWinner}; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: awards %v, want %v", stage, got, want)
+		}
+	}
+	for _, step := range []struct {
+		name string
+		o    neo4jdb.ImportOptions
+		edit func()
+	}{
+		{"created after a wipe", neo4jdb.ImportOptions{Fresh: true}, func() {}},
+		{"rewritten", neo4jdb.ImportOptions{IgnoreHashes: true}, func() {}},
+		{"updated", neo4jdb.ImportOptions{}, func() { ins[0].Summary = "A participatory budget, revised." }},
+		{"unchanged", neo4jdb.ImportOptions{}, func() {}},
+		// As an import before this fix left it: one of the two folded away.
+		{"repaired", neo4jdb.ImportOptions{}, func() {
+			if err := db.WriteForTest(ctx, `MATCH (:Initiative {key: 'write-test-0'})-[r:AWARDED {category: 'ecology'}]->() DELETE r`, nil); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		step.edit()
+		if _, err := db.ImportInitiatives(ctx, ins, step.o); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		awards(step.name)
+	}
+}
