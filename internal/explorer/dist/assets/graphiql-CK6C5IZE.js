@@ -581,7 +581,10 @@ type SimilarInitiative {
 type SimilarCity {
   "The similar city."
   city: City!
-  "Weighted Jaccard of the two cities' theme profiles, 0\u20131."
+  """
+  0\u20131 (README "Similar cities", internal/similarity): the weighted Jaccard of
+  the two cities' theme profiles, their initiatives per theme, \u03A3 min / \u03A3 max.
+  """
   score: Float!
   "Themes both cities' initiatives have."
   sharedThemes: [Theme!]!
@@ -898,4 +901,4 @@ query Volunteers {
   }
 }
 `;(0,vV.createRoot)(document.getElementById("graphiql")).render((0,yV.jsx)(gs,{fetcher:dne,defaultQuery:mne}));
-/*! For license information please see graphiql-ICAGK672.js.LEGAL.txt */
+/*! For license information please see graphiql-CK6C5IZE.js.LEGAL.txt */
