@@ -7,9 +7,9 @@
 // The refresh runs in the same request, after the write committed. The
 // write itself marks the initiative (similarStale, the time of the edit),
 // so a refresh that fails — or never runs, as when the client lost the
-// connection — is not lost: the mark stays on the node, visible, until the
-// server's sweeper (Store.RefreshStale, run periodically by serve) or the
-// next import has redone it. A failed refresh is logged as a warning and
+// connection — is not lost: the mark stays on the node, visible, until
+// the server's sweeper (neo4jdb.DB.RefreshStale, which serve runs every
+// 15 s) or the next import has redone it. A failed refresh is logged as a warning and
 // does not fail the mutation, whose edit is saved.
 package curation
 
