@@ -54,7 +54,8 @@ func (k *keyed) Unwrap() []error { return []error{k.de, k.err} }
 // UpsertInitiative writes a checked edit (internal/curation, which calls
 // RefreshSimilar after it): the initiative by key, its curated city or
 // country and themes, in one transaction; ENOTFOUND for an unknown city,
-// EINVALID for an unknown theme.
+// EINVALID for an unknown theme or a country that is not the city's (with
+// a city the initiative's country is the city's).
 func (db *DB) UpsertInitiative(ctx context.Context, e domain.InitiativeEdit) error {
 	key, country, countryName := e.Key, "", ""
 	if e.Country != nil {
@@ -66,11 +67,12 @@ func (db *DB) UpsertInitiative(ctx context.Context, e domain.InitiativeEdit) err
 	// see the same graph, and the client learns one outcome.
 	err := db.write(ctx, func(tx neo4j.ManagedTransaction) error {
 		recs, err := run(ctx, tx, `OPTIONAL MATCH (c:City {id: $city})
-WITH count(c) AS cities
+OPTIONAL MATCH (c)-[:LOCATED_IN]->(cc:Country)
+WITH count(c) AS cities, head(collect(cc.code)) AS cityCountry
 UNWIND (CASE WHEN size($themes) = 0 THEN [null] ELSE $themes END) AS slug
 OPTIONAL MATCH (t:Theme {slug: slug})
-WITH cities, [s IN collect(CASE WHEN slug IS NOT NULL AND t IS NULL THEN slug END) WHERE s IS NOT NULL] AS unknown
-RETURN cities, unknown`, p)
+WITH cities, cityCountry, [s IN collect(CASE WHEN slug IS NOT NULL AND t IS NULL THEN slug END) WHERE s IS NOT NULL] AS unknown
+RETURN cities, cityCountry, unknown`, p)
 		if err != nil {
 			return err
 		}
@@ -83,8 +85,15 @@ RETURN cities, unknown`, p)
 			if err != nil {
 				return fmt.Errorf("upsert %s: read theme check: %w", key, err)
 			}
+			cityCountry, _, err := neo4j.GetRecordValue[string](recs[0], "cityCountry")
+			if err != nil {
+				return fmt.Errorf("upsert %s: read the city's country: %w", key, err)
+			}
 			if e.CityID != "" && cities == 0 {
 				return domain.Errorf(domain.ENOTFOUND, "city %q not found", e.CityID)
+			}
+			if e.CityID != "" && country != "" && cityCountry != "" && cityCountry != country {
+				return domain.Errorf(domain.EINVALID, "city %q is in %s, not in the countryCode given (%s); give the city alone or the right country", e.CityID, cityCountry, country)
 			}
 			if len(unknown) > 0 {
 				return domain.Errorf(domain.EINVALID, "unknown theme %q", unknown[0])

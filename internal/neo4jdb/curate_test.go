@@ -11,7 +11,8 @@ import (
 
 // TestCurationStatements checks the adapter's curation Cypher on the real
 // Neo4j: a checked edit is written with curated links and the similarStale
-// mark in one transaction; an unknown city or theme writes nothing; a
+// mark in one transaction; an unknown city or theme, or a country that is
+// not the city's, writes nothing; a
 // re-upsert replaces the curated place; RefreshSimilar links the edited
 // initiative and clears its mark; a delete removes it with its links.
 func TestCurationStatements(t *testing.T) {
@@ -31,8 +32,18 @@ func TestCurationStatements(t *testing.T) {
 	if err := db.UpsertInitiative(ctx, withThemes(edit, "wt-budget", "no-such-theme")); domain.ErrorCode(err) != domain.EINVALID {
 		t.Errorf("unknown theme: %v, want EINVALID", err)
 	}
+	wrongCountry := edit
+	wrongCountry.Country = &domain.Country{Code: "PL", Name: "Poland"}
+	if err := db.UpsertInitiative(ctx, wrongCountry); domain.ErrorCode(err) != domain.EINVALID {
+		t.Errorf("a country that is not the city's: %v, want EINVALID", err)
+	}
 	if n := count(`MATCH (i:Initiative {key: 'curate-test'}) RETURN count(i)`); n != 0 {
 		t.Fatalf("a refused edit wrote %d initiatives", n)
+	}
+	rightCountry := edit
+	rightCountry.Country = &domain.Country{Code: "AT", Name: "Austria"}
+	if err := db.UpsertInitiative(ctx, rightCountry); err != nil {
+		t.Errorf("the city's own country: %v", err)
 	}
 
 	if err := db.UpsertInitiative(ctx, edit); err != nil {
