@@ -22,12 +22,11 @@ var (
 )
 
 // Store fakes what the HTTP server is given (server.Options): every read
-// area of the resolvers (graph.Store), InitiativesByKeys, the curation
-// service (graph.Curator) and the readiness check.
+// area of the resolvers (graph.Store), the curation service
+// (graph.Curator) and the readiness check.
 type Store struct {
 	InitiativeFn        func(ctx context.Context, key string, plan domain.InitiativePlan) (*domain.InitiativeRow, error)
 	InitiativePageFn    func(ctx context.Context, q domain.PageQuery) (*domain.InitiativePage, error)
-	InitiativesByKeysFn func(ctx context.Context, keys []string) (map[string]*domain.Initiative, error)
 	InitiativesOfFn     func(ctx context.Context, kind string, keys []string, first, offset int, plan domain.InitiativePlan) (map[string][]*domain.InitiativeRow, error)
 	CountOfFn           func(ctx context.Context, kind string, keys []string) (map[string]int, error)
 	WinnersOfFn         func(ctx context.Context, years []int, plan domain.InitiativePlan) (map[int][]*domain.InitiativeRow, error)
@@ -77,14 +76,6 @@ func (s *Store) InitiativePage(ctx context.Context, q domain.PageQuery) (*domain
 		return nil, unexpected("InitiativePage")
 	}
 	return s.InitiativePageFn(ctx, q)
-}
-
-// InitiativesByKeys calls InitiativesByKeysFn.
-func (s *Store) InitiativesByKeys(ctx context.Context, keys []string) (map[string]*domain.Initiative, error) {
-	if s.InitiativesByKeysFn == nil {
-		return nil, unexpected("InitiativesByKeys")
-	}
-	return s.InitiativesByKeysFn(ctx, keys)
 }
 
 // InitiativesOf calls InitiativesOfFn.

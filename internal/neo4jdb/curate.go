@@ -139,9 +139,9 @@ func (db *DB) LinkTheme(ctx context.Context, key, theme string) error {
 SET i.suppressedThemes = [s IN coalesce(i.suppressedThemes, []) WHERE s <> $theme]
 MERGE (i)-[r:HAS_THEME]->(t)
 SET r.curated = true, r.source = 'user', r.confidence = 1.0, r.terms = coalesce(r.terms, []),
-    r.sourceUrls = ['curation:'], r.sourceMethods = ['curation']
+    r.sourceUrls = [$url], r.sourceMethods = ['curation']
 WITH i SET i.covid = EXISTS { (i)-[:HAS_THEME]->(:Theme {slug: $covidTheme}) }, i.similarStale = timestamp()
-RETURN 1 AS ok`, map[string]any{"key": key, "theme": theme, "covidTheme": domain.CovidTheme})
+RETURN 1 AS ok`, map[string]any{"key": key, "theme": theme, "covidTheme": domain.CovidTheme, "url": domain.CurationURL})
 	if err == nil && !ok {
 		return domain.Errorf(domain.ENOTFOUND, "initiative %q or theme %q not found", key, theme)
 	}
@@ -168,10 +168,10 @@ RETURN 1 AS ok`, map[string]any{"key": key, "theme": theme, "covidTheme": domain
 func (db *DB) LinkCity(ctx context.Context, key, cityID string) error {
 	ok, err := db.writeOne(ctx, `MATCH (i:Initiative {key: $key}), (c:City {id: $city})-[:LOCATED_IN]->(co:Country)
 CALL { WITH i OPTIONAL MATCH (i)-[old:IN_CITY|IN_COUNTRY]->() DELETE old }
-MERGE (i)-[r:IN_CITY]->(c) SET r.curated = true, r.confidence = 1.0, r.sourceUrls = ['curation:'], r.sourceMethods = ['curation']
-MERGE (i)-[r2:IN_COUNTRY]->(co) SET r2.curated = true, r2.confidence = 1.0, r2.sourceUrls = ['curation:'], r2.sourceMethods = ['curation']
+MERGE (i)-[r:IN_CITY]->(c) SET r.curated = true, r.confidence = 1.0, r.sourceUrls = [$url], r.sourceMethods = ['curation']
+MERGE (i)-[r2:IN_COUNTRY]->(co) SET r2.curated = true, r2.confidence = 1.0, r2.sourceUrls = [$url], r2.sourceMethods = ['curation']
 SET i.cityCurated = true, i.similarStale = timestamp()
-RETURN 1 AS ok`, map[string]any{"key": key, "city": cityID})
+RETURN 1 AS ok`, map[string]any{"key": key, "city": cityID, "url": domain.CurationURL})
 	if err == nil && !ok {
 		return domain.Errorf(domain.ENOTFOUND, "initiative %q or city %q not found", key, cityID)
 	}

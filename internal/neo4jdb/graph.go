@@ -122,7 +122,7 @@ RETURN [m IN seen | {eid: elementId(m), labels: labels(m), p: m ` + nodeProjecti
 	return m
 }()
 
-// Neighbourhood implements its read store (graph/stores.go): a bounded breadth-first walk
+// Neighbourhood implements graph.GraphReader: a bounded breadth-first walk
 // from one node, in one Cypher statement (see neighbourhoodQueries).
 // Queries return only drawing properties, not summaries.
 func (db *DB) Neighbourhood(ctx context.Context, id string, depth, limit int) (*domain.Graph, error) {
@@ -196,7 +196,7 @@ RETURN a IS NOT NULL AS ha, b IS NOT NULL AS hb, paths`, types, hops)
 	return m
 }()
 
-// Connection implements its read store (graph/stores.go).
+// Connection implements graph.GraphReader.
 func (db *DB) Connection(ctx context.Context, from, to string, maxHops int, structuralOnly bool) (*domain.Graph, error) {
 	var d decoder
 	ma, ka, err := nodeMatch(from, "a")

@@ -152,7 +152,7 @@ func (a filterAnchor) degreeOf() string {
 		"  RETURN coalesce(sum(COUNT { (a)<-[:" + a.rel + "]-() }), 0) AS adeg }\n"
 }
 
-// Initiative implements its read store (graph/stores.go): one statement shaped by plan.
+// Initiative implements graph.InitiativeReader: one statement shaped by plan.
 func (db *DB) Initiative(ctx context.Context, key string, plan domain.InitiativePlan) (*domain.InitiativeRow, error) {
 	params := map[string]any{"key": key}
 	pl := planner{params: params}
@@ -165,7 +165,7 @@ func (db *DB) Initiative(ctx context.Context, key string, plan domain.Initiative
 	return r, decodeErr("read initiative "+key, &d)
 }
 
-// InitiativePage implements its read store (graph/stores.go): the parts q asks for are
+// InitiativePage implements graph.InitiativeReader: the parts q asks for are
 // uncorrelated CALL subqueries of one statement (the page, the count, the
 // facets), and the filter's unknown themes an expression beside them, so
 // a connection with its totalCount and facets is one round trip. A text
@@ -377,7 +377,7 @@ func decodeFacets(d *decoder, rec *neo4j.Record) *domain.Facets {
 	return fc
 }
 
-// InitiativesByKeys implements its read store (graph/stores.go).
+// InitiativesByKeys implements export.Store.
 func (db *DB) InitiativesByKeys(ctx context.Context, keys []string) (map[string]*domain.Initiative, error) {
 	params := map[string]any{"keys": keys}
 	pl := planner{params: params}
@@ -469,7 +469,7 @@ func walkOrExpand(v, deg, prefix string, walk, expand func(string) string) strin
 		branch("[] ELSE ["+v+"]", "oe", expand("oe")) + "}\n"
 }
 
-// InitiativesOf implements its read store (graph/stores.go): one query for all owners.
+// InitiativesOf implements loader.Source: one query for all owners.
 func (db *DB) InitiativesOf(ctx context.Context, kind string, keys []string, first, offset int, plan domain.InitiativePlan) (map[string][]*domain.InitiativeRow, error) {
 	match, rel, keyExpr, ok := ownerMatch(kind)
 	if !ok {
@@ -495,7 +495,7 @@ func (db *DB) InitiativesOf(ctx context.Context, kind string, keys []string, fir
 	return out, decodeErr("read initiatives of "+kind, &d)
 }
 
-// CountOf implements its read store (graph/stores.go).
+// CountOf implements loader.Source.
 func (db *DB) CountOf(ctx context.Context, kind string, keys []string) (map[string]int, error) {
 	var d decoder
 	match, rel, keyExpr, ok := ownerMatch(kind)
@@ -519,7 +519,7 @@ func (db *DB) CountOf(ctx context.Context, kind string, keys []string) (map[stri
 	return out, decodeErr("read count of", &d)
 }
 
-// WinnersOf implements its read store (graph/stores.go).
+// WinnersOf implements loader.Source.
 func (db *DB) WinnersOf(ctx context.Context, years []int, plan domain.InitiativePlan) (map[int][]*domain.InitiativeRow, error) {
 	ys := make([]int64, len(years))
 	for k, y := range years {
@@ -545,7 +545,7 @@ func (db *DB) WinnersOf(ctx context.Context, years []int, plan domain.Initiative
 	return out, decodeErr("read winners", &d)
 }
 
-// SimilarOf implements its read store (graph/stores.go): a lookup of precomputed links,
+// SimilarOf implements graph.InitiativeReader: a lookup of precomputed links,
 // planned like an initiative's similar field.
 func (db *DB) SimilarOf(ctx context.Context, keys []string, plan domain.SimilarPlan) (map[string][]*domain.SimilarRow, error) {
 	params := map[string]any{"keys": keys}
@@ -565,7 +565,7 @@ func (db *DB) SimilarOf(ctx context.Context, keys []string, plan domain.SimilarP
 	return out, decodeErr("read similar links", &d)
 }
 
-// City implements its read store (graph/stores.go): the city with its pages of
+// City implements graph.PlaceReader: the city with its pages of
 // initiatives, each a COLLECT subquery, in one statement.
 func (db *DB) City(ctx context.Context, id string, pages []domain.PagePlan) (*domain.Counted[domain.CityRow], [][]*domain.InitiativeRow, error) {
 	params := map[string]any{"id": id}
@@ -596,7 +596,7 @@ func (db *DB) City(ctx context.Context, id string, pages []domain.PagePlan) (*do
 	return c, out, decodeErr("read city "+id, &d)
 }
 
-// CitiesByIDs implements its read store (graph/stores.go).
+// CitiesByIDs implements graph.PlaceReader and loader.Source.
 func (db *DB) CitiesByIDs(ctx context.Context, ids []string) (map[string]*domain.CityRow, error) {
 	var d decoder
 	recs, err := db.read(ctx, `UNWIND $ids AS id MATCH (c:City {id: id})
@@ -612,7 +612,7 @@ RETURN `+cityProjection+` AS c`, map[string]any{"ids": ids})
 	return out, decodeErr("read cities by ids", &d)
 }
 
-// CountriesByCodes implements its read store (graph/stores.go).
+// CountriesByCodes implements graph.PlaceReader and loader.Source.
 func (db *DB) CountriesByCodes(ctx context.Context, codes []string) (map[string]*domain.Country, error) {
 	var d decoder
 	recs, err := db.read(ctx, `UNWIND $codes AS code MATCH (c:Country {code: code}) RETURN c.code AS code, c.name AS name`,
@@ -629,7 +629,7 @@ func (db *DB) CountriesByCodes(ctx context.Context, codes []string) (map[string]
 	return out, decodeErr("read countries by codes", &d)
 }
 
-// ThemesBySlugs implements its read store (graph/stores.go).
+// ThemesBySlugs implements graph.ThemeReader and loader.Source.
 func (db *DB) ThemesBySlugs(ctx context.Context, slugs []string) (map[string]*domain.Theme, error) {
 	var d decoder
 	recs, err := db.read(ctx, `UNWIND $slugs AS s MATCH (t:Theme {slug: s}) RETURN t {.slug, .name, .description} AS t`,
@@ -645,7 +645,7 @@ func (db *DB) ThemesBySlugs(ctx context.Context, slugs []string) (map[string]*do
 	return out, decodeErr("read themes by slugs", &d)
 }
 
-// CitiesOfCountries implements its read store (graph/stores.go).
+// CitiesOfCountries implements loader.Source.
 func (db *DB) CitiesOfCountries(ctx context.Context, codes []string, first int) (map[string][]*domain.CityRow, error) {
 	var d decoder
 	q := `UNWIND $codes AS code
@@ -670,7 +670,7 @@ RETURN code, cities`
 	return out, decodeErr("read cities of countries", &d)
 }
 
-// Cities implements its read store (graph/stores.go).
+// Cities implements graph.PlaceReader.
 func (db *DB) Cities(ctx context.Context, countries []string, namePrefix string, first, offset int) ([]domain.Counted[domain.CityRow], int, error) {
 	var d decoder
 	params := map[string]any{"skip": int64(offset), "limit": int64(first)}
@@ -736,7 +736,7 @@ func (db *DB) writeCount(ctx context.Context, q string, params map[string]any) (
 	return int(n), err
 }
 
-// Countries implements its read store (graph/stores.go).
+// Countries implements graph.PlaceReader.
 func (db *DB) Countries(ctx context.Context, first, offset int) ([]domain.Counted[domain.Country], int, error) {
 	var d decoder
 	// A degree count (see placeCount).
@@ -757,7 +757,7 @@ RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS page`
 	return out, int(total), decodeErr("read countries", &d)
 }
 
-// Themes implements its read store (graph/stores.go).
+// Themes implements graph.ThemeReader.
 func (db *DB) Themes(ctx context.Context, first, offset int) ([]domain.Counted[domain.Theme], int, error) {
 	var d decoder
 	// A degree count (see placeCount).
@@ -781,7 +781,7 @@ RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS page`
 	return out, int(total), decodeErr("read themes", &d)
 }
 
-// AwardYears implements its read store (graph/stores.go).
+// AwardYears implements graph.ThemeReader.
 func (db *DB) AwardYears(ctx context.Context) ([]*domain.AwardYear, error) {
 	var d decoder
 	recs, err := db.read(ctx, `MATCH (y:AwardYear) RETURN y.year AS year ORDER BY year`, nil)
@@ -796,7 +796,7 @@ func (db *DB) AwardYears(ctx context.Context) ([]*domain.AwardYear, error) {
 	return out, decodeErr("read award years", &d)
 }
 
-// SimilarCities implements its read store (graph/stores.go): the cities'
+// SimilarCities implements graph.PlaceReader: the cities'
 // theme profiles (initiative counts per theme) of the city and of every
 // city sharing at least one theme, read in one query and ranked by
 // similarity.RankCities (the formula is stated there).
@@ -843,7 +843,7 @@ RETURN x.id AS city, t.slug AS theme, count(*) AS n`
 	return out, decodeErr("read similar cities", &d)
 }
 
-// ThemeTrends implements its read store (graph/stores.go): one row per theme and year for
+// ThemeTrends implements graph.ChartReader: one row per theme and year for
 // every year from the first to the last award year in the graph, zeros
 // included, with the year's total of awarded initiatives (after the country
 // filter) and the row's share of it. One statement.
@@ -959,7 +959,7 @@ func share(n, total int64) float64 {
 	return math.Round(float64(n)/float64(total)*10000) / 10000
 }
 
-// ThemeByCountry implements its read store (graph/stores.go): one row per theme and country
+// ThemeByCountry implements graph.ChartReader: one row per theme and country
 // with initiatives, zeros included, with the country's total of initiatives
 // and the row's share of it. One statement.
 func (db *DB) ThemeByCountry(ctx context.Context, themes []string) ([]domain.ThemeCountryCount, error) {
@@ -1030,7 +1030,7 @@ RETURN slugs, totals, counts`
 	return out, nil
 }
 
-// Coverage implements its read store (graph/stores.go) in one statement.
+// Coverage implements graph.ChartReader in one statement.
 func (db *DB) Coverage(ctx context.Context) (*domain.Coverage, error) {
 	recs, err := db.read(ctx, `MATCH (i:Initiative)
 WITH i, EXISTS { (i)-[:IN_CITY]->(:City) } AS city, EXISTS { (i)-[:IN_COUNTRY]->(:Country) } AS country
@@ -1067,7 +1067,7 @@ RETURN count(i) AS n,
 	return c, nil
 }
 
-// CityRanking implements its read store (graph/stores.go).
+// CityRanking implements graph.ChartReader.
 func (db *DB) CityRanking(ctx context.Context, theme, country string, first int) ([]domain.CityRank, error) {
 	var d decoder
 	params := map[string]any{"limit": int64(first)}
@@ -1098,7 +1098,7 @@ func (db *DB) CityRanking(ctx context.Context, theme, country string, first int)
 	return out, decodeErr("read city ranking", &d)
 }
 
-// ThemeCooccurrence implements its read store (graph/stores.go). Lift is
+// ThemeCooccurrence implements graph.ChartReader. Lift is
 // P(a∧b)/(P(a)P(b)) over initiatives that have at least one theme.
 func (db *DB) ThemeCooccurrence(ctx context.Context, minCount int) ([]domain.ThemePair, error) {
 	var d decoder

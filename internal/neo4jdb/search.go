@@ -186,7 +186,7 @@ func titleRegex(terms []string) string {
 	return b.String()
 }
 
-// Search implements its read store (graph/stores.go): hybrid search, in one statement.
+// Search implements graph.InitiativeReader: hybrid search, in one statement.
 func (db *DB) Search(ctx context.Context, q domain.SearchQuery) ([]domain.SearchHit, error) {
 	params := map[string]any{"limit": int64(q.First)}
 	match, highlight, err := db.textMatch(ctx, q.Text, params, max(200, 20*q.First))

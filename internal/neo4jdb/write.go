@@ -364,10 +364,10 @@ const initiativeProps = `SET i.title = row.title, i.sortTitle = row.sortTitle, i
 // a wipe. Awards are always created: no curator edits them, so the
 // rewrite has just deleted them all, and two awards in one year (two
 // categories) are two links, as a fresh import writes them (a MERGE would
-// fold them into one, the last one's status and category). The city and country of an initiative whose city a curator
-// set, and themes a curator removed, are left alone; a theme link a
-// curator made keeps its curated source and confidence. Then the covid
-// flag follows the links.
+// fold them into one, the last one's status and category). The city and
+// country of an initiative whose city a curator set, and themes a curator
+// removed, are left alone; a theme link a curator made keeps its curated
+// source and confidence. Then the covid flag follows the links.
 func importLinks(verb string) string {
 	return `WITH i, row
 CALL (i, row) {
@@ -406,9 +406,8 @@ SET i.covid = EXISTS { (i)-[:HAS_THEME]->(:Theme {slug: $covidTheme}) }
 // input implies is missing: links a curator removed or took over are not
 // required, since the import does not write them; or another number of
 // award links than awards, as an older import that folded two awards of
-// one year left) or unchanged — and
-// writes every row but the unchanged ones, replacing the links imports
-// made. It returns the count per status.
+// one year left) or unchanged — and writes every row but the unchanged
+// ones, replacing the links imports made. It returns the count per status.
 var importBatch = `UNWIND $rows AS row
 OPTIONAL MATCH (old:Initiative {key: row.key})
 WITH row, old, coalesce(old.cityCurated, false) AS cc, coalesce(old.suppressedThemes, []) AS suppressed
