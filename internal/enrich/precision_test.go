@@ -257,6 +257,28 @@ func themeLabels(t *testing.T, ins []*domain.Initiative) map[string][]string {
 	return labelled
 }
 
+// freshLabels reads internal/themes/testdata/labelled-fresh.tsv, the
+// second test set (never fitted on): key → theme slugs. Every key must be
+// an initiative of ins.
+func freshLabels(t *testing.T, ins []*domain.Initiative) map[string][]string {
+	t.Helper()
+	keys := map[string]bool{}
+	for _, in := range ins {
+		keys[in.ID] = true
+	}
+	fresh := map[string][]string{}
+	for _, f := range readTSV(t, filepath.Join("..", "themes", "testdata", "labelled-fresh.tsv")) {
+		if len(f) != 2 || !keys[f[0]] {
+			t.Fatalf("bad fresh label line %q (not two fields, or not an initiative of the corpus)", strings.Join(f, "\t"))
+		}
+		fresh[f[0]] = strings.Split(f[1], ",")
+	}
+	if len(fresh) != 234 {
+		t.Fatalf("%d fresh labelled initiatives, want 234", len(fresh))
+	}
+	return fresh
+}
+
 // labelledThemes is the size of the labelled theme set.
 const labelledThemes = 190
 

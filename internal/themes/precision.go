@@ -43,7 +43,7 @@ func Precision(labelled map[string][]string, got map[string][]string) (precision
 
 // HeldOut reports whether a labelled initiative belongs to the held-out
 // part of testdata/labelled.tsv: the first 8 bytes of the SHA-256 of its
-// key, read big-endian, are divisible by 3 (64 of the 192). The tuning
+// key, read big-endian, are divisible by 3 (64 of the 190). The tuning
 // constants of Classify and Meaning are chosen on the other part only;
 // the held-out part measures them.
 func HeldOut(key string) bool {
