@@ -237,46 +237,38 @@ func TestThemePrecision(t *testing.T) {
 // slugs. Every key must be an initiative of ins.
 func themeLabels(t *testing.T, ins []*domain.Initiative) map[string][]string {
 	t.Helper()
-	keys := map[string]bool{}
-	for _, in := range ins {
-		keys[in.ID] = true
-	}
-	labelled := map[string][]string{}
-	for _, f := range readTSV(t, filepath.Join("..", "themes", "testdata", "labelled.tsv")) {
-		if len(f) != 2 {
-			t.Fatalf("bad label line %q", strings.Join(f, "\t"))
-		}
-		if !keys[f[0]] {
-			t.Fatalf("labelled key %q is not an initiative of the corpus", f[0])
-		}
-		labelled[f[0]] = strings.Split(f[1], ",")
-	}
-	if len(labelled) != labelledThemes {
-		t.Fatalf("%d labelled initiatives, want %d", len(labelled), labelledThemes)
-	}
-	return labelled
+	return labelFile(t, ins, "labelled.tsv", labelledThemes)
 }
 
 // freshLabels reads internal/themes/testdata/labelled-fresh.tsv, the
-// second test set (never fitted on): key → theme slugs. Every key must be
-// an initiative of ins.
+// second test set (never fitted on), like themeLabels.
 func freshLabels(t *testing.T, ins []*domain.Initiative) map[string][]string {
+	t.Helper()
+	return labelFile(t, ins, "labelled-fresh.tsv", 234)
+}
+
+// labelFile reads one labelled file of internal/themes/testdata, which
+// must hold want initiatives, every one an initiative of ins.
+func labelFile(t *testing.T, ins []*domain.Initiative, name string, want int) map[string][]string {
 	t.Helper()
 	keys := map[string]bool{}
 	for _, in := range ins {
 		keys[in.ID] = true
 	}
-	fresh := map[string][]string{}
-	for _, f := range readTSV(t, filepath.Join("..", "themes", "testdata", "labelled-fresh.tsv")) {
-		if len(f) != 2 || !keys[f[0]] {
-			t.Fatalf("bad fresh label line %q (not two fields, or not an initiative of the corpus)", strings.Join(f, "\t"))
+	labelled := map[string][]string{}
+	for _, f := range readTSV(t, filepath.Join("..", "themes", "testdata", name)) {
+		if len(f) != 2 {
+			t.Fatalf("%s: bad label line %q", name, strings.Join(f, "\t"))
 		}
-		fresh[f[0]] = strings.Split(f[1], ",")
+		if !keys[f[0]] {
+			t.Fatalf("%s: labelled key %q is not an initiative of the corpus", name, f[0])
+		}
+		labelled[f[0]] = strings.Split(f[1], ",")
 	}
-	if len(fresh) != 234 {
-		t.Fatalf("%d fresh labelled initiatives, want 234", len(fresh))
+	if len(labelled) != want {
+		t.Fatalf("%s: %d labelled initiatives, want %d", name, len(labelled), want)
 	}
-	return fresh
+	return labelled
 }
 
 // labelledThemes is the size of the labelled theme set.
