@@ -278,7 +278,7 @@ func WriteMeaning(w io.Writer, gb []GoBench, files []GoBenchFile, sizes []SizeRe
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "| query | latency ms | server CPU ms | allocations |")
 	fmt.Fprintln(w, "|---|--:|--:|--:|")
-	for _, q := range []string{"lookup", "nesting", "similar"} {
+	for _, q := range []string{"lookup", "nesting", "similar", "neighbourhood"} {
 		lat, lok := goBenchValue(gb, "BenchmarkRequest/"+q, "", "ns/op")
 		cpu, cok := goBenchValue(gb, "BenchmarkRequest/"+q, "", "server-cpu-ms/op")
 		al, aok := goBenchValue(gb, "BenchmarkRequest/"+q, "", "allocs/op")

@@ -15,9 +15,10 @@ import (
 	"github.com/civicgraph/civicgraph/internal/config"
 )
 
-// requestQueries are three queries of the bench's mix (bench/queries.go),
+// requestQueries are four queries of the bench's mix (bench/queries.go),
 // asked of the imported showroom: a by-key read with its place, a city
-// three hops deep, and a similar list.
+// three hops deep, a similar list, and a depth-2 neighbourhood of up to
+// 100 nodes (the mix's largest answer).
 var requestQueries = []struct{ name, query, keyOf string }{
 	{"lookup", `query($id: ID!) { initiative(id: $id) { key title summary city { city { name countryCode } } country { country { code name } } } }`,
 		`MATCH (i:Initiative) WHERE EXISTS { (i)-[:IN_CITY]->() } RETURN i.key AS id ORDER BY id LIMIT 1`},
@@ -25,6 +26,8 @@ var requestQueries = []struct{ name, query, keyOf string }{
 		`MATCH (c:City)<-[:IN_CITY]-(i:Initiative) RETURN c.id AS id, count(i) AS n ORDER BY n DESC, id LIMIT 1`},
 	{"similar", `query($id: ID!) { similarInitiatives(id: $id, first: 5, differentCity: false) { initiative { key title } score sharedThemes { slug } } }`,
 		`MATCH (i:Initiative)-[:SIMILAR]->() RETURN i.key AS id ORDER BY id LIMIT 1`},
+	{"neighbourhood", `query($id: ID!) { neighbourhood(id: $id, depth: 2, limit: 100) { truncated nodes { id kind label } edges { source target type } } }`,
+		`MATCH (i:Initiative)-[:SIMILAR]->() RETURN 'initiative/' + i.key AS id ORDER BY id LIMIT 1`},
 }
 
 // BenchmarkRequest measures one GraphQL request end to end through the
