@@ -244,7 +244,7 @@ func themeLabels(t *testing.T, ins []*domain.Initiative) map[string][]string {
 // second test set (never fitted on), like themeLabels.
 func freshLabels(t *testing.T, ins []*domain.Initiative) map[string][]string {
 	t.Helper()
-	return labelFile(t, ins, "labelled-fresh.tsv", 234)
+	return labelFile(t, ins, "labelled-fresh.tsv", freshLabelled)
 }
 
 // labelFile reads one labelled file of internal/themes/testdata, which
@@ -271,8 +271,12 @@ func labelFile(t *testing.T, ins []*domain.Initiative, name string, want int) ma
 	return labelled
 }
 
-// labelledThemes is the size of the labelled theme set.
-const labelledThemes = 190
+// labelledThemes and freshLabelled are the sizes of labelled.tsv and
+// labelled-fresh.tsv.
+const (
+	labelledThemes = 190
+	freshLabelled  = 234
+)
 
 // themesByKey is every initiative's theme slugs by key.
 func themesByKey(ins []*domain.Initiative) map[string][]string {

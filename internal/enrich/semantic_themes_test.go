@@ -60,8 +60,9 @@ func cloneThemes(ins []*domain.Initiative) [][]domain.ThemeAssignment {
 // TestSemanticThemePrecision measures the full pipeline with meaning
 // (Build, Embed through the shared vector cache, SemanticThemes with the
 // real model) against labelled.tsv, on its tuning and held-out parts, and
-// the lexical pipeline (Build alone) on the same parts for comparison. It
-// fails when the held-out figures fall below the floors.
+// the lexical pipeline (Build alone) on the same parts for comparison,
+// and on labelled-fresh.tsv. It fails when the held-out or the fresh
+// figures fall below their floors or do not beat lexical.
 func TestSemanticThemePrecision(t *testing.T) {
 	ins := corpusInitiatives(t)
 	labelled := themeLabels(t, ins)
@@ -85,40 +86,36 @@ func TestSemanticThemePrecision(t *testing.T) {
 	t.Logf("SemanticThemes over %d initiatives took %v", len(ins), time.Since(start).Round(time.Millisecond))
 	meaning := themesByKey(ins)
 
+	// Each part is logged; the measured ones (with floors) must also beat
+	// lexical on both figures and stay above their floors.
 	for _, part := range []struct {
-		name   string
-		labels map[string][]string
-	}{{"tuning", tuning}, {"held-out", heldOut}, {"all", labelled}} {
+		name             string
+		labels           map[string][]string
+		minPrec, minRecl float64 // 0: logged only
+	}{
+		{"tuning", tuning, 0, 0},
+		{"held-out", heldOut, minMeaningPrecision, minMeaningRecall},
+		{"all", labelled, 0, 0},
+		{"fresh", freshLabels(t, ins), minFreshPrecision, minFreshRecall},
+	} {
 		lp, lr := themes.Precision(part.labels, lexical)
 		p, r := themes.Precision(part.labels, meaning)
 		t.Logf("%-8s (%3d labelled): meaning precision %.3f recall %.3f | lexical precision %.3f recall %.3f",
 			part.name, len(part.labels), p, r, lp, lr)
-	}
-	fresh := freshLabels(t, ins)
-	fp, fr := themes.Precision(fresh, meaning)
-	lfp, lfr := themes.Precision(fresh, lexical)
-	t.Logf("fresh    (%3d labelled): meaning precision %.3f recall %.3f | lexical precision %.3f recall %.3f", len(fresh), fp, fr, lfp, lfr)
-	if fp <= lfp || fr <= lfr {
-		t.Errorf("fresh set: meaning (precision %.3f, recall %.3f) does not beat lexical (%.3f, %.3f) on both", fp, fr, lfp, lfr)
-	}
-	if fp < minFreshPrecision || fr < minFreshRecall {
-		t.Errorf("fresh set: theme precision %.3f / recall %.3f below the floors %.2f / %.2f", fp, fr, minFreshPrecision, minFreshRecall)
+		if part.minPrec == 0 {
+			continue
+		}
+		if p <= lp || r <= lr {
+			t.Errorf("%s: meaning (precision %.3f, recall %.3f) does not beat lexical (%.3f, %.3f) on both", part.name, p, r, lp, lr)
+		}
+		if p < part.minPrec || r < part.minRecl {
+			t.Errorf("%s: theme precision %.3f / recall %.3f below the floors %.2f / %.2f", part.name, p, r, part.minPrec, part.minRecl)
+		}
 	}
 
 	// Mismatches of the tuning part only: the held-out part is for
 	// measuring, not for reading and tuning against.
 	logThemeMismatches(t, tuning, meaning)
-
-	p, r := themes.Precision(heldOut, meaning)
-	if lp, lr := themes.Precision(heldOut, lexical); p <= lp || r <= lr {
-		t.Errorf("held out: meaning (precision %.3f, recall %.3f) does not beat lexical (%.3f, %.3f) on both", p, r, lp, lr)
-	}
-	if p < minMeaningPrecision {
-		t.Errorf("held-out theme precision %.3f below the floor %.2f", p, minMeaningPrecision)
-	}
-	if r < minMeaningRecall {
-		t.Errorf("held-out theme recall %.3f below the floor %.2f", r, minMeaningRecall)
-	}
 
 	// Every initiative keeps at least one theme; sources stay within the
 	// import contract.
