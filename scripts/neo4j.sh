@@ -214,13 +214,13 @@ cmd_start() {
   # alone 13.2 s, TrustFinalNonStaticFields alone 13.8 s). The cost: start
   # is slower by the time to touch the heap, and the process holds all of
   # it (NEO4J_HEAP) from the start.
-  local -a NEO4J_DEFAULT_JVM=(-XX:+AlwaysPreTouch -XX:+UnlockExperimentalVMOptions
+  local -a launcher_jvm=(-XX:+AlwaysPreTouch -XX:+UnlockExperimentalVMOptions
     -XX:+TrustFinalNonStaticFields -XX:+DisableExplicitGC)
   t0="$(now)"
   jvm=(
     "-Xms$HEAP" "-Xmx$HEAP"
     "$GC" -XX:-OmitStackTraceInFastThrow -XX:+ExitOnOutOfMemoryError
-    "${NEO4J_DEFAULT_JVM[@]}"
+    "${launcher_jvm[@]}"
     --add-opens=java.base/java.nio=ALL-UNNAMED
     --add-opens=java.base/java.io=ALL-UNNAMED
     --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
