@@ -204,23 +204,20 @@ cmd_start() {
   [[ -f "$LOG_FILE" ]] && mv -f "$LOG_FILE" "$LOG_FILE.1"
   local t0
   local -a jvm
-  # The JVM options of Neo4j's own launcher (server.jvm.additional in the
-  # neo4j.conf it ships; bin/neo4j applies them, an embedded start must
-  # pass them itself): the heap touched once at start instead of page by
-  # page under the first writes, final fields trusted as constants by the
-  # JIT, and no System.gc() from libraries. Measured on this 2-core machine
-  # (store emptied, started, a 1k then a 10k import): the 10k import took
-  # 16.5-17.4 s without them and 12.5-13.0 s with them (AlwaysPreTouch
-  # alone 13.2 s, TrustFinalNonStaticFields alone 13.8 s). The cost: start
-  # is slower by the time to touch the heap, and the process holds all of
-  # it (NEO4J_HEAP) from the start.
-  local -a launcher_jvm=(-XX:+AlwaysPreTouch -XX:+UnlockExperimentalVMOptions
-    -XX:+TrustFinalNonStaticFields -XX:+DisableExplicitGC)
   t0="$(now)"
   jvm=(
     "-Xms$HEAP" "-Xmx$HEAP"
     "$GC" -XX:-OmitStackTraceInFastThrow -XX:+ExitOnOutOfMemoryError
-    "${launcher_jvm[@]}"
+    # Like the flags below, the rest of what Neo4j's own launcher applies
+    # (server.jvm.additional in the neo4j.conf it ships), which an embedded
+    # start must pass itself: the heap touched once at start instead of page
+    # by page under the first writes, final fields trusted as constants by
+    # the JIT, no System.gc() from libraries. Measured on this 2-core machine
+    # (store emptied, started, a 1k then a 10k import): the 10k import took
+    # 16.5-17.4 s without them, 12.5-13.0 s with them. The bench instance
+    # (4 GiB heap) was ready in 8.2 and 12.9 s (two starts; 8.0-8.4 s before), and the process
+    # holds its whole heap (NEO4J_HEAP) from the start.
+    -XX:+AlwaysPreTouch -XX:+UnlockExperimentalVMOptions -XX:+TrustFinalNonStaticFields -XX:+DisableExplicitGC
     --add-opens=java.base/java.nio=ALL-UNNAMED
     --add-opens=java.base/java.io=ALL-UNNAMED
     --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
