@@ -211,12 +211,10 @@ cmd_start() {
     # Like the flags below, the rest of what Neo4j's own launcher applies
     # (server.jvm.additional in the neo4j.conf it ships), which an embedded
     # start must pass itself: the heap touched once at start instead of page
-    # by page under the first writes, final fields trusted as constants by
-    # the JIT, no System.gc() from libraries. Measured on this 2-core machine
-    # (store emptied, started, a 1k then a 10k import): the 10k import took
-    # 16.5-17.4 s without them, 12.5-13.0 s with them. The bench instance
-    # (4 GiB heap) was ready in 8.2 and 12.9 s (two starts; 8.0-8.4 s before), and the process
-    # holds its whole heap (NEO4J_HEAP) from the start.
+    # by page under the first writes (so the process holds NEO4J_HEAP from
+    # the start), final fields trusted as constants by the JIT, no
+    # System.gc() from libraries. Their measured effect on imports and on
+    # start time: README, "Import".
     -XX:+AlwaysPreTouch -XX:+UnlockExperimentalVMOptions -XX:+TrustFinalNonStaticFields -XX:+DisableExplicitGC
     --add-opens=java.base/java.nio=ALL-UNNAMED
     --add-opens=java.base/java.io=ALL-UNNAMED
